@@ -1,0 +1,186 @@
+/**
+ * The public shape of a running host: what `createHost` returns and accepts.
+ */
+import type {
+  Datasource,
+  DatasourceOpenOptions,
+  Logger,
+  NocofloHooks,
+  NocofloPlugin,
+  PermissionDefinition,
+  PluginInfo,
+  PluginStateChange,
+  RouteDefinition,
+  TableSchema,
+  ViewDefinition,
+} from '@nocoflo/sdk';
+import type { PluginStateStore } from './store/types.js';
+
+/** Options of {@link createHost}. */
+export interface HostOptions {
+  /** Folder whose `node_modules` is searched for plugins. Default: `process.cwd()`. */
+  root?: string;
+  /** Plugin directories, relative to `root` or absolute. Default: `['plugins']`. */
+  pluginDirs?: readonly string[];
+  /** Whether to search `root/node_modules`. Default: true. */
+  scanNodeModules?: boolean;
+  /** Where enabled/disabled choices and config persist. Default: in memory. */
+  store?: PluginStateStore;
+  /** Per-plugin config, by plugin name (e.g. from a config file). */
+  config?: Readonly<Record<string, unknown>>;
+  /** Where log lines go. Default: silent. */
+  logger?: Logger;
+  /** Folder for host and plugin data (`ctx.dataDir` lives below it). Default: `<root>/.nocoflo`. */
+  dataDir?: string;
+  /** Time limit for every plugin callback (setup, enable, disable, teardown, datasource open), in ms. Default: 10,000. */
+  callbackTimeoutMs?: number;
+  /** Time limit for each async hook tap, in ms. Default: 5,000. */
+  tapTimeoutMs?: number;
+  /** Overrides the host version plugins' `host` ranges are checked against (tests only). */
+  hostVersion?: string;
+}
+
+/** A plugin given in code to {@link PluginHost.register}. */
+export interface RegisteredManifest {
+  /** Plugin name. */
+  name: string;
+  /** Plugin version. Default `0.0.0`. */
+  version?: string;
+  /** Plugin dependencies: name → semver range. */
+  dependencies?: Readonly<Record<string, string>>;
+  /** Folder the plugin's data and assets are relative to. */
+  path?: string;
+}
+
+/** A view able to show a table, as {@link ViewRegistry.forTable} returns it. */
+export interface ResolvedView {
+  /** View name. */
+  name: string;
+  /** Switcher label. */
+  title: string;
+  /** Plugin providing it. */
+  plugin: string;
+  /** Folder of the providing plugin (for its assets), when it has one. */
+  pluginPath?: string;
+  /** Its score for the table. */
+  score: number;
+  /** The view definition (render runs under the host's timeout). */
+  definition: ViewDefinition;
+}
+
+/** The host's views. */
+export interface ViewRegistry {
+  /** Views that can show the table, best first (score, then priority, then name). */
+  forTable(table: TableSchema): ResolvedView[];
+  /** Every registered view. */
+  list(): ResolvedView[];
+}
+
+/** A datasource factory and the plugin that registered it. */
+export interface RegisteredDatasource {
+  /** Factory name. */
+  name: string;
+  /** Plugin providing it. */
+  plugin: string;
+  /** URL schemes. */
+  schemes: readonly string[];
+  /** Description. */
+  description?: string;
+}
+
+/** Options of {@link DatasourceRegistry.open}. */
+export interface OpenDatasourceOptions extends DatasourceOpenOptions {
+  /** Use this plugin's factory when several claim the scheme. */
+  plugin?: string;
+}
+
+/** The host's datasources. */
+export interface DatasourceRegistry {
+  /**
+   * Opens a URL with the datasource registered for its scheme. The returned datasource
+   * runs every read and write through the host's data hooks, and is closed when the
+   * providing plugin is disabled.
+   */
+  open(url: string, options?: OpenDatasourceOptions): Promise<Datasource>;
+  /** Registered factories. */
+  list(): RegisteredDatasource[];
+  /** Schemes claimed by more than one plugin, with the claimants. */
+  conflicts(): { scheme: string; plugins: string[] }[];
+}
+
+/** A plugin route as the HTTP server dispatches it. */
+export interface RegisteredRoute {
+  /** Owning plugin. */
+  plugin: string;
+  /** Route definition. */
+  route: RouteDefinition;
+}
+
+/** The routes plugins registered. */
+export interface RouteRegistry {
+  /** The route of `plugin` matching method and path (below `/plugins/<plugin>`), with its path parameters. */
+  match(plugin: string, method: string, path: string): { route: RegisteredRoute; params: Record<string, string> } | undefined;
+  /** Every registered route. */
+  list(): RegisteredRoute[];
+  /** Every permission declared by an enabled plugin. */
+  permissions(): (PermissionDefinition & { plugin: string })[];
+}
+
+/** Events a host emits. */
+export interface HostEvents {
+  /** A plugin changed lifecycle state. */
+  stateChange: PluginStateChange;
+}
+
+/** A running nocoflo host. */
+export interface PluginHost {
+  /** The host's version. */
+  readonly version: string;
+  /** The root folder. */
+  readonly root: string;
+  /** The data folder. */
+  readonly dataDir: string;
+  /** Where log lines go. */
+  readonly logger: Logger;
+  /** The typed tapable hooks, for the host's own calls. */
+  readonly hooks: NocofloHooks;
+  /** Views contributed by enabled plugins. */
+  readonly views: ViewRegistry;
+  /** Datasources contributed by enabled plugins. */
+  readonly datasources: DatasourceRegistry;
+  /** Routes contributed by enabled plugins. */
+  readonly routes: RouteRegistry;
+  /** The service provided under `name` by an enabled plugin. */
+  service<T = unknown>(name: string): T | undefined;
+  /** Discovers, validates, orders, loads, sets up and enables every plugin. */
+  start(): Promise<void>;
+  /** Disables and tears down every plugin (reverse start order); closes the store. */
+  stop(): Promise<void>;
+  /** Finds plugins again (new folders, changed package.json) and starts new ones. */
+  rescan(): Promise<void>;
+  /** Every known plugin. */
+  list(): PluginInfo[];
+  /** One plugin, or undefined. */
+  get(name: string): PluginInfo | undefined;
+  /** Enables a plugin (and dependents it held back); persists the choice. */
+  enable(name: string): Promise<PluginInfo>;
+  /** Disables a plugin (and, first, its enabled dependents); persists the choice. */
+  disable(name: string): Promise<PluginInfo>;
+  /** Tears a plugin down and loads its code again from disk. */
+  reload(name: string): Promise<PluginInfo>;
+  /** Adds a plugin given in code, and starts it. */
+  register(plugin: NocofloPlugin, manifest: RegisteredManifest): Promise<PluginInfo>;
+  /** Removes a plugin from the host (tears it down). Used by uninstall. */
+  unregister(name: string): Promise<void>;
+  /** Validates and stores a plugin's config; reloads the plugin when it is running. */
+  setConfig(name: string, config: unknown): Promise<PluginInfo>;
+  /** The plugin's effective config (stored, else from host options). */
+  getConfig(name: string): Promise<unknown>;
+  /** Subscribes to a host event; returns the unsubscribe function. */
+  on<E extends keyof HostEvents>(event: E, listener: (payload: HostEvents[E]) => void): () => void;
+  /**
+   * Runs `fn` while holding the host's lifecycle lock, so it does not interleave with
+   * enable / disable / reload / install of any plugin.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,364 @@
+/**
+ * The contract between the host (and views) and a datasource plugin. A `Datasource` is
+ * one open connection (or pool) to one database; it is created by a
+ * {@link DatasourceDefinition} registered for one or more URL schemes.
+ */
+
+/**
+ * Column types normalised across databases. Datasources map their native types onto
+ * these (keeping the original in {@link ColumnSchema.nativeType}).
+ *
+ * - `integer`: whole numbers. Read as `number` within ±2^53−1, as `bigint` beyond it.
+ * - `decimal`: exact numbers (NUMERIC). Always read as a `string` so no digit is lost.
+ * - `float`: binary floating point, read as `number`.
+ * - `date` / `time` / `timestamp` / `timestamptz`: read as ISO-8601 strings;
+ *   `timestamptz` keeps its offset.
+ * - `json`: the parsed JSON value. `binary`: `Uint8Array`. `array`: a JS array.
+ */
+export type ColumnType =
+  | 'text'
+  | 'integer'
+  | 'decimal'
+  | 'float'
+  | 'boolean'
+  | 'date'
+  | 'time'
+  | 'timestamp'
+  | 'timestamptz'
+  | 'json'
+  | 'uuid'
+  | 'binary'
+  | 'array'
+  | 'enum'
+  | 'unknown';
+
+/** Every {@link ColumnType}, for validation and exhaustive tests. */
+export const COLUMN_TYPES: readonly ColumnType[] = [
+  'text',
+  'integer',
+  'decimal',
+  'float',
+  'boolean',
+  'date',
+  'time',
+  'timestamp',
+  'timestamptz',
+  'json',
+  'uuid',
+  'binary',
+  'array',
+  'enum',
+  'unknown',
+];
+
+/** Column types whose values are numbers a chart can measure. */
+export const NUMERIC_COLUMN_TYPES: readonly ColumnType[] = ['integer', 'decimal', 'float'];
+
+/** Column types whose values are points in time. */
+export const TEMPORAL_COLUMN_TYPES: readonly ColumnType[] = ['date', 'timestamp', 'timestamptz'];
+
+/**
+ * One cell value as datasources read and accept it. See {@link ColumnType} for which JS
+ * type each column type uses.
+ */
+export type CellValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | Uint8Array
+  | readonly CellValue[]
+  | { readonly [key: string]: unknown };
+
+/** One row: column name → value. */
+export type Row = Record<string, CellValue>;
+
+/** The values of a row's primary-key columns, identifying exactly one row. */
+export type RowKey = Record<string, CellValue>;
+
+/** One column of a table. */
+export interface ColumnSchema {
+  /** Column name exactly as the database spells it. */
+  name: string;
+  /** Normalised type. */
+  type: ColumnType;
+  /** The database's own type name, e.g. `VARCHAR(80)`, `numeric(10,2)`, `int8[]`. */
+  nativeType: string;
+  /** Whether NULL is allowed. */
+  nullable: boolean;
+  /** Whether the database fills the column when an insert omits it (default, serial, identity, rowid). */
+  hasDefault: boolean;
+  /** Whether the column is computed by the database and cannot be written. */
+  generated?: boolean;
+  /** For `enum` columns: the allowed values, in order. */
+  enumValues?: readonly string[];
+  /** For `array` columns: the normalised element type. */
+  elementType?: ColumnType;
+}
+
+/** A foreign key: these columns reference those columns of another table. */
+export interface ForeignKey {
+  /** Columns of this table, in key order. */
+  columns: readonly string[];
+  /** The referenced table (as {@link Datasource.listTables} names it). */
+  referencedTable: string;
+  /** The referenced columns, in the same order. */
+  referencedColumns: readonly string[];
+}
+
+/** Everything a view or the host needs to know about a table. */
+export interface TableSchema {
+  /** The table's name as the datasource lists it (schema-qualified where the database has schemas). */
+  name: string;
+  /** Base table or (read-only) view. */
+  kind: 'table' | 'view';
+  /** Columns in table order. */
+  columns: readonly ColumnSchema[];
+  /**
+   * Primary-key columns in key order; possibly composite. Empty when the table has no key
+   * (such a table can be read but not updated or deleted by key).
+   */
+  primaryKey: readonly string[];
+  /** Foreign keys of this table. */
+  foreignKeys: readonly ForeignKey[];
+  /** Whether insert, update and delete are possible (base table, key, writable datasource). */
+  writable: boolean;
+  /** A cheap estimate of the row count, when the database keeps one. */
+  rowCountEstimate?: number;
+}
+
+/** One entry of {@link Datasource.listTables}. */
+export interface TableInfo {
+  /** The table's name, usable in every other call. */
+  name: string;
+  /** Base table or view. */
+  kind: 'table' | 'view';
+  /** A cheap estimate of the row count, when the database keeps one. */
+  rowCountEstimate?: number;
+}
+
+/** Sort direction. */
+export type SortDirection = 'asc' | 'desc';
+
+/** One sort key. Rows are always ordered by the primary key last, so order is total. */
+export interface SortSpec {
+  /** Column to sort by. */
+  column: string;
+  /** Direction; NULLs sort first ascending and last descending (as if smallest). */
+  direction: SortDirection;
+}
+
+/** Filter operators. All comparisons are done by the database. */
+export type FilterOperator =
+  | 'eq'
+  | 'neq'
+  | 'lt'
+  | 'lte'
+  | 'gt'
+  | 'gte'
+  | 'in'
+  | 'notIn'
+  | 'contains'
+  | 'startsWith'
+  | 'endsWith'
+  | 'isNull'
+  | 'isNotNull';
+
+/** Every {@link FilterOperator}. */
+export const FILTER_OPERATORS: readonly FilterOperator[] = [
+  'eq',
+  'neq',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+  'in',
+  'notIn',
+  'contains',
+  'startsWith',
+  'endsWith',
+  'isNull',
+  'isNotNull',
+];
+
+/**
+ * One filter condition; a query's filters are combined with AND.
+ * `contains`, `startsWith` and `endsWith` match text literally (`%` and `_` are not
+ * wildcards) and case-sensitively. `in` and `notIn` take an array value; `isNull` and
+ * `isNotNull` take none. `neq` does not match NULLs (SQL semantics).
+ */
+export interface Filter {
+  /** Column the condition is on. */
+  column: string;
+  /** Operator. */
+  op: FilterOperator;
+  /** Operand; an array for `in` / `notIn`, absent for `isNull` / `isNotNull`. */
+  value?: CellValue | readonly CellValue[];
+}
+
+/** Options of {@link Datasource.readPage}. */
+export interface ReadPageOptions {
+  /** Rows per page, 1–10,000. Default 100. */
+  limit?: number;
+  /** Sort keys; the primary key is appended so the order is total. */
+  sort?: readonly SortSpec[];
+  /** Conditions, combined with AND. */
+  filter?: readonly Filter[];
+  /**
+   * Opaque keyset cursor from a previous page's `nextCursor` or `prevCursor`. Paging with
+   * cursors neither skips nor repeats rows, even while rows are inserted. A cursor is only
+   * valid with the same sort it was produced with.
+   */
+  cursor?: string | null;
+  /** Columns to return (default: all). Key columns are always returned. */
+  columns?: readonly string[];
+}
+
+/** One page of rows. */
+export interface Page {
+  /** The rows, in sort order. */
+  rows: Row[];
+  /** Cursor of the page after this one, or null when this is the last page. */
+  nextCursor: string | null;
+  /** Cursor of the page before this one, or null when this is the first page. */
+  prevCursor: string | null;
+  /** Estimated total rows matching (may be absent; never a full count on big tables). */
+  estimatedTotal?: number;
+}
+
+/** Options of {@link Datasource.stream}. */
+export interface StreamOptions {
+  /** Sort keys (default: primary key). */
+  sort?: readonly SortSpec[];
+  /** Conditions, combined with AND. */
+  filter?: readonly Filter[];
+  /** Columns to return (default: all). */
+  columns?: readonly string[];
+  /** Rows fetched from the database per round trip. Default 1,000. */
+  batchSize?: number;
+  /** Aborting stops the stream and releases its resources. */
+  signal?: AbortSignal;
+}
+
+/** Aggregate functions, all computed by the database. */
+export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';
+
+/** Time buckets for grouping a temporal column. */
+export type TimeBucket = 'year' | 'month' | 'day';
+
+/** One grouping key: a column, optionally truncated to a time bucket. */
+export interface GroupBySpec {
+  /** Column to group by. */
+  column: string;
+  /** For temporal columns: truncate to this bucket (the key is then an ISO date string). */
+  bucket?: TimeBucket;
+  /** Name of the key in result rows (default: the column name). */
+  as?: string;
+}
+
+/** One measure of an aggregate query. */
+export interface MeasureSpec {
+  /** Function. */
+  fn: AggregateFunction;
+  /** Column measured; omit for `count` to count rows. */
+  column?: string;
+  /** Name of the measure in result rows (default: `fn` or `fn_column`). */
+  as?: string;
+}
+
+/** An aggregate query: group by keys, compute measures. */
+export interface AggregateQuery {
+  /** Grouping keys (empty for one overall row). */
+  groupBy?: readonly (string | GroupBySpec)[];
+  /** Measures; at least one. */
+  measures: readonly MeasureSpec[];
+  /** Conditions applied before grouping. */
+  filter?: readonly Filter[];
+  /** Order of result rows by key or measure name (default: by the group keys ascending). */
+  sort?: readonly SortSpec[];
+  /** Maximum groups returned (default 1,000, at most 100,000). */
+  limit?: number;
+}
+
+/**
+ * Result of an aggregate query. `sum` and `avg` of integer/decimal columns are exact
+ * decimal strings where the database computes them exactly; `count` is a number.
+ */
+export interface AggregateResult {
+  /** One row per group: the keys, then the measures. */
+  rows: Row[];
+}
+
+/** What a successful {@link Datasource.testConnection} reports. */
+export interface ConnectionInfo {
+  /** Always true (failures reject with a NocofloError). */
+  ok: true;
+  /** Database product and version, e.g. `SQLite 3.46.1`. */
+  serverVersion: string;
+  /** Round-trip time of a trivial query, in milliseconds. */
+  latencyMs: number;
+}
+
+/** What a datasource can do. */
+export interface DatasourceCapabilities {
+  /** Insert, update and delete are possible (not opened read-only). */
+  write: boolean;
+  /** Row-count estimates are cheap. */
+  estimates: boolean;
+}
+
+/**
+ * An open datasource. Every method validates table and column names against the schema
+ * and rejects with a {@link NocofloError} (`NCF_TABLE_NOT_FOUND`, `NCF_COLUMN_NOT_FOUND`,
+ * `NCF_INVALID_QUERY`, …), never a raw driver error. Identifiers are quoted and values are
+ * bound as parameters, always.
+ */
+export interface Datasource {
+  /** The URL it was opened with (credentials removed). */
+  readonly url: string;
+  /** What it can do. */
+  readonly capabilities: DatasourceCapabilities;
+  /** Tables and views, sorted by name. */
+  listTables(): Promise<TableInfo[]>;
+  /** Columns, key and foreign keys of one table. */
+  describeTable(table: string): Promise<TableSchema>;
+  /** One page of rows, with keyset cursors. */
+  readPage(table: string, options?: ReadPageOptions): Promise<Page>;
+  /** Every matching row, fetched in batches with flat memory. */
+  stream(table: string, options?: StreamOptions): AsyncIterable<Row>;
+  /** Group-by aggregates, computed in the database. */
+  aggregate(table: string, query: AggregateQuery): Promise<AggregateResult>;
+  /** Inserts one row and returns it as stored (with generated keys and defaults). */
+  insert(table: string, values: Row): Promise<Row>;
+  /** Updates the row with this key; returns it as stored. Rejects `NCF_ROW_NOT_FOUND` if no row has the key. */
+  update(table: string, key: RowKey, changes: Row): Promise<Row>;
+  /** Deletes the row with this key. Rejects `NCF_ROW_NOT_FOUND` if no row has the key. */
+  delete(table: string, key: RowKey): Promise<void>;
+  /** Checks the connection; rejects with `NCF_CONNECTION_FAILED` and a hint. */
+  testConnection(): Promise<ConnectionInfo>;
+  /** Releases every resource. Idempotent; afterwards every call rejects `NCF_DATASOURCE_CLOSED`. */
+  close(): Promise<void>;
+}
+
+/** Options the host passes when opening a datasource. */
+export interface DatasourceOpenOptions {
+  /** Open without write access. */
+  readOnly?: boolean;
+  /** Folder where relative file paths (e.g. `sqlite:./data.db`) are resolved. Default: the host root. */
+  cwd?: string;
+}
+
+/**
+ * A datasource factory contributed by a plugin: it opens URLs of its schemes.
+ */
+export interface DatasourceDefinition {
+  /** Unique name, e.g. `sqlite`. */
+  name: string;
+  /** URL schemes without the colon, e.g. `['sqlite', 'sqlite3']`. */
+  schemes: readonly string[];
+  /** One line for the admin page. */
+  description?: string;
+  /** Opens a datasource for the URL. Rejects `NCF_CONNECTION_FAILED` when it cannot. */
+  open(url: string, options: DatasourceOpenOptions): Promise<Datasource>;
+}

@@ -1,0 +1,444 @@
+/**
+ * The error catalog: every error nocoflo raises, with a stable code, a title, a message
+ * that says what happened and a hint that says what to do. Codes never change once
+ * released; add new entries rather than repurposing old ones.
+ */
+import { defineError } from './nocoflo-error.js';
+
+const list = (names: readonly string[], max = 12): string => {
+  if (names.length === 0) return '(none)';
+  const shown = names.slice(0, max).join(', ');
+  return names.length > max ? `${shown}, … (${names.length - max} more)` : shown;
+};
+
+// ── Discovery and manifests ────────────────────────────────────────────────────
+
+/** A plugin's package.json could not be read or is not valid JSON. */
+export const PackageJsonUnreadable = defineError({
+  code: 'NCF_PACKAGE_JSON_UNREADABLE',
+  title: 'Unreadable package.json',
+  status: 400,
+  message: (path: string, reason: string) => `Could not read ${path}: ${reason}.`,
+  hint: (path: string) =>
+    `Fix the JSON syntax in ${path} (run \`node -e "JSON.parse(require('fs').readFileSync('${path}','utf8'))"\` to see where it breaks).`,
+});
+
+/** The `nocoflo` field of a plugin's package.json does not match the manifest schema. */
+export const ManifestInvalid = defineError({
+  code: 'NCF_MANIFEST_INVALID',
+  title: 'Invalid plugin manifest',
+  status: 400,
+  message: (packageName: string, issues: string) =>
+    `The "nocoflo" field of ${packageName}'s package.json is invalid: ${issues}.`,
+  hint: () =>
+    'Compare the field with the manifest schema (@nocoflo/sdk/manifest.schema.json); it needs at least "entry" and "host", e.g. { "entry": "./dist/index.js", "host": "^0.1.0" }.',
+});
+
+/** The plugin's `host` range does not admit the running host's version. */
+export const HostRangeUnsatisfied = defineError({
+  code: 'NCF_HOST_RANGE_UNSATISFIED',
+  title: 'Plugin needs another host version',
+  status: 409,
+  message: (plugin: string, range: string, hostVersion: string) =>
+    `${plugin} requires a host matching "${range}", but this host is ${hostVersion}.`,
+  hint: (plugin: string) => `Install a version of ${plugin} built for this host, or upgrade @nocoflo/host.`,
+});
+
+/** The same plugin name was found twice; one copy wins and the other is ignored. */
+export const DuplicatePlugin = defineError({
+  code: 'NCF_DUPLICATE_PLUGIN',
+  title: 'Plugin found twice',
+  status: 409,
+  message: (plugin: string, kept: string, ignored: string) =>
+    `${plugin} was found twice; using ${kept} and ignoring ${ignored}.`,
+  hint: () => 'Remove one of the copies, or keep the directory copy on purpose as a local override.',
+});
+
+/** The manifest's entry file does not exist. */
+export const EntryNotFound = defineError({
+  code: 'NCF_ENTRY_NOT_FOUND',
+  title: 'Plugin entry file missing',
+  status: 400,
+  message: (plugin: string, entryPath: string) => `${plugin}'s entry ${entryPath} does not exist.`,
+  hint: (plugin: string) =>
+    `Build ${plugin} (e.g. \`npm run build\` in its folder) or fix "nocoflo.entry" in its package.json.`,
+});
+
+/** Importing the entry failed (syntax error, failing top-level code, missing import). */
+export const EntryLoadFailed = defineError({
+  code: 'NCF_ENTRY_LOAD_FAILED',
+  title: 'Plugin entry failed to load',
+  status: 500,
+  message: (plugin: string, entryPath: string, reason: string) =>
+    `Importing ${plugin}'s entry ${entryPath} failed: ${reason}`,
+  hint: () =>
+    'Run the entry with `node <entry>` to see the full error; fix syntax errors and missing imports.',
+});
+
+/** The entry's default export is not a `definePlugin(...)` result. */
+export const EntryNotPlugin = defineError({
+  code: 'NCF_ENTRY_NOT_PLUGIN',
+  title: 'Entry does not export a plugin',
+  status: 400,
+  message: (plugin: string, entryPath: string, got: string) =>
+    `${plugin}'s entry ${entryPath} must default-export definePlugin({...}), but its default export is ${got}.`,
+  hint: () => "Write `export default definePlugin({ ... })` with definePlugin imported from '@nocoflo/sdk'.",
+});
+
+// ── Dependencies ─────────────────────────────────────────────────────────────
+
+/** A declared plugin dependency was not found. */
+export const DependencyMissing = defineError({
+  code: 'NCF_DEPENDENCY_MISSING',
+  title: 'Plugin dependency missing',
+  status: 409,
+  message: (plugin: string, dependency: string, range: string) =>
+    `${plugin} depends on ${dependency}@${range}, which is not installed.`,
+  hint: (_plugin: string, dependency: string) =>
+    `Install ${dependency} (\`nocoflo plugins install ${dependency}\`) or remove the dependency.`,
+});
+
+/** A declared plugin dependency was found at a version outside the required range. */
+export const DependencyVersionMismatch = defineError({
+  code: 'NCF_DEPENDENCY_VERSION',
+  title: 'Plugin dependency at the wrong version',
+  status: 409,
+  message: (plugin: string, dependency: string, range: string, found: string) =>
+    `${plugin} needs ${dependency}@${range}, but ${dependency}@${found} is installed.`,
+  hint: (_plugin: string, dependency: string, range: string) =>
+    `Install a version of ${dependency} matching "${range}".`,
+});
+
+/** Plugins depend on each other in a cycle. */
+export const DependencyCycle = defineError({
+  code: 'NCF_DEPENDENCY_CYCLE',
+  title: 'Plugin dependency cycle',
+  status: 409,
+  message: (chain: readonly string[]) => `Plugins depend on each other in a cycle: ${chain.join(' -> ')}.`,
+  hint: () =>
+    'Break the cycle: move the shared part into a plugin both can depend on, or drop one dependency.',
+});
+
+/** A dependency of this plugin failed, so it cannot start. */
+export const DependencyFailed = defineError({
+  code: 'NCF_DEPENDENCY_FAILED',
+  title: 'Plugin dependency failed',
+  status: 409,
+  message: (plugin: string, chain: readonly string[], reason: string) =>
+    `${plugin} cannot start because ${chain.join(' -> ')} failed: ${reason}`,
+  hint: (_plugin: string, chain: readonly string[]) =>
+    `Fix ${chain[chain.length - 1] ?? 'the dependency'} first; this plugin starts with it.`,
+});
+
+/** A dependency of this plugin is disabled, so it cannot be enabled. */
+export const DependencyDisabled = defineError({
+  code: 'NCF_DEPENDENCY_DISABLED',
+  title: 'Plugin dependency disabled',
+  status: 409,
+  message: (plugin: string, dependency: string) =>
+    `${plugin} cannot be enabled while its dependency ${dependency} is disabled.`,
+  hint: (_plugin: string, dependency: string) => `Enable ${dependency} first.`,
+});
+
+/** Disabling this plugin would strand enabled plugins that depend on it. */
+export const HasEnabledDependents = defineError({
+  code: 'NCF_HAS_DEPENDENTS',
+  title: 'Other plugins depend on this one',
+  status: 409,
+  message: (plugin: string, action: string, dependents: readonly string[]) =>
+    `Cannot ${action} ${plugin}: enabled plugins depend on it: ${list(dependents)}.`,
+  hint: (_plugin: string, action: string) => `Disable those plugins first, then ${action} this one.`,
+});
+
+// ── Lifecycle ────────────────────────────────────────────────────────────────
+
+/** A plugin callback threw or rejected. */
+export const PluginCallbackFailed = defineError({
+  code: 'NCF_PLUGIN_CALLBACK_FAILED',
+  title: 'Plugin callback failed',
+  status: 500,
+  message: (plugin: string, callback: string, reason: string) => `${plugin}'s ${callback} failed: ${reason}`,
+  hint: (plugin: string) =>
+    `See the cause in the host log; fix ${plugin} and reload it (\`nocoflo plugins reload ${plugin}\`).`,
+});
+
+/** A plugin callback did not settle within the host's timeout. */
+export const PluginCallbackTimeout = defineError({
+  code: 'NCF_PLUGIN_CALLBACK_TIMEOUT',
+  title: 'Plugin callback timed out',
+  status: 504,
+  message: (plugin: string, callback: string, ms: number) =>
+    `${plugin}'s ${callback} did not finish within ${ms} ms.`,
+  hint: () =>
+    'Make the callback settle (await every promise, do long work in the background through the context), or raise the host option `callbackTimeoutMs`.',
+});
+
+/** A plugin's config does not match its zod schema. */
+export const PluginConfigInvalid = defineError({
+  code: 'NCF_CONFIG_INVALID',
+  title: 'Invalid plugin config',
+  status: 400,
+  message: (plugin: string, issues: string) => `${plugin}'s config is invalid: ${issues}.`,
+  hint: (plugin: string) =>
+    `Fix the value in the host config (config["${plugin}"]) or with \`nocoflo plugins config ${plugin}\`.`,
+});
+
+/** No plugin of that name is known to the host. */
+export const PluginNotFound = defineError({
+  code: 'NCF_PLUGIN_NOT_FOUND',
+  title: 'Unknown plugin',
+  status: 404,
+  message: (plugin: string, known: readonly string[]) =>
+    `No plugin named ${plugin}. Known plugins: ${list(known)}.`,
+  hint: () => 'Check the name with `nocoflo plugins list`.',
+});
+
+/** The requested lifecycle action is not possible from the plugin's current state. */
+export const InvalidPluginState = defineError({
+  code: 'NCF_INVALID_PLUGIN_STATE',
+  title: 'Action not possible in this state',
+  status: 409,
+  message: (plugin: string, action: string, state: string) =>
+    `Cannot ${action} ${plugin} while it is ${state}.`,
+  hint: (plugin: string) =>
+    `Check \`nocoflo plugins info ${plugin}\`; a failed plugin is started again with reload.`,
+});
+
+/** A plugin used its context after it was disabled or torn down. */
+export const ContextDisposed = defineError({
+  code: 'NCF_CONTEXT_DISPOSED',
+  title: 'Plugin context is no longer active',
+  status: 500,
+  message: (plugin: string, operation: string) => `${plugin} called ${operation} after it was disabled.`,
+  hint: () =>
+    'Stop background work in `disable` (or register it through ctx.onDispose / ctx.setInterval so the host stops it).',
+});
+
+/** A plugin tapped a hook that does not exist. */
+export const UnknownHook = defineError({
+  code: 'NCF_UNKNOWN_HOOK',
+  title: 'Unknown hook',
+  status: 400,
+  message: (plugin: string, hook: string, known: readonly string[]) =>
+    `${plugin} tapped "${hook}", which is not a hook. Known hooks: ${list(known, 50)}.`,
+  hint: () => 'Use one of the known hook names; they are typed in NocofloHooks.',
+});
+
+/** A name collision among contributions (view name, service name). */
+export const ContributionConflict = defineError({
+  code: 'NCF_CONTRIBUTION_CONFLICT',
+  title: 'Contribution name already taken',
+  status: 409,
+  message: (kind: string, name: string, owner: string, claimant: string) =>
+    `${claimant} registers ${kind} "${name}", which ${owner} already provides.`,
+  hint: (kind: string) => `Give the ${kind} a name of its own (prefix it with your plugin's name).`,
+});
+
+/** Two plugins claim the same URL scheme. */
+export const SchemeConflict = defineError({
+  code: 'NCF_SCHEME_CONFLICT',
+  title: 'URL scheme claimed twice',
+  status: 409,
+  message: (scheme: string, plugins: readonly string[]) =>
+    `The URL scheme "${scheme}:" is claimed by ${plugins.join(' and ')}.`,
+  hint: () =>
+    'Disable one of the plugins, or open the URL naming a plugin explicitly (host.datasources.open(url, { plugin })).',
+});
+
+/** No enabled datasource plugin handles the URL's scheme. */
+export const SchemeUnknown = defineError({
+  code: 'NCF_SCHEME_UNKNOWN',
+  title: 'No datasource for this URL',
+  status: 400,
+  message: (url: string, known: readonly string[]) =>
+    `No enabled datasource handles "${url}". Known schemes: ${list(known.map((s) => `${s}:`))}.`,
+  hint: () =>
+    'Install and enable a datasource plugin for this scheme (e.g. @nocoflo/sqlite-datasource for sqlite:).',
+});
+
+/** No view can show the table. */
+export const NoViewForTable = defineError({
+  code: 'NCF_NO_VIEW',
+  title: 'No view for this table',
+  status: 404,
+  message: (table: string) => `No enabled view can show ${table}.`,
+  hint: () => 'Enable a view plugin such as @nocoflo/table-view.',
+});
+
+// ── Data ─────────────────────────────────────────────────────────────────────
+
+/** A table is not known to the datasource. */
+export const TableNotFound = defineError({
+  code: 'NCF_TABLE_NOT_FOUND',
+  title: 'Unknown table',
+  status: 404,
+  message: (table: string, known: readonly string[]) =>
+    `There is no table ${JSON.stringify(table)}. Tables: ${list(known)}.`,
+  hint: () => 'Check the name (it is case-sensitive, and schema-qualified for PostgreSQL outside "public").',
+});
+
+/** A column is not known in the table. */
+export const ColumnNotFound = defineError({
+  code: 'NCF_COLUMN_NOT_FOUND',
+  title: 'Unknown column',
+  status: 400,
+  message: (table: string, column: string, known: readonly string[]) =>
+    `Table ${JSON.stringify(table)} has no column ${JSON.stringify(column)}. Columns: ${list(known, 30)}.`,
+  hint: () => 'Check the column name; names are case-sensitive.',
+});
+
+/** A query was malformed: bad operator, bad cursor, bad limit, bad aggregate. */
+export const InvalidQuery = defineError({
+  code: 'NCF_INVALID_QUERY',
+  title: 'Invalid query',
+  status: 400,
+  message: (reason: string) => `The query is invalid: ${reason}.`,
+  hint: () => 'See the Datasource reference for the accepted sort, filter, cursor and aggregate forms.',
+});
+
+/** A value does not fit the column's type. */
+export const InvalidValue = defineError({
+  code: 'NCF_INVALID_VALUE',
+  title: 'Invalid value',
+  status: 400,
+  message: (table: string, column: string, reason: string) =>
+    `Invalid value for ${table}.${column}: ${reason}.`,
+  hint: () =>
+    'Send a value of the column type shown in the table schema (or null where the column is nullable).',
+});
+
+/** The write targets a row that does not exist (stale or wrong key). */
+export const RowNotFound = defineError({
+  code: 'NCF_ROW_NOT_FOUND',
+  title: 'Row not found',
+  status: 404,
+  message: (table: string, key: string) => `No row of ${table} has the key ${key}.`,
+  hint: () => 'The row may have been changed or deleted meanwhile: reload and try again.',
+});
+
+/** A database constraint (unique, foreign key, not null, check) refused the write. */
+export const ConstraintViolation = defineError({
+  code: 'NCF_CONSTRAINT_VIOLATION',
+  title: 'Constraint violated',
+  status: 409,
+  message: (table: string, reason: string) => `The database refused the write to ${table}: ${reason}.`,
+  hint: () => 'Change the values so that they satisfy the table constraints shown in its schema.',
+});
+
+/** The datasource or table cannot be written. */
+export const ReadOnly = defineError({
+  code: 'NCF_READ_ONLY',
+  title: 'Read-only',
+  status: 405,
+  message: (target: string, reason: string) => `${target} cannot be written: ${reason}.`,
+  hint: () => 'Write to a base table with a primary key, through a datasource opened for writing.',
+});
+
+/** A plugin vetoed a write through the `beforeWrite` hook. */
+export const WriteVetoed = defineError({
+  code: 'NCF_WRITE_VETOED',
+  title: 'Write refused by a plugin',
+  status: 403,
+  message: (plugin: string, reason: string) => `${plugin} refused the write: ${reason}`,
+  hint: (plugin: string) => `Ask whoever configures ${plugin}; nothing was changed.`,
+});
+
+/** The datasource has been closed. */
+export const DatasourceClosed = defineError({
+  code: 'NCF_DATASOURCE_CLOSED',
+  title: 'Datasource closed',
+  status: 503,
+  message: (url: string, operation: string) => `Cannot ${operation}: the datasource ${url} is closed.`,
+  hint: () => 'Open the datasource again (host.datasources.open(url)).',
+});
+
+/** Connecting to a database failed. */
+export const ConnectionFailed = defineError({
+  code: 'NCF_CONNECTION_FAILED',
+  title: 'Could not connect',
+  status: 502,
+  message: (url: string, reason: string, _hint?: string) => `Could not connect to ${url}: ${reason}.`,
+  hint: (_url: string, _reason: string, hint?: string) =>
+    hint ?? 'Check the URL, that the server runs and that the credentials are right.',
+});
+
+/** A driver error nocoflo has no more specific code for. */
+export const DatasourceError = defineError({
+  code: 'NCF_DATASOURCE_ERROR',
+  title: 'Database error',
+  status: 500,
+  message: (operation: string, reason: string) => `${operation} failed in the database: ${reason}.`,
+  hint: () => 'See the cause in the host log.',
+});
+
+// ── HTTP and operations ──────────────────────────────────────────────────────
+
+/** A request's input failed validation. */
+export const BadRequest = defineError({
+  code: 'NCF_BAD_REQUEST',
+  title: 'Bad request',
+  status: 400,
+  message: (reason: string) => `The request is invalid: ${reason}.`,
+  hint: () => 'See the API reference for the expected body and parameters.',
+});
+
+/** The admin token is missing or wrong. */
+export const Unauthorized = defineError({
+  code: 'NCF_UNAUTHORIZED',
+  title: 'Admin token required',
+  status: 401,
+  message: (reason: string) => `This request needs the admin token: ${reason}.`,
+  hint: () =>
+    'Send `Authorization: Bearer <token>`; the token is in NOCOFLO_ADMIN_TOKEN or the file the host printed at first start.',
+});
+
+/** The caller lacks a permission a plugin route requires. */
+export const Forbidden = defineError({
+  code: 'NCF_FORBIDDEN',
+  title: 'Permission required',
+  status: 403,
+  message: (permission: string) => `This needs the permission "${permission}".`,
+  hint: () => 'Ask an administrator to grant the permission.',
+});
+
+/** The catalog, keyed by name. */
+export const Errors = {
+  PackageJsonUnreadable,
+  ManifestInvalid,
+  HostRangeUnsatisfied,
+  DuplicatePlugin,
+  EntryNotFound,
+  EntryLoadFailed,
+  EntryNotPlugin,
+  DependencyMissing,
+  DependencyVersionMismatch,
+  DependencyCycle,
+  DependencyFailed,
+  DependencyDisabled,
+  HasEnabledDependents,
+  PluginCallbackFailed,
+  PluginCallbackTimeout,
+  PluginConfigInvalid,
+  PluginNotFound,
+  InvalidPluginState,
+  ContextDisposed,
+  UnknownHook,
+  ContributionConflict,
+  SchemeConflict,
+  SchemeUnknown,
+  NoViewForTable,
+  TableNotFound,
+  ColumnNotFound,
+  InvalidQuery,
+  InvalidValue,
+  RowNotFound,
+  ConstraintViolation,
+  ReadOnly,
+  WriteVetoed,
+  DatasourceClosed,
+  ConnectionFailed,
+  DatasourceError,
+  BadRequest,
+  Unauthorized,
+  Forbidden,
+} as const;

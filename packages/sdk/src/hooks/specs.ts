@@ -1,0 +1,107 @@
+/**
+ * nocoflo's hooks: one typed interface of tapable hooks. The host owns the instances and
+ * calls them; plugins tap them through their context (`ctx.tap(name, fn)`), which records
+ * every tap so it can be removed when the plugin is disabled.
+ */
+import {
+  AsyncParallelHook,
+  AsyncSeriesBailHook,
+  AsyncSeriesHook,
+  type Hook,
+  SyncHook,
+  SyncWaterfallHook,
+} from 'tapable';
+import type {
+  HostStartedEvent,
+  PluginStateChange,
+  QueryEvent,
+  QueryOutcome,
+  ViewCandidate,
+  ViewCandidatesContext,
+  WriteEvent,
+  WriteOutcome,
+  WriteVeto,
+} from './events.js';
+
+/**
+ * Every hook nocoflo calls, with its tapable type (sync, bail, waterfall, async series or
+ * parallel, as its meaning needs). Tap them with `ctx.tap('beforeWrite', fn)`.
+ */
+export interface NocofloHooks {
+  /** After every enabled plugin has started. Taps run in parallel. */
+  hostStarted: AsyncParallelHook<[HostStartedEvent]>;
+  /** Before the host stops plugins. Taps run in order and are awaited. */
+  hostStopping: AsyncSeriesHook<[]>;
+  /** After any plugin changes lifecycle state. Synchronous: record, don't block. */
+  pluginStateChanged: SyncHook<[PluginStateChange]>;
+  /** Before every read. Throwing a NocofloError refuses the read. */
+  beforeQuery: AsyncSeriesHook<[QueryEvent]>;
+  /** After every read, successful or not. */
+  afterQuery: AsyncSeriesHook<[QueryEvent, QueryOutcome]>;
+  /**
+   * Before every write. Returning a {@link WriteVeto} refuses the write (nothing is
+   * changed, the caller sees the reason); the first veto wins and later taps are skipped.
+   */
+  beforeWrite: AsyncSeriesBailHook<[WriteEvent], WriteVeto | undefined>;
+  /** After every write, successful, failed or vetoed. */
+  afterWrite: AsyncSeriesHook<[WriteEvent, WriteOutcome]>;
+  /** The views offered for a table, best first; a tap may filter or reorder them. */
+  viewCandidates: SyncWaterfallHook<[ViewCandidate[], ViewCandidatesContext]>;
+}
+
+/** Name of a hook. */
+export type HookName = keyof NocofloHooks;
+
+/** Whether a hook is called synchronously or awaited. */
+export type HookKind = 'sync' | 'async';
+
+type HookArgsOf<H> = H extends Hook<infer T, infer _R, infer _O> ? (T extends unknown[] ? T : [T]) : never;
+type HookResultOf<H> = H extends Hook<infer _T, infer R, infer _O> ? R : never;
+
+/** The arguments a hook's taps receive. */
+export type HookArgs<K extends HookName> = HookArgsOf<NocofloHooks[K]>;
+
+/** What a hook's taps return (the waterfall value, the bail value, or void). */
+export type HookResult<K extends HookName> = HookResultOf<NocofloHooks[K]>;
+
+/**
+ * The function a plugin taps a hook with. Taps of async hooks may return a promise; taps
+ * of sync hooks must return synchronously.
+ */
+export type TapFn<K extends HookName> = (typeof HOOK_KINDS)[K] extends 'async'
+  ? (...args: HookArgs<K>) => HookResult<K> | void | Promise<HookResult<K> | void>
+  : (...args: HookArgs<K>) => HookResult<K>;
+
+/** Whether each hook is sync or async; the runtime mirror of {@link NocofloHooks}. */
+export const HOOK_KINDS = {
+  hostStarted: 'async',
+  hostStopping: 'async',
+  pluginStateChanged: 'sync',
+  beforeQuery: 'async',
+  afterQuery: 'async',
+  beforeWrite: 'async',
+  afterWrite: 'async',
+  viewCandidates: 'sync',
+} as const satisfies Record<HookName, HookKind>;
+
+/** Every hook name, in a stable order. */
+export const HOOK_NAMES = Object.keys(HOOK_KINDS) as HookName[];
+
+/** Creates a fresh set of hook instances (one per host). */
+export function createHooks(): NocofloHooks {
+  return {
+    hostStarted: new AsyncParallelHook(['event']),
+    hostStopping: new AsyncSeriesHook([]),
+    pluginStateChanged: new SyncHook(['change']),
+    beforeQuery: new AsyncSeriesHook(['query']),
+    afterQuery: new AsyncSeriesHook(['query', 'outcome']),
+    beforeWrite: new AsyncSeriesBailHook(['write']),
+    afterWrite: new AsyncSeriesHook(['write', 'outcome']),
+    viewCandidates: new SyncWaterfallHook(['candidates', 'context']),
+  };
+}
+
+/** Whether `name` is a hook name. */
+export function isHookName(name: string): name is HookName {
+  return Object.hasOwn(HOOK_KINDS, name);
+}

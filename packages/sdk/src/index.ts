@@ -1,0 +1,130 @@
+/**
+ * `@nocoflo/sdk`: the contracts a nocoflo plugin is written against.
+ *
+ * - {@link definePlugin}, {@link defineView}, {@link defineDatasource}: typed helpers for a plugin's parts.
+ * - {@link PluginContext}: the one door between a plugin and the host.
+ * - {@link NocofloHooks}: the typed tapable hooks plugins tap.
+ * - {@link Datasource}, {@link ViewDefinition}, {@link TableSchema}: the data contracts.
+ * - {@link pluginManifestSchema}: the zod schema of the package.json `nocoflo` field.
+ * - {@link NocofloError} and {@link Errors}: one error class, a catalog of stable codes.
+ *
+ * @packageDocumentation
+ */
+
+export { defineDatasource } from './datasource/define.js';
+export {
+  type AggregateFunction,
+  type AggregateQuery,
+  type AggregateResult,
+  type CellValue,
+  COLUMN_TYPES,
+  type ColumnSchema,
+  type ColumnType,
+  type ConnectionInfo,
+  type Datasource,
+  type DatasourceCapabilities,
+  type DatasourceDefinition,
+  type DatasourceOpenOptions,
+  FILTER_OPERATORS,
+  type Filter,
+  type FilterOperator,
+  type ForeignKey,
+  type GroupBySpec,
+  type MeasureSpec,
+  NUMERIC_COLUMN_TYPES,
+  type Page,
+  type ReadPageOptions,
+  type Row,
+  type RowKey,
+  type SortDirection,
+  type SortSpec,
+  type StreamOptions,
+  type TableInfo,
+  type TableSchema,
+  TEMPORAL_COLUMN_TYPES,
+  type TimeBucket,
+} from './datasource/types.js';
+export { Errors } from './errors/catalog.js';
+export {
+  defineError,
+  type ErrorDefinition,
+  errorMessage,
+  isNocofloError,
+  NocofloError,
+  type NocofloErrorOptions,
+  type SerializedNocofloError,
+} from './errors/nocoflo-error.js';
+export type {
+  HostStartedEvent,
+  PluginStateChange,
+  QueryEvent,
+  QueryOutcome,
+  ViewCandidate,
+  ViewCandidatesContext,
+  WriteEvent,
+  WriteOutcome,
+  WriteVeto,
+} from './hooks/events.js';
+export {
+  createHooks,
+  HOOK_KINDS,
+  HOOK_NAMES,
+  type HookArgs,
+  type HookKind,
+  type HookName,
+  type HookResult,
+  isHookName,
+  type NocofloHooks,
+  type TapFn,
+} from './hooks/specs.js';
+export { silentLogger } from './logger.js';
+export {
+  contributionKindSchema,
+  formatIssues,
+  manifestJsonSchema,
+  PLUGIN_KEYWORD,
+  type PluginManifest,
+  type PluginManifestInput,
+  type PluginPackageJson,
+  pluginManifestSchema,
+  pluginPackageJsonSchema,
+} from './manifest/schema.js';
+export type {
+  CleanupFn,
+  Disposer,
+  NocofloServices,
+  PluginContext,
+  RouteDefinition,
+  RouteMethod,
+  RouteRequest,
+  RouteResponse,
+  ServiceName,
+  ServiceRegistry,
+  ServiceType,
+  TapOptions,
+} from './plugin/context.js';
+export {
+  type DeclaredTaps,
+  definePlugin,
+  isPlugin,
+  type LifecycleCallback,
+  type NocofloPlugin,
+  type PluginDefinition,
+} from './plugin/define.js';
+export {
+  type Logger,
+  type PermissionDefinition,
+  PLUGIN_STATES,
+  type PluginInfo,
+  type PluginSource,
+  type PluginState,
+} from './plugin/types.js';
+export { defineView } from './view/define.js';
+export { escapeHtml } from './view/escape.js';
+export type {
+  ViewDataAccess,
+  ViewDefinition,
+  ViewRenderInput,
+  ViewRenderResult,
+  ViewUrls,
+} from './view/types.js';

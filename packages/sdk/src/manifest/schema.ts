@@ -1,0 +1,97 @@
+/**
+ * The zod schemas of a plugin's package.json: the `nocoflo` field (the manifest) and the
+ * few standard fields discovery reads. Discovery validates these before any plugin code
+ * runs; `manifest.schema.json` is generated from them for editor completion.
+ */
+import semver from 'semver';
+import { z } from 'zod';
+
+/** The keyword that marks an npm package as a nocoflo plugin. */
+export const PLUGIN_KEYWORD = 'nocoflo-plugin';
+
+/** What a plugin contributes, as declared in its manifest. */
+export const contributionKindSchema = z
+  .enum(['view', 'datasource', 'hooks', 'routes', 'service'])
+  .describe('A kind of contribution the plugin makes.');
+
+const semverRange = z
+  .string()
+  .min(1)
+  .refine((value) => semver.validRange(value) !== null, {
+    message: 'is not a valid semver range (e.g. "^0.1.0", ">=1.2 <2")',
+  });
+
+const packageName = z
+  .string()
+  .regex(/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i, { message: 'is not a valid npm package name' });
+
+/** The zod schema of the `nocoflo` field of a plugin's package.json. */
+export const pluginManifestSchema = z
+  .strictObject({
+    entry: z
+      .string()
+      .min(1)
+      .refine((value) => !value.startsWith('/') && !/^[a-z]:[\\/]/i.test(value), {
+        message: 'must be a path relative to the package folder, e.g. "./dist/index.js"',
+      })
+      .describe(
+        'Path of the ES module whose default export is definePlugin({...}), relative to package.json.',
+      ),
+    host: semverRange.describe(
+      'Semver range of @nocoflo/host versions this plugin works with, e.g. "^0.1.0".',
+    ),
+    provides: z
+      .array(contributionKindSchema)
+      .default([])
+      .describe('What the plugin contributes; informational, shown by `nocoflo plugins list`.'),
+    dependencies: z
+      .record(packageName, semverRange)
+      .default({})
+      .describe('Other nocoflo plugins this one needs, by package name, with a semver range each.'),
+    displayName: z.string().min(1).max(80).optional().describe('Human-friendly name for the admin page.'),
+    migrations: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Folder of SQL migrations applied to the metadata store before setup (default "./migrations").',
+      ),
+  })
+  .describe('The nocoflo plugin manifest: the "nocoflo" field of a plugin package.json.');
+
+/** A validated plugin manifest (defaults applied). */
+export type PluginManifest = z.output<typeof pluginManifestSchema>;
+/** A plugin manifest as written in package.json (before defaults). */
+export type PluginManifestInput = z.input<typeof pluginManifestSchema>;
+
+/** The zod schema of the parts of a plugin's package.json that discovery reads. */
+export const pluginPackageJsonSchema = z.looseObject({
+  name: packageName,
+  version: z
+    .string()
+    .refine((value) => semver.valid(value) !== null, { message: 'is not a valid semver version' }),
+  description: z.string().optional(),
+  keywords: z.array(z.string()).optional(),
+  nocoflo: pluginManifestSchema,
+});
+
+/** A validated plugin package.json. */
+export type PluginPackageJson = z.output<typeof pluginPackageJsonSchema>;
+
+/**
+ * Formats zod issues as one line a person can act on: `entry: Required; host: is not a
+ * valid semver range`.
+ */
+export function formatIssues(error: z.ZodError, prefix: readonly (string | number)[] = []): string {
+  return error.issues
+    .map((issue) => {
+      const path = [...prefix, ...issue.path].map(String).join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}
+
+/** The JSON Schema of the manifest, for editors; `manifest.schema.json` is this, written to disk. */
+export function manifestJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(pluginManifestSchema, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+}

@@ -1,0 +1,78 @@
+/**
+ * Plugin lifecycle states and the public description of a plugin the host reports.
+ */
+import type { SerializedNocofloError } from '../errors/nocoflo-error.js';
+
+/**
+ * Where a plugin is in its lifecycle:
+ *
+ * ```
+ * discovered ─► loaded ─► setup ─► enabled ⇄ disabled ─► torn_down
+ *       \__________\________\_________\________\──────► failed (from any state)
+ * ```
+ */
+export type PluginState = 'discovered' | 'loaded' | 'setup' | 'enabled' | 'disabled' | 'torn_down' | 'failed';
+
+/** Every {@link PluginState}. */
+export const PLUGIN_STATES: readonly PluginState[] = [
+  'discovered',
+  'loaded',
+  'setup',
+  'enabled',
+  'disabled',
+  'torn_down',
+  'failed',
+];
+
+/** Where the host found a plugin. */
+export type PluginSource = 'node_modules' | 'directory' | 'registered';
+
+/** What the host reports about one plugin. Plain data. */
+export interface PluginInfo {
+  /** Package name. */
+  name: string;
+  /** Package version. */
+  version: string;
+  /** Lifecycle state. */
+  state: PluginState;
+  /** Why it failed, when `state` is `failed`. */
+  error?: SerializedNocofloError;
+  /** Where it was found. */
+  source: PluginSource;
+  /** Folder holding its package.json (absent for plugins registered in code). */
+  path?: string;
+  /** Declared plugin dependencies: name → semver range. */
+  dependencies: Record<string, string>;
+  /** Human-friendly name, from the manifest. */
+  displayName?: string;
+  /** Package description. */
+  description?: string;
+  /** What it contributes, as declared. */
+  provides: readonly string[];
+  /** Names of views, datasources and services it currently contributes. */
+  contributions: { views: string[]; datasources: string[]; services: string[]; hooks: string[] };
+  /** Permissions it declares. */
+  permissions: readonly PermissionDefinition[];
+  /** Notes a person should see (e.g. "directory copy overrides node_modules copy"). */
+  warnings: readonly string[];
+}
+
+/** A permission a plugin declares; its routes may require it. */
+export interface PermissionDefinition {
+  /** Key, e.g. `audit.read`. Prefixed by convention with the plugin's short name. */
+  key: string;
+  /** What it allows, for the admin page. */
+  description: string;
+}
+
+/** The logger a plugin gets: messages go to the host's log, tagged with the plugin. */
+export interface Logger {
+  /** Detail for debugging. */
+  debug(message: string, data?: Record<string, unknown>): void;
+  /** Normal operation. */
+  info(message: string, data?: Record<string, unknown>): void;
+  /** Something unexpected that the plugin handled. */
+  warn(message: string, data?: Record<string, unknown>): void;
+  /** Something failed. */
+  error(message: string, data?: Record<string, unknown>): void;
+}

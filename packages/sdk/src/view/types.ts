@@ -1,0 +1,68 @@
+/**
+ * The contract of a view: how a table is shown. A view scores how well it can show a
+ * table, and renders it to HTML on the server through a read-only data handle the host
+ * gives it. Views never hold connections of their own; their browser code talks to the
+ * host's data API.
+ */
+import type { Datasource, TableSchema } from '../datasource/types.js';
+
+/**
+ * The read-only part of a {@link Datasource} a view renders through. Calls go through the
+ * host's data hooks, like every other read.
+ */
+export type ViewDataAccess = Pick<Datasource, 'readPage' | 'aggregate' | 'describeTable'>;
+
+/** URLs the rendered HTML may use. */
+export interface ViewUrls {
+  /** This page, without query string (for links that change `params`). */
+  readonly page: string;
+  /** Base of the data API for this table: `GET {rows}` reads pages, `POST` inserts, `PATCH`/`DELETE` by key. */
+  readonly rows: string;
+  /** Base URL of this plugin's static assets (`assets` of the view definition). */
+  readonly assets: string;
+}
+
+/** Everything a view's `render` receives. */
+export interface ViewRenderInput {
+  /** The table to show. */
+  readonly table: TableSchema;
+  /** Read access to the table's datasource. */
+  readonly data: ViewDataAccess;
+  /** Query-string parameters of the page (cursor, sort, filters, chart settings, …). */
+  readonly params: Readonly<Record<string, string>>;
+  /** URLs for links, API calls and assets. */
+  readonly urls: ViewUrls;
+}
+
+/** What `render` returns: an HTML fragment placed inside the host's page. */
+export interface ViewRenderResult {
+  /** The HTML fragment. Every value from the data must be escaped. */
+  html: string;
+  /** Optional page title addition, e.g. "orders (chart)". */
+  title?: string;
+}
+
+/**
+ * A view contributed by a plugin.
+ */
+export interface ViewDefinition {
+  /** Unique name, e.g. `table`. */
+  name: string;
+  /** Label for the view switcher, e.g. "Table". */
+  title: string;
+  /**
+   * How well this view can show the table: a score from 0 (cannot) to 100 (ideal), or
+   * `false`. The host shows the highest score first.
+   */
+  canHandle(table: TableSchema): number | false;
+  /** Renders the table to an HTML fragment. */
+  render(input: ViewRenderInput): Promise<ViewRenderResult> | ViewRenderResult;
+  /** Breaks ties between equal scores; higher first. Default 0. */
+  priority?: number;
+  /**
+   * Static files the page should load, relative to the plugin's package folder, e.g.
+   * `['./assets/table-view.js', './assets/table-view.css']`. The host serves them under
+   * `urls.assets` and adds `<script type="module">` / `<link rel="stylesheet">` tags.
+   */
+  assets?: readonly string[];
+}
