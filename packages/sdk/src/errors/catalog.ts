@@ -54,6 +54,17 @@ export const DuplicatePlugin = defineError({
   hint: () => 'Remove one of the copies, or keep the directory copy on purpose as a local override.',
 });
 
+/** The same plugin name was found in two places of equal standing, so neither is used. */
+export const AmbiguousPlugin = defineError({
+  code: 'NCF_PLUGIN_AMBIGUOUS',
+  title: 'Plugin name used twice',
+  status: 409,
+  message: (plugin: string, paths: readonly string[]) =>
+    `Two packages are named ${plugin}: ${paths.join(' and ')}; neither is loaded.`,
+  hint: () =>
+    'Remove or rename one of them (package.json "name"); a directory copy may override a node_modules copy, but two of the same kind cannot be told apart.',
+});
+
 /** The manifest's entry file does not exist. */
 export const EntryNotFound = defineError({
   code: 'NCF_ENTRY_NOT_FOUND',
@@ -401,12 +412,110 @@ export const Forbidden = defineError({
   hint: () => 'Ask an administrator to grant the permission.',
 });
 
+// ── Operations: metadata store, migrations, install ─────────────────────────
+
+/** The metadata store could not be opened, read or written. */
+export const MetadataStoreFailed = defineError({
+  code: 'NCF_METADATA_STORE_FAILED',
+  title: 'Metadata store unavailable',
+  status: 503,
+  message: (location: string, operation: string, reason: string) =>
+    `The metadata store ${location} failed to ${operation}: ${reason}.`,
+  hint: (location: string) =>
+    location.startsWith('postgres')
+      ? 'Check that PostgreSQL runs, that the URL and credentials are right and that the user may create tables.'
+      : 'Check that the data folder exists and is writable, and that the file is a nocoflo metadata database.',
+});
+
+/** A plugin migration already applied has changed on disk since. */
+export const MigrationChanged = defineError({
+  code: 'NCF_MIGRATION_CHANGED',
+  title: 'Applied migration was modified',
+  status: 409,
+  message: (plugin: string, file: string, applied: string, now: string) =>
+    `${plugin}'s migration ${file} was applied with checksum ${applied.slice(0, 12)}…, but the file now has checksum ${now.slice(0, 12)}….`,
+  hint: (_plugin: string, file: string) =>
+    `Restore ${file} to the version that was applied and put the change in a new migration file with the next number.`,
+});
+
+/** A plugin migration failed; it was rolled back. */
+export const MigrationFailed = defineError({
+  code: 'NCF_MIGRATION_FAILED',
+  title: 'Plugin migration failed',
+  status: 500,
+  message: (plugin: string, file: string, reason: string) =>
+    `${plugin}'s migration ${file} failed and was rolled back: ${reason}.`,
+  hint: (_plugin: string, file: string) =>
+    `Fix the SQL in ${file} (it has not been recorded as applied), then reload the plugin.`,
+});
+
+/** The migrations folder of a plugin holds something that is not a well-formed migration. */
+export const MigrationInvalid = defineError({
+  code: 'NCF_MIGRATION_INVALID',
+  title: 'Invalid migrations folder',
+  status: 400,
+  message: (plugin: string, reason: string) => `${plugin}'s migrations are invalid: ${reason}.`,
+  hint: () =>
+    'Name migrations NNNN_name.sql (optionally NNNN_name.sqlite.sql / NNNN_name.postgres.sql), one number per migration.',
+});
+
+/** A plugin archive or npm spec was refused before anything was replaced. */
+export const InstallRejected = defineError({
+  code: 'NCF_INSTALL_REJECTED',
+  title: 'Plugin package refused',
+  status: 400,
+  message: (source: string, reason: string) =>
+    `Refused to install ${source}: ${reason}. Nothing was changed.`,
+  hint: () =>
+    'Install a tarball made by `npm pack` of a nocoflo plugin (package/package.json with a valid "nocoflo" field), at most the size limit.',
+});
+
+/** Installing a plugin failed after it was validated; the previous version was kept. */
+export const InstallFailed = defineError({
+  code: 'NCF_INSTALL_FAILED',
+  title: 'Plugin install failed',
+  status: 500,
+  message: (source: string, reason: string) =>
+    `Installing ${source} failed: ${reason}. The previous version (if any) is still in place.`,
+  hint: () => 'See the cause in the host log; fix it and install again.',
+});
+
+/** A plugin cannot be uninstalled (registered in code, or outside the plugin folder). */
+export const UninstallRefused = defineError({
+  code: 'NCF_UNINSTALL_REFUSED',
+  title: 'Plugin cannot be uninstalled',
+  status: 409,
+  message: (plugin: string, reason: string) => `Cannot uninstall ${plugin}: ${reason}.`,
+  hint: () =>
+    "Remove it where it comes from (the host code, or the app's package.json with `npm uninstall`).",
+});
+
+/** No plugin route matches the request. */
+export const RouteNotFound = defineError({
+  code: 'NCF_ROUTE_NOT_FOUND',
+  title: 'No such plugin route',
+  status: 404,
+  message: (method: string, path: string) => `No enabled plugin answers ${method} ${path}.`,
+  hint: () => 'Check the plugin name and path, and that the plugin is enabled (`nocoflo plugins list`).',
+});
+
+/** The config file could not be read or does not have the expected shape. */
+export const ConfigFileInvalid = defineError({
+  code: 'NCF_CONFIG_FILE_INVALID',
+  title: 'Invalid config file',
+  status: 400,
+  message: (path: string, reason: string) => `The config file ${path} is invalid: ${reason}.`,
+  hint: () =>
+    'Write a JSON object keyed by plugin name, e.g. { "plugins": { "@acme/audit": { "table": "orders" } } }.',
+});
+
 /** The catalog, keyed by name. */
 export const Errors = {
   PackageJsonUnreadable,
   ManifestInvalid,
   HostRangeUnsatisfied,
   DuplicatePlugin,
+  AmbiguousPlugin,
   EntryNotFound,
   EntryLoadFailed,
   EntryNotPlugin,
@@ -441,4 +550,13 @@ export const Errors = {
   BadRequest,
   Unauthorized,
   Forbidden,
+  MetadataStoreFailed,
+  MigrationChanged,
+  MigrationFailed,
+  MigrationInvalid,
+  InstallRejected,
+  InstallFailed,
+  UninstallRefused,
+  RouteNotFound,
+  ConfigFileInvalid,
 } as const;
