@@ -1,0 +1,128 @@
+/**
+ * Renders the conformance fixture as SQL for SQLite and PostgreSQL, so an SQL datasource
+ * author builds it in one loop: identifiers quoted, values bound as parameters.
+ */
+import type { CellValue, ColumnType } from '@nocoflo/sdk';
+import { quoteIdentifier } from '@nocoflo/sdk/sql';
+import type { ConformanceFixture, FixtureTable } from './fixture-types.js';
+
+/** SQL dialects {@link fixtureSql} can write. */
+export type FixtureDialect = 'sqlite' | 'postgres';
+
+/** One statement with its bound parameters (`?` for SQLite, `$1…` for PostgreSQL). */
+export interface FixtureStatement {
+  /** The SQL text. */
+  readonly sql: string;
+  /** Parameters, already converted to what the usual driver binds (better-sqlite3, pg). */
+  readonly params: readonly unknown[];
+}
+
+/** Options of {@link fixtureSql}. */
+export interface FixtureSqlOptions {
+  /** PostgreSQL schema to create the tables in (it must exist). Default: unqualified names. */
+  readonly schema?: string;
+  /** Native type names to use instead of the defaults, per normalised type. */
+  readonly types?: Partial<Record<ColumnType, string>>;
+}
+
+/** The native type each normalised type is created as, per dialect. */
+export const FIXTURE_NATIVE_TYPES: Readonly<Record<FixtureDialect, Readonly<Record<ColumnType, string>>>> = {
+  sqlite: {
+    text: 'TEXT',
+    integer: 'INTEGER',
+    decimal: 'DECIMAL',
+    float: 'REAL',
+    boolean: 'BOOLEAN',
+    date: 'DATE',
+    time: 'TIME',
+    timestamp: 'TIMESTAMP',
+    timestamptz: 'TIMESTAMPTZ',
+    json: 'JSON',
+    uuid: 'UUID',
+    binary: 'BLOB',
+    array: 'JSON',
+    enum: 'TEXT',
+    unknown: 'ANY',
+  },
+  postgres: {
+    text: 'text',
+    integer: 'bigint',
+    decimal: 'numeric',
+    float: 'double precision',
+    boolean: 'boolean',
+    date: 'date',
+    time: 'time',
+    timestamp: 'timestamp',
+    timestamptz: 'timestamptz',
+    json: 'jsonb',
+    uuid: 'uuid',
+    binary: 'bytea',
+    array: 'text[]',
+    enum: 'text',
+    unknown: 'text',
+  },
+};
+
+function bindValue(value: CellValue, type: ColumnType, dialect: FixtureDialect): unknown {
+  if (value === null) return null;
+  if (type === 'json') return JSON.stringify(value);
+  if (value instanceof Uint8Array) return Buffer.from(value);
+  if (dialect === 'sqlite' && typeof value === 'boolean') return value ? 1 : 0;
+  if (dialect === 'postgres' && typeof value === 'bigint') return value.toString();
+  return value;
+}
+
+function createTable(table: FixtureTable, dialect: FixtureDialect, options: FixtureSqlOptions): string {
+  const q = (t: string) => qualified(t, options);
+  const types = { ...FIXTURE_NATIVE_TYPES[dialect], ...options.types };
+  const parts = table.columns.map(
+    (c) => `${quoteIdentifier(c.name)} ${types[c.type]}${c.nullable ? '' : ' NOT NULL'}`,
+  );
+  parts.push(`PRIMARY KEY (${table.primaryKey.map(quoteIdentifier).join(', ')})`);
+  for (const fk of table.foreignKeys) {
+    parts.push(
+      `FOREIGN KEY (${fk.columns.map(quoteIdentifier).join(', ')}) REFERENCES ${q(fk.referencedTable)} (${fk.referencedColumns.map(quoteIdentifier).join(', ')})`,
+    );
+  }
+  return `CREATE TABLE ${q(table.name)} (\n  ${parts.join(',\n  ')}\n)`;
+}
+
+function qualified(table: string, options: FixtureSqlOptions): string {
+  return options.schema ? `${quoteIdentifier(options.schema)}.${quoteIdentifier(table)}` : quoteIdentifier(table);
+}
+
+/**
+ * The statements that create and seed the fixture, in order: every `CREATE TABLE`
+ * (columns, NOT NULL, primary key, foreign keys), then one parameterised `INSERT` per
+ * seed row.
+ *
+ * @example
+ * ```ts
+ * // better-sqlite3
+ * for (const s of fixtureSql(fixture, 'sqlite')) db.prepare(s.sql).run(...s.params);
+ * // pg
+ * for (const s of fixtureSql(fixture, 'postgres', { schema })) await client.query(s.sql, [...s.params]);
+ * ```
+ */
+export function fixtureSql(
+  fixture: ConformanceFixture,
+  dialect: FixtureDialect,
+  options: FixtureSqlOptions = {},
+): FixtureStatement[] {
+  const statements: FixtureStatement[] = fixture.tables.map((t) => ({
+    sql: createTable(t, dialect, options),
+    params: [],
+  }));
+  for (const table of fixture.tables) {
+    const names = table.columns.map((c) => quoteIdentifier(c.name)).join(', ');
+    const marks = table.columns.map((_, i) => (dialect === 'postgres' ? `$${i + 1}` : '?')).join(', ');
+    const sql = `INSERT INTO ${qualified(table.name, options)} (${names}) VALUES (${marks})`;
+    for (const row of table.rows) {
+      statements.push({
+        sql,
+        params: table.columns.map((c) => bindValue(row[c.name] ?? null, c.type, dialect)),
+      });
+    }
+  }
+  return statements;
+}

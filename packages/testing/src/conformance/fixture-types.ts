@@ -1,0 +1,88 @@
+/**
+ * The portable description of the data the datasource conformance suite runs against.
+ * A datasource author builds it in their database (see {@link fixtureSql} for SQL
+ * databases) and hands the suite an open datasource over it.
+ */
+import type { ColumnType, Datasource, ForeignKey, Row } from '@nocoflo/sdk';
+
+/** One column of a fixture table. */
+export interface FixtureColumn {
+  /** Column name, exactly (some names are deliberately hostile: quotes, `;`, `--`, `\`). */
+  readonly name: string;
+  /** The normalised type `describeTable` must report for it. */
+  readonly type: ColumnType;
+  /** Whether NULL is allowed. */
+  readonly nullable: boolean;
+}
+
+/** One table of the fixture. */
+export interface FixtureTable {
+  /** Table name, exactly (one table's name is deliberately hostile). */
+  readonly name: string;
+  /** Columns in table order. */
+  readonly columns: readonly FixtureColumn[];
+  /** Primary-key columns in key order (possibly composite). Never empty in the fixture. */
+  readonly primaryKey: readonly string[];
+  /** Foreign keys; `referencedTable` is a fixture table name. */
+  readonly foreignKeys: readonly ForeignKey[];
+  /**
+   * Seed rows, values in the SDK's conventions (see `ColumnType`): integers as `number`
+   * (or `bigint` beyond 2^53), decimals as strings, dates and timestamps as ISO strings,
+   * binary as `Uint8Array`, json as a parsed value. Every column is present in every row.
+   */
+  readonly rows: readonly Row[];
+}
+
+/**
+ * The whole fixture: tables in creation order (a referenced table comes before the
+ * tables referencing it), so creating and seeding them in array order never breaks a
+ * foreign key.
+ */
+export interface ConformanceFixture {
+  /** Tables in creation order. */
+  readonly tables: readonly FixtureTable[];
+}
+
+/**
+ * What {@link DatasourceConformanceOptions.create} may return instead of a bare
+ * datasource: the datasource plus how it names fixture tables and how to clean up.
+ */
+export interface ConformanceSubject {
+  /** An open, writable datasource over a database holding exactly the fixture. */
+  readonly datasource: Datasource;
+  /**
+   * How the datasource names a fixture table, e.g. schema-qualified
+   * (`(t) => \`ncf_test_1.${t}\``) when the fixture lives outside the default schema.
+   * Default: the fixture name unchanged.
+   */
+  readonly tableName?: (fixtureTable: string) => string;
+  /**
+   * Runs after each check, after the suite has closed the datasource (drop the schema,
+   * delete the file). Errors here fail the check.
+   */
+  readonly cleanup?: () => void | Promise<void>;
+}
+
+/** Limits of a database that the suite must respect instead of failing on. */
+export interface ConformanceLimits {
+  /**
+   * Significant digits a `decimal` column keeps exactly. Default 30. SQLite's NUMERIC
+   * affinity keeps 15, so a SQLite datasource declares 15.
+   */
+  readonly decimalDigits?: number;
+}
+
+/** How {@link describeDatasourceConformance} gets a datasource to test. */
+export interface DatasourceConformanceOptions {
+  /**
+   * Builds `fixture` in a fresh database (nothing else in it that the datasource lists
+   * under the fixture's names) and returns a datasource opened on it. Called before every
+   * check, so checks that write never see each other's changes. The suite closes the
+   * datasource after the check (the close check closes it itself).
+   */
+  create(fixture: ConformanceFixture): Promise<Datasource | ConformanceSubject>;
+  /** Limits of the database. */
+  readonly limits?: ConformanceLimits;
+  /** Time limit for one check, in ms. Default 30,000. */
+  readonly timeoutMs?: number;
+}
