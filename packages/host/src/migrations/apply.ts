@@ -1,0 +1,87 @@
+/**
+ * Applies a plugin's pending migrations to the metadata store, before its `setup`.
+ */
+import { Errors, errorMessage, isNocofloError, type Logger, NocofloError, silentLogger } from '@nocoflo/sdk';
+import { isMetadataStore, type MetadataDialect } from '../store/metadata.js';
+import type { PluginStateStore } from '../store/types.js';
+import { readPluginMigrations } from './discover.js';
+
+/** Arguments of {@link applyPluginMigrations}. */
+export interface ApplyPluginMigrationsOptions {
+  /** The host's store; nothing happens unless it is a full metadata store. */
+  store: PluginStateStore | undefined;
+  /** The plugin: name, folder, and the manifest's `migrations` folder if it names one. */
+  plugin: { name: string; path?: string | undefined; migrations?: string | undefined };
+  /** Which variant files to use. Default: the store's dialect. */
+  dialect?: MetadataDialect;
+  /** Where "applied 0002_x" lines go. */
+  logger?: Logger;
+}
+
+/** What {@link applyPluginMigrations} did. */
+export interface ApplyPluginMigrationsResult {
+  /** Ids applied now, in order. */
+  applied: string[];
+}
+
+/**
+ * Checks the plugin's applied migrations against the files and applies the pending ones in
+ * order, each in its own transaction together with its record. Safe to call on every start
+ * and reload: applied migrations are skipped.
+ *
+ * @example
+ * ```ts
+ * await applyPluginMigrations({ store, plugin: { name: info.name, path: info.path } });
+ * ```
+ * @throws NocofloError `NCF_MIGRATION_CHANGED` when an applied migration's file changed since
+ * (naming the file); `NCF_MIGRATION_FAILED` when one fails (it is rolled back, the later
+ * ones are not run); `NCF_MIGRATION_INVALID` for badly named files. Fail only this plugin.
+ */
+export async function applyPluginMigrations(
+  options: ApplyPluginMigrationsOptions,
+): Promise<ApplyPluginMigrationsResult> {
+  const { store, plugin } = options;
+  const logger = options.logger ?? silentLogger;
+  if (!isMetadataStore(store) || plugin.path === undefined) return { applied: [] };
+  const dialect = options.dialect ?? store.dialect;
+  const onDisk = await readPluginMigrations(
+    { name: plugin.name, path: plugin.path, migrations: plugin.migrations },
+    dialect,
+  );
+  const applied = new Map((await store.appliedMigrations(plugin.name)).map((m) => [m.id, m]));
+
+  for (const migration of onDisk) {
+    const record = applied.get(migration.id);
+    if (record && record.checksum !== migration.checksum) {
+      throw NocofloError.create(
+        Errors.MigrationChanged,
+        [plugin.name, migration.file, record.checksum, migration.checksum],
+        { details: { plugin: plugin.name, file: migration.file, migration: migration.id } },
+      );
+    }
+  }
+  const known = new Set(onDisk.map((m) => m.id));
+  for (const id of applied.keys()) {
+    if (!known.has(id))
+      logger.warn(`${plugin.name}: applied migration ${id} has no file any more`, { plugin: plugin.name });
+  }
+
+  const done: string[] = [];
+  for (const migration of onDisk) {
+    if (applied.has(migration.id)) continue;
+    try {
+      const outcome = await store.applyMigration(plugin.name, migration);
+      if (outcome === 'applied') {
+        done.push(migration.id);
+        logger.info(`${plugin.name}: applied migration ${migration.file}`, { plugin: plugin.name });
+      }
+    } catch (error) {
+      if (isNocofloError(error, Errors.MetadataStoreFailed)) throw error;
+      throw NocofloError.create(Errors.MigrationFailed, [plugin.name, migration.file, errorMessage(error)], {
+        cause: error,
+        details: { plugin: plugin.name, file: migration.file, migration: migration.id },
+      });
+    }
+  }
+  return { applied: done };
+}

@@ -1,0 +1,25 @@
+/**
+ * The metadata store: plugin state and config (what the lifecycle needs), applied plugin
+ * migrations, per-table view preferences and API tokens. SQLite file by default,
+ * PostgreSQL for several hosts.
+ */
+export { crashPoint } from './crash-point.js';
+export { MemoryStore } from './memory-store.js';
+export {
+  type AppliedMigration,
+  type ApplyMigrationOutcome,
+  isMetadataStore,
+  type MetadataDialect,
+  type MetadataStore,
+  type PendingMigration,
+  type StoredApiToken,
+} from './metadata.js';
+export { defaultMetadataStorePath, type OpenMetadataStoreOptions, openMetadataStore } from './open.js';
+export {
+  type ExternalChange,
+  PostgresMetadataStore,
+  type PostgresStoreOptions,
+  redactUrl,
+} from './postgres-store.js';
+export { SqliteMetadataStore } from './sqlite-store.js';
+export type { PluginStateStore, StoredPluginState } from './types.js';
