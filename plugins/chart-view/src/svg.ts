@@ -1,0 +1,72 @@
+/**
+ * Server-side rendering with Apache ECharts: no DOM, the SVG renderer in SSR mode. The SVG
+ * carries ECharts' `ecmeta_*` attributes, which the browser script hydrates with the
+ * official lightweight SSR client for tooltips.
+ */
+import * as echarts from 'echarts';
+import type { ChartData } from './query.js';
+import type { ChartType } from './settings.js';
+
+/** Width and height of the SVG's view box (it scales to its container). */
+export const CHART_SIZE = { width: 960, height: 420 } as const;
+
+/** The ECharts option for the data; plain JSON so the browser could re-create the chart. */
+export function chartOption(
+  data: ChartData,
+  type: ChartType,
+  xName: string,
+  yName: string,
+): echarts.EChartsOption {
+  if (type === 'pie') {
+    return {
+      animation: false,
+      tooltip: { trigger: 'item' },
+      legend: { type: 'scroll', orient: 'vertical', right: 10, top: 20, bottom: 20 },
+      series: [
+        {
+          type: 'pie',
+          radius: ['30%', '70%'],
+          center: ['40%', '50%'],
+          data: data.labels.map((name, i) => ({ name, value: data.values[i] ?? 0 })),
+          label: { formatter: '{b}: {d}%' },
+        },
+      ],
+    };
+  }
+  return {
+    animation: false,
+    grid: { left: 80, right: 30, top: 30, bottom: 90 },
+    tooltip: { trigger: 'axis' },
+    xAxis: {
+      type: 'category',
+      data: data.labels,
+      name: xName,
+      nameLocation: 'middle',
+      nameGap: 70,
+      axisLabel: { rotate: data.labels.length > 12 ? 40 : 0, hideOverlap: true },
+    },
+    yAxis: { type: 'value', name: yName },
+    series: [
+      type === 'line'
+        ? {
+            type: 'line',
+            data: data.values,
+            name: yName,
+            showSymbol: data.values.length <= 60,
+            areaStyle: { opacity: 0.08 },
+          }
+        : { type: 'bar', data: data.values, name: yName, barMaxWidth: 48 },
+    ],
+  };
+}
+
+/** Renders an option to an SVG string. */
+export function renderSvg(option: echarts.EChartsOption): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, ...CHART_SIZE });
+  try {
+    chart.setOption(option);
+    return chart.renderToSVGString({ useViewBox: true });
+  } finally {
+    chart.dispose();
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * `@nocoflo/table-view`: shows any table as a grid with keyset paging, sorting, filtering
+ * and, when the datasource can write, inline editing, adding and deleting of rows.
+ *
+ * @packageDocumentation
+ */
+import { definePlugin } from '@nocoflo/sdk';
+import { tableView } from './table-view.js';
+
+export { cellText, formatCell, toJson } from './format.js';
+export {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  type ParsedParams,
+  pageHref,
+  parseParams,
+  type TableViewState,
+} from './params.js';
+export { type RenderTableInput, renderTable } from './render.js';
+export { TABLE_VIEW_SCORE, tableView } from './table-view.js';
+
+/** The plugin: contributes the `table` view. */
+export default definePlugin({ views: [tableView] });
