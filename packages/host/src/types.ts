@@ -36,6 +36,11 @@ export interface HostOptions {
   callbackTimeoutMs?: number;
   /** Time limit for each async hook tap, in ms. Default: 5,000. */
   tapTimeoutMs?: number;
+  /**
+   * Runs before each plugin's `setup`, after its config is validated. The host's metadata
+   * stores use it to apply the plugin's SQL migrations; throwing fails only that plugin.
+   */
+  migrate?: (plugin: { name: string; version: string; path?: string }) => Promise<void>;
   /** Overrides the host version plugins' `host` ranges are checked against (tests only). */
   hostVersion?: string;
 }
@@ -119,7 +124,11 @@ export interface RegisteredRoute {
 /** The routes plugins registered. */
 export interface RouteRegistry {
   /** The route of `plugin` matching method and path (below `/plugins/<plugin>`), with its path parameters. */
-  match(plugin: string, method: string, path: string): { route: RegisteredRoute; params: Record<string, string> } | undefined;
+  match(
+    plugin: string,
+    method: string,
+    path: string,
+  ): { route: RegisteredRoute; params: Record<string, string> } | undefined;
   /** Every registered route. */
   list(): RegisteredRoute[];
   /** Every permission declared by an enabled plugin. */

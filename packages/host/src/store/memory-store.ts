@@ -15,7 +15,13 @@ export class MemoryStore implements PluginStateStore {
   async writePluginState(name: string, version: string, enabled: boolean): Promise<void> {
     const now = new Date().toISOString();
     const previous = this.#states.get(name);
-    this.#states.set(name, { name, version, enabled, firstSeenAt: previous?.firstSeenAt ?? now, updatedAt: now });
+    this.#states.set(name, {
+      name,
+      version,
+      enabled,
+      firstSeenAt: previous?.firstSeenAt ?? now,
+      updatedAt: now,
+    });
   }
 
   async readPluginConfig(name: string): Promise<unknown> {

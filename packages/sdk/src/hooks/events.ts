@@ -48,6 +48,8 @@ export interface WriteEvent {
 export interface WriteVeto {
   /** Why, in words for the person who tried to write. */
   readonly reason: string;
+  /** The vetoing plugin; filled in by the host. */
+  readonly plugin?: string;
 }
 
 /** How a write ended. */

@@ -1,8 +1,37 @@
 /**
- * Helpers for authors of SQL datasources: identifier quoting, LIKE escaping and keyset
- * cursors. Import from `@nocoflo/sdk/sql`.
+ * Helpers for authors of SQL datasources, parameterised by a {@link SqlDialect}: identifier
+ * quoting, LIKE/GLOB escaping, value validation, filter compilation with `?` or `$n`
+ * placeholders, NULL-safe keyset paging with opaque cursors, aggregate and write statements.
+ * Import from `@nocoflo/sdk/sql`.
  *
  * @packageDocumentation
  */
+export { type AggregateOutput, type AggregatePlan, planAggregate } from './aggregate.js';
 export { type CursorPayload, decodeCursor, encodeCursor } from './cursor.js';
-export { escapeLike, quoteIdentifier } from './quote.js';
+export { type PlaceholderStyle, type SqlDialect, SqlParams } from './dialect.js';
+export { compileFilters } from './filter.js';
+export { keysetCondition, orderByClause, resolveSortKeys, type SortKey, sortFingerprint } from './keyset.js';
+export { escapeGlob, escapeLike, quoteIdentifier } from './quote.js';
+export { boundedInteger, invalidQuery, requireColumn } from './schema.js';
+export {
+  finishPage,
+  type PagePlan,
+  planPage,
+  planSelect,
+  type SelectContext,
+  type SelectOptions,
+  type SelectPlan,
+  selectedColumns,
+  selectList,
+  stripHidden,
+} from './select.js';
+export { normaliseBigInt, validateValue } from './values.js';
+export {
+  assertWritable,
+  formatKey,
+  planDelete,
+  planInsert,
+  planUpdate,
+  type WriteContext,
+  type WritePlan,
+} from './write.js';

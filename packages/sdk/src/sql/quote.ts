@@ -18,3 +18,8 @@ export function quoteIdentifier(name: string): string {
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }
+
+/** Escapes `*`, `?` and `[` so that SQLite's case-sensitive `GLOB` matches the text literally. */
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[]/g, (ch) => `[${ch}]`);
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+/**
+ * The `nocoflo` command line.
+ */
+import { Command } from 'commander';
+import { registerPluginsCommand } from './cli/plugins.js';
+import { HOST_VERSION } from './version.js';
+
+const program = new Command('nocoflo')
+  .description('nocoflo: browse and edit data through plugins')
+  .version(HOST_VERSION);
+registerPluginsCommand(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,122 @@
+/**
+ * Datasource factories contributed by enabled plugins, chosen by URL scheme. Datasources
+ * opened through a factory are closed when its plugin is disabled.
+ */
+import {
+  type Datasource,
+  type DatasourceDefinition,
+  Errors,
+  errorMessage,
+  isNocofloError,
+  NocofloError,
+  type NocofloHooks,
+} from '@nocoflo/sdk';
+import { HookedDatasource } from '../data/hooked-datasource.js';
+import { TimeoutError, withTimeout } from '../lifecycle/timeout.js';
+import type { DatasourceRegistry, OpenDatasourceOptions, RegisteredDatasource } from '../types.js';
+
+interface FactoryEntry {
+  plugin: string;
+  definition: DatasourceDefinition;
+  opened: Set<HookedDatasource>;
+}
+
+/** The scheme of a datasource URL, lower-cased, without the colon. */
+export function urlScheme(url: string): string {
+  const colon = url.indexOf(':');
+  return colon > 0 ? url.slice(0, colon).toLowerCase() : '';
+}
+
+/** Removes a password from a URL for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][\w+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
+}
+
+/** The host's datasource registry. */
+export class DatasourceRegistryImpl implements DatasourceRegistry {
+  readonly #entries: FactoryEntry[] = [];
+
+  constructor(
+    private readonly hooks: NocofloHooks,
+    private readonly timeoutMs: number,
+    private readonly defaultCwd: string,
+  ) {}
+
+  /** Adds a factory. Scheme clashes are allowed here and reported by {@link conflicts} and `open`. */
+  add(plugin: string, definition: DatasourceDefinition): void {
+    this.#entries.push({ plugin, definition, opened: new Set() });
+  }
+
+  /** Removes a factory and closes every datasource opened through it. */
+  async remove(plugin: string, definition: DatasourceDefinition): Promise<void> {
+    const index = this.#entries.findIndex(
+      (entry) => entry.plugin === plugin && entry.definition === definition,
+    );
+    if (index === -1) return;
+    const [entry] = this.#entries.splice(index, 1);
+    await Promise.allSettled([...entry!.opened].map((datasource) => datasource.close()));
+  }
+
+  async open(url: string, options: OpenDatasourceOptions = {}): Promise<Datasource> {
+    const scheme = urlScheme(url);
+    const claimants = this.#entries.filter(
+      (entry) =>
+        entry.definition.schemes.some((s) => s.toLowerCase() === scheme) &&
+        (!options.plugin || entry.plugin === options.plugin),
+    );
+    if (claimants.length === 0) {
+      throw NocofloError.create(Errors.SchemeUnknown, [redactUrl(url), this.schemes()]);
+    }
+    if (claimants.length > 1) {
+      throw NocofloError.create(Errors.SchemeConflict, [scheme, claimants.map((entry) => entry.plugin)]);
+    }
+    const entry = claimants[0]!;
+    const { plugin: _plugin, ...openOptions } = options;
+    let inner: Datasource;
+    try {
+      inner = await withTimeout(
+        () => entry.definition.open(url, { cwd: this.defaultCwd, ...openOptions }),
+        this.timeoutMs,
+      );
+    } catch (error) {
+      if (isNocofloError(error)) throw error;
+      const reason =
+        error instanceof TimeoutError ? `no answer within ${this.timeoutMs} ms` : errorMessage(error);
+      throw NocofloError.create(Errors.ConnectionFailed, [redactUrl(url), reason], { cause: error });
+    }
+    const hooked: HookedDatasource = new HookedDatasource(inner, this.hooks, () =>
+      entry.opened.delete(hooked),
+    );
+    entry.opened.add(hooked);
+    return hooked;
+  }
+
+  list(): RegisteredDatasource[] {
+    return this.#entries.map(({ plugin, definition }) => ({
+      name: definition.name,
+      plugin,
+      schemes: [...definition.schemes],
+      ...(definition.description ? { description: definition.description } : {}),
+    }));
+  }
+
+  conflicts(): { scheme: string; plugins: string[] }[] {
+    const byScheme = new Map<string, string[]>();
+    for (const { plugin, definition } of this.#entries) {
+      for (const scheme of definition.schemes) {
+        const key = scheme.toLowerCase();
+        byScheme.set(key, [...(byScheme.get(key) ?? []), plugin]);
+      }
+    }
+    return [...byScheme]
+      .filter(([, plugins]) => new Set(plugins).size > 1)
+      .map(([scheme, plugins]) => ({ scheme, plugins: [...new Set(plugins)].sort() }));
+  }
+
+  /** Every claimed scheme. */
+  schemes(): string[] {
+    return [
+      ...new Set(this.#entries.flatMap((entry) => entry.definition.schemes.map((s) => s.toLowerCase()))),
+    ].sort();
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * The datasource the host hands out: the plugin's datasource with nocoflo's data hooks
+ * around every read and write, driver errors turned into NocofloErrors, and a closed flag
+ * the host can set when the providing plugin goes away.
+ */
+import {
+  type AggregateQuery,
+  type AggregateResult,
+  type Datasource,
+  Errors,
+  errorMessage,
+  isNocofloError,
+  NocofloError,
+  type NocofloHooks,
+  type Page,
+  type QueryEvent,
+  type ReadPageOptions,
+  type Row,
+  type RowKey,
+  type StreamOptions,
+  type TableInfo,
+  type TableSchema,
+  type WriteEvent,
+} from '@nocoflo/sdk';
+
+// Hook arguments are copies: a tap mutating them cannot change what the host does.
+const snapshot = <T>(value: T): T => (value === undefined ? value : Object.freeze(structuredClone(value)));
+
+function asNocofloError(error: unknown, operation: string): NocofloError {
+  if (isNocofloError(error)) return error;
+  return NocofloError.create(Errors.DatasourceError, [operation, errorMessage(error)], { cause: error });
+}
+
+/** A datasource wrapped with the host's data hooks. */
+export class HookedDatasource implements Datasource {
+  #closed = false;
+
+  constructor(
+    private readonly inner: Datasource,
+    private readonly hooks: NocofloHooks,
+    /** Called once when the datasource is closed, by the user or by the host. */
+    private readonly onClose: () => void,
+  ) {}
+
+  get url(): string {
+    return this.inner.url;
+  }
+
+  get capabilities() {
+    return this.inner.capabilities;
+  }
+
+  /** Whether `close` was called (by the user, or by the host when the plugin was disabled). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  listTables(): Promise<TableInfo[]> {
+    return this.read(
+      { datasource: this.url, operation: 'listTables' },
+      () => this.inner.listTables(),
+      (r) => r.length,
+    );
+  }
+
+  describeTable(table: string): Promise<TableSchema> {
+    return this.read({ datasource: this.url, table, operation: 'describeTable' }, () =>
+      this.inner.describeTable(table),
+    );
+  }
+
+  readPage(table: string, options: ReadPageOptions = {}): Promise<Page> {
+    return this.read(
+      { datasource: this.url, table, operation: 'readPage', options: snapshot(options) },
+      () => this.inner.readPage(table, options),
+      (page) => page.rows.length,
+    );
+  }
+
+  aggregate(table: string, query: AggregateQuery): Promise<AggregateResult> {
+    return this.read(
+      { datasource: this.url, table, operation: 'aggregate', options: snapshot(query) },
+      () => this.inner.aggregate(table, query),
+      (result) => result.rows.length,
+    );
+  }
+
+  async *stream(table: string, options: StreamOptions = {}): AsyncIterable<Row> {
+    this.assertOpen('stream');
+    const { signal: _signal, ...plain } = options;
+    const event = Object.freeze<QueryEvent>({
+      datasource: this.url,
+      table,
+      operation: 'stream',
+      options: snapshot(plain),
+    });
+    if (this.hooks.beforeQuery.isUsed()) await this.hooks.beforeQuery.promise(event);
+    const started = performance.now();
+    let rowCount = 0;
+    let failure: NocofloError | undefined;
+    try {
+      for await (const row of this.inner.stream(table, options)) {
+        rowCount += 1;
+        yield row;
+      }
+    } catch (error) {
+      failure = asNocofloError(error, 'stream');
+      throw failure;
+    } finally {
+      if (this.hooks.afterQuery.isUsed()) {
+        const durationMs = performance.now() - started;
+        await this.hooks.afterQuery.promise(
+          event,
+          failure ? { durationMs, rowCount, error: failure.toJSON() } : { durationMs, rowCount },
+        );
+      }
+    }
+  }
+
+  insert(table: string, values: Row): Promise<Row> {
+    return this.write({ datasource: this.url, table, operation: 'insert', values: snapshot(values) }, () =>
+      this.inner.insert(table, values),
+    );
+  }
+
+  update(table: string, key: RowKey, changes: Row): Promise<Row> {
+    return this.write(
+      { datasource: this.url, table, operation: 'update', key: snapshot(key), values: snapshot(changes) },
+      () => this.inner.update(table, key, changes),
+    );
+  }
+
+  async delete(table: string, key: RowKey): Promise<void> {
+    await this.write({ datasource: this.url, table, operation: 'delete', key: snapshot(key) }, () =>
+      this.inner.delete(table, key),
+    );
+  }
+
+  async testConnection() {
+    this.assertOpen('testConnection');
+    try {
+      return await this.inner.testConnection();
+    } catch (error) {
+      if (isNocofloError(error)) throw error;
+      throw NocofloError.create(Errors.ConnectionFailed, [this.url, errorMessage(error)], { cause: error });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.onClose();
+    await this.inner.close();
+  }
+
+  private assertOpen(operation: string): void {
+    if (this.#closed) throw NocofloError.create(Errors.DatasourceClosed, [this.url, operation]);
+  }
+
+  private async read<T>(event: QueryEvent, run: () => Promise<T>, count?: (result: T) => number): Promise<T> {
+    this.assertOpen(event.operation);
+    const frozen = Object.freeze(event);
+    const { beforeQuery, afterQuery } = this.hooks;
+    if (beforeQuery.isUsed()) await beforeQuery.promise(frozen);
+    const started = performance.now();
+    try {
+      const result = await run();
+      if (afterQuery.isUsed()) {
+        const outcome = {
+          durationMs: performance.now() - started,
+          ...(count ? { rowCount: count(result) } : {}),
+        };
+        await afterQuery.promise(frozen, outcome);
+      }
+      return result;
+    } catch (error) {
+      const failure = asNocofloError(error, event.operation);
+      if (afterQuery.isUsed())
+        await afterQuery.promise(frozen, {
+          durationMs: performance.now() - started,
+          error: failure.toJSON(),
+        });
+      throw failure;
+    }
+  }
+
+  private async write<T>(event: WriteEvent, run: () => Promise<T>): Promise<T> {
+    this.assertOpen(event.operation);
+    const frozen = Object.freeze(event);
+    const { beforeWrite, afterWrite } = this.hooks;
+    const started = performance.now();
+    if (beforeWrite.isUsed()) {
+      const veto = await beforeWrite.promise(frozen);
+      if (veto) {
+        const refused = NocofloError.create(Errors.WriteVetoed, [veto.plugin ?? 'a plugin', veto.reason], {
+          details: { plugin: veto.plugin },
+        });
+        if (afterWrite.isUsed())
+          await afterWrite.promise(frozen, {
+            durationMs: performance.now() - started,
+            error: refused.toJSON(),
+          });
+        throw refused;
+      }
+    }
+    try {
+      const result = await run();
+      if (afterWrite.isUsed()) {
+        const row = result && typeof result === 'object' ? { row: snapshot(result as Row) } : {};
+        await afterWrite.promise(frozen, { durationMs: performance.now() - started, ...row });
+      }
+      return result;
+    } catch (error) {
+      const failure = asNocofloError(error, event.operation);
+      if (afterWrite.isUsed())
+        await afterWrite.promise(frozen, {
+          durationMs: performance.now() - started,
+          error: failure.toJSON(),
+        });
+      throw failure;
+    }
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Loads a plugin's entry module, after its manifest was validated. Each load uses a fresh
+ * URL (`?nocoflo-load=N`) so a reload picks up code changed on disk.
+ *
+ * Node never evicts an ES module: every reload keeps the old copy in memory. That cost is
+ * measured by the host benchmarks; plugins should bundle to a single entry file (tsup
+ * does by default) so a reload re-evaluates all of their code.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Errors, errorMessage, isPlugin, NocofloError, type NocofloPlugin } from '@nocoflo/sdk';
+
+let loadCounter = 0;
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined (no default export)';
+  if (value === null) return 'null';
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object that was not made by definePlugin' : `a ${typeof value}`;
+}
+
+/** Imports the entry and returns its default export, or throws the catalog error that says why not. */
+export async function loadEntry(plugin: string, dir: string, entry: string): Promise<NocofloPlugin> {
+  const entryPath = resolve(dir, entry);
+  if (!existsSync(entryPath)) throw NocofloError.create(Errors.EntryNotFound, [plugin, entryPath]);
+  let module: { default?: unknown };
+  try {
+    loadCounter += 1;
+    module = await import(`${pathToFileURL(entryPath).href}?nocoflo-load=${loadCounter}`);
+  } catch (error) {
+    throw NocofloError.create(Errors.EntryLoadFailed, [plugin, entryPath, errorMessage(error)], {
+      cause: error,
+    });
+  }
+  if (!isPlugin(module.default)) {
+    throw NocofloError.create(Errors.EntryNotPlugin, [plugin, entryPath, describeValue(module.default)]);
+  }
+  return module.default;
+}

@@ -1,0 +1,110 @@
+import { type CellValue, FILTER_OPERATORS, type Filter, type TableSchema } from '../datasource/types.js';
+import type { SqlDialect, SqlParams } from './dialect.js';
+import { escapeGlob, escapeLike, quoteIdentifier } from './quote.js';
+import { invalidQuery, requireColumn } from './schema.js';
+import { validateValue } from './values.js';
+
+const COMPARISONS = { eq: '=', neq: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
+
+function textPattern(
+  dialect: SqlDialect,
+  op: 'contains' | 'startsWith' | 'endsWith',
+  text: string,
+): { operator: string; pattern: string } {
+  if (dialect.textMatch === 'glob') {
+    const body = escapeGlob(text);
+    const pattern = op === 'contains' ? `*${body}*` : op === 'startsWith' ? `${body}*` : `*${body}`;
+    return { operator: 'GLOB', pattern };
+  }
+  const body = escapeLike(text);
+  const pattern = op === 'contains' ? `%${body}%` : op === 'startsWith' ? `${body}%` : `%${body}`;
+  return { operator: 'LIKE', pattern };
+}
+
+/**
+ * Compiles filters into SQL conditions (to be joined with AND), binding every operand as a
+ * parameter. Column names are checked against the schema and operands against the
+ * column types, so a bad filter fails with `NCF_COLUMN_NOT_FOUND`, `NCF_INVALID_QUERY` or
+ * `NCF_INVALID_VALUE` before any SQL runs.
+ *
+ * `eq null` and `neq null` mean IS NULL / IS NOT NULL; text operators match literally and
+ * case-sensitively.
+ */
+export function compileFilters(
+  schema: TableSchema,
+  filters: readonly Filter[] | undefined,
+  dialect: SqlDialect,
+  params: SqlParams,
+): string[] {
+  if (filters === undefined || filters === null) return [];
+  if (!Array.isArray(filters)) invalidQuery('filter must be an array of { column, op, value }');
+  const conditions: string[] = [];
+  for (const filter of filters as readonly Filter[]) {
+    if (!filter || typeof filter !== 'object')
+      invalidQuery('each filter must be an object { column, op, value }');
+    const column = requireColumn(schema, filter.column);
+    const sql = quoteIdentifier(column.name);
+    const op = filter.op;
+    if (!FILTER_OPERATORS.includes(op)) {
+      invalidQuery(
+        `unknown filter operator ${JSON.stringify(op)}; use one of ${FILTER_OPERATORS.join(', ')}`,
+      );
+    }
+    const bind = (value: unknown) =>
+      params.add(dialect.toParam(validateValue(schema.name, column, value), column));
+    switch (op) {
+      case 'isNull':
+        conditions.push(`${sql} IS NULL`);
+        break;
+      case 'isNotNull':
+        conditions.push(`${sql} IS NOT NULL`);
+        break;
+      case 'eq':
+      case 'neq':
+      case 'lt':
+      case 'lte':
+      case 'gt':
+      case 'gte': {
+        if (filter.value === undefined) invalidQuery(`filter "${op}" on ${column.name} needs a value`);
+        if (Array.isArray(filter.value) && column.type !== 'array' && column.type !== 'json') {
+          invalidQuery(`filter "${op}" on ${column.name} takes one value; use "in" for a list`);
+        }
+        if (filter.value === null) {
+          if (op === 'eq') conditions.push(`${sql} IS NULL`);
+          else if (op === 'neq') conditions.push(`${sql} IS NOT NULL`);
+          else invalidQuery(`filter "${op}" on ${column.name} cannot compare with null`);
+          break;
+        }
+        conditions.push(`${sql} ${COMPARISONS[op]} ${bind(filter.value)}`);
+        break;
+      }
+      case 'in':
+      case 'notIn': {
+        if (!Array.isArray(filter.value))
+          invalidQuery(`filter "${op}" on ${column.name} needs an array value`);
+        const values = filter.value as readonly CellValue[];
+        if (values.length === 0) {
+          // Nothing is in an empty list; everything is outside it.
+          conditions.push(op === 'in' ? '1 = 0' : '1 = 1');
+          break;
+        }
+        const list = values.map(bind).join(', ');
+        conditions.push(`${sql} ${op === 'in' ? 'IN' : 'NOT IN'} (${list})`);
+        break;
+      }
+      case 'contains':
+      case 'startsWith':
+      case 'endsWith': {
+        if (typeof filter.value !== 'string') {
+          invalidQuery(`filter "${op}" on ${column.name} needs a string value`);
+        }
+        const { operator, pattern } = textPattern(dialect, op, filter.value);
+        const operand = dialect.textOperand ? dialect.textOperand(sql, column) : sql;
+        const escapeClause = operator === 'LIKE' ? ` ESCAPE '\\'` : '';
+        conditions.push(`${operand} ${operator} ${params.add(pattern)}${escapeClause}`);
+        break;
+      }
+    }
+  }
+  return conditions;
+}

@@ -1,0 +1,178 @@
+import type {
+  CellValue,
+  ColumnSchema,
+  Filter,
+  Page,
+  ReadPageOptions,
+  Row,
+  SortSpec,
+  TableSchema,
+} from '../datasource/types.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { type SqlDialect, SqlParams } from './dialect.js';
+import { compileFilters } from './filter.js';
+import { keysetCondition, orderByClause, resolveSortKeys, type SortKey, sortFingerprint } from './keyset.js';
+import { quoteIdentifier } from './quote.js';
+import { boundedInteger, invalidQuery, requireColumn } from './schema.js';
+
+/** A `SELECT` ready to run: SQL, parameters, and what the caller needs to shape the rows. */
+export interface SelectPlan {
+  /** The SQL text. */
+  readonly sql: string;
+  /** Bind parameters, in placeholder order. */
+  readonly params: unknown[];
+  /** The resolved sort keys (requested sort, then the primary key). */
+  readonly keys: readonly SortKey[];
+  /** Columns selected, in output order (requested, key columns, then sort-only columns). */
+  readonly columns: readonly ColumnSchema[];
+  /** Columns selected only for sorting or cursors; drop them from returned rows. */
+  readonly hidden: readonly string[];
+}
+
+/** What to select: the common part of page, stream and export reads. */
+export interface SelectOptions {
+  /** Sort keys; the primary key is appended. */
+  sort?: readonly SortSpec[];
+  /** Conditions combined with AND. */
+  filter?: readonly Filter[];
+  /** Columns to return (default all); key columns are always returned. */
+  columns?: readonly string[];
+}
+
+/** Options shared by the select builders. */
+export interface SelectContext {
+  /** The quoted (schema-qualified) table reference, e.g. `"public"."orders"`. */
+  readonly from: string;
+  /** The dialect. */
+  readonly dialect: SqlDialect;
+  /** Which columns the dialect can sort by (used for tables without a key). */
+  readonly orderable?: (column: ColumnSchema) => boolean;
+}
+
+/** The column list a read returns: requested columns (validated, de-duplicated) plus key columns. */
+export function selectedColumns(schema: TableSchema, columns: readonly string[] | undefined): ColumnSchema[] {
+  if (columns === undefined || columns === null) return [...schema.columns];
+  if (!Array.isArray(columns)) invalidQuery('columns must be an array of column names');
+  const out: ColumnSchema[] = [];
+  const seen = new Set<string>();
+  for (const name of [...columns, ...schema.primaryKey]) {
+    const column = requireColumn(schema, name);
+    if (!seen.has(column.name)) {
+      seen.add(column.name);
+      out.push(column);
+    }
+  }
+  return out;
+}
+
+/** The quoted select list for columns. */
+export function selectList(columns: readonly ColumnSchema[]): string {
+  return columns.map((column) => quoteIdentifier(column.name)).join(', ');
+}
+
+function build(
+  schema: TableSchema,
+  options: SelectOptions,
+  context: SelectContext,
+  params: SqlParams,
+  cursor: { direction: 'after' | 'before'; values: CellValue[] } | null,
+  keys: readonly SortKey[],
+  limit: number | null,
+): SelectPlan {
+  const requested = selectedColumns(schema, options.columns);
+  const names = new Set(requested.map((column) => column.name));
+  const hidden = keys.map((key) => key.column).filter((column) => !names.has(column.name));
+  const columns = [...requested, ...hidden];
+  const conditions = compileFilters(schema, options.filter, context.dialect, params);
+  if (cursor)
+    conditions.push(keysetCondition(keys, cursor.values, cursor.direction, context.dialect, params));
+  let sql = `SELECT ${selectList(columns)} FROM ${context.from}`;
+  if (conditions.length > 0)
+    sql += ` WHERE ${conditions.map((c) => (conditions.length > 1 ? `(${c})` : c)).join(' AND ')}`;
+  sql += ` ORDER BY ${orderByClause(keys, context.dialect, cursor?.direction === 'before')}`;
+  if (limit !== null) sql += ` LIMIT ${params.add(limit)}`;
+  return { sql, params: params.values, keys, columns, hidden: hidden.map((column) => column.name) };
+}
+
+/**
+ * Builds the `SELECT` of a full read (a stream): filters, total sort, no limit. With
+ * `resumeAfter` (the sort-key values of the last row already read, in {@link SelectPlan.keys}
+ * order) it reads only the rows after that one, so a stream can continue on a new statement.
+ */
+export function planSelect(
+  schema: TableSchema,
+  options: SelectOptions,
+  context: SelectContext,
+  resumeAfter?: readonly CellValue[],
+): SelectPlan {
+  const keys = resolveSortKeys(schema, options.sort, context.orderable);
+  const cursor = resumeAfter ? { direction: 'after' as const, values: [...resumeAfter] } : null;
+  return build(schema, options, context, new SqlParams(context.dialect.placeholder), cursor, keys, null);
+}
+
+/** A page query: the select plus how to turn its rows into a {@link Page}. */
+export interface PagePlan extends SelectPlan {
+  /** Rows asked for; the query fetches one more to know whether another page follows. */
+  readonly limit: number;
+  /** How the page was reached. */
+  readonly mode: 'first' | 'after' | 'before';
+  /** The sort fingerprint cursors carry. */
+  readonly fingerprint: string;
+}
+
+/**
+ * Builds the keyset page query for {@link ReadPageOptions}: validates limit, sort, filters,
+ * columns and cursor; the query reads `limit + 1` rows (reversed for a `before` cursor).
+ * Turn its rows into a page with {@link finishPage}.
+ */
+export function planPage(schema: TableSchema, options: ReadPageOptions, context: SelectContext): PagePlan {
+  const limit = boundedInteger(options.limit, 'limit', 100, 1, 10_000);
+  const keys = resolveSortKeys(schema, options.sort, context.orderable);
+  const fingerprint = sortFingerprint(keys);
+  const cursor =
+    options.cursor === undefined || options.cursor === null || options.cursor === ''
+      ? null
+      : typeof options.cursor === 'string'
+        ? decodeCursor(options.cursor, fingerprint)
+        : invalidQuery('cursor must be a string from a previous page');
+  const params = new SqlParams(context.dialect.placeholder);
+  const plan = build(schema, options, context, params, cursor, keys, limit + 1);
+  return { ...plan, limit, mode: cursor ? cursor.direction : 'first', fingerprint };
+}
+
+/** Removes sort-only columns from rows, in place. */
+export function stripHidden(rows: Row[], hidden: readonly string[]): Row[] {
+  if (hidden.length === 0) return rows;
+  for (const row of rows) for (const name of hidden) delete row[name];
+  return rows;
+}
+
+/**
+ * Turns the rows of a {@link planPage} query (already decoded to SDK values) into a page:
+ * trims the extra row, restores order for `before` pages, and makes the cursors.
+ */
+export function finishPage(plan: PagePlan, fetched: Row[]): Page {
+  const hasMore = fetched.length > plan.limit;
+  const rows = hasMore ? fetched.slice(0, plan.limit) : fetched;
+  if (plan.mode === 'before') rows.reverse();
+  const cursorOf = (row: Row | undefined, direction: 'after' | 'before') =>
+    row
+      ? encodeCursor({
+          direction,
+          values: plan.keys.map((key) => row[key.column.name] ?? null),
+          sort: plan.fingerprint,
+        })
+      : null;
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  let nextCursor: string | null;
+  let prevCursor: string | null;
+  if (plan.mode === 'before') {
+    nextCursor = cursorOf(last, 'after');
+    prevCursor = hasMore ? cursorOf(first, 'before') : null;
+  } else {
+    nextCursor = hasMore ? cursorOf(last, 'after') : null;
+    prevCursor = plan.mode === 'after' ? cursorOf(first, 'before') : null;
+  }
+  return { rows: stripHidden(rows, plan.hidden), nextCursor, prevCursor };
+}

@@ -1,0 +1,144 @@
+import type { ColumnSchema, Row, RowKey, TableSchema } from '../datasource/types.js';
+import { Errors } from '../errors/catalog.js';
+import { NocofloError } from '../errors/nocoflo-error.js';
+import { type SqlDialect, SqlParams } from './dialect.js';
+import { quoteIdentifier } from './quote.js';
+import { invalidQuery, requireColumn } from './schema.js';
+import { selectList } from './select.js';
+import { validateValue } from './values.js';
+
+/** A write statement ready to run. */
+export interface WritePlan {
+  /** The SQL text (with `RETURNING` for insert and update). */
+  readonly sql: string;
+  /** Bind parameters, in placeholder order. */
+  readonly params: unknown[];
+}
+
+/** What the write builders need. */
+export interface WriteContext {
+  /** The quoted (schema-qualified) table reference. */
+  readonly from: string;
+  /** The dialect. */
+  readonly dialect: SqlDialect;
+  /** Whether the datasource was opened for writing. */
+  readonly writable: boolean;
+}
+
+/** Throws `NCF_READ_ONLY` unless the table can be written through this datasource. */
+export function assertWritable(schema: TableSchema, context: WriteContext): void {
+  if (!context.writable) {
+    throw NocofloError.create(Errors.ReadOnly, [schema.name, 'the datasource was opened read-only']);
+  }
+  if (schema.kind === 'view') throw NocofloError.create(Errors.ReadOnly, [schema.name, 'it is a view']);
+  if (schema.primaryKey.length === 0 || !schema.writable) {
+    throw NocofloError.create(Errors.ReadOnly, [schema.name, 'it has no primary key to identify rows by']);
+  }
+}
+
+function assertRecord(value: unknown, what: string): asserts value is Record<string, unknown> {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array) {
+    invalidQuery(`${what} must be an object of column → value`);
+  }
+}
+
+function writableColumns(schema: TableSchema, values: Record<string, unknown>): [ColumnSchema, unknown][] {
+  return Object.entries(values).map(([name, value]) => {
+    const column = requireColumn(schema, name);
+    if (column.generated) {
+      throw NocofloError.create(Errors.InvalidValue, [
+        schema.name,
+        column.name,
+        'the column is computed by the database and cannot be written',
+      ]);
+    }
+    return [column, value];
+  });
+}
+
+/** The WHERE clause selecting one row by its full primary key. */
+function keyCondition(schema: TableSchema, key: RowKey, context: WriteContext, params: SqlParams): string {
+  assertRecord(key, 'the key');
+  const extra = Object.keys(key).filter((name) => !schema.primaryKey.includes(name));
+  if (extra.length > 0) {
+    invalidQuery(
+      `the key of ${schema.name} is (${schema.primaryKey.join(', ')}); ${extra.join(', ')} is not part of it`,
+    );
+  }
+  return schema.primaryKey
+    .map((name) => {
+      const column = requireColumn(schema, name);
+      if (!(name in key) || key[name] === undefined) {
+        invalidQuery(`the key of ${schema.name} needs ${schema.primaryKey.join(', ')}; ${name} is missing`);
+      }
+      const value = validateValue(schema.name, column, key[name]);
+      if (value === null) return `${quoteIdentifier(name)} IS NULL`;
+      return `${quoteIdentifier(name)} = ${params.add(context.dialect.toParam(value, column))}`;
+    })
+    .join(' AND ');
+}
+
+/** Describes a key for messages: `(PlaylistId=1, TrackId=2)`. */
+export function formatKey(key: RowKey): string {
+  return `(${Object.entries(key ?? {})
+    .map(([name, value]) => `${name}=${typeof value === 'bigint' ? value.toString() : JSON.stringify(value)}`)
+    .join(', ')})`;
+}
+
+/** `INSERT … RETURNING` every column; validates names, generated columns and values. */
+export function planInsert(schema: TableSchema, values: Row, context: WriteContext): WritePlan {
+  assertWritable(schema, context);
+  assertRecord(values, 'the values');
+  const params = new SqlParams(context.dialect.placeholder);
+  const entries = writableColumns(schema, values).filter(([, value]) => value !== undefined);
+  const returning = ` RETURNING ${selectList(schema.columns)}`;
+  if (entries.length === 0)
+    return { sql: `INSERT INTO ${context.from} DEFAULT VALUES${returning}`, params: [] };
+  const names = entries.map(([column]) => quoteIdentifier(column.name)).join(', ');
+  const placeholders = entries
+    .map(([column, value]) =>
+      params.add(context.dialect.toParam(validateValue(schema.name, column, value), column)),
+    )
+    .join(', ');
+  return {
+    sql: `INSERT INTO ${context.from} (${names}) VALUES (${placeholders})${returning}`,
+    params: params.values,
+  };
+}
+
+/**
+ * `UPDATE … WHERE <key> RETURNING` every column, or a plain keyed `SELECT` when there is
+ * nothing to change. No returned row means no row has the key.
+ */
+export function planUpdate(schema: TableSchema, key: RowKey, changes: Row, context: WriteContext): WritePlan {
+  assertWritable(schema, context);
+  assertRecord(changes, 'the changes');
+  const params = new SqlParams(context.dialect.placeholder);
+  const entries = writableColumns(schema, changes).filter(([, value]) => value !== undefined);
+  if (entries.length === 0) {
+    const where = keyCondition(schema, key, context, params);
+    return {
+      sql: `SELECT ${selectList(schema.columns)} FROM ${context.from} WHERE ${where}`,
+      params: params.values,
+    };
+  }
+  const assignments = entries
+    .map(
+      ([column, value]) =>
+        `${quoteIdentifier(column.name)} = ${params.add(context.dialect.toParam(validateValue(schema.name, column, value), column))}`,
+    )
+    .join(', ');
+  const where = keyCondition(schema, key, context, params);
+  return {
+    sql: `UPDATE ${context.from} SET ${assignments} WHERE ${where} RETURNING ${selectList(schema.columns)}`,
+    params: params.values,
+  };
+}
+
+/** `DELETE … WHERE <key>`; zero affected rows means no row has the key. */
+export function planDelete(schema: TableSchema, key: RowKey, context: WriteContext): WritePlan {
+  assertWritable(schema, context);
+  const params = new SqlParams(context.dialect.placeholder);
+  const where = keyCondition(schema, key, context, params);
+  return { sql: `DELETE FROM ${context.from} WHERE ${where}`, params: params.values };
+}
