@@ -509,6 +509,34 @@ export const ConfigFileInvalid = defineError({
     'Write a JSON object keyed by plugin name, e.g. { "plugins": { "@acme/audit": { "table": "orders" } } }.',
 });
 
+/** No page or API endpoint at this path. */
+export const NotFound = defineError({
+  code: 'NCF_NOT_FOUND',
+  title: 'Not found',
+  status: 404,
+  message: (method: string, path: string) => `Nothing answers ${method} ${path}.`,
+  hint: () => 'Check the address; the home page (/) lists every datasource and table.',
+});
+
+/** The server's URL names a datasource it does not serve. */
+export const DatasourceNotFound = defineError({
+  code: 'NCF_DATASOURCE_NOT_FOUND',
+  title: 'Unknown datasource',
+  status: 404,
+  message: (id: string, known: readonly string[]) =>
+    `There is no datasource ${JSON.stringify(id)}. Datasources: ${list(known)}.`,
+  hint: () => 'Pick a datasource from the home page, or pass its URL to `nocoflo serve`.',
+});
+
+/** An unexpected failure inside the host; the cause is in the host log. */
+export const InternalError = defineError({
+  code: 'NCF_INTERNAL',
+  title: 'Internal error',
+  status: 500,
+  message: (reason: string) => `Something unexpected failed: ${reason}.`,
+  hint: () => 'See the host log for the cause; if it persists, report it with the log lines.',
+});
+
 /** The catalog, keyed by name. */
 export const Errors = {
   PackageJsonUnreadable,
@@ -559,4 +587,7 @@ export const Errors = {
   UninstallRefused,
   RouteNotFound,
   ConfigFileInvalid,
+  NotFound,
+  DatasourceNotFound,
+  InternalError,
 } as const;
