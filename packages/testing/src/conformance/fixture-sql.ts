@@ -88,7 +88,9 @@ function createTable(table: FixtureTable, dialect: FixtureDialect, options: Fixt
 }
 
 function qualified(table: string, options: FixtureSqlOptions): string {
-  return options.schema ? `${quoteIdentifier(options.schema)}.${quoteIdentifier(table)}` : quoteIdentifier(table);
+  return options.schema
+    ? `${quoteIdentifier(options.schema)}.${quoteIdentifier(table)}`
+    : quoteIdentifier(table);
 }
 
 /**

@@ -21,7 +21,7 @@ export const FIXTURE_TABLES = {
 export const HOSTILE_COLUMNS = {
   quoted: '"quoted" col',
   statement: 'x"; DROP TABLE customers; --',
-  backslash: 'back\\slash \'s',
+  backslash: "back\\slash 's",
 } as const;
 
 const SKUS = ['apple', 'banana', 'cherry', 'date', 'elder', 'fig', 'grape'] as const;
@@ -83,7 +83,9 @@ function orderLines(): FixtureTable {
       { name: 'note', type: 'text', nullable: true },
     ],
     primaryKey: ['order_id', 'line_no'],
-    foreignKeys: [{ columns: ['customer_id'], referencedTable: FIXTURE_TABLES.customers, referencedColumns: ['id'] }],
+    foreignKeys: [
+      { columns: ['customer_id'], referencedTable: FIXTURE_TABLES.customers, referencedColumns: ['id'] },
+    ],
     rows,
   };
 }

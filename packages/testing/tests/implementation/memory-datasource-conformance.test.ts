@@ -1,0 +1,3 @@
+import { describeDatasourceConformance, memoryDatasourceFromFixture } from '@nocoflo/testing';
+
+describeDatasourceConformance('memory', { create: async (fixture) => memoryDatasourceFromFixture(fixture) });
