@@ -1,0 +1,358 @@
+import { performance } from 'node:perf_hooks';
+import {
+  type AggregateQuery,
+  type AggregateResult,
+  type CellValue,
+  type ColumnSchema,
+  type ConnectionInfo,
+  type Datasource,
+  type DatasourceCapabilities,
+  Errors,
+  NocofloError,
+  type Page,
+  type ReadPageOptions,
+  type Row,
+  type RowKey,
+  type StreamOptions,
+  type TableInfo,
+  type TableSchema,
+} from '@nocoflo/sdk';
+import {
+  boundedInteger,
+  finishPage,
+  formatKey,
+  planAggregate,
+  planDelete,
+  planInsert,
+  planPage,
+  planSelect,
+  planUpdate,
+  quoteIdentifier,
+  stripHidden,
+} from '@nocoflo/sdk/sql';
+import type Database from 'better-sqlite3';
+import { LossyIntegerRead, rowDecoder } from './decode.js';
+import { sqliteDialect } from './dialect.js';
+import { toNocofloError } from './errors.js';
+import { describeSqliteTable, listSqliteTables } from './introspect.js';
+
+const STATEMENT_CACHE_SIZE = 200;
+
+/**
+ * A SQLite database opened through better-sqlite3, as a nocoflo {@link Datasource}.
+ * better-sqlite3 is synchronous, so every method does its work at once and returns a
+ * settled promise; streams read in batches from one open statement.
+ */
+export class SqliteDatasource implements Datasource {
+  /** The URL it was opened with. */
+  readonly url: string;
+  /** Writes are possible unless opened read-only. */
+  readonly capabilities: DatasourceCapabilities;
+  /** The better-sqlite3 connection, for callers that need the raw driver (e.g. benchmarks). */
+  readonly db: Database.Database;
+
+  #closed = false;
+  #schemaVersion = -1;
+  #tables: TableInfo[] | null = null;
+  readonly #schemas = new Map<string, TableSchema>();
+  readonly #statements = new Map<string, Database.Statement>();
+  readonly #streams = new Set<{ return(): unknown }>();
+
+  /** @internal Use {@link openSqlite}. */
+  constructor(db: Database.Database, url: string, writable: boolean) {
+    this.db = db;
+    this.url = url;
+    this.capabilities = { write: writable, estimates: false };
+  }
+
+  async listTables(): Promise<TableInfo[]> {
+    return this.#run('list tables', undefined, () => this.#tableList().map((table) => ({ ...table })));
+  }
+
+  async describeTable(table: string): Promise<TableSchema> {
+    return this.#run('describe table', table, () => structuredClone(this.#schema(table)));
+  }
+
+  async readPage(table: string, options: ReadPageOptions = {}): Promise<Page> {
+    return this.#run('read page', table, () => {
+      const schema = this.#schema(table);
+      const plan = planPage(schema, options ?? {}, this.#context(schema));
+      return finishPage(plan, this.#all(plan.sql, plan.params, plan.columns));
+    });
+  }
+
+  stream(table: string, options: StreamOptions = {}): AsyncIterable<Row> {
+    return { [Symbol.asyncIterator]: () => this.#stream(table, options ?? {})[Symbol.asyncIterator]() };
+  }
+
+  async *#stream(table: string, options: StreamOptions): AsyncGenerator<Row> {
+    let iterator: IterableIterator<unknown> | null = null;
+    const handle = { return: () => iterator?.return?.() };
+    try {
+      const { schema, batchSize } = this.#run('stream', table, () => ({
+        schema: this.#schema(table),
+        batchSize: boundedInteger(options.batchSize, 'batchSize', 1000, 1, 100_000),
+      }));
+      let exact = false;
+      let resumeAfter: CellValue[] | undefined;
+      this.#streams.add(handle);
+      for (;;) {
+        if (options.signal?.aborted) return;
+        const plan = this.#run('stream', table, () =>
+          planSelect(schema, options, this.#context(schema), resumeAfter),
+        );
+        const decode = rowDecoder(plan.columns, exact);
+        iterator = this.#run('stream', table, () => {
+          const statement = this.#statement(plan.sql);
+          statement.safeIntegers(exact);
+          return statement.iterate(...plan.params);
+        });
+        let last: Row | undefined;
+        let restart = false;
+        for (;;) {
+          const batch: Row[] = [];
+          try {
+            // Fill a batch synchronously, then hand it out; between batches only the
+            // statement stays open, so other calls on this datasource go on meanwhile.
+            for (let i = 0; i < batchSize; i++) {
+              const next = iterator.next();
+              if (next.done) break;
+              batch.push(decode(next.value as Row));
+            }
+          } catch (error) {
+            if (!(error instanceof LossyIntegerRead))
+              throw toNocofloError(error, this.#scope('stream', table));
+            // Continue after the last row handed out, reading integers as bigints.
+            const from = batch.length > 0 ? batch[batch.length - 1] : last;
+            resumeAfter = from ? plan.keys.map((key) => from[key.column.name] ?? null) : undefined;
+            exact = true;
+            restart = true;
+          }
+          if (batch.length > 0) last = batch[batch.length - 1];
+          for (const row of plan.hidden.length > 0 ? stripHidden(batch, plan.hidden) : batch) {
+            yield row;
+            if (options.signal?.aborted) return;
+          }
+          if (restart || batch.length < batchSize) break;
+        }
+        iterator.return?.();
+        iterator = null;
+        if (!restart) return;
+      }
+    } finally {
+      iterator?.return?.();
+      this.#streams.delete(handle);
+    }
+  }
+
+  async aggregate(table: string, query: AggregateQuery): Promise<AggregateResult> {
+    return this.#run('aggregate', table, () => {
+      const schema = this.#schema(table);
+      const plan = planAggregate(schema, query, {
+        from: quoteIdentifier(schema.name),
+        dialect: sqliteDialect,
+      });
+      // Keys and min/max decode like their column; count/sum/avg as plain numbers first.
+      const outputColumns = plan.outputs.map((output): ColumnSchema => {
+        if (output.kind === 'key')
+          return output.bucket
+            ? { ...TEXT_OUTPUT, name: output.name }
+            : { ...output.column, name: output.name };
+        if ((output.fn === 'min' || output.fn === 'max') && output.column)
+          return { ...output.column, name: output.name };
+        return { ...NUMBER_OUTPUT, name: output.name };
+      });
+      const rows = this.#all(plan.sql, plan.params, outputColumns);
+      for (const row of rows) {
+        for (const output of plan.outputs) {
+          if (output.kind !== 'measure' || output.fn === 'min' || output.fn === 'max') continue;
+          row[output.name] = measureValue(output.fn, output.column?.type, row[output.name] ?? null);
+        }
+      }
+      return { rows };
+    });
+  }
+
+  async insert(table: string, values: Row): Promise<Row> {
+    return this.#write('insert', table, (schema) => {
+      const plan = planInsert(schema, values, this.#writeContext(schema));
+      const row = this.#writeReturning(plan.sql, plan.params, schema);
+      if (!row)
+        throw NocofloError.create(Errors.DatasourceError, [`insert into ${table}`, 'no row was returned']);
+      return row;
+    });
+  }
+
+  async update(table: string, key: RowKey, changes: Row): Promise<Row> {
+    return this.#write('update', table, (schema) => {
+      const plan = planUpdate(schema, key, changes, this.#writeContext(schema));
+      const row = this.#writeReturning(plan.sql, plan.params, schema);
+      if (!row) throw NocofloError.create(Errors.RowNotFound, [table, formatKey(key)]);
+      return row;
+    });
+  }
+
+  async delete(table: string, key: RowKey): Promise<void> {
+    return this.#write('delete', table, (schema) => {
+      const plan = planDelete(schema, key, this.#writeContext(schema));
+      const result = this.#statement(plan.sql).run(...plan.params);
+      if (result.changes === 0) throw NocofloError.create(Errors.RowNotFound, [table, formatKey(key)]);
+    });
+  }
+
+  async testConnection(): Promise<ConnectionInfo> {
+    return this.#run('test connection', undefined, () => {
+      const started = performance.now();
+      const row = this.db.prepare('SELECT sqlite_version() AS version').get() as { version: string };
+      this.db.prepare('SELECT count(*) FROM sqlite_schema').get();
+      return { ok: true, serverVersion: `SQLite ${row.version}`, latencyMs: performance.now() - started };
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const stream of this.#streams) stream.return();
+    this.#streams.clear();
+    this.#statements.clear();
+    this.#schemas.clear();
+    this.db.close();
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────
+
+  #scope(operation: string, table?: string) {
+    return { url: this.url, operation, table };
+  }
+
+  /** Runs `work`, turning every failure into a NocofloError; refuses once closed. */
+  #run<T>(operation: string, table: string | undefined, work: () => T): T {
+    if (this.#closed) throw NocofloError.create(Errors.DatasourceClosed, [this.url, operation]);
+    try {
+      return work();
+    } catch (error) {
+      throw toNocofloError(error, this.#scope(operation, table));
+    }
+  }
+
+  #write<T>(operation: string, table: string, work: (schema: TableSchema) => T): Promise<T> {
+    return Promise.resolve(
+      this.#run(operation, table, () => {
+        const schema = this.#schema(table);
+        // A write while a stream's statement is open is refused by better-sqlite3's safe
+        // mode; SQLite itself allows it on the same connection, so lift the guard for it.
+        const unsafe = this.#streams.size > 0;
+        if (unsafe) this.db.unsafeMode(true);
+        try {
+          return work(schema);
+        } finally {
+          if (unsafe) this.db.unsafeMode(false);
+        }
+      }),
+    );
+  }
+
+  #context(schema: TableSchema) {
+    return { from: quoteIdentifier(schema.name), dialect: sqliteDialect };
+  }
+
+  #writeContext(schema: TableSchema) {
+    return { from: quoteIdentifier(schema.name), dialect: sqliteDialect, writable: this.capabilities.write };
+  }
+
+  #statement(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement) {
+      // Keep recently used statements at the end of the map (LRU order).
+      this.#statements.delete(sql);
+    } else {
+      statement = this.db.prepare(sql);
+      if (this.#statements.size >= STATEMENT_CACHE_SIZE) {
+        const oldest = this.#statements.keys().next().value;
+        if (oldest !== undefined) this.#statements.delete(oldest);
+      }
+    }
+    this.#statements.set(sql, statement);
+    return statement;
+  }
+
+  /** Runs a read; numbers first, and again with bigints if an integer did not fit a number. */
+  #all(sql: string, params: unknown[], columns: Parameters<typeof rowDecoder>[0]): Row[] {
+    const statement = this.#statement(sql);
+    try {
+      statement.safeIntegers(false);
+      const decode = rowDecoder(columns, false);
+      return (statement.all(...params) as Row[]).map(decode);
+    } catch (error) {
+      if (!(error instanceof LossyIntegerRead)) throw error;
+      statement.safeIntegers(true);
+      const decode = rowDecoder(columns, true);
+      return (statement.all(...params) as Row[]).map(decode);
+    }
+  }
+
+  /** Runs INSERT/UPDATE … RETURNING (or a keyed SELECT) in bigint mode: a write must not be repeated. */
+  #writeReturning(sql: string, params: unknown[], schema: TableSchema): Row | undefined {
+    const statement = this.#statement(sql);
+    statement.safeIntegers(true);
+    const row = statement.get(...params) as Row | undefined;
+    return row ? rowDecoder(schema.columns, true)(row) : undefined;
+  }
+
+  #checkSchemaVersion(): void {
+    const version = (this.#statement('PRAGMA schema_version').pluck().get() as number | bigint) ?? 0;
+    const current = Number(version);
+    if (current !== this.#schemaVersion) {
+      this.#schemaVersion = current;
+      this.#tables = null;
+      this.#schemas.clear();
+    }
+  }
+
+  #tableList(): TableInfo[] {
+    this.#checkSchemaVersion();
+    this.#tables ??= listSqliteTables(this.db);
+    return this.#tables;
+  }
+
+  #schema(table: string): TableSchema {
+    if (typeof table !== 'string') {
+      throw NocofloError.create(Errors.TableNotFound, [String(table), this.#tableList().map((t) => t.name)]);
+    }
+    const tables = this.#tableList();
+    const cached = this.#schemas.get(table);
+    if (cached) return cached;
+    const info = tables.find((candidate) => candidate.name === table);
+    if (!info) throw NocofloError.create(Errors.TableNotFound, [table, tables.map((t) => t.name)]);
+    const schema = describeSqliteTable(this.db, info, this.capabilities.write);
+    this.#schemas.set(table, schema);
+    return schema;
+  }
+}
+
+const TEXT_OUTPUT: ColumnSchema = {
+  name: '',
+  type: 'text',
+  nativeType: 'TEXT',
+  nullable: true,
+  hasDefault: false,
+};
+const NUMBER_OUTPUT: ColumnSchema = {
+  name: '',
+  type: 'unknown',
+  nativeType: '',
+  nullable: true,
+  hasDefault: false,
+};
+
+/**
+ * count → number; sum of integer or decimal columns → exact decimal string (SQLite sums
+ * integers exactly; decimal sums are rounded to the declared scale); avg → number (SQLite
+ * averages in floating point).
+ */
+function measureValue(fn: string, type: string | undefined, value: CellValue): CellValue {
+  if (fn === 'count') return value === null ? 0 : Number(value);
+  if (value === null) return null;
+  if (fn === 'sum' && (type === 'integer' || type === 'decimal')) return String(value);
+  return typeof value === 'bigint' ? Number(value) : value;
+}
