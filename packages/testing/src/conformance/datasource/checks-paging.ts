@@ -6,7 +6,7 @@ import { FIXTURE_TABLES } from '../fixture.js';
 import type { FixtureTable } from '../fixture-types.js';
 import { type CheckContext, type ConformanceCheck, check } from './check.js';
 import { compareBySort, sorted } from './expected.js';
-import { canonicalRow, expectNocofloError, keyText, readAll } from './helpers.js';
+import { canonicalRow, expectNocofloError, keyText } from './helpers.js';
 
 const LINES = FIXTURE_TABLES.orderLines;
 
