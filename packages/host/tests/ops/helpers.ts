@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 
 /** PostgreSQL URL for tests; override with NOCOFLO_TEST_POSTGRES_URL. */
-export const POSTGRES_URL = process.env.NOCOFLO_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const POSTGRES_URL =
+  process.env.NOCOFLO_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** Whether PostgreSQL answers (tests needing it skip cleanly when it does not). */
 export async function postgresAvailable(): Promise<boolean> {
@@ -40,7 +41,9 @@ export async function dropSchema(schema: string): Promise<void> {
 }
 
 /** A fresh temp folder; removed by the returned cleanup. */
-export async function tempDir(prefix = 'nocoflo-ops-'): Promise<{ path: string; cleanup: () => Promise<void> }> {
+export async function tempDir(
+  prefix = 'nocoflo-ops-',
+): Promise<{ path: string; cleanup: () => Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), prefix));
   return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
 }

@@ -10,7 +10,11 @@ const hasPostgres = await postgresAvailable();
 interface Backend {
   name: string;
   skip: boolean;
-  open(): Promise<{ store: MetadataStore; reopen: () => Promise<MetadataStore>; cleanup: () => Promise<void> }>;
+  open(): Promise<{
+    store: MetadataStore;
+    reopen: () => Promise<MetadataStore>;
+    cleanup: () => Promise<void>;
+  }>;
 }
 
 const backends: Backend[] = [
@@ -33,7 +37,11 @@ const backends: Backend[] = [
     async open() {
       const schema = uniqueSchema();
       const url = `${POSTGRES_URL}?schema=${schema}`;
-      return { store: await openMetadataStore(url), reopen: () => openMetadataStore(url), cleanup: () => dropSchema(schema) };
+      return {
+        store: await openMetadataStore(url),
+        reopen: () => openMetadataStore(url),
+        cleanup: () => dropSchema(schema),
+      };
     },
   },
 ];
@@ -108,7 +116,12 @@ for (const backend of backends) {
     });
 
     it('stores API tokens by hash and revokes them', async () => {
-      const token = { id: 't1', name: 'ci', permissions: ['audit.read'], createdAt: new Date().toISOString() };
+      const token = {
+        id: 't1',
+        name: 'ci',
+        permissions: ['audit.read'],
+        createdAt: new Date().toISOString(),
+      };
       await store.insertApiToken(token, 'hash-1');
       expect(await store.findApiToken('hash-1')).toEqual(token);
       expect(await store.findApiToken('hash-2')).toBeUndefined();
@@ -119,7 +132,12 @@ for (const backend of backends) {
     });
 
     it('applies a migration and its record together, and rolls both back on failure', async () => {
-      const ok = { id: '0001_init', file: 'migrations/0001_init.sql', checksum: 'c1', sql: 'CREATE TABLE t1 (id INTEGER PRIMARY KEY);' };
+      const ok = {
+        id: '0001_init',
+        file: 'migrations/0001_init.sql',
+        checksum: 'c1',
+        sql: 'CREATE TABLE t1 (id INTEGER PRIMARY KEY);',
+      };
       expect(await store.applyMigration('p', ok)).toBe('applied');
       expect(await store.applyMigration('p', ok)).toBe('already-applied');
       const bad = {
@@ -158,7 +176,9 @@ describe('opening a store', () => {
   });
 
   it.skipIf(!hasPostgres)('reports an unreachable PostgreSQL without the password', async () => {
-    const error = await openMetadataStore('postgres://someone:s3cret@127.0.0.1:1/none').catch((e: unknown) => e);
+    const error = await openMetadataStore('postgres://someone:s3cret@127.0.0.1:1/none').catch(
+      (e: unknown) => e,
+    );
     expect(isNocofloError(error, 'NCF_METADATA_STORE_FAILED')).toBe(true);
     expect((error as Error).message).not.toContain('s3cret');
   });

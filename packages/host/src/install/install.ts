@@ -1,0 +1,254 @@
+/**
+ * Installs a plugin while the host runs, from an npm spec or a tarball: fetched and
+ * unpacked into a staging folder beside the plugins, validated, then swapped in with
+ * atomic renames under the host's lifecycle lock. The previous version is kept until the
+ * new one has started; if it fails, the previous version is put back and started again.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import {
+  Errors,
+  errorMessage,
+  isNocofloError,
+  type Logger,
+  NocofloError,
+  type PluginInfo,
+  silentLogger,
+} from '@nocoflo/sdk';
+import { crashPoint } from '../store/crash-point.js';
+import type { PluginHost } from '../types.js';
+import { discard, type InstallJournal, removeJournal, syncDir, WORK_DIR, writeJournal } from './journal.js';
+import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS } from './limits.js';
+import { installMissingDependencies, npmPack } from './npm.js';
+import { extractArchive } from './tarball.js';
+import { validatePluginPackage } from './validate.js';
+
+/** What to install: an npm spec or a tarball path (string), a tarball path, or uploaded tarball bytes. */
+export type InstallSource = string | { tarball: string } | { data: Uint8Array; filename?: string };
+
+/** Options of {@link installPlugin} and {@link uninstallPlugin}. */
+export interface InstallOptions extends Partial<ArchiveLimits> {
+  /** Plugin directory installs go to. Default: `<host.root>/plugins`. */
+  pluginDir?: string;
+  /** Where progress lines go. Default: the host's logger. */
+  logger?: Logger;
+  /** Install the plugin's runtime npm dependencies the app lacks (`npm install`). Default true. */
+  installDependencies?: boolean;
+}
+
+/** The folder name a package is installed under: `@acme/audit` → `@acme+audit` (as pnpm does). */
+export function pluginFolderName(name: string): string {
+  return name.replace('/', '+');
+}
+
+/** The plugin directory installs go to. */
+export function installDirectory(host: Pick<PluginHost, 'root'>, options: InstallOptions = {}): string {
+  return resolve(host.root, options.pluginDir ?? 'plugins');
+}
+
+const TARBALL = /\.(tgz|tar\.gz|tar)$/i;
+
+/** Turns the source into a tarball file in `downloadDir`; returns it and a label for messages. */
+async function acquire(
+  source: InstallSource,
+  downloadDir: string,
+  appDir: string,
+  limits: ArchiveLimits,
+): Promise<{ file: string; label: string }> {
+  await mkdir(downloadDir, { recursive: true });
+  if (typeof source === 'object' && 'data' in source) {
+    const label = source.filename ? basename(source.filename) : 'the uploaded archive';
+    if (source.data.byteLength > limits.maxBytes) {
+      throw NocofloError.create(Errors.InstallRejected, [
+        label,
+        `the archive is ${source.data.byteLength} bytes, over the limit of ${limits.maxBytes} bytes`,
+      ]);
+    }
+    const file = join(downloadDir, 'upload.tgz');
+    await writeFile(file, source.data);
+    return { file, label };
+  }
+  const path = typeof source === 'object' ? source.tarball : source;
+  if (typeof source === 'object' || (TARBALL.test(path) && existsSync(resolve(appDir, path)))) {
+    const file = resolve(appDir, path);
+    const isFile = await stat(file).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+    if (!isFile) throw NocofloError.create(Errors.InstallRejected, [path, 'no such tarball file']);
+    return { file, label: basename(file) };
+  }
+  return { file: await npmPack(path, appDir, downloadDir), label: path };
+}
+
+/** Runs `fn`; on failure returns the error instead of throwing. */
+async function attempt<T>(fn: () => Promise<T>): Promise<{ value?: T; error?: unknown }> {
+  try {
+    return { value: await fn() };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/**
+ * Installs (or upgrades) a plugin from an npm spec or a tarball, while the host runs.
+ *
+ * 1. fetch (`npm pack <spec>` in the app folder) or take the tarball;
+ * 2. check every archive entry and unpack into a staging folder (nothing outside it);
+ * 3. validate manifest, host range, plugin dependencies, entry file;
+ * 4. journal, then swap folders by atomic renames under `host.exclusive`;
+ * 5. start the new version (`rescan`, `reload`); if it fails, put the previous one back.
+ *
+ * @example
+ * ```ts
+ * await installPlugin(host, '@acme/audit@^1.2.0');
+ * await installPlugin(host, { tarball: './acme-audit-1.2.0.tgz' });
+ * ```
+ * @returns The plugin as the host reports it after the install.
+ * @throws NocofloError `NCF_INSTALL_REJECTED` (unsafe or broken archive), a manifest /
+ * host-range / dependency error, or `NCF_INSTALL_FAILED` (npm failed, or the new version
+ * failed to start: the previous one runs again). In every case nothing else changed.
+ */
+export async function installPlugin(
+  host: PluginHost,
+  source: InstallSource,
+  options: InstallOptions = {},
+): Promise<PluginInfo> {
+  const logger = options.logger ?? host.logger ?? silentLogger;
+  const limits: ArchiveLimits = {
+    maxBytes: options.maxBytes ?? DEFAULT_ARCHIVE_LIMITS.maxBytes,
+    maxUnpackedBytes: options.maxUnpackedBytes ?? DEFAULT_ARCHIVE_LIMITS.maxUnpackedBytes,
+    maxEntries: options.maxEntries ?? DEFAULT_ARCHIVE_LIMITS.maxEntries,
+  };
+  const pluginDir = installDirectory(host, options);
+  const workDir = join(pluginDir, WORK_DIR);
+  const id = randomBytes(6).toString('hex');
+  const downloadDir = join(workDir, `download-${id}`);
+  const staging = join(workDir, `staging-${id}`);
+  await mkdir(workDir, { recursive: true });
+
+  try {
+    const { file, label } = await acquire(source, downloadDir, host.root, limits);
+    await extractArchive(file, staging, label, limits);
+    crashPoint('install:after-extract');
+    const pkg = await validatePluginPackage(staging, {
+      hostVersion: host.version,
+      plugins: host.list(),
+    });
+    const existing = host.get(pkg.name);
+    if (existing?.source === 'registered') {
+      throw NocofloError.create(Errors.InstallRejected, [
+        label,
+        `${pkg.name} is registered in code by the host application`,
+      ]);
+    }
+    const target =
+      existing?.source === 'directory' && existing.path && resolve(dirname(existing.path)) === pluginDir
+        ? resolve(existing.path)
+        : join(pluginDir, pluginFolderName(pkg.name));
+    if (existsSync(target) && existing?.path === undefined) {
+      const occupant = await readFile(join(target, 'package.json'), 'utf8').then(
+        (text) => (JSON.parse(text) as { name?: string }).name,
+        () => undefined,
+      );
+      if (occupant !== undefined && occupant !== pkg.name) {
+        throw NocofloError.create(Errors.InstallRejected, [
+          label,
+          `the folder ${target} already holds ${occupant}`,
+        ]);
+      }
+    }
+    if (options.installDependencies !== false) {
+      const deps = (pkg.packageJson as { dependencies?: Record<string, string> }).dependencies ?? {};
+      const installed = await installMissingDependencies(staging, target, deps, pkg.name);
+      if (installed.length) logger.info(`${pkg.name}: installed npm dependencies ${installed.join(', ')}`);
+    }
+
+    const journal: InstallJournal = {
+      id,
+      plugin: pkg.name,
+      target,
+      backup: join(workDir, `backup-${id}`),
+      staging,
+      hadPrevious: existsSync(target),
+      phase: 'prepared',
+    };
+    await writeJournal(workDir, journal);
+    await host.exclusive(async () => {
+      if (journal.hadPrevious) await rename(target, journal.backup);
+      crashPoint('install:after-backup');
+      await rename(staging, target);
+      await syncDir(pluginDir);
+      crashPoint('install:after-swap');
+    });
+
+    const started = await attempt(async () => {
+      await host.rescan();
+      return existing ? host.reload(pkg.name) : host.get(pkg.name);
+    });
+    const info = started.value;
+    if (started.error !== undefined || info === undefined || info.state === 'failed') {
+      const reason =
+        started.error !== undefined
+          ? errorMessage(started.error)
+          : (info?.error?.message ?? 'it was not found after the install');
+      await rollBack(host, journal, workDir, existing !== undefined, logger);
+      throw NocofloError.create(
+        Errors.InstallFailed,
+        [`${pkg.name}@${pkg.version}`, `the new version did not start: ${reason}`],
+        {
+          cause: started.error,
+          details: { plugin: pkg.name, ...(info?.error ? { error: info.error } : {}) },
+        },
+      );
+    }
+    await writeJournal(workDir, { ...journal, phase: 'committed' });
+    await rm(journal.backup, { recursive: true, force: true });
+    await removeJournal(workDir, id);
+    logger.info(`installed ${pkg.name}@${pkg.version} into ${target}`, { plugin: pkg.name });
+    return info;
+  } catch (error) {
+    if (isNocofloError(error)) throw error;
+    throw NocofloError.create(
+      Errors.InstallFailed,
+      [typeof source === 'string' ? source : 'the archive', errorMessage(error)],
+      {
+        cause: error,
+      },
+    );
+  } finally {
+    await rm(downloadDir, { recursive: true, force: true });
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** Puts the previous version back after the new one failed to start, and starts it again. */
+async function rollBack(
+  host: PluginHost,
+  journal: InstallJournal,
+  workDir: string,
+  wasKnown: boolean,
+  logger: Logger,
+): Promise<void> {
+  await host.exclusive(async () => {
+    await discard(journal.target, workDir, journal.id);
+    if (journal.hadPrevious) await rename(journal.backup, journal.target);
+    await syncDir(dirname(journal.target));
+  });
+  await removeJournal(workDir, journal.id);
+  const restarted = await attempt(async () => {
+    if (wasKnown) {
+      await host.rescan();
+      await host.reload(journal.plugin);
+    } else {
+      await host.unregister(journal.plugin);
+    }
+  });
+  if (restarted.error !== undefined) {
+    logger.error(`${journal.plugin}: could not restart the previous version after a failed install`, {
+      error: errorMessage(restarted.error),
+    });
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Uninstalls a directory plugin while the host runs: refused while enabled plugins depend
+ * on it; otherwise it is torn down, then its folder is moved aside atomically and deleted.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Errors, NocofloError } from '@nocoflo/sdk';
+import type { PluginHost } from '../types.js';
+import type { InstallOptions } from './install.js';
+import { syncDir, WORK_DIR } from './journal.js';
+
+/** Enabled plugins that declare a dependency on `name`. */
+export function enabledDependents(host: Pick<PluginHost, 'list'>, name: string): string[] {
+  return host
+    .list()
+    .filter((p) => p.state === 'enabled' && p.name !== name && Object.hasOwn(p.dependencies, name))
+    .map((p) => p.name)
+    .sort();
+}
+
+/**
+ * Removes a plugin installed in a plugin directory.
+ *
+ * @throws NocofloError `NCF_PLUGIN_NOT_FOUND`; `NCF_HAS_DEPENDENTS` naming the enabled
+ * plugins that depend on it; `NCF_UNINSTALL_REFUSED` for plugins registered in code or
+ * installed with npm in the app's node_modules.
+ */
+export async function uninstallPlugin(
+  host: PluginHost,
+  name: string,
+  options: InstallOptions = {},
+): Promise<void> {
+  const info = host.get(name);
+  if (!info) {
+    throw NocofloError.create(Errors.PluginNotFound, [name, host.list().map((p) => p.name)]);
+  }
+  if (info.source === 'registered' || info.path === undefined) {
+    throw NocofloError.create(Errors.UninstallRefused, [
+      name,
+      'it is registered in code by the host application',
+    ]);
+  }
+  if (info.source === 'node_modules') {
+    throw NocofloError.create(Errors.UninstallRefused, [
+      name,
+      `it is an npm dependency of the app (${info.path}); run \`npm uninstall ${name}\` in ${host.root}`,
+    ]);
+  }
+  const dependents = enabledDependents(host, name);
+  if (dependents.length > 0) {
+    throw NocofloError.create(Errors.HasEnabledDependents, [name, 'uninstall', dependents], {
+      details: { plugin: name, dependents },
+    });
+  }
+  await host.unregister(name);
+  const workDir = join(dirname(info.path), WORK_DIR);
+  await mkdir(workDir, { recursive: true });
+  const trash = join(workDir, `trash-${randomBytes(6).toString('hex')}`);
+  await host.exclusive(async () => {
+    await rename(info.path as string, trash);
+    await syncDir(dirname(info.path as string));
+  });
+  await rm(trash, { recursive: true, force: true });
+  (options.logger ?? host.logger).info(`uninstalled ${name}`, { plugin: name });
+}
