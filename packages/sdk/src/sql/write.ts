@@ -59,6 +59,8 @@ function writableColumns(schema: TableSchema, values: Record<string, unknown>): 
 /** The WHERE clause selecting one row by its full primary key. */
 function keyCondition(schema: TableSchema, key: RowKey, context: WriteContext, params: SqlParams): string {
   assertRecord(key, 'the key');
+  // An unknown column is NCF_COLUMN_NOT_FOUND; a real column outside the key is a bad query.
+  for (const name of Object.keys(key)) requireColumn(schema, name);
   const extra = Object.keys(key).filter((name) => !schema.primaryKey.includes(name));
   if (extra.length > 0) {
     invalidQuery(
