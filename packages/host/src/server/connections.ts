@@ -1,0 +1,106 @@
+/**
+ * The datasources the server browses, by a short id used in URLs (`/d/demo/…`). Each is
+ * opened through the host on first use, so it runs through the data hooks, and opened
+ * again after the providing plugin was disabled and enabled or reloaded (the host closes
+ * datasources of a plugin that goes away).
+ */
+import { type Datasource, Errors, isNocofloError, NocofloError } from '@nocoflo/sdk';
+import { redactUrl } from '../contributions/datasource-registry.js';
+import type { PluginHost } from '../types.js';
+
+/** One datasource the server serves. */
+export interface DatasourceEntry {
+  /** Short id used in URLs. */
+  id: string;
+  /** The URL without credentials, for display. */
+  displayUrl: string;
+  /** The URL as given (may hold credentials; never shown). */
+  url: string;
+}
+
+/** A short, URL-safe id for a datasource URL: the file or database name. */
+export function datasourceId(url: string): string {
+  const withoutQuery = url.replace(/[?#].*$/, '');
+  const last =
+    withoutQuery
+      .split(/[/:\\]/)
+      .filter(Boolean)
+      .pop() ?? 'db';
+  const stem = last.replace(/\.(sqlite3?|db3?)$/i, '');
+  const slug = stem
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return slug || 'db';
+}
+
+/** Opens, caches and reopens the server's datasources. */
+export class DatasourceConnections {
+  readonly #entries: DatasourceEntry[] = [];
+  readonly #open = new Map<string, Promise<Datasource>>();
+
+  constructor(
+    private readonly host: PluginHost,
+    urls: readonly string[],
+  ) {
+    const used = new Set<string>();
+    for (const url of urls) {
+      const base = datasourceId(url);
+      let id = base;
+      for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+      used.add(id);
+      this.#entries.push({ id, url, displayUrl: redactUrl(url) });
+    }
+  }
+
+  /** Every datasource, in the order given. */
+  list(): readonly DatasourceEntry[] {
+    return this.#entries;
+  }
+
+  /** The entry with this id; throws `NCF_DATASOURCE_NOT_FOUND`. */
+  entry(id: string): DatasourceEntry {
+    const entry = this.#entries.find((e) => e.id === id);
+    if (!entry) {
+      throw NocofloError.create(Errors.DatasourceNotFound, [id, this.#entries.map((e) => e.id)]);
+    }
+    return entry;
+  }
+
+  /** The open datasource for an id, opening it (again) when needed. */
+  async get(id: string): Promise<Datasource> {
+    const entry = this.entry(id);
+    const cached = this.#open.get(id);
+    if (cached) {
+      const datasource = await cached.catch(() => undefined);
+      if (datasource && !(datasource as { closed?: boolean }).closed) return datasource;
+      this.#open.delete(id);
+    }
+    const opening = this.host.datasources.open(entry.url);
+    this.#open.set(id, opening);
+    opening.catch(() => this.#open.delete(id));
+    return opening;
+  }
+
+  /**
+   * Runs `fn` with the datasource; when it was closed under us (its plugin was disabled or
+   * reloaded meanwhile), opens it again once and retries.
+   */
+  async use<T>(id: string, fn: (datasource: Datasource) => Promise<T>): Promise<T> {
+    const datasource = await this.get(id);
+    try {
+      return await fn(datasource);
+    } catch (error) {
+      if (!isNocofloError(error, Errors.DatasourceClosed)) throw error;
+      this.#open.delete(id);
+      return fn(await this.get(id));
+    }
+  }
+
+  /** Closes every datasource the server opened. */
+  async closeAll(): Promise<void> {
+    const opened = [...this.#open.values()];
+    this.#open.clear();
+    await Promise.allSettled(opened.map(async (p) => (await p).close()));
+  }
+}

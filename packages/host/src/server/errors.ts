@@ -1,0 +1,59 @@
+/**
+ * One error shape for every response: `{ error: { code, title, message, hint } }` with the
+ * error's HTTP status, or an error page for a person's browser. Anything that is not a
+ * NocofloError is wrapped (Fastify's 4xx as NCF_BAD_REQUEST, everything else as
+ * NCF_INTERNAL, logged with its cause).
+ */
+import { Errors, errorMessage, isNocofloError, NocofloError } from '@nocoflo/sdk';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { PluginHost } from '../types.js';
+import { renderErrorPage } from './html/pages.js';
+
+/** Paths answered with JSON even to a browser. */
+const API_PREFIXES = ['/api/', '/admin/plugins', '/plugins/', '/_assets/', '/health'];
+
+/** Whether the request is a person's browser asking for a page (not an API or asset call). */
+export function wantsPage(request: FastifyRequest): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  if (API_PREFIXES.some((prefix) => request.url.startsWith(prefix))) return false;
+  return (request.headers.accept ?? '').includes('text/html');
+}
+
+/** Converts anything thrown to a NocofloError. */
+export function toNocofloError(error: unknown): NocofloError {
+  if (isNocofloError(error)) return error;
+  const status = (error as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const base = NocofloError.create(Errors.BadRequest, [errorMessage(error).replace(/\.$/, '')]);
+    return new NocofloError({ ...base.toJSON(), status }, { cause: error });
+  }
+  return NocofloError.create(Errors.InternalError, [errorMessage(error)], { cause: error });
+}
+
+/** Sends an error as JSON or as a page. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: NocofloError): FastifyReply {
+  reply.status(error.status);
+  if (wantsPage(request)) return reply.type('text/html; charset=utf-8').send(renderErrorPage(error.toJSON()));
+  return reply.send({ error: error.toJSON() });
+}
+
+/** Installs the error and not-found handlers. */
+export function installErrorHandlers(app: FastifyInstance, host: PluginHost): void {
+  app.setErrorHandler((error, request, reply) => {
+    const ncf = toNocofloError(error);
+    if (ncf.status >= 500) {
+      host.logger.error(`${request.method} ${request.url} failed: ${ncf.message}`, {
+        code: ncf.code,
+        cause: errorMessage(ncf.cause ?? ncf),
+      });
+    }
+    return sendError(request, reply, ncf);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      request,
+      reply,
+      NocofloError.create(Errors.NotFound, [request.method, request.url.replace(/\?.*$/, '')]),
+    ),
+  );
+}

@@ -1,0 +1,95 @@
+/**
+ * Query-string parameters of `GET …/rows` turned into `ReadPageOptions`:
+ *
+ * - `limit`: 1–10,000 (default 100);
+ * - `cursor`: a cursor from a previous page;
+ * - `sort`: `column` or `column:desc`, several separated by commas, or a JSON array of
+ *   `{ column, direction }`;
+ * - `filter`: a JSON array of `{ column, op, value }`;
+ * - `columns`: column names separated by commas.
+ */
+import {
+  Errors,
+  FILTER_OPERATORS,
+  type Filter,
+  NocofloError,
+  type ReadPageOptions,
+  type SortSpec,
+} from '@nocoflo/sdk';
+
+type Query = Record<string, string | string[] | undefined>;
+
+const single = (query: Query, name: string): string | undefined => {
+  const value = query[name];
+  return Array.isArray(value) ? value[value.length - 1] : value;
+};
+
+function parseJson(name: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw NocofloError.create(Errors.BadRequest, [`"${name}" is not valid JSON`]);
+  }
+}
+
+function parseSort(text: string): SortSpec[] {
+  if (text.trim().startsWith('[')) {
+    const value = parseJson('sort', text);
+    if (!Array.isArray(value)) throw NocofloError.create(Errors.BadRequest, ['"sort" must be a JSON array']);
+    return value.map((item) => {
+      const spec = item as Partial<SortSpec>;
+      if (
+        typeof spec?.column !== 'string' ||
+        (spec.direction !== undefined && spec.direction !== 'asc' && spec.direction !== 'desc')
+      ) {
+        throw NocofloError.create(Errors.BadRequest, [
+          'each sort entry needs "column" and a "direction" of asc or desc',
+        ]);
+      }
+      return { column: spec.column, direction: spec.direction ?? 'asc' };
+    });
+  }
+  return text
+    .split(',')
+    .filter(Boolean)
+    .map((part) => {
+      const m = /^(.*?)(?::(asc|desc))?$/.exec(part);
+      return { column: m?.[1] ?? part, direction: (m?.[2] as SortSpec['direction']) ?? 'asc' };
+    });
+}
+
+function parseFilter(text: string): Filter[] {
+  const value = parseJson('filter', text);
+  if (!Array.isArray(value)) throw NocofloError.create(Errors.BadRequest, ['"filter" must be a JSON array']);
+  return value.map((item) => {
+    const f = item as Partial<Filter>;
+    if (typeof f?.column !== 'string' || !FILTER_OPERATORS.includes(f.op as never)) {
+      throw NocofloError.create(Errors.BadRequest, [
+        `each filter needs "column" and "op" (one of ${FILTER_OPERATORS.join(', ')})`,
+      ]);
+    }
+    return f as Filter;
+  });
+}
+
+/** Parses the read parameters; throws `NCF_BAD_REQUEST` naming the bad one. */
+export function readOptionsFromQuery(query: Query): ReadPageOptions {
+  const options: ReadPageOptions = {};
+  const limit = single(query, 'limit');
+  if (limit !== undefined) {
+    const n = Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > 10_000) {
+      throw NocofloError.create(Errors.BadRequest, ['"limit" must be a whole number from 1 to 10000']);
+    }
+    options.limit = n;
+  }
+  const cursor = single(query, 'cursor');
+  if (cursor) options.cursor = cursor;
+  const sort = single(query, 'sort');
+  if (sort) options.sort = parseSort(sort);
+  const filter = single(query, 'filter');
+  if (filter) options.filter = parseFilter(filter);
+  const columns = single(query, 'columns');
+  if (columns) options.columns = columns.split(',').filter(Boolean);
+  return options;
+}

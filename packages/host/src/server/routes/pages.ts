@@ -1,0 +1,128 @@
+/**
+ * The web app's pages: home, table page (best view, switcher, remembered choice) and the
+ * admin page.
+ */
+import { Errors, isNocofloError, NocofloError, type TableSchema, type ViewDataAccess } from '@nocoflo/sdk';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { PluginHost, ResolvedView } from '../../types.js';
+import type { DatasourceConnections } from '../connections.js';
+import { toNocofloError } from '../errors.js';
+import {
+  type HomeDatasource,
+  pluginAssetBase,
+  renderAdmin,
+  renderHome,
+  renderTablePage,
+  rowsApiUrl,
+  tablePageUrl,
+} from '../html/pages.js';
+import { preferenceKey } from '../preferences.js';
+import type { ViewPreferences } from '../types.js';
+
+/** Security headers of every page: only the app's own scripts run, whatever a value contains. */
+const PAGE_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+};
+
+const sendPage = (reply: FastifyReply, html: string, status = 200) =>
+  reply.status(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(html);
+
+/** First value of each query parameter, as views receive them. */
+function flatParams(query: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(query)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = first;
+  }
+  return out;
+}
+
+/** The read-only face of a datasource a view renders through. */
+const readOnly = (ds: ViewDataAccess): ViewDataAccess => ({
+  readPage: (table, options) => ds.readPage(table, options),
+  aggregate: (table, query) => ds.aggregate(table, query),
+  describeTable: (table) => ds.describeTable(table),
+});
+
+async function chooseView(
+  views: ResolvedView[],
+  requested: string | undefined,
+  preferences: ViewPreferences,
+  key: string,
+  notices: string[],
+): Promise<ResolvedView> {
+  if (requested !== undefined) {
+    const view = views.find((v) => v.name === requested);
+    if (view) {
+      await preferences.writeViewPreference(key, view.name);
+      return view;
+    }
+    notices.push(`The view "${requested}" cannot show this table or is not enabled; showing another one.`);
+  }
+  const preferred = await preferences.readViewPreference(key);
+  return views.find((v) => v.name === preferred) ?? (views[0] as ResolvedView);
+}
+
+/** Registers the page routes. */
+export function registerPages(
+  app: FastifyInstance,
+  host: PluginHost,
+  connections: DatasourceConnections,
+  preferences: ViewPreferences,
+): void {
+  app.get('/', async (_request, reply) => {
+    const datasources = await Promise.all(
+      connections.list().map(async (entry): Promise<HomeDatasource> => {
+        try {
+          const tables = await connections.use(entry.id, (ds) => ds.listTables());
+          return { id: entry.id, displayUrl: entry.displayUrl, tables };
+        } catch (error) {
+          return { id: entry.id, displayUrl: entry.displayUrl, error: toNocofloError(error).toJSON() };
+        }
+      }),
+    );
+    return sendPage(reply, renderHome(datasources));
+  });
+
+  app.get<{ Params: { ds: string; table: string }; Querystring: Record<string, string | string[]> }>(
+    '/d/:ds/t/:table',
+    async (request, reply) => {
+      const { ds: id, table: tableName } = request.params;
+      const entry = connections.entry(id);
+      const { view: requested, ...params } = flatParams(request.query);
+      const html = await connections.use(id, async (datasource) => {
+        const table: TableSchema = await datasource.describeTable(tableName);
+        const views = host.views.forTable(table);
+        if (views.length === 0) throw NocofloError.create(Errors.NoViewForTable, [table.name]);
+        const notices: string[] = [];
+        const current = await chooseView(
+          views,
+          requested,
+          preferences,
+          preferenceKey(entry.displayUrl, table.name),
+          notices,
+        );
+        const urls = {
+          page: tablePageUrl(id, table.name),
+          rows: rowsApiUrl(id, table.name),
+          assets: pluginAssetBase(current.plugin),
+        };
+        let content: { html: string; title?: string } | { error: ReturnType<NocofloError['toJSON']> };
+        try {
+          content = await current.definition.render({ table, data: readOnly(datasource), params, urls });
+        } catch (error) {
+          // The switcher stays usable when one view fails; a closed datasource is retried by `use`.
+          if (isNocofloError(error, Errors.DatasourceClosed)) throw error;
+          content = { error: toNocofloError(error).toJSON() };
+        }
+        return renderTablePage({ datasource: id, table: table.name, views, current, content, notices });
+      });
+      return sendPage(reply, html);
+    },
+  );
+
+  app.get('/admin', async (_request, reply) => sendPage(reply, renderAdmin(host.list())));
+}

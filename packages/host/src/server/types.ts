@@ -1,0 +1,42 @@
+/**
+ * The web server's public shapes: what `createServer` takes, and the context that server
+ * extensions (the admin API, plugin routes) are registered with.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { MetadataStore } from '../store/metadata.js';
+import type { PluginHost } from '../types.js';
+import type { DatasourceConnections } from './connections.js';
+
+/** Where the view a person picked for each table is remembered (the metadata store fits). */
+export type ViewPreferences = Pick<MetadataStore, 'readViewPreference' | 'writeViewPreference'>;
+
+/** A part of the server registered on top of the core routes. */
+export type ServerExtension = (app: FastifyInstance, ctx: ServerContext) => void | Promise<void>;
+
+/** Options of `createServer`. */
+export interface ServerOptions {
+  /** The started host whose views, datasources and plugins the server shows. */
+  host: PluginHost;
+  /** Datasource URLs the UI and data API browse, e.g. `sqlite:/data/demo.sqlite`. */
+  datasources: readonly string[];
+  /** Token the admin API's mutations require (`Authorization: Bearer <token>`). */
+  adminToken: string;
+  /** Per-table view choice. Default: kept in memory. */
+  preferences?: ViewPreferences;
+  /** Extra parts registered after the built-in ones. */
+  extensions?: readonly ServerExtension[];
+  /** Log every request through Fastify's logger. Default false. */
+  logRequests?: boolean;
+}
+
+/** What server extensions get besides the Fastify instance. */
+export interface ServerContext {
+  /** The host. */
+  readonly host: PluginHost;
+  /** The admin token. */
+  readonly adminToken: string;
+  /** The datasources the server browses. */
+  readonly connections: DatasourceConnections;
+  /** Throws `NCF_UNAUTHORIZED` unless the request carries the admin token. */
+  requireAdmin(request: FastifyRequest): void;
+}
