@@ -1,0 +1,294 @@
+import { performance } from 'node:perf_hooks';
+import {
+  type AggregateQuery,
+  type AggregateResult,
+  type ColumnSchema,
+  type ConnectionInfo,
+  type Datasource,
+  type DatasourceCapabilities,
+  Errors,
+  NocofloError,
+  type Page,
+  type ReadPageOptions,
+  type Row,
+  type RowKey,
+  type StreamOptions,
+  type TableInfo,
+  type TableSchema,
+} from '@nocoflo/sdk';
+import {
+  boundedInteger,
+  finishPage,
+  formatKey,
+  planAggregate,
+  planDelete,
+  planInsert,
+  planPage,
+  planSelect,
+  planUpdate,
+  stripHidden,
+} from '@nocoflo/sdk/sql';
+import type pg from 'pg';
+import Cursor from 'pg-cursor';
+import { isOrderable, postgresDialect } from './dialect.js';
+import { toNocofloError } from './errors.js';
+import { describePgRelation, listPgRelations, type PgRelation } from './introspect.js';
+import { parseTextArray, pgTypes } from './types.js';
+
+/** One open stream, so `close()` can end it even while its consumer is paused. */
+interface OpenStream {
+  stop(): Promise<void>;
+}
+
+/**
+ * A PostgreSQL database reached through a `pg` pool, as a nocoflo {@link Datasource}.
+ * Reads and writes take a pooled connection per call; streams hold one connection with a
+ * server-side cursor inside a read-only transaction until they end.
+ */
+export class PostgresDatasource implements Datasource {
+  /** The URL it was opened with, without password. */
+  readonly url: string;
+  /** Writes are possible unless opened read-only. */
+  readonly capabilities: DatasourceCapabilities;
+  /** The `pg` pool, for callers that need the raw driver (e.g. benchmarks). */
+  readonly pool: pg.Pool;
+
+  #closed = false;
+  #relations: Map<string, PgRelation> | null = null;
+  #listing: TableInfo[] = [];
+  readonly #schemas = new Map<string, TableSchema>();
+  readonly #streams = new Set<OpenStream>();
+
+  /** @internal Use {@link openPostgres}. */
+  constructor(pool: pg.Pool, url: string, writable: boolean) {
+    this.pool = pool;
+    this.url = url;
+    this.capabilities = { write: writable, estimates: true };
+  }
+
+  async listTables(): Promise<TableInfo[]> {
+    return this.#run('list tables', undefined, async () => {
+      await this.#loadRelations();
+      return this.#listing.map((table) => ({ ...table }));
+    });
+  }
+
+  async describeTable(table: string): Promise<TableSchema> {
+    return this.#run('describe table', table, async () => structuredClone(await this.#schema(table)));
+  }
+
+  async readPage(table: string, options: ReadPageOptions = {}): Promise<Page> {
+    return this.#run('read page', table, async () => {
+      const schema = await this.#schema(table);
+      const plan = planPage(schema, options ?? {}, this.#context(schema));
+      const result = await this.pool.query<Row>({ text: plan.sql, values: plan.params, types: pgTypes });
+      return finishPage(plan, fixRows(result.rows, plan.columns));
+    });
+  }
+
+  stream(table: string, options: StreamOptions = {}): AsyncIterable<Row> {
+    return { [Symbol.asyncIterator]: () => this.#stream(table, options ?? {})[Symbol.asyncIterator]() };
+  }
+
+  async *#stream(table: string, options: StreamOptions): AsyncGenerator<Row> {
+    const { plan, batchSize } = await this.#run('stream', table, async () => {
+      const schema = await this.#schema(table);
+      return {
+        plan: planSelect(schema, options, this.#context(schema)),
+        batchSize: boundedInteger(options.batchSize, 'batchSize', 1000, 1, 100_000),
+      };
+    });
+    if (options.signal?.aborted) return;
+    const client = await this.#run('stream', table, () => this.pool.connect());
+    let cursor: Cursor<Row> | null = null;
+    let released = false;
+    const release = async (destroy: boolean) => {
+      if (released) return;
+      released = true;
+      this.#streams.delete(handle);
+      try {
+        if (cursor) await cursor.close();
+        if (!destroy) await client.query('COMMIT');
+        client.release();
+      } catch (error) {
+        client.release(error instanceof Error ? error : true);
+      }
+    };
+    const handle: OpenStream = { stop: () => release(false) };
+    this.#streams.add(handle);
+    try {
+      // A cursor lives in a transaction; READ ONLY keeps it from ever taking write locks.
+      await client.query('BEGIN READ ONLY');
+      cursor = client.query(new Cursor<Row>(plan.sql, plan.params, { types: pgTypes }));
+      for (;;) {
+        const batch = await cursor.read(batchSize);
+        if (batch.length === 0) break;
+        if (released) return;
+        fixRows(batch, plan.columns);
+        for (const row of plan.hidden.length > 0 ? stripHidden(batch, plan.hidden) : batch) {
+          yield row;
+          if (options.signal?.aborted || released) return;
+        }
+        if (batch.length < batchSize) break;
+      }
+    } catch (error) {
+      await release(true);
+      if (this.#closed) {
+        throw NocofloError.create(Errors.DatasourceClosed, [this.url, 'stream'], { cause: error });
+      }
+      throw toNocofloError(error, { url: this.url, operation: 'stream', table });
+    } finally {
+      await release(false);
+    }
+  }
+
+  async aggregate(table: string, query: AggregateQuery): Promise<AggregateResult> {
+    return this.#run('aggregate', table, async () => {
+      const schema = await this.#schema(table);
+      const relation = this.#relation(table);
+      const plan = planAggregate(schema, query, { from: relation.sql, dialect: postgresDialect });
+      const result = await this.pool.query<Row>({ text: plan.sql, values: plan.params, types: pgTypes });
+      const counts = plan.outputs.filter((output) => output.kind === 'measure' && output.fn === 'count');
+      for (const row of result.rows)
+        for (const output of counts) row[output.name] = Number(row[output.name] ?? 0);
+      return { rows: result.rows };
+    });
+  }
+
+  async insert(table: string, values: Row): Promise<Row> {
+    return this.#run('insert', table, async () => {
+      const schema = await this.#schema(table);
+      const plan = planInsert(schema, values, this.#writeContext(schema));
+      const result = await this.pool.query<Row>({ text: plan.sql, values: plan.params, types: pgTypes });
+      const row = result.rows[0];
+      if (!row)
+        throw NocofloError.create(Errors.DatasourceError, [`insert into ${table}`, 'no row was returned']);
+      return fixRows([row], schema.columns)[0]!;
+    });
+  }
+
+  async update(table: string, key: RowKey, changes: Row): Promise<Row> {
+    return this.#run('update', table, async () => {
+      const schema = await this.#schema(table);
+      const plan = planUpdate(schema, key, changes, this.#writeContext(schema));
+      const result = await this.pool.query<Row>({ text: plan.sql, values: plan.params, types: pgTypes });
+      const row = result.rows[0];
+      if (!row) throw NocofloError.create(Errors.RowNotFound, [table, formatKey(key)]);
+      return fixRows([row], schema.columns)[0]!;
+    });
+  }
+
+  async delete(table: string, key: RowKey): Promise<void> {
+    return this.#run('delete', table, async () => {
+      const schema = await this.#schema(table);
+      const plan = planDelete(schema, key, this.#writeContext(schema));
+      const result = await this.pool.query({ text: plan.sql, values: plan.params });
+      if (result.rowCount === 0) throw NocofloError.create(Errors.RowNotFound, [table, formatKey(key)]);
+    });
+  }
+
+  async testConnection(): Promise<ConnectionInfo> {
+    return this.#run('test connection', undefined, async () => {
+      const started = performance.now();
+      const result = await this.pool.query<{ version: string }>('SELECT version() AS version');
+      const latencyMs = performance.now() - started;
+      const version = result.rows[0]?.version ?? 'PostgreSQL';
+      return { ok: true, serverVersion: /^\S+ \S+/.exec(version)?.[0] ?? version, latencyMs };
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#streams].map((stream) => stream.stop()));
+    this.#schemas.clear();
+    await this.pool.end();
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────
+
+  async #run<T>(operation: string, table: string | undefined, work: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw NocofloError.create(Errors.DatasourceClosed, [this.url, operation]);
+    try {
+      return await work();
+    } catch (error) {
+      if (this.#closed)
+        throw NocofloError.create(Errors.DatasourceClosed, [this.url, operation], { cause: error });
+      // A table or column dropped or renamed since it was described: forget the schema.
+      const code = (error as { code?: string })?.code;
+      if (code === '42P01' || code === '42703') this.#forget();
+      throw toNocofloError(error, { url: this.url, operation, table });
+    }
+  }
+
+  #forget(): void {
+    this.#relations = null;
+    this.#schemas.clear();
+  }
+
+  #context(schema: TableSchema) {
+    return { from: this.#relation(schema.name).sql, dialect: postgresDialect, orderable: isOrderable };
+  }
+
+  #writeContext(schema: TableSchema) {
+    return {
+      from: this.#relation(schema.name).sql,
+      dialect: postgresDialect,
+      writable: this.capabilities.write,
+    };
+  }
+
+  async #loadRelations(): Promise<Map<string, PgRelation>> {
+    const relations = await listPgRelations(this.pool);
+    const byName = new Map<string, PgRelation>();
+    for (const relation of relations) byName.set(relation.name, relation);
+    // `public.orders` is accepted as another spelling of `orders`.
+    for (const relation of relations) {
+      const qualified = `${relation.schema}.${relation.relname}`;
+      if (!byName.has(qualified)) byName.set(qualified, relation);
+    }
+    this.#relations = byName;
+    this.#listing = relations.map(({ name, kind, rowCountEstimate }) =>
+      rowCountEstimate === undefined ? { name, kind } : { name, kind, rowCountEstimate },
+    );
+    return byName;
+  }
+
+  #relation(table: string): PgRelation {
+    const relation = this.#relations?.get(table);
+    if (!relation)
+      throw NocofloError.create(Errors.TableNotFound, [String(table), this.#listing.map((t) => t.name)]);
+    return relation;
+  }
+
+  async #schema(table: string): Promise<TableSchema> {
+    if (typeof table !== 'string') {
+      throw NocofloError.create(Errors.TableNotFound, [String(table), this.#listing.map((t) => t.name)]);
+    }
+    let relation = this.#relations?.get(table);
+    if (!relation) {
+      // Unknown so far: the table may have been created since the last listing.
+      relation = (await this.#loadRelations()).get(table);
+      if (!relation)
+        throw NocofloError.create(Errors.TableNotFound, [table, this.#listing.map((t) => t.name)]);
+    }
+    const cached = this.#schemas.get(relation.name);
+    if (cached) return cached;
+    const schema = await describePgRelation(this.pool, relation, this.capabilities.write);
+    this.#schemas.set(relation.name, schema);
+    return schema;
+  }
+}
+
+/** Arrays of enums have no built-in parser and arrive as literals; parse them. Rows are fixed in place. */
+function fixRows(rows: Row[], columns: readonly ColumnSchema[]): Row[] {
+  const enumArrays = columns.filter((column) => column.type === 'array' && column.elementType === 'enum');
+  if (enumArrays.length === 0) return rows;
+  for (const row of rows) {
+    for (const column of enumArrays) {
+      const value = row[column.name];
+      if (typeof value === 'string') row[column.name] = parseTextArray(value);
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,55 @@
+import { type DatasourceOpenOptions, defineDatasource } from '@nocoflo/sdk';
+import pg from 'pg';
+import { PostgresDatasource } from './datasource.js';
+import { connectionError } from './errors.js';
+import { pgTypes } from './types.js';
+import { parsePostgresUrl } from './url.js';
+
+/** Options of {@link openPostgres}: the host's open options. */
+export type PostgresOpenOptions = DatasourceOpenOptions;
+
+/**
+ * Opens a PostgreSQL database through a `pg` pool and checks that it answers, so a wrong
+ * password, unknown host, closed port or missing database fails here with
+ * `NCF_CONNECTION_FAILED` and a hint.
+ *
+ * @example
+ * ```ts
+ * import { openPostgres } from '@nocoflo/postgres-datasource';
+ * const ds = await openPostgres('postgres://app@db.internal:5432/shop?sslmode=require&pool_max=5');
+ * const { rows } = await ds.aggregate('invoice_line', { measures: [{ fn: 'sum', column: 'unit_price' }] });
+ * await ds.close();
+ * ```
+ */
+export async function openPostgres(
+  url: string,
+  options: PostgresOpenOptions = {},
+): Promise<PostgresDatasource> {
+  const location = parsePostgresUrl(url);
+  const readOnly = options.readOnly === true || location.readOnly;
+  const config: pg.PoolConfig = { ...location.pool, types: pgTypes };
+  if (readOnly) {
+    // Belt and braces: the datasource refuses writes itself; the server refuses them too.
+    config.options = [config.options, '-c default_transaction_read_only=on'].filter(Boolean).join(' ');
+  }
+  const pool = new pg.Pool(config);
+  // An idle pooled client whose server goes away emits 'error'; without a listener that
+  // would crash the process. The next query reports the failure instead.
+  pool.on('error', () => {});
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw connectionError(location.displayUrl, error);
+  }
+  return new PostgresDatasource(pool, location.displayUrl, !readOnly);
+}
+
+/** The datasource factory the plugin contributes: `postgres:` and `postgresql:` URLs. */
+export const postgresDatasource = defineDatasource({
+  name: 'postgres',
+  schemes: ['postgres', 'postgresql'],
+  description: 'PostgreSQL (pg, pooled): postgres://user:password@host:5432/database?sslmode=require',
+  open: (url: string, options: DatasourceOpenOptions) => openPostgres(url, options),
+});
