@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   Errors,
@@ -221,6 +221,8 @@ export async function installPlugin(
   } finally {
     await rm(downloadDir, { recursive: true, force: true });
     await rm(staging, { recursive: true, force: true });
+    // Leave no empty work folder behind (another install may still be using it: then it stays).
+    await rmdir(workDir).catch(() => {});
   }
 }
 

@@ -3,7 +3,7 @@
  * on it; otherwise it is torn down, then its folder is moved aside atomically and deleted.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Errors, NocofloError } from '@nocoflo/sdk';
 import type { PluginHost } from '../types.js';
@@ -62,5 +62,6 @@ export async function uninstallPlugin(
     await syncDir(dirname(info.path as string));
   });
   await rm(trash, { recursive: true, force: true });
+  await rmdir(workDir).catch(() => {});
   (options.logger ?? host.logger).info(`uninstalled ${name}`, { plugin: name });
 }

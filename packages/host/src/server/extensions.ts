@@ -7,8 +7,9 @@
  * (`registerAdminApi` from './admin-api/index.js') and adds plugin routes
  * (`registerPluginRoutes` from './plugin-routes.js'). Both are `ServerExtension`s.
  */
-import { minimalAdminApi } from './admin-minimal.js';
+import { adminApiExtension } from './admin-api/index.js';
+import { pluginRoutesExtension } from './plugin-routes.js';
 import type { ServerExtension } from './types.js';
 
 /** Extensions every server gets. */
-export const builtInExtensions: readonly ServerExtension[] = [minimalAdminApi];
+export const builtInExtensions: readonly ServerExtension[] = [adminApiExtension(), pluginRoutesExtension()];

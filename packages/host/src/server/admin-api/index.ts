@@ -1,0 +1,242 @@
+/**
+ * The admin API under `/admin`: list plugins, enable / disable / reload, install /
+ * uninstall, get / set config, permissions and API tokens. Every route needs the admin
+ * token (`Authorization: Bearer <token>`); errors are JSON with catalog codes; requests on
+ * one plugin are serialised.
+ *
+ * | method | path | does |
+ * |---|---|---|
+ * | GET | /admin/plugins | `{ available, loaded, permissions }` |
+ * | GET | /admin/plugins/:name | `{ plugin, config, migrations }` |
+ * | POST | /admin/plugins/:name/enable, /disable, /reload | `{ plugin }` |
+ * | GET, PUT | /admin/plugins/:name/config | `{ config }` / `{ plugin, config }` |
+ * | POST | /admin/plugins/install | JSON `{ spec }`, or a tarball body (`application/gzip`) → 201 `{ plugin }` |
+ * | DELETE | /admin/plugins/:name | uninstall → `{ uninstalled }` |
+ * | GET | /admin/permissions | permissions declared by enabled plugins |
+ * | GET, POST | /admin/tokens | API tokens (POST `{ name, permissions }` → 201 with the secret, once) |
+ * | DELETE | /admin/tokens/:id | revokes a token |
+ */
+import { Errors, NocofloError, type PluginInfo } from '@nocoflo/sdk';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  type InstallOptions,
+  type InstallSource,
+  installPlugin,
+  uninstallPlugin,
+} from '../../install/index.js';
+import type { MetadataStore } from '../../store/metadata.js';
+import { isMetadataStore } from '../../store/metadata.js';
+import type { PluginHost } from '../../types.js';
+import type { ServerContext, ServerExtension } from '../types.js';
+import { bearerToken, createApiToken, isAdminToken } from './credentials.js';
+import { installJsonErrors } from './errors.js';
+import { KeyedMutex } from './keyed-mutex.js';
+
+export { type Caller, createApiToken, hashSecret, holds, identifyCaller } from './credentials.js';
+export { KeyedMutex } from './keyed-mutex.js';
+
+/** Options of {@link registerAdminApi}. */
+export interface AdminApiOptions {
+  /** The running host. */
+  host: PluginHost;
+  /** The admin token every route requires. */
+  adminToken: string;
+  /** The metadata store, for applied migrations and API tokens (those routes answer 404 without one). */
+  store?: MetadataStore | undefined;
+  /** Install options (plugin directory, archive limits). */
+  install?: InstallOptions;
+  /** Path prefix. Default `/admin`. */
+  prefix?: string;
+}
+
+/** States in which a plugin's code is loaded in the host. */
+const LOADED_STATES = new Set(['loaded', 'setup', 'enabled', 'disabled']);
+const TARBALL_TYPES = [
+  'application/gzip',
+  'application/x-gzip',
+  'application/octet-stream',
+  'application/x-tar',
+];
+
+/** The body of `POST /admin/plugins/install` as JSON. */
+interface InstallBody {
+  spec?: unknown;
+}
+
+function requireAdmin(request: FastifyRequest, adminToken: string): void {
+  const header = request.headers.authorization;
+  if (header === undefined)
+    throw NocofloError.create(Errors.Unauthorized, ['no Authorization header was sent']);
+  const given = bearerToken(header);
+  if (given === undefined) {
+    throw NocofloError.create(Errors.Unauthorized, ['the Authorization header is not "Bearer <token>"']);
+  }
+  if (!isAdminToken(given, adminToken))
+    throw NocofloError.create(Errors.Unauthorized, ['the token is wrong']);
+}
+
+function requirePlugin(host: PluginHost, name: string): PluginInfo {
+  const info = host.get(name);
+  if (!info) throw NocofloError.create(Errors.PluginNotFound, [name, host.list().map((p) => p.name)]);
+  return info;
+}
+
+function requireStore(store: MetadataStore | undefined, what: string): MetadataStore {
+  if (!store) {
+    throw NocofloError.create(Errors.NotFound, [
+      'GET',
+      `${what} (this server runs without a metadata store)`,
+    ]);
+  }
+  return store;
+}
+
+/**
+ * Registers the admin API on `app`, in its own encapsulated scope (its own body parsers
+ * and JSON error handler). Testable on its own with `fastify().inject(...)`.
+ *
+ * @example
+ * ```ts
+ * const app = fastify();
+ * await registerAdminApi(app, { host, adminToken, store });
+ * await app.inject({ method: 'POST', url: '/admin/plugins/%40acme%2Faudit/disable', headers: { authorization: `Bearer ${adminToken}` } });
+ * ```
+ */
+export async function registerAdminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
+  const { host, adminToken, store } = options;
+  const prefix = options.prefix ?? '/admin';
+  const locks = new KeyedMutex();
+  const maxBytes = options.install?.maxBytes ?? 50 * 1024 * 1024;
+
+  await app.register(
+    async (scope) => {
+      installJsonErrors(scope, host);
+      scope.addContentTypeParser(
+        TARBALL_TYPES,
+        { parseAs: 'buffer', bodyLimit: maxBytes },
+        (_request, body, done) => done(null, body),
+      );
+      scope.addHook('onRequest', async (request) => requireAdmin(request, adminToken));
+
+      scope.get('/plugins', async () => {
+        const plugins = host.list();
+        return {
+          available: plugins,
+          loaded: plugins.filter((p) => LOADED_STATES.has(p.state)).map((p) => p.name),
+          permissions: host.routes.permissions(),
+        };
+      });
+
+      scope.get<{ Params: { name: string } }>('/plugins/:name', async (request) => {
+        const plugin = requirePlugin(host, request.params.name);
+        return {
+          plugin,
+          config: (await host.getConfig(plugin.name)) ?? null,
+          migrations: store ? await store.appliedMigrations(plugin.name) : [],
+        };
+      });
+
+      for (const action of ['enable', 'disable', 'reload'] as const) {
+        scope.post<{ Params: { name: string } }>(`/plugins/:name/${action}`, async (request) => {
+          const name = request.params.name;
+          return locks.run(name, async () => {
+            requirePlugin(host, name);
+            return { plugin: await host[action](name) };
+          });
+        });
+      }
+
+      scope.get<{ Params: { name: string } }>('/plugins/:name/config', async (request) => {
+        const plugin = requirePlugin(host, request.params.name);
+        return { config: (await host.getConfig(plugin.name)) ?? null };
+      });
+
+      scope.put<{ Params: { name: string }; Body: unknown }>('/plugins/:name/config', async (request) => {
+        const name = request.params.name;
+        if (request.body === undefined) {
+          throw NocofloError.create(Errors.BadRequest, ['send the config as a JSON body']);
+        }
+        return locks.run(name, async () => {
+          requirePlugin(host, name);
+          const plugin = await host.setConfig(name, request.body);
+          return { plugin, config: await host.getConfig(name) };
+        });
+      });
+
+      scope.post<{ Body: InstallBody | Buffer }>('/plugins/install', async (request, reply) => {
+        let source: InstallSource;
+        if (Buffer.isBuffer(request.body)) {
+          const filename = request.headers['x-filename'];
+          source = { data: request.body, ...(typeof filename === 'string' ? { filename } : {}) };
+        } else {
+          const spec = (request.body as InstallBody | undefined)?.spec;
+          if (typeof spec !== 'string' || spec.trim() === '') {
+            throw NocofloError.create(Errors.BadRequest, [
+              'send { "spec": "<npm spec>" } as JSON, or the tarball itself as application/gzip',
+            ]);
+          }
+          source = spec.trim();
+        }
+        // Installs run one at a time; the swap itself also holds the host's lifecycle lock.
+        const plugin = await locks.run('\0install', () => installPlugin(host, source, options.install));
+        return reply.status(201).send({ plugin });
+      });
+
+      scope.delete<{ Params: { name: string } }>('/plugins/:name', async (request) => {
+        const name = request.params.name;
+        return locks.run(name, async () => {
+          await uninstallPlugin(host, name, options.install);
+          return { uninstalled: name };
+        });
+      });
+
+      scope.get('/permissions', async () => ({ permissions: host.routes.permissions() }));
+
+      scope.get('/tokens', async () => ({
+        tokens: await requireStore(store, `${prefix}/tokens`).listApiTokens(),
+      }));
+
+      scope.post<{ Body: { name?: unknown; permissions?: unknown } }>('/tokens', async (request, reply) => {
+        const target = requireStore(store, `${prefix}/tokens`);
+        const { name, permissions } = request.body ?? {};
+        if (typeof name !== 'string' || name.trim() === '') {
+          throw NocofloError.create(Errors.BadRequest, ['"name" must be a non-empty string']);
+        }
+        if (!Array.isArray(permissions) || !permissions.every((p) => typeof p === 'string' && p.length > 0)) {
+          throw NocofloError.create(Errors.BadRequest, ['"permissions" must be an array of permission keys']);
+        }
+        const { secret, token } = await createApiToken(target, name.trim(), permissions as string[]);
+        return reply.status(201).send({ token, secret });
+      });
+
+      scope.delete<{ Params: { id: string } }>('/tokens/:id', async (request) => {
+        const target = requireStore(store, `${prefix}/tokens`);
+        if (!(await target.deleteApiToken(request.params.id))) {
+          throw NocofloError.create(Errors.NotFound, ['DELETE', `${prefix}/tokens/${request.params.id}`]);
+        }
+        return { revoked: request.params.id };
+      });
+    },
+    { prefix },
+  );
+}
+
+/**
+ * The admin API as a server extension (see `server/extensions.ts`), with the metadata
+ * store taken from the server context when it has one.
+ */
+export function adminApiExtension(
+  extra: { store?: MetadataStore; install?: InstallOptions } = {},
+): ServerExtension {
+  return (app: FastifyInstance, ctx: ServerContext) => {
+    const fromContext = (ctx as ServerContext & { store?: unknown }).store;
+    const store =
+      extra.store ?? (isMetadataStore(fromContext as never) ? (fromContext as MetadataStore) : undefined);
+    return registerAdminApi(app, {
+      host: ctx.host,
+      adminToken: ctx.adminToken,
+      store,
+      ...(extra.install ? { install: extra.install } : {}),
+    });
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * Plugin HTTP routes: one catch-all under `/plugins/` that looks the route up in the host's
+ * route registry on every request, so a route is there exactly while its plugin is
+ * enabled. A route that requires a permission answers 403 unless the caller presents the
+ * admin token or an API token granting it.
+ *
+ * Scoped plugins are addressed as `/plugins/@scope/name/...` (or URL-encoded,
+ * `/plugins/%40scope%2Fname/...`).
+ */
+import {
+  Errors,
+  errorMessage,
+  isNocofloError,
+  NocofloError,
+  type RouteRequest,
+  type RouteResponse,
+} from '@nocoflo/sdk';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { MetadataStore } from '../store/metadata.js';
+import { isMetadataStore } from '../store/metadata.js';
+import type { PluginHost } from '../types.js';
+import { holds, identifyCaller } from './admin-api/credentials.js';
+import { installJsonErrors } from './admin-api/errors.js';
+import type { ServerContext, ServerExtension } from './types.js';
+
+/** Options of {@link registerPluginRoutes}. */
+export interface PluginRoutesOptions {
+  /** The running host, whose route registry is consulted on every request. */
+  host: PluginHost;
+  /** The admin token: it holds every permission. */
+  adminToken: string;
+  /** Where API tokens (with their permission sets) are looked up. */
+  store?: MetadataStore | undefined;
+  /** Mount point. Default `/plugins`. */
+  prefix?: string;
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** Splits `@scope/name/rest…` or `name/rest…` (either possibly URL-encoded) into plugin name and route path. */
+export function splitPluginPath(wildcard: string): { plugin: string; path: string } | undefined {
+  const segments = wildcard.split('/');
+  const first = safeDecode(segments[0] ?? '');
+  if (first === undefined || first === '') return undefined;
+  if (first.includes('/')) return { plugin: first, path: `/${segments.slice(1).join('/')}` };
+  if (first.startsWith('@')) {
+    const second = safeDecode(segments[1] ?? '');
+    if (!second) return undefined;
+    return { plugin: `${first}/${second}`, path: `/${segments.slice(2).join('/')}` };
+  }
+  return { plugin: first, path: `/${segments.slice(1).join('/')}` };
+}
+
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function send(reply: FastifyReply, response: RouteResponse | undefined): FastifyReply {
+  const result = response ?? {};
+  reply.status(result.status ?? 200);
+  for (const [name, value] of Object.entries(result.headers ?? {})) reply.header(name, value);
+  const body = result.body;
+  if (body === undefined || body === null) return reply.send(body === null ? null : '');
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    if (!reply.hasHeader('content-type')) reply.type('text/plain; charset=utf-8');
+    return reply.send(body);
+  }
+  return reply.type('application/json; charset=utf-8').send(JSON.stringify(body));
+}
+
+/**
+ * Registers the plugin-route dispatcher on `app` (own scope, JSON errors).
+ *
+ * @example
+ * ```ts
+ * await registerPluginRoutes(app, { host, adminToken, store });
+ * // a plugin's ctx.registerRoute({ method: 'GET', path: '/entries', handler }) answers GET /plugins/<name>/entries
+ * ```
+ */
+export async function registerPluginRoutes(
+  app: FastifyInstance,
+  options: PluginRoutesOptions,
+): Promise<void> {
+  const { host, adminToken, store } = options;
+  const prefix = options.prefix ?? '/plugins';
+
+  const dispatch = async (request: FastifyRequest<{ Params: { '*': string } }>, reply: FastifyReply) => {
+    const url = request.url.replace(/\?.*$/, '');
+    // Use the raw (still encoded) path, so an encoded "/" in a scoped name is not split.
+    const raw = url.slice(prefix.length + 1);
+    const target = splitPluginPath(raw);
+    const match = target ? host.routes.match(target.plugin, request.method, target.path) : undefined;
+    if (!target || !match) throw NocofloError.create(Errors.RouteNotFound, [request.method, url]);
+    const { route } = match.route;
+
+    if (route.permission !== undefined) {
+      const caller = await identifyCaller(request.headers.authorization, adminToken, store);
+      if (!holds(caller, route.permission)) {
+        throw NocofloError.create(Errors.Forbidden, [route.permission], {
+          details: { plugin: target.plugin, permission: route.permission },
+        });
+      }
+    }
+
+    const input: RouteRequest = {
+      params: match.params,
+      query: (request.query ?? {}) as Record<string, string | string[]>,
+      body: request.body,
+      headers: request.headers as Record<string, string | string[] | undefined>,
+    };
+    let response: RouteResponse;
+    try {
+      response = await route.handler(input);
+    } catch (error) {
+      if (isNocofloError(error)) throw error;
+      throw NocofloError.create(
+        Errors.PluginCallbackFailed,
+        [target.plugin, `route ${route.method} ${route.path}`, errorMessage(error)],
+        { cause: error },
+      );
+    }
+    return send(reply, response);
+  };
+
+  await app.register(async (scope) => {
+    installJsonErrors(scope, host);
+    scope.route({ method: [...METHODS], url: `${prefix}/*`, handler: dispatch });
+  });
+}
+
+/** The plugin routes as a server extension (see `server/extensions.ts`). */
+export function pluginRoutesExtension(extra: { store?: MetadataStore } = {}): ServerExtension {
+  return (app: FastifyInstance, ctx: ServerContext) => {
+    const fromContext = (ctx as ServerContext & { store?: unknown }).store;
+    const store =
+      extra.store ?? (isMetadataStore(fromContext as never) ? (fromContext as MetadataStore) : undefined);
+    return registerPluginRoutes(app, { host: ctx.host, adminToken: ctx.adminToken, store });
+  };
+}
