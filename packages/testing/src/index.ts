@@ -1,8 +1,14 @@
 /**
  * `@nocoflo/testing`: test a nocoflo plugin with vitest alone.
  *
+ * - {@link createTestHost} / {@link setupTestHost}: a real host per test, over a temp folder.
+ * - {@link createMemoryDatasource}, {@link createMockView}, {@link spyOnHooks}: mocks.
+ * - {@link describeDatasourceConformance}, {@link describeViewConformance}: conformance suites.
+ * - `@nocoflo/testing/matchers`: vitest matchers, registered by importing it.
+ *
  * @packageDocumentation
  */
+
 export {
   conformanceTestName,
   DATASOURCE_CONFORMANCE_CHECKS,
@@ -25,6 +31,30 @@ export type {
   FixtureTable,
 } from './conformance/fixture-types.js';
 export {
+  describeViewConformance,
+  VIEW_CONFORMANCE_CHECKS,
+  type ViewConformanceOptions,
+} from './conformance/view/describe.js';
+export { sampleTables, XSS_PAYLOADS, XSS_TOKEN } from './conformance/view/samples.js';
+export {
+  createTestHost,
+  type TestHost,
+  type TestHostOptions,
+  type TestPluginSpec,
+} from './host/create-test-host.js';
+export { createMemoryLogger, type LogEntry, type LogLevel, type MemoryLogger } from './host/memory-logger.js';
+export { setupTestHost } from './host/setup-test-host.js';
+export {
+  formatHtmlProblems,
+  type HtmlProblem,
+  type ParsedHtml,
+  parseHtml,
+  queryAll,
+  queryOne,
+  textOf,
+} from './html/parse.js';
+export { type HookCall, type HookSpies, spyOnHooks, type TapRun } from './mocks/hook-spies.js';
+export {
   createMemoryDatasource,
   type MemoryDatasource,
   type MemoryDatasourceCall,
@@ -32,3 +62,6 @@ export {
   memoryDatasourceFromFixture,
 } from './mocks/memory-datasource/memory-datasource.js';
 export type { MemoryColumnInit, MemoryTableInit } from './mocks/memory-datasource/table.js';
+export { createMockView, type MockView, type MockViewOptions } from './mocks/view.js';
+export { canonicalText, compareValues, normalizeTemporal, valuesEqual } from './values/compare.js';
+export { addDecimals, compareDecimals, normalizeDecimal } from './values/decimal.js';

@@ -1,0 +1,190 @@
+/**
+ * `createTestHost`: a real nocoflo host for one test, over a temporary folder and an
+ * in-memory store, with hook spies and captured logs; stopped (and its folder removed) by
+ * `stop()`, `await using`, or {@link setupTestHost}'s afterEach.
+ */
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import {
+  createHost,
+  type HostOptions,
+  MemoryStore,
+  type PluginHost,
+  type PluginStateStore,
+  type RegisteredManifest,
+} from '@nocoflo/host';
+import type { Logger, NocofloPlugin } from '@nocoflo/sdk';
+import { type HookSpies, spyOnHooks } from '../mocks/hook-spies.js';
+import { createMemoryLogger, type LogEntry } from './memory-logger.js';
+
+/** A plugin given in code: its definition and the manifest facts package.json would give. */
+export interface TestPluginSpec extends RegisteredManifest {
+  /** The `definePlugin(...)` result. */
+  plugin: NocofloPlugin;
+}
+
+/** Options of {@link createTestHost}. */
+export interface TestHostOptions {
+  /**
+   * Plugins: definitions given in code (`{ name, plugin, version?, dependencies? }`) and
+   * paths of plugin folders on disk (each holding a plugin package.json, built entry and
+   * all), which the host discovers as directory plugins.
+   */
+  plugins?: readonly (TestPluginSpec | string)[];
+  /** Extra plugin directories whose sub-folders are discovered (like the host option). */
+  pluginDirs?: readonly string[];
+  /** Per-plugin config by plugin name. */
+  config?: Readonly<Record<string, unknown>>;
+  /** The metadata store. Default: a fresh in-memory store. */
+  store?: PluginStateStore;
+  /** Also receives every log line (they are captured in `host.logs` regardless). */
+  logger?: Logger;
+  /** Time limit of plugin callbacks in ms. Default 2,000 (the host's 10 s is long for a test). */
+  callbackTimeoutMs?: number;
+  /** Time limit of each async hook tap in ms. Default 1,000. */
+  tapTimeoutMs?: number;
+  /** Host version plugins' `host` ranges are checked against. Default: the real one. */
+  hostVersion?: string;
+  /** Search `node_modules` of `root` for plugins. Default false (a test sees only what it names). */
+  scanNodeModules?: boolean;
+  /** Root folder. Default: the temporary folder (its `node_modules` is then empty). */
+  root?: string;
+  /** Call `start()` before returning. Default true. */
+  start?: boolean;
+}
+
+/** A running test host: the whole {@link PluginHost} plus test conveniences. */
+export interface TestHost extends PluginHost, AsyncDisposable {
+  /** The temporary folder holding plugin links and the data dir; removed by `stop()`. */
+  readonly tempDir: string;
+  /** Every hook call and tap run since the host was created. */
+  readonly spies: HookSpies;
+  /** Every log line of the host and its plugins. */
+  readonly logs: readonly LogEntry[];
+  /** The underlying host. */
+  readonly host: PluginHost;
+  /** Stops the host and removes the temporary folder. Idempotent. */
+  stop(): Promise<void>;
+}
+
+function isSpec(p: TestPluginSpec | string): p is TestPluginSpec {
+  return typeof p === 'object' && p !== null && 'plugin' in p;
+}
+
+function wrap(host: PluginHost, tempDir: string, spies: HookSpies, logs: readonly LogEntry[]): TestHost {
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      try {
+        await host.stop();
+      } finally {
+        spies.restore();
+        await rm(tempDir, { recursive: true, force: true });
+      }
+    })();
+    return stopping;
+  };
+  // Explicit delegation: the host keeps private state (#fields), so its methods must run on it.
+  return {
+    host,
+    tempDir,
+    spies,
+    logs,
+    get version() {
+      return host.version;
+    },
+    get root() {
+      return host.root;
+    },
+    get dataDir() {
+      return host.dataDir;
+    },
+    get logger() {
+      return host.logger;
+    },
+    get hooks() {
+      return host.hooks;
+    },
+    get views() {
+      return host.views;
+    },
+    get datasources() {
+      return host.datasources;
+    },
+    get routes() {
+      return host.routes;
+    },
+    service: (name) => host.service(name),
+    start: () => host.start(),
+    stop,
+    rescan: () => host.rescan(),
+    list: () => host.list(),
+    get: (name) => host.get(name),
+    enable: (name) => host.enable(name),
+    disable: (name) => host.disable(name),
+    reload: (name) => host.reload(name),
+    register: (plugin, manifest) => host.register(plugin, manifest),
+    unregister: (name) => host.unregister(name),
+    setConfig: (name, config) => host.setConfig(name, config),
+    getConfig: (name) => host.getConfig(name),
+    on: (event, listener) => host.on(event, listener),
+    exclusive: (fn) => host.exclusive(fn),
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
+/**
+ * Creates (and by default starts) a real host for a test. Plugins given in code are
+ * registered; plugin folders are linked into a temporary plugin directory and discovered
+ * like any directory plugin, so their manifests are validated and their entries loaded.
+ *
+ * @example
+ * ```ts
+ * await using host = await createTestHost({ plugins: [{ name: 'audit', plugin: auditPlugin }] });
+ * expect(host).toHavePluginState('audit', 'enabled');
+ * ```
+ */
+export async function createTestHost(options: TestHostOptions = {}): Promise<TestHost> {
+  const tempDir = await mkdtemp(join(tmpdir(), 'nocoflo-test-host-'));
+  try {
+    const linkDir = join(tempDir, 'plugins');
+    await mkdir(linkDir);
+    const specs: TestPluginSpec[] = [];
+    let linkIndex = 0;
+    for (const entry of options.plugins ?? []) {
+      if (isSpec(entry)) specs.push(entry);
+      else {
+        const folder = resolve(entry);
+        // One link per folder; the index keeps two folders with the same name apart.
+        await symlink(folder, join(linkDir, `${linkIndex++}-${basename(folder)}`), 'dir');
+      }
+    }
+    const logger = createMemoryLogger(options.logger);
+    const hostOptions: HostOptions = {
+      root: options.root ?? tempDir,
+      pluginDirs: [linkDir, ...(options.pluginDirs ?? []).map((d) => resolve(d))],
+      scanNodeModules: options.scanNodeModules ?? false,
+      store: options.store ?? new MemoryStore(),
+      logger,
+      dataDir: join(tempDir, 'data'),
+      callbackTimeoutMs: options.callbackTimeoutMs ?? 2_000,
+      tapTimeoutMs: options.tapTimeoutMs ?? 1_000,
+      ...(options.config ? { config: options.config } : {}),
+      ...(options.hostVersion ? { hostVersion: options.hostVersion } : {}),
+    };
+    const host = await createHost(hostOptions);
+    const testHost = wrap(host, tempDir, spyOnHooks(host.hooks), logger.entries);
+    try {
+      for (const { plugin, ...manifest } of specs) await host.register(plugin, manifest);
+      if (options.start !== false) await host.start();
+    } catch (error) {
+      await testHost.stop().catch(() => {});
+      throw error;
+    }
+    return testHost;
+  } catch (error) {
+    await rm(tempDir, { recursive: true, force: true });
+    throw error;
+  }
+}

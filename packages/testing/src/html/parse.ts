@@ -1,0 +1,137 @@
+/**
+ * Parses rendered HTML with parse5 (the WHATWG parser browsers follow) into a DOM that CSS
+ * selectors can query, and collects everything wrong with it: parse errors reported by
+ * parse5 and elements that are opened but never closed.
+ */
+import { selectAll, selectOne } from 'css-select';
+import type { AnyNode, Document, Element } from 'domhandler';
+import { textContent } from 'domutils';
+import { parseFragment } from 'parse5';
+import { adapter } from 'parse5-htmlparser2-tree-adapter';
+
+/** One problem found in a piece of HTML. */
+export interface HtmlProblem {
+  /** parse5 error code (e.g. `end-tag-without-matching-open-element`) or `unclosed-element`. */
+  readonly code: string;
+  /** 1-based line of the problem. */
+  readonly line: number;
+  /** 1-based column of the problem. */
+  readonly col: number;
+  /** The source around it, for failure messages. */
+  readonly excerpt: string;
+}
+
+/** A parsed HTML fragment. */
+export interface ParsedHtml {
+  /** The source. */
+  readonly html: string;
+  /** The fragment's root (a domhandler `Document`). */
+  readonly root: Document;
+  /** Parse errors and unclosed elements; empty for well-formed HTML. */
+  readonly problems: readonly HtmlProblem[];
+}
+
+// Elements that never have an end tag, and those whose end tag HTML lets authors omit.
+const VOID = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'source',
+  'track',
+  'wbr',
+]);
+const OPTIONAL_END = new Set([
+  'html',
+  'head',
+  'body',
+  'p',
+  'li',
+  'dt',
+  'dd',
+  'option',
+  'optgroup',
+  'rb',
+  'rt',
+  'rtc',
+  'rp',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'td',
+  'th',
+  'colgroup',
+  'caption',
+]);
+
+function excerpt(html: string, offset: number): string {
+  return html.slice(Math.max(0, offset - 30), offset + 30).replace(/\s+/g, ' ');
+}
+
+function walk(node: AnyNode, visit: (element: Element) => void): void {
+  if ('attribs' in node) visit(node as Element);
+  if ('children' in node) for (const child of node.children) walk(child, visit);
+}
+
+/** Parses an HTML fragment (as a view's `render` returns it) and reports its problems. */
+export function parseHtml(html: string): ParsedHtml {
+  const problems: HtmlProblem[] = [];
+  const root = parseFragment(html, {
+    treeAdapter: adapter,
+    sourceCodeLocationInfo: true,
+    onParseError: (error) =>
+      problems.push({
+        code: error.code,
+        line: error.startLine,
+        col: error.startCol,
+        excerpt: excerpt(html, error.startOffset),
+      }),
+  }) as Document;
+  walk(root, (element) => {
+    const location = element.sourceCodeLocation;
+    // Elements the parser inserted itself (no location) and elements written in the source
+    // with an end tag are fine; a non-void element from the source without one is unclosed.
+    if (!location || location.endTag || VOID.has(element.name) || OPTIONAL_END.has(element.name)) return;
+    if (location.startTag) {
+      problems.push({
+        code: 'unclosed-element',
+        line: location.startTag.startLine,
+        col: location.startTag.startCol,
+        excerpt: `<${element.name}> ${excerpt(html, location.startTag.startOffset)}`,
+      });
+    }
+  });
+  problems.sort((a, b) => a.line - b.line || a.col - b.col);
+  return { html, root, problems };
+}
+
+/** Formats problems one per line, for failure messages. */
+export function formatHtmlProblems(problems: readonly HtmlProblem[]): string {
+  return problems.map((p) => `  ${p.line}:${p.col} ${p.code} near ${JSON.stringify(p.excerpt)}`).join('\n');
+}
+
+function rootOf(html: string | ParsedHtml): Document {
+  return typeof html === 'string' ? parseHtml(html).root : html.root;
+}
+
+/** Every element matching a CSS selector. */
+export function queryAll(html: string | ParsedHtml, selector: string): Element[] {
+  return selectAll<AnyNode, Element>(selector, rootOf(html));
+}
+
+/** The first element matching a CSS selector, or null. */
+export function queryOne(html: string | ParsedHtml, selector: string): Element | null {
+  return selectOne<AnyNode, Element>(selector, rootOf(html));
+}
+
+/** The text content of a node (entities decoded), e.g. of a table cell. */
+export function textOf(node: AnyNode | AnyNode[]): string {
+  return textContent(node);
+}
