@@ -5,7 +5,7 @@
  * new one has started; if it fails, the previous version is put back and started again.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
@@ -30,7 +30,7 @@ export type InstallSource = string | { tarball: string } | { data: Uint8Array; f
 
 /** Options of {@link installPlugin} and {@link uninstallPlugin}. */
 export interface InstallOptions extends Partial<ArchiveLimits> {
-  /** Plugin directory installs go to. Default: `<host.root>/plugins`. */
+  /** Plugin directory installs go to. Default: the host's first plugin directory (`<root>/plugins`). */
   pluginDir?: string;
   /** Where progress lines go. Default: the host's logger. */
   logger?: Logger;
@@ -43,9 +43,24 @@ export function pluginFolderName(name: string): string {
   return name.replace('/', '+');
 }
 
-/** The plugin directory installs go to. */
-export function installDirectory(host: Pick<PluginHost, 'root'>, options: InstallOptions = {}): string {
-  return resolve(host.root, options.pluginDir ?? 'plugins');
+/** The plugin directory installs go to: the option, else the host's first plugin directory, else `<root>/plugins`. */
+export function installDirectory(
+  host: Pick<PluginHost, 'root'> & { readonly pluginDirs?: readonly string[] },
+  options: InstallOptions = {},
+): string {
+  return resolve(host.root, options.pluginDir ?? host.pluginDirs?.[0] ?? 'plugins');
+}
+
+/** Whether two paths name the same folder (symlinks resolved, e.g. /tmp on macOS). */
+function sameDir(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(resolve(p));
+    } catch {
+      return resolve(p);
+    }
+  };
+  return real(a) === real(b);
 }
 
 const TARBALL = /\.(tgz|tar\.gz|tar)$/i;
@@ -145,7 +160,7 @@ export async function installPlugin(
       ]);
     }
     const target =
-      existing?.source === 'directory' && existing.path && resolve(dirname(existing.path)) === pluginDir
+      existing?.source === 'directory' && existing.path && sameDir(dirname(existing.path), pluginDir)
         ? resolve(existing.path)
         : join(pluginDir, pluginFolderName(pkg.name));
     if (existsSync(target) && existing?.path === undefined) {

@@ -1,6 +1,8 @@
 /**
  * Applies a plugin's pending migrations to the metadata store, before its `setup`.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Errors, errorMessage, isNocofloError, type Logger, NocofloError, silentLogger } from '@nocoflo/sdk';
 import { isMetadataStore, type MetadataDialect } from '../store/metadata.js';
 import type { PluginStateStore } from '../store/types.js';
@@ -16,6 +18,19 @@ export interface ApplyPluginMigrationsOptions {
   dialect?: MetadataDialect;
   /** Where "applied 0002_x" lines go. */
   logger?: Logger;
+}
+
+/** The `nocoflo.migrations` folder named in a plugin's package.json, if any. */
+async function manifestMigrations(path: string): Promise<string | undefined> {
+  try {
+    const json = JSON.parse(await readFile(join(path, 'package.json'), 'utf8')) as {
+      nocoflo?: { migrations?: unknown };
+    };
+    const folder = json.nocoflo?.migrations;
+    return typeof folder === 'string' ? folder : undefined;
+  } catch {
+    return undefined; // discovery already validated the manifest; no package.json means no override
+  }
 }
 
 /** What {@link applyPluginMigrations} did. */
@@ -45,7 +60,11 @@ export async function applyPluginMigrations(
   if (!isMetadataStore(store) || plugin.path === undefined) return { applied: [] };
   const dialect = options.dialect ?? store.dialect;
   const onDisk = await readPluginMigrations(
-    { name: plugin.name, path: plugin.path, migrations: plugin.migrations },
+    {
+      name: plugin.name,
+      path: plugin.path,
+      migrations: plugin.migrations ?? (await manifestMigrations(plugin.path)),
+    },
     dialect,
   );
   const applied = new Map((await store.appliedMigrations(plugin.name)).map((m) => [m.id, m]));
@@ -84,4 +103,27 @@ export async function applyPluginMigrations(
     }
   }
   return { applied: done };
+}
+
+/**
+ * The `migrate` option of `createHost` for a store: applies each plugin's migrations
+ * before its `setup` (a no-op for stores without migrations, such as the memory store).
+ *
+ * @example
+ * ```ts
+ * const store = await openMetadataStore(path);
+ * const host = await createHost({ store, migrate: migrationHook(store, logger) });
+ * ```
+ */
+export function migrationHook(
+  store: PluginStateStore | undefined,
+  logger?: Logger,
+): (plugin: { name: string; version: string; path?: string }) => Promise<void> {
+  return async (plugin) => {
+    await applyPluginMigrations({
+      store,
+      plugin: { name: plugin.name, path: plugin.path },
+      ...(logger ? { logger } : {}),
+    });
+  };
 }
