@@ -1,0 +1,144 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineDatasource, definePlugin } from '@nocoflo/sdk';
+import { createMemoryDatasource, createTestHost, setupTestHost, type TestHost } from '@nocoflo/testing';
+import '@nocoflo/testing/matchers';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+const greeterFolder = fileURLToPath(new URL('../fixtures/plugins/greeter', import.meta.url));
+
+const memoryDatasources = definePlugin({
+  datasources: [
+    defineDatasource({
+      name: 'memory',
+      schemes: ['memory'],
+      open: async (url) =>
+        createMemoryDatasource({ url, tables: { orders: { rows: [{ id: 1, total: '9.90' }] } } }),
+    }),
+  ],
+});
+
+const audit = definePlugin({
+  hooks: {
+    beforeWrite: (write) => (write.table === 'locked' ? { reason: 'locked is read-only' } : undefined),
+  },
+});
+
+describe('createTestHost', () => {
+  it('starts plugins given in code and plugin folders on disk', async () => {
+    await using host = await createTestHost({
+      plugins: [{ name: 'audit', plugin: audit }, greeterFolder],
+    });
+    expect(host).toHavePluginState('audit', 'enabled');
+    expect(host).toHavePluginState('greeter-plugin', 'enabled');
+    expect(host.get('greeter-plugin')).toMatchObject({ source: 'directory', version: '1.2.3' });
+    expect(host.get('audit')?.source).toBe('registered');
+    const greet = host.service<(name: string) => string>('greeter.greet');
+    expect(greet?.('test')).toBe('hello, test');
+    expect(host.logs).toContainEqual(
+      expect.objectContaining({
+        message: 'greeter ready',
+        data: expect.objectContaining({ plugin: 'greeter-plugin' }),
+      }),
+    );
+  });
+
+  it('passes config to plugins and validates it', async () => {
+    let seen: unknown;
+    const configured = definePlugin({
+      config: z.object({ greeting: z.string() }),
+      setup(ctx) {
+        seen = ctx.config.greeting;
+      },
+    });
+    await using host = await createTestHost({
+      plugins: [
+        { name: 'good', plugin: configured },
+        { name: 'bad', plugin: configured },
+      ],
+      config: { good: { greeting: 'hi' }, bad: { greeting: 42 } },
+    });
+    expect(seen).toBe('hi');
+    expect(host).toHavePluginState('good', 'enabled');
+    expect(host).toHaveFailedWith('bad', 'NCF_CONFIG_INVALID');
+  });
+
+  it('fails a hanging plugin quickly with the short default callback timeout', async () => {
+    await using host = await createTestHost({
+      plugins: [{ name: 'hangs', plugin: definePlugin({ setup: () => new Promise<void>(() => {}) }) }],
+      callbackTimeoutMs: 200,
+    });
+    expect(host).toHaveFailedWith('hangs', 'NCF_PLUGIN_CALLBACK_TIMEOUT');
+    expect(() => expect(host).toHavePluginState('hangs', 'enabled')).toThrow(
+      /failed with NCF_PLUGIN_CALLBACK_TIMEOUT/,
+    );
+  });
+
+  it('removes its temporary folder on stop, and stop is idempotent', async () => {
+    const host = await createTestHost({ plugins: [{ name: 'audit', plugin: audit }] });
+    expect(existsSync(host.tempDir)).toBe(true);
+    await host.stop();
+    await host.stop();
+    expect(existsSync(host.tempDir)).toBe(false);
+    expect(host).toHavePluginState('audit', 'torn_down');
+  });
+
+  it('is disposed by await using', async () => {
+    let dir = '';
+    {
+      await using host = await createTestHost();
+      dir = host.tempDir;
+      expect(existsSync(dir)).toBe(true);
+    }
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('cleans up when start fails, and reports the error', async () => {
+    await expect(
+      createTestHost({ plugins: [{ name: 'x', plugin: audit, version: 'not-semver' }] }),
+    ).rejects.toThrow(/not a valid semver/);
+  });
+
+  it('records hook calls and tap runs of data operations', async () => {
+    await using host = await createTestHost({
+      plugins: [
+        { name: 'memory-ds', plugin: memoryDatasources },
+        { name: 'audit', plugin: audit },
+      ],
+    });
+    expect(host).toHaveCalledHook('hostStarted', 1);
+    expect(host).toHaveTapped('audit', 'beforeWrite');
+    const ds = await host.datasources.open('memory:');
+    await ds.insert('orders', { id: 2, total: '1.00' });
+    expect(host).toHaveCalledHookWith(
+      'beforeWrite',
+      expect.objectContaining({ table: 'orders', operation: 'insert' }),
+    );
+    expect(host).toHaveRunTap('beforeWrite', 'audit');
+    expect(host).toHaveCalledHook('afterWrite', 1);
+    await host.disable('audit');
+    expect(host).not.toHaveTapped('audit', 'beforeWrite');
+    expect(host).toHaveCalledHookWith(
+      'pluginStateChanged',
+      expect.objectContaining({ plugin: 'audit', to: 'disabled' }),
+    );
+  });
+});
+
+describe('setupTestHost', () => {
+  const host = setupTestHost(() => ({ plugins: [{ name: 'audit', plugin: audit }] }));
+  let previous: TestHost | undefined;
+
+  it('gives each test a started host', () => {
+    previous = host();
+    expect(host()).toHavePluginState('audit', 'enabled');
+  });
+
+  it('stopped the previous test host in afterEach', () => {
+    expect(previous).toBeDefined();
+    expect(host()).not.toBe(previous);
+    expect(existsSync(previous?.tempDir ?? '')).toBe(false);
+    expect(previous).toHavePluginState('audit', 'torn_down');
+  });
+});
