@@ -2,7 +2,14 @@
  * The one aggregate query a chart needs. Grouping and measuring run in the database, so a
  * million-row table charts as fast as the database can group it; only the groups travel.
  */
-import type { AggregateQuery, CellValue, ColumnSchema, TableSchema, ViewDataAccess } from '@nocoflo/sdk';
+import type {
+  AggregateQuery,
+  CellValue,
+  ColumnSchema,
+  TableSchema,
+  TimeBucket,
+  ViewDataAccess,
+} from '@nocoflo/sdk';
 import { type ChartSettings, isNumeric, isTemporal } from './settings.js';
 
 /** Most categories a bar chart shows (the largest, by measure). */
@@ -51,8 +58,12 @@ export function buildQuery(
   return { query, limit };
 }
 
-function label(value: CellValue | undefined): string {
+/** Characters of an ISO date kept per bucket: 2024 for years, 2024-05 for months. */
+const BUCKET_LABEL_LENGTH = { year: 4, month: 7, day: 10 } as const;
+
+function label(value: CellValue | undefined, bucket: TimeBucket | undefined): string {
   if (value === null || value === undefined) return '(NULL)';
+  if (bucket && typeof value === 'string') return value.slice(0, BUCKET_LABEL_LENGTH[bucket]);
   if (typeof value === 'object' && !(value instanceof Uint8Array)) return JSON.stringify(value);
   return String(value);
 }
@@ -72,7 +83,7 @@ export async function loadChartData(
   const result = await data.aggregate(table.name, query);
   const rows = result.rows.slice(0, limit);
   return {
-    labels: rows.map((row) => label(row.key)),
+    labels: rows.map((row) => label(row.key, settings.bucket)),
     values: rows.map((row) => toNumber(row.value)),
     truncated: result.rows.length > limit,
     limit,

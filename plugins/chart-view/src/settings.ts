@@ -64,13 +64,14 @@ export function measureColumns(table: TableSchema): ColumnSchema[] {
   return table.columns.filter((c) => isNumeric(c) && !keyish(table, c));
 }
 
-/** The best x column: a date first, then a low-cardinality-looking category, then a reference. */
+/** The best x column: a date first, then a category (enum, text that is not a name, boolean), then a reference. */
 function defaultX(table: TableSchema): ColumnSchema | undefined {
   const cols = table.columns;
   return (
     cols.find(isTemporal) ??
-    cols.find((c) => (c.type === 'enum' || c.type === 'boolean') && !keyish(table, c)) ??
+    cols.find((c) => c.type === 'enum' && !keyish(table, c)) ??
     cols.find((c) => c.type === 'text' && !keyish(table, c) && !IDENTITY_NAME.test(c.name)) ??
+    cols.find((c) => c.type === 'boolean' && !keyish(table, c)) ??
     cols.find((c) => table.foreignKeys.some((fk) => fk.columns.includes(c.name))) ??
     cols.find((c) => CATEGORY_TYPES.has(c.type) && !table.primaryKey.includes(c.name)) ??
     cols.find((c) => !table.primaryKey.includes(c.name)) ??

@@ -98,7 +98,7 @@ function renderHeader(table: TableSchema, state: TableViewState, urls: ViewUrls,
     });
     const arrow = sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : '';
     const key = table.primaryKey.includes(column.name)
-      ? ' <span class="ncf-key" title="primary key">🔑</span>'
+      ? ' <span class="ncf-key" title="primary key">PK</span>'
       : '';
     const aria = sorted ? ` aria-sort="${sorted === 'asc' ? 'ascending' : 'descending'}"` : '';
     return `<th scope="col" class="${columnClass(column)}" data-col="${attr(column.name)}"${aria}><a href="${attr(href)}" title="Sort by ${attr(column.name)} (${next})">${escapeHtml(column.name)}${arrow}</a>${key}<div class="ncf-type">${escapeHtml(column.nativeType || column.type)}</div></th>`;

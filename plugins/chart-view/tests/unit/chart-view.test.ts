@@ -46,6 +46,22 @@ describe('chart view: defaults', () => {
     expect(defaultSettings(noDate)).toMatchObject({ x: 'region', y: 'amount', agg: 'sum', type: 'bar' });
   });
 
+  it('prefers a text category over a yes/no column', () => {
+    const withFlag: TableSchema = {
+      ...sales,
+      columns: [
+        ...sales.columns.filter((c) => c.type !== 'date'),
+        { name: 'paid', type: 'boolean', nativeType: 'BOOLEAN', nullable: false, hasDefault: false },
+      ],
+    };
+    expect(defaultSettings(withFlag).x).toBe('region');
+    const flagOnly: TableSchema = {
+      ...withFlag,
+      columns: withFlag.columns.filter((c) => c.name !== 'region'),
+    };
+    expect(defaultSettings(flagOnly).x).toBe('paid');
+  });
+
   it('counts rows when only keys are numeric', () => {
     const keysOnly: TableSchema = { ...sales, columns: sales.columns.filter((c) => c.name !== 'amount') };
     const settings = defaultSettings(keysOnly);
@@ -113,8 +129,9 @@ describe('chart view: rendering', () => {
   it('renders a line over the months', async () => {
     const { html } = await render();
     expect(html).toContain('<svg');
-    expect(html).toContain('2024-01-01');
-    expect(html).toContain('2024-12-01');
+    expect(html).toContain('>2024-01<');
+    expect(html).toContain('>2024-12<');
+    expect(html).not.toContain('2024-01-01');
   });
 
   it('says when groups were cut', async () => {

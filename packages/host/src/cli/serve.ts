@@ -1,0 +1,170 @@
+/**
+ * `nocoflo serve [datasource URLs…]`: starts the host and the web app. With no URL (or with
+ * `--demo`) it serves the demo database, creating it in the data folder the first time.
+ */
+import { resolve } from 'node:path';
+import { errorMessage, isNocofloError, type Logger } from '@nocoflo/sdk';
+import type { Command } from 'commander';
+import { createHost } from '../create-host.js';
+import { ensureDemoDatabase } from '../demo/index.js';
+import { createServer, resolveAdminToken } from '../server/index.js';
+import { isMetadataStore } from '../store/metadata.js';
+import { defaultMetadataStorePath, openMetadataStore } from '../store/open.js';
+import { HOST_VERSION } from '../version.js';
+
+/** Options of `nocoflo serve`, as commander parses them. */
+interface ServeOptions {
+  port: string;
+  host: string;
+  demo?: boolean;
+  root: string;
+  pluginsDir: string[];
+  dataDir?: string;
+  store?: string;
+  adminToken?: string;
+  verbose?: boolean;
+}
+
+/** A logger for the terminal: warnings and errors always, the rest with --verbose. */
+function terminalLogger(verbose: boolean): Logger {
+  const line = (level: string, message: string, data?: Record<string, unknown>) =>
+    `${level} ${message}${data && Object.keys(data).length > 0 ? ` ${JSON.stringify(data)}` : ''}\n`;
+  return {
+    debug: (message, data) => {
+      if (verbose) process.stderr.write(line('debug', message, data));
+    },
+    info: (message, data) => {
+      if (verbose) process.stderr.write(line('info', message, data));
+    },
+    warn: (message, data) => process.stderr.write(line('warn', message, data)),
+    error: (message, data) => process.stderr.write(line('error', message, data)),
+  };
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port must be a whole number from 0 to 65535 (0 picks a free port), not "${text}".`);
+  }
+  return port;
+}
+
+/** Starts everything and resolves once the server listens; returns the stop function. */
+async function serve(urls: string[], options: ServeOptions): Promise<() => Promise<void>> {
+  const port = parsePort(options.port);
+  const root = resolve(options.root);
+  const logger = terminalLogger(options.verbose ?? false);
+  const dataDir = resolve(root, options.dataDir ?? '.nocoflo');
+  const store = await openMetadataStore(options.store ?? defaultMetadataStorePath(dataDir), { logger });
+  const host = await createHost({ root, pluginDirs: options.pluginsDir, store, dataDir, logger });
+  await host.start();
+  for (const plugin of host.list().filter((p) => p.state === 'failed')) {
+    process.stderr.write(`plugin ${plugin.name} failed: ${plugin.error?.message ?? 'unknown error'}\n`);
+    if (plugin.error?.hint) process.stderr.write(`  hint: ${plugin.error.hint}\n`);
+  }
+
+  const datasources = [...urls];
+  if (options.demo || urls.length === 0) {
+    const demo = ensureDemoDatabase(host.dataDir);
+    if (demo.created) {
+      process.stdout.write(
+        `Created the demo database ${demo.path} (${demo.created.orderLines.toLocaleString('en-US')} order lines).\n`,
+      );
+    }
+    datasources.unshift(`sqlite:${demo.path}`);
+  }
+
+  const token = resolveAdminToken(dataDir, options.adminToken);
+  const app = await createServer({
+    host,
+    datasources,
+    adminToken: token.token,
+    ...(isMetadataStore(store) ? { preferences: store } : {}),
+  });
+  try {
+    await app.listen({ port, host: options.host });
+  } catch (error) {
+    await app.close();
+    await host.stop();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new Error(`Port ${port} is already in use. Pass --port <n>, or --port 0 for any free port.`);
+    }
+    throw error;
+  }
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  const base = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${actualPort}`;
+  const adminUrl =
+    token.source === 'file' || token.source === 'new file'
+      ? `${base}/admin#token=${token.token}`
+      : `${base}/admin (token from ${token.source === 'environment' ? 'NOCOFLO_ADMIN_TOKEN' : '--admin-token'})`;
+  process.stdout.write(
+    `nocoflo ${HOST_VERSION} is serving ${base}\n` +
+      datasources.map((url) => `  data:  ${url}\n`).join('') +
+      `  admin: ${adminUrl}\n` +
+      'Press Ctrl+C to stop.\n',
+  );
+
+  return async () => {
+    await app.close();
+    await host.stop();
+  };
+}
+
+/** Registers `nocoflo serve` on the program. */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the data browser; with no URL, on a demo SQLite database created in the data folder')
+    .argument('[urls...]', 'datasource URLs, e.g. sqlite:./shop.db postgres://user@host/db')
+    .option('-p, --port <n>', 'port to listen on (0: any free port)', process.env.PORT ?? '3000')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--demo', 'also serve the demo database (the default when no URL is given)')
+    .option(
+      '--root <dir>',
+      'host root folder (its node_modules and plugin directories are searched)',
+      process.cwd(),
+    )
+    .option('--plugins-dir <dir...>', 'plugin directories, relative to the root', ['plugins'])
+    .option(
+      '--data-dir <dir>',
+      'folder for the demo database, metadata and plugin data (default <root>/.nocoflo)',
+    )
+    .option(
+      '--store <url>',
+      'metadata store: a SQLite file path or a postgres:// URL (default <data-dir>/metadata.db)',
+    )
+    .option(
+      '--admin-token <token>',
+      'token for admin changes (default NOCOFLO_ADMIN_TOKEN, else <data-dir>/admin-token)',
+    )
+    .option('--verbose', 'log what the host does')
+    .action(async (urls: string[], options: ServeOptions) => {
+      let stop: () => Promise<void>;
+      try {
+        stop = await serve(urls, options);
+      } catch (error) {
+        process.stderr.write(`${isNocofloError(error) ? error.toString() : errorMessage(error)}\n`);
+        process.exit(1);
+      }
+      let stopping = false;
+      const shutdown = (signal: string) => {
+        if (stopping) process.exit(1); // a second Ctrl+C: stop waiting
+        stopping = true;
+        process.stdout.write(`\n${signal}: stopping…\n`);
+        // A plugin that hangs on teardown must not keep the process alive forever.
+        setTimeout(() => process.exit(1), 10_000).unref();
+        stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            process.stderr.write(`error while stopping: ${errorMessage(error)}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGINT', () => shutdown('SIGINT'));
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+    });
+}
