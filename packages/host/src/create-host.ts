@@ -29,14 +29,18 @@ import { HookRegistry } from './contributions/hook-registry.js';
 import { RouteRegistryImpl } from './contributions/route-registry.js';
 import { ServiceRegistryImpl } from './contributions/service-registry.js';
 import { ViewRegistryImpl } from './contributions/view-registry.js';
-import { discover } from './discovery/discover.js';
+import { discover, resolvePluginDirs } from './discovery/discover.js';
 import { readCandidate } from './discovery/read-candidate.js';
 import type { Candidate } from './discovery/types.js';
+import { type InstallOptions, type InstallSource, installPlugin } from './install/install.js';
+import { recoverInstalls } from './install/journal.js';
+import { uninstallPlugin } from './install/uninstall.js';
 import { loadEntry } from './lifecycle/load-entry.js';
 import { dependentsOf, type OrderNode, orderPlugins } from './lifecycle/order.js';
 import type { PluginRecord } from './lifecycle/plugin-record.js';
 import { PluginRuntime } from './lifecycle/plugin-runtime.js';
 import { TimeoutError, withTimeout } from './lifecycle/timeout.js';
+import { applyPluginMigrations } from './migrations/apply.js';
 import { MemoryStore } from './store/memory-store.js';
 import type { PluginStateStore, StoredPluginState } from './store/types.js';
 import type { HostEvents, HostOptions, PluginHost, RegisteredManifest } from './types.js';
@@ -74,6 +78,7 @@ class Host implements PluginHost {
   readonly views: ViewRegistryImpl;
   readonly datasources: DatasourceRegistryImpl;
   readonly routes: RouteRegistryImpl;
+  readonly pluginDirs: readonly string[];
 
   readonly #options: HostOptions;
   readonly #store: PluginStateStore;
@@ -95,6 +100,7 @@ class Host implements PluginHost {
     this.root = resolve(options.root ?? process.cwd());
     this.dataDir = resolve(this.root, options.dataDir ?? '.nocoflo');
     this.logger = options.logger ?? silentLogger;
+    this.pluginDirs = resolvePluginDirs(this.root, options.pluginDirs ?? ['plugins']);
     this.#store = options.store ?? new MemoryStore();
     this.#callbackTimeoutMs = options.callbackTimeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS;
     this.hooks = createHooks();
@@ -155,9 +161,11 @@ class Host implements PluginHost {
       if (this.#started) return;
       this.#started = true;
       this.#storedStates = await this.#store.readPluginStates();
+      // An install the previous process did not finish is completed or undone before anything is read.
+      if (this.pluginDirs[0]) await recoverInstalls(this.pluginDirs[0], this.logger);
       const candidates = discover({
         root: this.root,
-        pluginDirs: this.#options.pluginDirs ?? ['plugins'],
+        pluginDirs: this.pluginDirs,
         scanNodeModules: this.#options.scanNodeModules ?? true,
         hostVersion: this.version,
       });
@@ -182,7 +190,7 @@ class Host implements PluginHost {
     return this.exclusive(async () => {
       const candidates = discover({
         root: this.root,
-        pluginDirs: this.#options.pluginDirs ?? ['plugins'],
+        pluginDirs: this.pluginDirs,
         scanNodeModules: this.#options.scanNodeModules ?? true,
         hostVersion: this.version,
       });
@@ -264,6 +272,14 @@ class Host implements PluginHost {
       if (this.#started) await this.startAll();
       return this.info(record);
     });
+  }
+
+  install(source: InstallSource, options: InstallOptions = {}): Promise<PluginInfo> {
+    return installPlugin(this, source, { pluginDir: this.pluginDirs[0], logger: this.logger, ...options });
+  }
+
+  uninstall(name: string, options: InstallOptions = {}): Promise<void> {
+    return uninstallPlugin(this, name, { pluginDir: this.pluginDirs[0], logger: this.logger, ...options });
   }
 
   unregister(name: string): Promise<void> {
@@ -350,11 +366,18 @@ class Host implements PluginHost {
     }
     if (record.state !== 'loaded') this.setState(record, 'loaded');
     const config = await this.validatedConfig(record);
-    await this.#options.migrate?.({
-      name: record.name,
-      version: record.version,
-      ...(record.location ? { path: record.location.dir } : {}),
-    });
+    if (record.location) {
+      // Pending SQL migrations run before setup; a changed or failing one fails this plugin only.
+      await applyPluginMigrations({
+        store: this.#store,
+        plugin: {
+          name: record.name,
+          path: record.location.dir,
+          ...(record.manifest?.migrations ? { migrations: record.manifest.migrations } : {}),
+        },
+        logger: this.logger,
+      });
+    }
     const runtime = new PluginRuntime({
       name: record.name,
       version: record.version,

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export { createHost } from './create-host.js';
+export { type DiscoveredPlugin, discoverPlugins } from './discovery/discover-plugins.js';
 export { MemoryStore } from './store/memory-store.js';
 export type { PluginStateStore, StoredPluginState } from './store/types.js';
 export type {

@@ -14,6 +14,7 @@ import type {
   TableSchema,
   ViewDefinition,
 } from '@nocoflo/sdk';
+import type { InstallOptions, InstallSource } from './install/install.js';
 import type { PluginStateStore } from './store/types.js';
 
 /** Options of {@link createHost}. */
@@ -36,11 +37,6 @@ export interface HostOptions {
   callbackTimeoutMs?: number;
   /** Time limit for each async hook tap, in ms. Default: 5,000. */
   tapTimeoutMs?: number;
-  /**
-   * Runs before each plugin's `setup`, after its config is validated. The host's metadata
-   * stores use it to apply the plugin's SQL migrations; throwing fails only that plugin.
-   */
-  migrate?: (plugin: { name: string; version: string; path?: string }) => Promise<void>;
   /** Overrides the host version plugins' `host` ranges are checked against (tests only). */
   hostVersion?: string;
 }
@@ -149,6 +145,8 @@ export interface PluginHost {
   readonly root: string;
   /** The data folder. */
   readonly dataDir: string;
+  /** The plugin directories, resolved; plugins are installed into the first. */
+  readonly pluginDirs: readonly string[];
   /** Where log lines go. */
   readonly logger: Logger;
   /** The typed tapable hooks, for the host's own calls. */
@@ -179,6 +177,14 @@ export interface PluginHost {
   reload(name: string): Promise<PluginInfo>;
   /** Adds a plugin given in code, and starts it. */
   register(plugin: NocofloPlugin, manifest: RegisteredManifest): Promise<PluginInfo>;
+  /**
+   * Installs a plugin from an npm spec, an `npm pack` tarball path (`{ tarball }`) or
+   * tarball bytes (`{ data }`) into the first plugin directory, validating it before it
+   * replaces anything, and starts it (an upgrade reloads the running version).
+   */
+  install(source: InstallSource, options?: InstallOptions): Promise<PluginInfo>;
+  /** Removes an installed plugin; refuses while enabled plugins depend on it, and lists them. */
+  uninstall(name: string, options?: InstallOptions): Promise<void>;
   /** Removes a plugin from the host (tears it down). Used by uninstall. */
   unregister(name: string): Promise<void>;
   /** Validates and stores a plugin's config; reloads the plugin when it is running. */

@@ -20,6 +20,34 @@ interface TapableHookInternals {
   _resetCompilation(): void;
 }
 
+/** How many arguments a hook passes (tapable keeps the argument names it was created with). */
+function arityOf(hook: unknown): number {
+  return ((hook as { _args?: unknown[] })._args ?? []).length;
+}
+
+let wrapperSerial = 0;
+
+/**
+ * Builds a tap wrapper with its own compiled code. Closures made at one site share V8's
+ * type feedback, so a shared wrapper would make its inner `fn(...)` call megamorphic once
+ * many plugins tap a hook, and dispatch would fall well behind raw tapable, whose
+ * generated code calls each tap from a call site of its own. A unique source per wrapper
+ * (the serial comment defeats the compilation cache) gives each tap its own monomorphic
+ * call site, which V8 inlines. Arguments are named per arity: no rest parameters.
+ */
+function compileWrapper(
+  arity: number,
+  fn: AnyFn,
+  onError: (error: unknown) => unknown,
+  settle: ((result: unknown) => unknown) | undefined,
+): AnyFn {
+  wrapperSerial += 1;
+  const params = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
+  const call = settle ? `settle(fn(${params}))` : `fn(${params})`;
+  const source = `/* nocoflo tap ${wrapperSerial} */ return function tap(${params}) { try { return ${call}; } catch (error) { return onError(error); } };`;
+  return new Function('fn', 'onError', 'settle', source)(fn, onError, settle) as AnyFn;
+}
+
 /** Hooks where a thrown NocofloError is a deliberate refusal, passed to the caller, not a plugin failure. */
 const REFUSAL_HOOKS = new Set<HookName>(['beforeQuery', 'beforeWrite']);
 
@@ -69,39 +97,32 @@ export class HookRegistry {
 
   private wrapSync(plugin: string, hook: HookName, fn: AnyFn): AnyFn {
     const onTapError = this.onTapError;
-    return function syncTap(this: unknown, ...args: unknown[]) {
-      try {
-        return fn.apply(this, args);
-      } catch (error) {
-        onTapError(plugin, hook, error);
-        return undefined; // a waterfall keeps the previous value; other sync hooks go on
-      }
+    const failed = (error: unknown) => {
+      onTapError(plugin, hook, error);
+      return undefined; // a waterfall keeps the previous value; other sync hooks go on
     };
+    return compileWrapper(arityOf(this.hooks[hook]), fn, failed, undefined);
   }
 
   private wrapAsync(plugin: string, hook: HookName, fn: AnyFn): AnyFn {
     const onTapError = this.onTapError;
     const tapTimeoutMs = this.tapTimeoutMs;
     const refusal = REFUSAL_HOOKS.has(hook);
+    const vetoes = hook === 'beforeWrite';
     const fail = (error: unknown): unknown => {
       if (refusal && isNocofloError(error)) throw error;
       onTapError(plugin, hook, error);
       // A permission check that crashed must not let the write through: fail closed.
-      if (hook === 'beforeWrite') return { reason: `the plugin failed while checking the write`, plugin };
-      return undefined;
+      return vetoes ? { reason: 'the plugin failed while checking the write', plugin } : undefined;
     };
-    const annotate = (result: unknown): unknown =>
-      hook === 'beforeWrite' && result && typeof result === 'object' ? { ...result, plugin } : result;
-    return function asyncTap(this: unknown, ...args: unknown[]) {
-      let result: unknown;
-      try {
-        result = fn.apply(this, args);
-      } catch (error) {
-        return new Promise((resolve) => resolve(fail(error)));
-      }
+    const annotate = vetoes
+      ? (result: unknown): unknown => (result && typeof result === 'object' ? { ...result, plugin } : result)
+      : undefined;
+    const settle = (result: unknown): Promise<unknown> => {
       // Only a returned promise needs a timer; most taps answer synchronously.
-      if (!result || typeof (result as Promise<unknown>).then !== 'function')
-        return Promise.resolve(annotate(result));
+      if (!result || typeof (result as Promise<unknown>).then !== 'function') {
+        return Promise.resolve(annotate ? annotate(result) : result);
+      }
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise((_, reject) => {
         timer = setTimeout(() => reject(new TimeoutError(tapTimeoutMs)), tapTimeoutMs);
@@ -111,5 +132,7 @@ export class HookRegistry {
         .then(annotate, fail)
         .finally(() => clearTimeout(timer));
     };
+    const failAsync = (error: unknown) => new Promise((resolve) => resolve(fail(error)));
+    return compileWrapper(arityOf(this.hooks[hook]), fn, failAsync, settle);
   }
 }

@@ -27,12 +27,17 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** A cheap test before JSON.parse: a package without the keyword in its text cannot be a plugin. */
-function mentionsKeyword(packageJsonPath: string): boolean {
+/**
+ * A cheap test before JSON.parse: a package without the keyword in its text cannot be a
+ * plugin. Reading `<dir>/package.json` directly (following symlinks) also answers whether
+ * `dir` is a package folder, without a stat per entry.
+ */
+function readIfPlugin(packageJsonPath: string): string | undefined {
   try {
-    return readFileSync(packageJsonPath, 'utf8').includes(PLUGIN_KEYWORD);
+    const text = readFileSync(packageJsonPath, 'utf8');
+    return text.includes(PLUGIN_KEYWORD) ? text : undefined;
   } catch {
-    return false;
+    return undefined; // not a folder, no package.json, or unreadable: not a plugin
   }
 }
 
@@ -44,9 +49,9 @@ export function findNodeModulesLocations(root: string): PluginLocation[] {
   const nodeModules = join(root, 'node_modules');
   const found: PluginLocation[] = [];
   const consider = (dir: string) => {
-    if (isDirectory(dir) && mentionsKeyword(join(dir, 'package.json'))) {
-      found.push({ dir: realpathSync(dir), source: 'node_modules' });
-    }
+    const packageJson = readIfPlugin(join(dir, 'package.json'));
+    if (packageJson !== undefined)
+      found.push({ dir: realpathSync(dir), source: 'node_modules', packageJson });
   };
   for (const entry of listDir(nodeModules).sort()) {
     if (entry.startsWith('.')) continue; // .bin, .pnpm, .cache

@@ -30,12 +30,14 @@ const reject = (location: PluginLocation, name: string, version: string, error: 
  * not a plugin at all (no keyword), a rejected candidate for a plugin that cannot run
  * here, and a valid candidate otherwise.
  */
-export function readCandidate(location: PluginLocation, hostVersion: string): Candidate | undefined {
+export function readCandidate(found: PluginLocation, hostVersion: string): Candidate | undefined {
+  // The text is used once; the location kept on the record must not pin it (reload re-reads).
+  const { packageJson, ...location } = found;
   const packageJsonPath = join(location.dir, 'package.json');
   const folderName = basename(location.dir);
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(packageJsonPath, 'utf8'));
+    raw = JSON.parse(packageJson ?? readFileSync(packageJsonPath, 'utf8'));
   } catch (error) {
     return reject(
       location,

@@ -6,6 +6,8 @@ export interface PluginLocation {
   dir: string;
   /** Where it was found. */
   source: Exclude<PluginSource, 'registered'>;
+  /** package.json text, when discovery already read it (saves a second read). */
+  packageJson?: string;
 }
 
 /** A plugin whose package.json and manifest are valid and whose host range admits this host. */

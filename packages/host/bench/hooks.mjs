@@ -1,0 +1,90 @@
+// Hook dispatch: the host's hooks (taps registered through a plugin context, wrapped for
+// failure isolation) against raw tapable with the same taps, and against a plain loop.
+import { definePlugin } from '@nocoflo/sdk';
+import { AsyncSeriesHook, SyncHook } from 'tapable';
+import { createHost } from '../dist/index.js';
+import { measure, row } from './report.mjs';
+
+const BATCH = 1000;
+
+export async function benchHooks() {
+  const rows = [];
+  for (const taps of [1, 10, 100]) {
+    let sink = 0;
+    const fns = Array.from({ length: taps }, (_, i) => (change) => {
+      sink += change.n + i;
+    });
+    const asyncFns = Array.from({ length: taps }, (_, i) => (event, outcome) => {
+      sink += event.n + outcome.n + i;
+    });
+
+    const host = await createHost({ scanNodeModules: false, pluginDirs: [] });
+    await host.start();
+    await host.register(
+      definePlugin({
+        setup(ctx) {
+          for (const fn of fns) ctx.tap('pluginStateChanged', fn);
+          for (const fn of asyncFns) ctx.tap('afterQuery', fn);
+        },
+      }),
+      { name: `bench-${taps}` },
+    );
+
+    const raw = new SyncHook(['change']);
+    for (const fn of fns) raw.tap('raw', fn);
+    const rawAsync = new AsyncSeriesHook(['event', 'outcome']);
+    for (const fn of asyncFns) rawAsync.tapPromise('raw', (a, b) => Promise.resolve(fn(a, b)));
+
+    const arg = { n: 1 };
+    const outcome = { n: 2 };
+    const hostHook = host.hooks.pluginStateChanged;
+    const sync = await measure(
+      {
+        host: () => {
+          for (let i = 0; i < BATCH; i++) hostHook.call(arg);
+        },
+        tapable: () => {
+          for (let i = 0; i < BATCH; i++) raw.call(arg);
+        },
+        loop: () => {
+          for (let i = 0; i < BATCH; i++) for (const fn of fns) fn(arg);
+        },
+      },
+      { batch: BATCH },
+    );
+    const hostAsync = host.hooks.afterQuery;
+    const ASYNC_BATCH = 100;
+    const asyncResult = await measure(
+      {
+        host: async () => {
+          for (let i = 0; i < ASYNC_BATCH; i++) await hostAsync.promise(arg, outcome);
+        },
+        tapable: async () => {
+          for (let i = 0; i < ASYNC_BATCH; i++) await rawAsync.promise(arg, outcome);
+        },
+        loop: async () => {
+          for (let i = 0; i < ASYNC_BATCH; i++) for (const fn of asyncFns) await fn(arg, outcome);
+        },
+      },
+      { batch: ASYNC_BATCH },
+    );
+    rows.push(row('hooks', `sync hook, ${taps} tap(s)`, sync.host, 'raw tapable', sync.tapable, 1.1));
+    rows.push(row('hooks', `sync hook, ${taps} tap(s)`, sync.host, 'plain loop', sync.loop));
+    rows.push(
+      row(
+        'hooks',
+        `async series hook, ${taps} tap(s)`,
+        asyncResult.host,
+        'raw tapable',
+        asyncResult.tapable,
+        1.1,
+      ),
+    );
+    rows.push(
+      row('hooks', `async series hook, ${taps} tap(s)`, asyncResult.host, 'plain loop', asyncResult.loop),
+    );
+    await host.stop();
+    if (sink === 42) console.log(''); // keep the work observable
+  }
+  return rows;
+}

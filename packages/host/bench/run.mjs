@@ -1,0 +1,28 @@
+// `pnpm bench` for @nocoflo/host: every figure is a ratio against a floor measured in the
+// same run. Never part of `pnpm test`.
+import { benchHooks } from './hooks.mjs';
+import { machine, markdownTable, printTable, publish } from './report.mjs';
+
+const only = process.argv[2];
+const sections = {
+  hooks: benchHooks,
+  discovery: async () => (await import('./discovery.mjs')).benchDiscovery(),
+  lifecycle: async () => (await import('./lifecycle.mjs')).benchLifecycle(),
+  'rows-api': async () => (await import('./rows-api.mjs')).benchRowsApi(),
+};
+
+const rows = [];
+const notes = [];
+for (const [name, run] of Object.entries(sections)) {
+  if (only && only !== name) continue;
+  console.log(`\n▶ ${name}`);
+  const result = await run();
+  rows.push(...(result.rows ?? result));
+  if (result.notes) notes.push(...result.notes);
+}
+printTable(rows);
+for (const note of notes) console.log(`• ${note}`);
+if (!only) {
+  const md = `### Host (\`pnpm --filter @nocoflo/host bench\`)\n\nRun ${new Date().toISOString().slice(0, 10)} on ${machine()}.\nTime ratio = our time ÷ the floor's time in the same run (1.00x = as fast as the floor).\n\n${markdownTable(rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}`;
+  publish('host-bench', rows, notes, md);
+}
