@@ -1,32 +1,45 @@
 import { fileURLToPath } from 'node:url';
-import { conformanceTestName, DATASOURCE_CONFORMANCE_CHECKS } from '@nocoflo/testing';
+import {
+  conformanceTestName,
+  DATASOURCE_CONFORMANCE_CHECKS,
+  VIEW_CONFORMANCE_CHECKS,
+} from '@nocoflo/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Defect, EXPECTED_FAILURES } from '../fixtures/broken-datasource.js';
+import { EXPECTED_VIEW_FAILURES } from '../fixtures/broken-views.js';
 import { type ChildTestResult, runChildVitest } from '../fixtures/run-child-vitest.js';
 
 const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
 const config = fileURLToPath(new URL('../fixtures/vitest.broken.config.ts', import.meta.url));
 
-// The suite is honest when each single-defect datasource fails exactly the checks its bug
-// breaks, and passes every other check (so the wrapper is otherwise faithful).
+// The suites are honest when each single-defect datasource or view fails exactly the checks
+// its bug breaks and passes every other check. The broken subjects run in a child vitest
+// run (their failures are the point), and this file asserts the outcome test by test.
+let results: ChildTestResult[] = [];
+beforeAll(async () => {
+  results = await runChildVitest(config, packageRoot);
+}, 240_000);
+
+const idOf = (title: string) => title.slice(0, title.indexOf(':'));
+
+function outcome(suite: string) {
+  const mine = results.filter((r) => r.suite.includes(suite));
+  return {
+    titles: mine.map((r) => r.title).sort(),
+    failed: mine
+      .filter((r) => r.status === 'failed')
+      .map((r) => idOf(r.title))
+      .sort(),
+    passed: mine.filter((r) => r.status === 'passed').length,
+  };
+}
+
 describe('the datasource conformance suite catches broken datasources', () => {
-  let results: ChildTestResult[] = [];
-
-  beforeAll(async () => {
-    results = await runChildVitest(config, packageRoot);
-  }, 180_000);
-
-  const idOf = (title: string) => title.slice(0, title.indexOf(':'));
-
   for (const defect of Object.keys(EXPECTED_FAILURES) as Defect[]) {
     it(`a datasource with the defect "${defect}" fails exactly ${EXPECTED_FAILURES[defect].join(', ')}`, () => {
-      const mine = results.filter((r) => r.suite.includes(`datasource conformance: broken:${defect}`));
-      expect(mine.map((r) => r.title).sort()).toEqual(
-        DATASOURCE_CONFORMANCE_CHECKS.map(conformanceTestName).sort(),
-      );
-      const failed = mine.filter((r) => r.status === 'failed').map((r) => idOf(r.title));
-      expect(failed.sort()).toEqual([...EXPECTED_FAILURES[defect]].sort());
-      const passed = mine.filter((r) => r.status === 'passed').length;
+      const { titles, failed, passed } = outcome(`datasource conformance: broken:${defect}`);
+      expect(titles).toEqual(DATASOURCE_CONFORMANCE_CHECKS.map(conformanceTestName).sort());
+      expect(failed).toEqual([...EXPECTED_FAILURES[defect]].sort());
       expect(passed).toBe(DATASOURCE_CONFORMANCE_CHECKS.length - EXPECTED_FAILURES[defect].length);
     });
   }
@@ -39,6 +52,31 @@ describe('the datasource conformance suite catches broken datasources', () => {
     );
     expect(failure?.failureMessages.join('\n')).toMatch(
       /got Error \(not a NocofloError\): SQLITE_ERROR: no such table/,
+    );
+  });
+});
+
+describe('the view conformance suite catches broken views', () => {
+  // Without `handles`, the suite registers every check except canHandle.expectations.
+  const registered = VIEW_CONFORMANCE_CHECKS.filter((c) => c.id !== 'canHandle.expectations');
+
+  for (const [defect, expected] of Object.entries(EXPECTED_VIEW_FAILURES)) {
+    it(`a view with the defect "${defect}" fails exactly ${expected.join(', ')}`, () => {
+      const { titles, failed, passed } = outcome(`view conformance: broken:${defect}`);
+      expect(titles).toEqual(registered.map(conformanceTestName).sort());
+      expect(failed).toEqual([...expected].sort());
+      expect(passed).toBe(registered.length - expected.length);
+    });
+  }
+
+  it('says where data escaped into markup', () => {
+    const failure = results.find(
+      (r) =>
+        r.suite.includes('view conformance: broken:unescaped-cells') &&
+        idOf(r.title) === 'render.escapesData',
+    );
+    expect(failure?.failureMessages.join('\n')).toMatch(
+      /data escaped into live markup:[\s\S]*data runs inside a <script> element/,
     );
   });
 });

@@ -192,9 +192,11 @@ function registerChecks(resolveView: () => ViewDefinition, options: ViewConforma
 
   test('render.escapesData', async () => {
     const result = await render(resolveView(), variants.hostile, `<script>${XSS_TOKEN}(table)</script>`);
-    expectWellFormed(result, 'a table of markup-shaped values');
+    expect(typeof result?.html, 'render must return { html: string }').toBe('string');
+    // Injections first: they are the finding that matters; broken markup usually follows from them.
     const injections = liveInjections(parseHtml(result.html), XSS_TOKEN);
     if (injections.length > 0) expect.fail(`data escaped into live markup:\n  ${injections.join('\n  ')}`);
+    expectWellFormed(result, 'a table of markup-shaped values');
   });
 
   test('render.empty', async () =>
