@@ -65,9 +65,17 @@ export function selectedColumns(schema: TableSchema, columns: readonly string[] 
   return out;
 }
 
-/** The quoted select list for columns. */
+/**
+ * The quoted select list for columns. Each is aliased to its own name, because a database
+ * may name a result column otherwise (SQLite calls `_rowid_` and `oid` "rowid").
+ */
 export function selectList(columns: readonly ColumnSchema[]): string {
-  return columns.map((column) => quoteIdentifier(column.name)).join(', ');
+  return columns
+    .map((column) => {
+      const quoted = quoteIdentifier(column.name);
+      return `${quoted} AS ${quoted}`;
+    })
+    .join(', ');
 }
 
 function build(

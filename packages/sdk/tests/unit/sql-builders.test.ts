@@ -247,7 +247,7 @@ describe('planPage / finishPage', () => {
   it('reads limit + 1 rows and makes cursors that round-trip the key values', () => {
     const plan = planPage(orders, { limit: 2, columns: ['sku'] }, context);
     expect(plan.sql).toBe(
-      'SELECT "sku", "order_id", "line_no" FROM "orders" ORDER BY "order_id" ASC, "line_no" ASC LIMIT $1',
+      'SELECT "sku" AS "sku", "order_id" AS "order_id", "line_no" AS "line_no" FROM "orders" ORDER BY "order_id" ASC, "line_no" ASC LIMIT $1',
     );
     expect(plan.params).toEqual([3]);
     const rows = [1, 2, 3].map((n) => ({ sku: `s${n}`, order_id: n, line_no: 9007199254740993n }));
