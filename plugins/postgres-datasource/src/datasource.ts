@@ -7,6 +7,7 @@ import {
   type Datasource,
   type DatasourceCapabilities,
   Errors,
+  isNocofloError,
   NocofloError,
   type Page,
   type ReadPageOptions,
@@ -123,16 +124,17 @@ export class PostgresDatasource implements Datasource {
       for (;;) {
         const batch = await cursor.read(batchSize);
         if (batch.length === 0) break;
-        if (released) return;
         fixRows(batch, plan.columns);
         for (const row of plan.hidden.length > 0 ? stripHidden(batch, plan.hidden) : batch) {
+          if (this.#closed) throw NocofloError.create(Errors.DatasourceClosed, [this.url, 'stream']);
           yield row;
-          if (options.signal?.aborted || released) return;
+          if (options.signal?.aborted) return;
         }
         if (batch.length < batchSize) break;
       }
     } catch (error) {
       await release(true);
+      if (isNocofloError(error)) throw error;
       if (this.#closed) {
         throw NocofloError.create(Errors.DatasourceClosed, [this.url, 'stream'], { cause: error });
       }

@@ -110,6 +110,7 @@ export class SqliteDatasource implements Datasource {
         let last: Row | undefined;
         let restart = false;
         for (;;) {
+          if (this.#closed) throw NocofloError.create(Errors.DatasourceClosed, [this.url, 'stream']);
           const batch: Row[] = [];
           try {
             // Fill a batch synchronously, then hand it out; between batches only the
@@ -130,6 +131,7 @@ export class SqliteDatasource implements Datasource {
           }
           if (batch.length > 0) last = batch[batch.length - 1];
           for (const row of plan.hidden.length > 0 ? stripHidden(batch, plan.hidden) : batch) {
+            if (this.#closed) throw NocofloError.create(Errors.DatasourceClosed, [this.url, 'stream']);
             yield row;
             if (options.signal?.aborted) return;
           }

@@ -134,6 +134,7 @@ describe('opening', () => {
     const other = new Database(file, { timeout: 0 });
     other.exec('BEGIN EXCLUSIVE; COMMIT');
     other.close();
+    expect((await rejection(iterator.next())).code).toBe('NCF_DATASOURCE_CLOSED');
     const error = await rejection(ds.listTables());
     expect(isNocofloError(error, 'NCF_DATASOURCE_CLOSED')).toBe(true);
     await ds.close();
