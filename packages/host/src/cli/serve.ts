@@ -142,13 +142,8 @@ export function registerServeCommand(program: Command): void {
     )
     .option('--verbose', 'log what the host does')
     .action(async (urls: string[], options: ServeOptions) => {
-      let stop: () => Promise<void>;
-      try {
-        stop = await serve(urls, options);
-      } catch (error) {
-        process.stderr.write(`${isNocofloError(error) ? error.toString() : errorMessage(error)}\n`);
-        process.exit(1);
-      }
+      // Signals are handled from the start, so a Ctrl+C during start-up also stops cleanly.
+      const ready = serve(urls, options);
       let stopping = false;
       const shutdown = (signal: string) => {
         if (stopping) process.exit(1); // a second Ctrl+C: stop waiting
@@ -156,15 +151,23 @@ export function registerServeCommand(program: Command): void {
         process.stdout.write(`\n${signal}: stopping…\n`);
         // A plugin that hangs on teardown must not keep the process alive forever.
         setTimeout(() => process.exit(1), 10_000).unref();
-        stop().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            process.stderr.write(`error while stopping: ${errorMessage(error)}\n`);
-            process.exit(1);
-          },
-        );
+        ready
+          .then((stop) => stop())
+          .then(
+            () => process.exit(0),
+            (error: unknown) => {
+              process.stderr.write(`error while stopping: ${errorMessage(error)}\n`);
+              process.exit(1);
+            },
+          );
       };
       process.on('SIGINT', () => shutdown('SIGINT'));
       process.on('SIGTERM', () => shutdown('SIGTERM'));
+      try {
+        await ready;
+      } catch (error) {
+        process.stderr.write(`${isNocofloError(error) ? error.toString() : errorMessage(error)}\n`);
+        process.exit(1);
+      }
     });
 }
