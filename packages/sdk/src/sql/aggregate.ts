@@ -120,10 +120,15 @@ export function planAggregate(
       .join(', ')}`;
 
   if (query.sort !== undefined && !Array.isArray(query.sort)) invalidQuery('sort must be an array');
-  const sort =
-    query.sort && query.sort.length > 0
-      ? query.sort
-      : outputs.slice(0, keyCount).map((output) => ({ column: output.name, direction: 'asc' as const }));
+  // Group keys not sorted on explicitly follow, ascending, so the order of groups is total.
+  const requested = query.sort ?? [];
+  const sort = [
+    ...requested,
+    ...outputs
+      .slice(0, keyCount)
+      .filter((output) => !requested.some((spec) => spec?.column === output.name))
+      .map((output) => ({ column: output.name, direction: 'asc' as const })),
+  ];
   const order = sort.map((spec) => {
     const index = outputs.findIndex((output) => output.name === spec?.column);
     if (index < 0) {
