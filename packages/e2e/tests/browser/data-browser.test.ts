@@ -1,0 +1,187 @@
+/**
+ * The data browser in a real browser (playwright-core driving Chromium), on the demo data
+ * served by the built CLI: open a table, page, sort, edit a cell (exactly one row changes),
+ * see refused edits explained, switch to the chart, and disable / re-enable the chart
+ * plugin on the admin page without a restart.
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../fixtures/browser.js';
+import { changedKeys, readRow, snapshot } from '../fixtures/database.js';
+import { ADMIN_TOKEN, REPO_ROOT, type RunningServer, startServer } from '../fixtures/serve.js';
+
+const executablePath = findChromium();
+const required = process.env.CI === 'true';
+if (!executablePath && !required) console.warn(`browser test skipped: ${HOW_TO_GET_CHROMIUM}`);
+
+/**
+ * Screenshots of every run go to a git-ignored folder; with `UPDATE_DOC_SCREENSHOTS=1` the
+ * table and chart pages also refresh the ones the README shows (docs/screenshots).
+ */
+const SHOTS = join(REPO_ROOT, 'packages/e2e/screenshots');
+const DOC_SHOTS = join(REPO_ROOT, 'docs/screenshots');
+const DOC_PAGES = ['table', 'chart'];
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  const file = join(SHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  if (process.env.UPDATE_DOC_SCREENSHOTS === '1' && DOC_PAGES.includes(name)) {
+    mkdirSync(DOC_SHOTS, { recursive: true });
+    copyFileSync(file, join(DOC_SHOTS, `${name}.png`));
+  }
+}
+
+describe.skipIf(!executablePath && !required)('data browser in Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!executablePath) throw new Error(`CI=true needs a browser, but ${HOW_TO_GET_CHROMIUM}`);
+    server = await startServer();
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('dialog', (dialog) => void dialog.accept());
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const ids = () => page.locator('.ncf-grid tbody tr td[data-col="id"]').allTextContents();
+  const switcherViews = () =>
+    page.locator('.ncf-switcher a').evaluateAll((links) => links.map((a) => a.getAttribute('data-view')));
+  const cell = (id: number, column: string) =>
+    page.locator(`.ncf-grid tbody tr[data-key='{"id":${id}}'] td[data-col="${column}"]`);
+
+  it('opens a table from the home page', async () => {
+    await page.goto(server.url);
+    await page.getByRole('link', { name: /^orders/ }).click();
+    await page.waitForURL(/\/d\/demo\/t\/orders$/);
+    expect(await page.locator('h1').textContent()).toBe('orders');
+    expect((await ids()).slice(0, 3)).toEqual(['1', '2', '3']);
+    expect(await page.locator('.ncf-grid tbody tr').count()).toBe(50);
+    await screenshot(page, 'table');
+  });
+
+  it('pages forward and back', async () => {
+    await page.locator('a[data-nav="next"]').first().click();
+    await page.waitForURL(/cursor=/);
+    expect((await ids())[0]).toBe('51');
+    await page.locator('a[data-nav="prev"]').first().click();
+    await page.waitForURL(/cursor=/);
+    expect((await ids())[0]).toBe('1');
+  });
+
+  it('sorts by a column, both ways', async () => {
+    await page.locator('th[data-col="ordered_at"] a').click();
+    await page.waitForURL(/sort=ordered_at&dir=asc/);
+    await page.locator('th[data-col="ordered_at"] a').click();
+    await page.waitForURL(/sort=ordered_at&dir=desc/);
+    expect(await page.locator('th[data-col="ordered_at"]').getAttribute('aria-sort')).toBe('descending');
+    const times = await page.locator('td[data-col="ordered_at"]').allTextContents();
+    expect(times.slice(0, 10)).toEqual([...times.slice(0, 10)].sort().reverse());
+    expect(times[0]?.startsWith('2024-12')).toBe(true);
+  });
+
+  it('edits a cell: exactly one row changes, and the value is there after a reload', async () => {
+    await page.goto(`${server.url}/d/demo/t/orders`);
+    const before = snapshot(server.demoDb, 'orders', ['id']);
+    await cell(3, 'gift_message').dblclick();
+    await page.locator('.ncf-editor input').fill('Edited in Chromium');
+    await page.locator('.ncf-editor input').press('Enter');
+    await expect.poll(() => cell(3, 'gift_message').textContent()).toBe('Edited in Chromium');
+    await page.reload();
+    expect(await cell(3, 'gift_message').textContent()).toBe('Edited in Chromium');
+    const after = snapshot(server.demoDb, 'orders', ['id']);
+    expect(changedKeys(before, after)).toEqual(['[3]']);
+    expect(readRow(server.demoDb, 'SELECT gift_message FROM orders WHERE id = 3')?.gift_message).toBe(
+      'Edited in Chromium',
+    );
+  });
+
+  it('shows NULL apart from the empty string', async () => {
+    await cell(4, 'gift_message').dblclick();
+    await page.locator('.ncf-editor button', { hasText: 'NULL' }).click();
+    await expect.poll(() => cell(4, 'gift_message').locator('.ncf-null').count()).toBe(1);
+    expect(readRow(server.demoDb, 'SELECT gift_message FROM orders WHERE id = 4')?.gift_message).toBeNull();
+  });
+
+  it('refuses an edit of the wrong type, says why, and changes nothing', async () => {
+    const before = snapshot(server.demoDb, 'orders', ['id']);
+    await cell(5, 'customer_id').dblclick();
+    await page.locator('.ncf-editor input').fill('not a number');
+    await page.locator('.ncf-editor input').press('Enter');
+    const alert = page.locator('.ncf-table-view .ncf-alert');
+    await alert.waitFor({ state: 'visible' });
+    expect(await alert.getAttribute('data-code')).toBe('NCF_INVALID_VALUE');
+    expect(await alert.textContent()).toContain('customer_id');
+    expect(changedKeys(before, snapshot(server.demoDb, 'orders', ['id']))).toEqual([]);
+  });
+
+  it('shows a plugin veto in the UI and changes nothing', async () => {
+    await page.goto(`${server.url}/d/demo/t/products`);
+    const before = snapshot(server.demoDb, 'products', ['id']);
+    await cell(1, 'name').dblclick();
+    await page.locator('.ncf-editor input').fill('Renamed');
+    await page.locator('.ncf-editor input').press('Enter');
+    const alert = page.locator('.ncf-table-view .ncf-alert');
+    await alert.waitFor({ state: 'visible' });
+    expect(await alert.textContent()).toContain('the price list is frozen until the stock-take');
+    expect(changedKeys(before, snapshot(server.demoDb, 'products', ['id']))).toEqual([]);
+  });
+
+  it('switches to the chart view and finds an SVG with bars', async () => {
+    await page.goto(`${server.url}/d/demo/t/orders`);
+    await page.locator('.ncf-switcher a[data-view="chart"]').click();
+    await page.waitForURL(/view=chart/);
+    expect(await page.locator('.ncf-chart svg').count()).toBe(1);
+    await page.locator('select[name="type"]').selectOption('bar');
+    await page.waitForURL(/type=bar/);
+    expect(await page.locator('.ncf-chart svg path[ecmeta_ssr_type="chart"]').count()).toBeGreaterThanOrEqual(
+      20,
+    );
+    expect(await page.locator('.ncf-chart-canvas').getAttribute('data-hydrated')).toBe('true');
+    await page.locator('select[name="type"]').selectOption('line');
+    await page.waitForURL(/type=line/);
+    await screenshot(page, 'chart');
+  });
+
+  it('remembers the chart for the table', async () => {
+    await page.goto(`${server.url}/d/demo/t/orders`);
+    expect(await page.locator('.ncf-view').getAttribute('data-view')).toBe('chart');
+  });
+
+  it('disables the chart view on the admin page, without a restart, and re-enables it', async () => {
+    await page.goto(`${server.url}/admin#token=${ADMIN_TOKEN}`);
+    const row = page.locator('tr[data-plugin="@nocoflo/chart-view"]');
+    expect(await row.getAttribute('data-state')).toBe('enabled');
+    await row.locator('button[data-action="disable"]').click();
+    await expect
+      .poll(() => page.locator('tr[data-plugin="@nocoflo/chart-view"]').getAttribute('data-state'))
+      .toBe('disabled');
+    await screenshot(page, 'admin');
+
+    await page.goto(`${server.url}/d/demo/t/orders`);
+    expect(await switcherViews()).toEqual(['table']);
+    expect(await page.locator('.ncf-view').getAttribute('data-view')).toBe('table');
+
+    await page.goto(`${server.url}/admin`);
+    await page.locator('tr[data-plugin="@nocoflo/chart-view"] button[data-action="enable"]').click();
+    await expect
+      .poll(() => page.locator('tr[data-plugin="@nocoflo/chart-view"]').getAttribute('data-state'))
+      .toBe('enabled');
+    await page.goto(`${server.url}/d/demo/t/orders`);
+    expect(await switcherViews()).toEqual(['table', 'chart']);
+  });
+
+  it('ran without script errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
