@@ -1,3 +1,4 @@
+import { copyFile } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
@@ -7,5 +8,8 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
-  banner: ({ format }) => (format === 'esm' ? {} : {}),
+  // The CommonJS import shim is loaded at run time with createRequire, next to the bundle.
+  async onSuccess() {
+    await copyFile('src/lifecycle/native-import.cjs', 'dist/native-import.cjs');
+  },
 });

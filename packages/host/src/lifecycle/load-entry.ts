@@ -1,17 +1,14 @@
 /**
- * Loads a plugin's entry module, after its manifest was validated. Each load uses a fresh
- * URL (`?nocoflo-load=N`) so a reload picks up code changed on disk.
+ * Loads a plugin's entry module, after its manifest was validated. Each load evaluates the
+ * plugin's code afresh (see fresh-import.ts), so a reload picks up code changed on disk.
  *
- * Node never evicts an ES module: every reload keeps the old copy in memory. That cost is
- * measured by the host benchmarks; plugins should bundle to a single entry file (tsup
- * does by default) so a reload re-evaluates all of their code.
+ * Node never evicts an ES module: every reload keeps the old copy in memory. The host
+ * benchmarks measure that cost per reload.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Errors, errorMessage, isPlugin, NocofloError, type NocofloPlugin } from '@nocoflo/sdk';
-
-let loadCounter = 0;
+import { importFresh } from './fresh-import.js';
 
 function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined (no default export)';
@@ -27,8 +24,7 @@ export async function loadEntry(plugin: string, dir: string, entry: string): Pro
   if (!existsSync(entryPath)) throw NocofloError.create(Errors.EntryNotFound, [plugin, entryPath]);
   let module: { default?: unknown };
   try {
-    loadCounter += 1;
-    module = await import(`${pathToFileURL(entryPath).href}?nocoflo-load=${loadCounter}`);
+    module = (await importFresh(entryPath)) as { default?: unknown };
   } catch (error) {
     throw NocofloError.create(Errors.EntryLoadFailed, [plugin, entryPath, errorMessage(error)], {
       cause: error,

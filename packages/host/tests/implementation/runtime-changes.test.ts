@@ -122,6 +122,23 @@ describe('enable, disable and reload at runtime', () => {
     expect(tapCounts(host)).toEqual(counts); // the old code's taps are gone
   });
 
+  it('reloads every module of a multi-file plugin, not only its entry', async () => {
+    root.plugin(
+      'plugins/split',
+      pluginPackageJson('split'),
+      `import { definePlugin } from '@nocoflo/sdk';
+       import { message } from './lib/message.js';
+       export default definePlugin({ setup(ctx) { ctx.services.provide('split.message', message); } });`,
+    );
+    root.file('plugins/split/lib/message.js', `export { message } from './deeper.js';`);
+    root.file('plugins/split/lib/deeper.js', `export const message = 'first';`);
+    await host.start();
+    expect(host.service('split.message')).toBe('first');
+    root.file('plugins/split/lib/deeper.js', `export const message = 'second';`);
+    await host.reload('split');
+    expect(host.service('split.message')).toBe('second');
+  });
+
   it('emits an event for every state change', async () => {
     const changes: string[] = [];
     host.on('stateChange', (change) => changes.push(`${change.plugin}:${change.from}->${change.to}`));
