@@ -44,7 +44,7 @@ function customers(): FixtureTable {
   };
 }
 
-/** 15 orders with 1–4 lines each (46 rows), spread over 2024-01 … 2024-06. */
+/** 15 orders with 1–4 lines each (39 rows), spread over 2024-01 … 2024-06. */
 function orderLines(): FixtureTable {
   const rows: Row[] = [];
   let n = 0;

@@ -85,53 +85,24 @@ function wrap(host: PluginHost, tempDir: string, spies: HookSpies, logs: readonl
     })();
     return stopping;
   };
-  // Explicit delegation: the host keeps private state (#fields), so its methods must run on it.
-  return {
+  const extras: Record<PropertyKey, unknown> = {
     host,
     tempDir,
     spies,
     logs,
-    get version() {
-      return host.version;
-    },
-    get root() {
-      return host.root;
-    },
-    get dataDir() {
-      return host.dataDir;
-    },
-    get logger() {
-      return host.logger;
-    },
-    get hooks() {
-      return host.hooks;
-    },
-    get views() {
-      return host.views;
-    },
-    get datasources() {
-      return host.datasources;
-    },
-    get routes() {
-      return host.routes;
-    },
-    service: (name) => host.service(name),
-    start: () => host.start(),
     stop,
-    rescan: () => host.rescan(),
-    list: () => host.list(),
-    get: (name) => host.get(name),
-    enable: (name) => host.enable(name),
-    disable: (name) => host.disable(name),
-    reload: (name) => host.reload(name),
-    register: (plugin, manifest) => host.register(plugin, manifest),
-    unregister: (name) => host.unregister(name),
-    setConfig: (name, config) => host.setConfig(name, config),
-    getConfig: (name) => host.getConfig(name),
-    on: (event, listener) => host.on(event, listener),
-    exclusive: (fn) => host.exclusive(fn),
     [Symbol.asyncDispose]: stop,
   };
+  // Everything else is the host's own, run on the host itself: it keeps private state
+  // (#fields), so methods must be bound to it, not to the proxy.
+  return new Proxy(host, {
+    get(target, property) {
+      if (Object.hasOwn(extras, property)) return extras[property];
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+    has: (target, property) => Object.hasOwn(extras, property) || property in target,
+  }) as unknown as TestHost;
 }
 
 /**

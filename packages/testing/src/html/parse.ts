@@ -8,10 +8,11 @@ import type { AnyNode, Document, Element } from 'domhandler';
 import { textContent } from 'domutils';
 import { parseFragment } from 'parse5';
 import { adapter } from 'parse5-htmlparser2-tree-adapter';
+import { endTagTokens } from './end-tags.js';
 
 /** One problem found in a piece of HTML. */
 export interface HtmlProblem {
-  /** parse5 error code (e.g. `end-tag-without-matching-open-element`) or `unclosed-element`. */
+  /** parse5 error code (e.g. `duplicate-attribute`), `unclosed-element` or `stray-end-tag`. */
   readonly code: string;
   /** 1-based line of the problem. */
   readonly line: number;
@@ -94,8 +95,10 @@ export function parseHtml(html: string): ParsedHtml {
         excerpt: excerpt(html, error.startOffset),
       }),
   }) as Document;
+  const keptEndTags = new Set<number>();
   walk(root, (element) => {
     const location = element.sourceCodeLocation;
+    if (location?.endTag) keptEndTags.add(location.endTag.startOffset);
     // Elements the parser inserted itself (no location) and elements written in the source
     // with an end tag are fine; a non-void element from the source without one is unclosed.
     if (!location || location.endTag || VOID.has(element.name) || OPTIONAL_END.has(element.name)) return;
@@ -108,6 +111,16 @@ export function parseHtml(html: string): ParsedHtml {
       });
     }
   });
+  for (const tag of endTagTokens(html)) {
+    // `</br>` and `</p>` create elements of their own; any other end tag the tree did not keep closed nothing.
+    if (keptEndTags.has(tag.startOffset) || tag.name === 'br' || tag.name === 'p') continue;
+    problems.push({
+      code: 'stray-end-tag',
+      line: tag.line,
+      col: tag.col,
+      excerpt: `</${tag.name}> ${excerpt(html, tag.startOffset)}`,
+    });
+  }
   problems.sort((a, b) => a.line - b.line || a.col - b.col);
   return { html, root, problems };
 }

@@ -95,7 +95,10 @@ export function spyOnHooks(hooks: NocofloHooks): HookSpies {
       if (restored) return;
       restored = true;
       for (const [hook, interceptor] of installed) {
-        const index = hook.interceptors.indexOf(interceptor);
+        // tapable stores a copy of each interceptor, so find ours by its functions.
+        const index = hook.interceptors.findIndex(
+          (i) => i.call === interceptor.call && i.tap === interceptor.tap,
+        );
         if (index >= 0) hook.interceptors.splice(index, 1);
         // tapable compiles interceptors into the call function; recompile without ours.
         hook._resetCompilation?.();

@@ -82,6 +82,17 @@ describe('createTestHost', () => {
     await host.stop();
     expect(existsSync(host.tempDir)).toBe(false);
     expect(host).toHavePluginState('audit', 'torn_down');
+    // The hook spies are removed with the host.
+    expect((host.hooks.beforeWrite as unknown as { interceptors: unknown[] }).interceptors).toHaveLength(0);
+  });
+
+  it('forwards the whole host API, bound to the host', async () => {
+    await using host = await createTestHost({ plugins: [{ name: 'audit', plugin: audit }] });
+    const { list, get } = host;
+    expect(list().map((p) => p.name)).toEqual(['audit']);
+    expect(get('audit')?.state).toBe('enabled');
+    expect(host.host.get('audit')).toEqual(host.get('audit'));
+    expect('spies' in host && 'views' in host).toBe(true);
   });
 
   it('is disposed by await using', async () => {
