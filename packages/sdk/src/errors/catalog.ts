@@ -537,6 +537,16 @@ export const InternalError = defineError({
   hint: () => 'See the host log for the cause; if it persists, report it with the log lines.',
 });
 
+/** `nocoflo plugin init` cannot write the new plugin package where it was asked to. */
+export const ScaffoldRefused = defineError({
+  code: 'NCF_SCAFFOLD_REFUSED',
+  title: 'Cannot create the plugin package',
+  status: 400,
+  message: (dir: string, reason: string, _hint: string) =>
+    `Cannot create a plugin package in ${dir}: ${reason}.`,
+  hint: (_dir: string, _reason: string, hint: string) => hint,
+});
+
 /** The catalog, keyed by name. */
 export const Errors = {
   PackageJsonUnreadable,
@@ -590,4 +600,5 @@ export const Errors = {
   NotFound,
   DatasourceNotFound,
   InternalError,
+  ScaffoldRefused,
 } as const;
