@@ -90,6 +90,18 @@ describe.skipIf(!executablePath && !required)('data browser in Chromium', () => 
     expect(times[0]?.startsWith('2024-12')).toBe(true);
   });
 
+  it('filters, keeping the sort', async () => {
+    await page.locator('select[name="fcol"]').selectOption('status');
+    await page.locator('select[name="fop"]').selectOption('eq');
+    await page.locator('input[name="fval"]').fill('cancelled');
+    await page.locator('.ncf-filter button[type="submit"]').click();
+    await page.waitForURL(/fcol=status/);
+    const statuses = await page.locator('td[data-col="status"]').allTextContents();
+    expect(statuses.length).toBeGreaterThan(10);
+    expect(new Set(statuses)).toEqual(new Set(['cancelled']));
+    expect(page.url()).toContain('sort=ordered_at&dir=desc');
+  });
+
   it('edits a cell: exactly one row changes, and the value is there after a reload', async () => {
     await page.goto(`${server.url}/d/demo/t/orders`);
     const before = snapshot(server.demoDb, 'orders', ['id']);
@@ -135,6 +147,32 @@ describe.skipIf(!executablePath && !required)('data browser in Chromium', () => 
     await alert.waitFor({ state: 'visible' });
     expect(await alert.textContent()).toContain('the price list is frozen until the stock-take');
     expect(changedKeys(before, snapshot(server.demoDb, 'products', ['id']))).toEqual([]);
+  });
+
+  it('adds a row with the form and deletes it again', async () => {
+    const count = () => Number(readRow(server.demoDb, 'SELECT count(*) AS n FROM customers')?.n);
+    const before = count();
+    await page.goto(`${server.url}/d/demo/t/customers`);
+    await page.locator('.ncf-add summary').click();
+    const form = page.locator('.ncf-add-form');
+    await form.locator('input[name="name"][data-type]').fill('Erin E2E');
+    await form.locator('input[name="email"][data-type]').fill('erin@example.com');
+    await form.locator('input[name="country"][data-type]').fill('Ireland');
+    await form.locator('input[name="city"][data-type]').fill('Cork');
+    await form.locator('input[name="signed_up_on"][data-type]').fill('2024-06-01');
+    await Promise.all([page.waitForEvent('load'), form.locator('button[type="submit"]').click()]);
+    expect(count()).toBe(before + 1);
+    const added = readRow(server.demoDb, "SELECT * FROM customers WHERE email = 'erin@example.com'");
+    expect(added).toMatchObject({ name: 'Erin E2E', city: 'Cork', phone: null });
+
+    await page.goto(`${server.url}/d/demo/t/customers?sort=id&dir=desc`);
+    const newest = page.locator('.ncf-grid tbody tr').first();
+    expect(await newest.locator('td[data-col="email"]').textContent()).toBe('erin@example.com');
+    await newest.locator('button.ncf-delete').click();
+    await expect.poll(count).toBe(before);
+    expect(
+      await page.locator('.ncf-grid tbody tr').first().locator('td[data-col="email"]').textContent(),
+    ).not.toBe('erin@example.com');
   });
 
   it('switches to the chart view and finds an SVG with bars', async () => {
