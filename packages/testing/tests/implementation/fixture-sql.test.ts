@@ -33,7 +33,7 @@ describe('fixtureSql', () => {
 
   it('creates and seeds the fixture in PostgreSQL, in a schema of its own', async () => {
     const client = new pg.Client({
-      connectionString: process.env.NOCOFLO_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test',
+      connectionString: process.env.NOCOFLO_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     });
     await client.connect();
     const schema = `ncf_fixture_sql_${process.pid}_${Date.now()}`;

@@ -168,7 +168,7 @@ function registerChecks(resolveView: () => ViewDefinition, options: ViewConforma
       for (const [name, expected] of Object.entries(handles)) {
         const init = samples[name];
         if (!init)
-          expect.fail(
+          throw new Error(
             `no sample table ${JSON.stringify(name)}; samples are ${Object.keys(samples).join(', ')}`,
           );
         const score = view.canHandle((await schemaOf(init, name)).schema);
