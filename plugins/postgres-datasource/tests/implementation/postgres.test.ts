@@ -59,12 +59,6 @@ async function failure(promise: Promise<unknown>): Promise<{ code: string; messa
   throw new Error('expected a rejection');
 }
 
-async function collect(iterable: AsyncIterable<Row>): Promise<Row[]> {
-  const rows: Row[] = [];
-  for await (const row of iterable) rows.push(row);
-  return rows;
-}
-
 describe('listing and describing', () => {
   it('lists public tables by name and other schemas as schema.table, sorted, views as views', async () => {
     const tables = await ds.listTables();
