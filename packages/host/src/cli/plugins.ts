@@ -1,38 +1,498 @@
 /**
- * `nocoflo plugins …`: inspect the plugins a host would run.
+ * `nocoflo plugins …`: list, inspect, validate, enable, disable, reload, install, uninstall
+ * and configure plugins — against the local app folder and its metadata store, or, with
+ * `--url`, against a running server's admin API (token from `NOCOFLO_ADMIN_TOKEN`).
+ *
+ * Output is a table or lines for people, JSON with `--json`. Exit codes:
+ * 0 done · 1 done, but a plugin is failed (list) or an unexpected error · 2 invalid input
+ * (bad value, invalid plugin) · 3 not found · 4 not authorised · 5 conflict (e.g. enabled
+ * dependents) · 6 server or store unreachable.
  */
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import {
+  Errors,
+  errorMessage,
+  formatIssues,
+  isNocofloError,
+  NocofloError,
+  type PluginInfo,
+  type SerializedNocofloError,
+} from '@nocoflo/sdk';
 import type { Command } from 'commander';
-import { createHost } from '../create-host.js';
+import { discover, resolvePluginDirs } from '../discovery/discover.js';
+import {
+  createOfflineHost,
+  installPlugin,
+  uninstallPlugin,
+  validatePluginPackage,
+} from '../install/index.js';
+import { loadEntry } from '../lifecycle/load-entry.js';
+import { readPluginMigrations } from '../migrations/index.js';
+import { AdminClient } from '../server/admin-api/client.js';
+import { CONFIG_FILE_NAME, readConfigFile } from '../store/config-file.js';
+import type { MetadataStore } from '../store/metadata.js';
+import { defaultMetadataStorePath, openMetadataStore } from '../store/open.js';
+import { HOST_VERSION } from '../version.js';
 
-/** Registers `nocoflo plugins list` on the program. */
-export function registerPluginsCommand(program: Command): void {
-  const plugins = program.command('plugins').description('inspect and manage plugins');
-  plugins
-    .command('list')
-    .description(
-      'list the plugins found under --root (node_modules and plugin directories), with their state',
-    )
-    .option('--root <dir>', 'host root folder', process.cwd())
-    .option('--plugins-dir <dir...>', 'plugin directories, relative to the root', ['plugins'])
-    .option('--json', 'print JSON for scripts')
-    .action(async (options: { root: string; pluginsDir: string[]; json?: boolean }) => {
-      const host = await createHost({ root: options.root, pluginDirs: options.pluginsDir });
-      await host.start();
-      const list = host.list();
-      await host.stop();
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
-      } else {
-        console.table(
-          list.map((p) => ({
-            name: p.name,
-            version: p.version,
-            state: p.state,
-            source: p.source,
-            error: p.error?.message ?? '',
-          })),
-        );
-      }
-      if (list.some((p) => p.state === 'failed')) process.exitCode = 1;
+/** Options every `plugins` subcommand accepts. */
+interface CommonOptions {
+  root: string;
+  pluginsDir: string[];
+  dataDir?: string;
+  store?: string;
+  url?: string;
+  json?: boolean;
+}
+
+/** Exit codes, by meaning. */
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  invalid: 2,
+  notFound: 3,
+  unauthorized: 4,
+  conflict: 5,
+  unreachable: 6,
+} as const;
+
+/** The exit code for an error, from its HTTP status / code. */
+export function exitCodeFor(error: unknown): number {
+  if (!isNocofloError(error)) return EXIT.failed;
+  if (error.code === Errors.ConnectionFailed.code || error.code === Errors.MetadataStoreFailed.code)
+    return EXIT.unreachable;
+  if (error.status === 401 || error.status === 403) return EXIT.unauthorized;
+  if (error.status === 404) return EXIT.notFound;
+  if (error.status === 409) return EXIT.conflict;
+  if (error.status >= 400 && error.status < 500) return EXIT.invalid;
+  return EXIT.failed;
+}
+
+// ── Output ───────────────────────────────────────────────────────────────────
+
+const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+const json = (value: unknown) => out(JSON.stringify(value, null, 2));
+
+/** Formats rows as an aligned text table with a header. */
+export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((header, i) =>
+    Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+function printPlugins(plugins: readonly PluginInfo[], asJson: boolean | undefined): void {
+  if (asJson) {
+    json(plugins);
+    return;
+  }
+  if (plugins.length === 0) {
+    out('No plugins found.');
+    return;
+  }
+  out(
+    formatTable(
+      ['NAME', 'VERSION', 'STATE', 'SOURCE', 'NOTE'],
+      plugins.map((p) => [
+        p.name,
+        p.version,
+        p.state,
+        p.source,
+        p.error?.message ?? p.warnings[0] ?? p.description ?? '',
+      ]),
+    ),
+  );
+}
+
+function printError(error: unknown, asJson: boolean | undefined): void {
+  const serialized: SerializedNocofloError = isNocofloError(error)
+    ? error.toJSON()
+    : {
+        code: 'NCF_INTERNAL',
+        title: 'Unexpected error',
+        message: errorMessage(error),
+        hint: 'See the message above.',
+      };
+  if (asJson) json({ error: serialized });
+  else process.stderr.write(`error ${serialized.code}: ${serialized.message}\n  hint: ${serialized.hint}\n`);
+}
+
+// ── Local and remote targets ────────────────────────────────────────────────
+
+function remote(options: CommonOptions): AdminClient | undefined {
+  if (!options.url) return undefined;
+  const token = process.env.NOCOFLO_ADMIN_TOKEN;
+  if (!token) {
+    throw NocofloError.create(Errors.Unauthorized, [
+      '--url needs the admin token in the NOCOFLO_ADMIN_TOKEN environment variable, which is not set',
+    ]);
+  }
+  return new AdminClient(options.url, token);
+}
+
+async function openStore(options: CommonOptions): Promise<MetadataStore> {
+  const root = resolve(options.root);
+  const dataDir = resolve(root, options.dataDir ?? '.nocoflo');
+  return openMetadataStore(options.store ?? process.env.NOCOFLO_STORE ?? defaultMetadataStorePath(dataDir));
+}
+
+/** Runs `fn` with the local store and an offline host, closing the store afterwards. */
+async function local<T>(
+  options: CommonOptions,
+  fn: (context: { store: MetadataStore; host: ReturnType<typeof createOfflineHost> }) => Promise<T>,
+): Promise<T> {
+  const store = await openStore(options);
+  try {
+    const host = createOfflineHost({
+      root: options.root,
+      pluginDirs: options.pluginsDir,
+      states: await store.readPluginStates(),
     });
+    return await fn({ store, host });
+  } finally {
+    await store.close();
+  }
+}
+
+function requireLocalPlugin(host: ReturnType<typeof createOfflineHost>, name: string): PluginInfo {
+  const info = host.get(name);
+  if (!info) throw NocofloError.create(Errors.PluginNotFound, [name, host.list().map((p) => p.name)]);
+  return info;
+}
+
+/** Loads a local plugin's code to read its config schema. */
+async function localDefinition(options: CommonOptions, name: string) {
+  const root = resolve(options.root);
+  const candidate = discover({
+    root,
+    pluginDirs: resolvePluginDirs(root, options.pluginsDir),
+    scanNodeModules: true,
+    hostVersion: HOST_VERSION,
+  }).find((c) => c.name === name);
+  if (!candidate) throw NocofloError.create(Errors.PluginNotFound, [name, []]);
+  if (!candidate.ok) throw new NocofloError({ ...candidate.error, status: 400 });
+  return loadEntry(name, candidate.location.dir, candidate.manifest.entry);
+}
+
+/** Parses a config value given on the command line (JSON). */
+function parseJsonArgument(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw NocofloError.create(Errors.BadRequest, [`${what} is not valid JSON (${errorMessage(error)})`]);
+  }
+}
+
+// ── Commands ─────────────────────────────────────────────────────────────────
+
+function common(command: Command): Command {
+  return command
+    .option(
+      '--root <dir>',
+      'app folder (its node_modules and plugin directories are searched)',
+      process.cwd(),
+    )
+    .option('--plugins-dir <dir...>', 'plugin directories, relative to the root', ['plugins'])
+    .option('--data-dir <dir>', 'data folder (default <root>/.nocoflo)')
+    .option(
+      '--store <url>',
+      'metadata store: SQLite file or postgres:// URL (default <data-dir>/metadata.db)',
+    )
+    .option('--url <server>', 'work against a running server (token from NOCOFLO_ADMIN_TOKEN)')
+    .option('--json', 'print JSON for scripts');
+}
+
+/** Wraps an action: prints errors and sets the exit code. */
+function action<A extends unknown[]>(fn: (...args: A) => Promise<number | undefined>) {
+  return async (...args: A): Promise<void> => {
+    const command = args[args.length - 1] as Command;
+    const options = command.opts<CommonOptions>();
+    try {
+      process.exitCode = (await fn(...args)) ?? EXIT.ok;
+    } catch (error) {
+      printError(error, options.json);
+      process.exitCode = exitCodeFor(error);
+    }
+  };
+}
+
+/**
+ * Registers `nocoflo plugins` and its subcommands on the program.
+ *
+ * @example
+ * ```ts
+ * const program = new Command('nocoflo');
+ * registerPluginsCommand(program);
+ * await program.parseAsync(['node', 'nocoflo', 'plugins', 'list', '--json']);
+ * ```
+ */
+export function registerPluginsCommand(program: Command): void {
+  const plugins = program
+    .command('plugins')
+    .description(
+      'list, inspect, validate, enable, disable, reload, install, uninstall and configure plugins',
+    );
+
+  common(plugins.command('list'))
+    .description('list the plugins with their version, state and source')
+    .action(
+      action(async (_options: CommonOptions, command: Command) => {
+        const options = command.opts<CommonOptions>();
+        const client = remote(options);
+        const list = client
+          ? (await client.list()).available
+          : await local(options, async ({ host }) => host.list());
+        printPlugins(list, options.json);
+        return list.some((p) => p.state === 'failed') ? EXIT.failed : EXIT.ok;
+      }),
+    );
+
+  common(plugins.command('info'))
+    .description('show one plugin: state, error, dependencies, permissions, config, applied migrations')
+    .argument('<name>', 'plugin name')
+    .action(
+      action(async (name: string, _options: CommonOptions, command: Command) => {
+        const options = command.opts<CommonOptions>();
+        const client = remote(options);
+        const detail = client
+          ? await client.info(name)
+          : await local(options, async ({ host, store }) => ({
+              plugin: requireLocalPlugin(host, name),
+              config: (await store.readPluginConfig(name)) ?? null,
+              migrations: await store.appliedMigrations(name),
+            }));
+        if (options.json) {
+          json(detail);
+          return EXIT.ok;
+        }
+        const p = detail.plugin;
+        const rows: [string, string][] = [
+          ['name', p.name],
+          ['version', p.version],
+          ['state', p.state],
+          ['source', `${p.source}${p.path ? ` (${p.path})` : ''}`],
+        ];
+        if (p.error) rows.push(['error', `${p.error.code}: ${p.error.message}`], ['hint', p.error.hint]);
+        if (p.description) rows.push(['description', p.description]);
+        const deps = Object.entries(p.dependencies);
+        rows.push(['dependencies', deps.length ? deps.map(([n, r]) => `${n}@${r}`).join(', ') : '(none)']);
+        if (p.permissions.length)
+          rows.push(['permissions', p.permissions.map((x) => `${x.key} (${x.description})`).join(', ')]);
+        rows.push([
+          'config',
+          detail.config === null || detail.config === undefined
+            ? '(none stored)'
+            : JSON.stringify(detail.config),
+        ]);
+        rows.push([
+          'migrations',
+          detail.migrations.length
+            ? detail.migrations.map((m) => `${m.id} (${m.appliedAt})`).join(', ')
+            : '(none applied)',
+        ]);
+        for (const warning of p.warnings) rows.push(['warning', warning]);
+        const width = Math.max(...rows.map(([k]) => k.length));
+        out(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
+        return EXIT.ok;
+      }),
+    );
+
+  plugins
+    .command('validate')
+    .description(
+      'check a plugin folder: manifest, host range, entry, default export, config schema, migrations',
+    )
+    .argument('<path>', 'plugin folder (holding package.json)')
+    .option('--json', 'print JSON for scripts')
+    .action(
+      action(async (path: string, _options: unknown, command: Command) => {
+        const options = command.opts<{ json?: boolean }>();
+        const folder = resolve(path);
+        if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+          throw NocofloError.create(Errors.BadRequest, [`${folder} is not a folder`]);
+        }
+        const pkg = await validatePluginPackage(folder, { hostVersion: HOST_VERSION });
+        const definition = await loadEntry(pkg.name, folder, pkg.packageJson.nocoflo.entry);
+        const migrations = await readPluginMigrations(
+          { name: pkg.name, path: folder, migrations: pkg.packageJson.nocoflo.migrations },
+          'sqlite',
+        );
+        const report = {
+          valid: true,
+          name: pkg.name,
+          version: pkg.version,
+          host: pkg.packageJson.nocoflo.host,
+          hostVersion: HOST_VERSION,
+          dependencies: pkg.packageJson.nocoflo.dependencies,
+          config: definition.config !== undefined,
+          permissions: (definition.permissions ?? []).map((p) => p.key),
+          migrations: migrations.map((m) => m.id),
+        };
+        if (options.json) json(report);
+        else
+          out(
+            [
+              `✓ ${pkg.name}@${pkg.version} is a valid nocoflo plugin`,
+              `  manifest   ok (entry ${pkg.packageJson.nocoflo.entry})`,
+              `  host       "${report.host}" admits ${HOST_VERSION}`,
+              '  entry      default-exports definePlugin(...)',
+              `  config     ${report.config ? 'has a zod schema' : 'none'}`,
+              `  migrations ${report.migrations.length ? report.migrations.join(', ') : 'none'}`,
+            ].join('\n'),
+          );
+        return EXIT.ok;
+      }),
+    );
+
+  for (const verb of ['enable', 'disable'] as const) {
+    common(plugins.command(verb))
+      .description(
+        `${verb} a plugin (locally: recorded in the metadata store, applied at the next start; with --url: at once)`,
+      )
+      .argument('<name>', 'plugin name')
+      .action(
+        action(async (name: string, _options: CommonOptions, command: Command) => {
+          const options = command.opts<CommonOptions>();
+          const client = remote(options);
+          let info: PluginInfo;
+          if (client) info = await client.action(name, verb);
+          else
+            info = await local(options, async ({ host, store }) => {
+              const plugin = requireLocalPlugin(host, name);
+              await store.writePluginState(name, plugin.version, verb === 'enable');
+              return { ...plugin, state: verb === 'enable' ? 'enabled' : 'disabled' };
+            });
+          if (options.json) json(info);
+          else
+            out(
+              `${info.name} is ${info.state}${client ? '' : ' (recorded; a server sharing a PostgreSQL store follows at once, others at their next start)'}`,
+            );
+          return info.state === 'failed' ? EXIT.failed : EXIT.ok;
+        }),
+      );
+  }
+
+  common(plugins.command('reload'))
+    .description("reload a plugin's code from disk on a running server (needs --url)")
+    .argument('<name>', 'plugin name')
+    .action(
+      action(async (name: string, _options: CommonOptions, command: Command) => {
+        const options = command.opts<CommonOptions>();
+        const client = remote(options);
+        if (!client) {
+          throw NocofloError.create(Errors.BadRequest, [
+            'reload acts on a running server: pass --url http://host:port (plugins are loaded fresh at every start anyway)',
+          ]);
+        }
+        const info = await client.action(name, 'reload');
+        if (options.json) json(info);
+        else out(`${info.name} reloaded: ${info.state}${info.error ? ` (${info.error.message})` : ''}`);
+        return info.state === 'failed' ? EXIT.failed : EXIT.ok;
+      }),
+    );
+
+  common(plugins.command('install'))
+    .description('install or upgrade a plugin from an npm spec or an `npm pack` tarball')
+    .argument('<source>', 'npm spec (name, name@range, git URL) or path to a .tgz')
+    .action(
+      action(async (source: string, _options: CommonOptions, command: Command) => {
+        const options = command.opts<CommonOptions>();
+        const client = remote(options);
+        const isFile = existsSync(resolve(source)) && statSync(resolve(source)).isFile();
+        let info: PluginInfo;
+        if (client) {
+          info = isFile
+            ? await client.install({ bytes: await readFile(resolve(source)), filename: source })
+            : await client.install({ spec: source });
+        } else {
+          info = await local(options, ({ host }) =>
+            installPlugin(host, isFile ? { tarball: resolve(source) } : source),
+          );
+        }
+        if (options.json) json(info);
+        else
+          out(`installed ${info.name}@${info.version} (${info.state})${info.path ? ` in ${info.path}` : ''}`);
+        return EXIT.ok;
+      }),
+    );
+
+  common(plugins.command('uninstall'))
+    .description('remove an installed plugin (refused while enabled plugins depend on it)')
+    .argument('<name>', 'plugin name')
+    .action(
+      action(async (name: string, _options: CommonOptions, command: Command) => {
+        const options = command.opts<CommonOptions>();
+        const client = remote(options);
+        if (client) await client.uninstall(name);
+        else await local(options, ({ host }) => uninstallPlugin(host, name));
+        if (options.json) json({ uninstalled: name });
+        else out(`uninstalled ${name}`);
+        return EXIT.ok;
+      }),
+    );
+
+  common(plugins.command('config'))
+    .description("show or set a plugin's config (validated by the plugin's schema)")
+    .argument('<name>', 'plugin name')
+    .argument('[value]', 'new config as JSON, e.g. \'{"table":"orders"}\'')
+    .option('--from-file <path>', 'read the new config from a JSON file')
+    .option('--unset', 'remove the stored config (the config file value applies again); local only')
+    .action(
+      action(async (name: string, value: string | undefined, _options: unknown, command: Command) => {
+        const options = command.opts<CommonOptions & { fromFile?: string; unset?: boolean }>();
+        let next: unknown;
+        if (options.fromFile !== undefined) {
+          next = parseJsonArgument(await readFile(resolve(options.fromFile), 'utf8'), options.fromFile);
+        } else if (value !== undefined) {
+          next = parseJsonArgument(value, 'the config value');
+        }
+        const client = remote(options);
+        if (client) {
+          if (options.unset)
+            throw NocofloError.create(Errors.BadRequest, ['--unset works on the local store only']);
+          if (next === undefined) {
+            const config = await client.getConfig(name);
+            json(config ?? null);
+            return EXIT.ok;
+          }
+          const info = await client.setConfig(name, next);
+          if (options.json) json(info);
+          else out(`${name}: config stored; plugin ${info.state}`);
+          return info.state === 'failed' ? EXIT.failed : EXIT.ok;
+        }
+        return local(options, async ({ host, store }) => {
+          requireLocalPlugin(host, name);
+          if (options.unset) {
+            await store.writePluginConfig(name, undefined);
+            if (!options.json) out(`${name}: stored config removed`);
+            else json({ unset: name });
+            return EXIT.ok;
+          }
+          if (next === undefined) {
+            const stored = await store.readPluginConfig(name);
+            const fromFile = existsSync(resolve(options.root, CONFIG_FILE_NAME))
+              ? (await readConfigFile(resolve(options.root, CONFIG_FILE_NAME))).plugins[name]
+              : undefined;
+            json(stored ?? fromFile ?? null);
+            return EXIT.ok;
+          }
+          const definition = await localDefinition(options, name);
+          if (definition.config) {
+            const parsed = definition.config.safeParse(next);
+            if (!parsed.success)
+              throw NocofloError.create(Errors.PluginConfigInvalid, [name, formatIssues(parsed.error)]);
+          }
+          await store.writePluginConfig(name, next);
+          if (options.json) json({ plugin: name, config: next });
+          else out(`${name}: config stored (a running server picks it up at its next start, or use --url)`);
+          return EXIT.ok;
+        });
+      }),
+    );
 }

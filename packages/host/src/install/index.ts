@@ -4,6 +4,7 @@
  * atomically, and recoverable after a crash.
  */
 export {
+  type InstallHost,
   type InstallOptions,
   type InstallSource,
   installDirectory,
@@ -13,6 +14,12 @@ export {
 export { type InstallJournal, recoverInstalls, WORK_DIR } from './journal.js';
 export { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS } from './limits.js';
 export { installMissingDependencies, npmPack } from './npm.js';
+export {
+  createOfflineHost,
+  type OfflineHost,
+  type OfflineHostOptions,
+  storedStates,
+} from './offline-host.js';
 export { type ArchiveSummary, extractArchive, inspectArchive } from './tarball.js';
 export { enabledDependents, uninstallPlugin } from './uninstall.js';
 export { type ValidatedPackage, type ValidationContext, validatePluginPackage } from './validate.js';

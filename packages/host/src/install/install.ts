@@ -38,6 +38,12 @@ export interface InstallOptions extends Partial<ArchiveLimits> {
   installDependencies?: boolean;
 }
 
+/** What install and uninstall need of a host: a running {@link PluginHost}, or the CLI's offline stand-in. */
+export type InstallHost = Pick<
+  PluginHost,
+  'version' | 'root' | 'logger' | 'list' | 'get' | 'rescan' | 'reload' | 'unregister' | 'exclusive'
+> & { readonly pluginDirs?: readonly string[] };
+
 /** The folder name a package is installed under: `@acme/audit` → `@acme+audit` (as pnpm does). */
 export function pluginFolderName(name: string): string {
   return name.replace('/', '+');
@@ -127,7 +133,7 @@ async function attempt<T>(fn: () => Promise<T>): Promise<{ value?: T; error?: un
  * failed to start: the previous one runs again). In every case nothing else changed.
  */
 export async function installPlugin(
-  host: PluginHost,
+  host: InstallHost,
   source: InstallSource,
   options: InstallOptions = {},
 ): Promise<PluginInfo> {
@@ -243,7 +249,7 @@ export async function installPlugin(
 
 /** Puts the previous version back after the new one failed to start, and starts it again. */
 async function rollBack(
-  host: PluginHost,
+  host: InstallHost,
   journal: InstallJournal,
   workDir: string,
   wasKnown: boolean,

@@ -7,7 +7,7 @@ import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Errors, NocofloError } from '@nocoflo/sdk';
 import type { PluginHost } from '../types.js';
-import type { InstallOptions } from './install.js';
+import type { InstallHost, InstallOptions } from './install.js';
 import { syncDir, WORK_DIR } from './journal.js';
 
 /** Enabled plugins that declare a dependency on `name`. */
@@ -27,7 +27,7 @@ export function enabledDependents(host: Pick<PluginHost, 'list'>, name: string):
  * installed with npm in the app's node_modules.
  */
 export async function uninstallPlugin(
-  host: PluginHost,
+  host: InstallHost,
   name: string,
   options: InstallOptions = {},
 ): Promise<void> {

@@ -3,6 +3,7 @@
  * migrations, per-table view preferences and API tokens. SQLite file by default,
  * PostgreSQL for several hosts.
  */
+export { CONFIG_FILE_NAME, type ConfigFile, readConfigFile } from './config-file.js';
 export { crashPoint } from './crash-point.js';
 export { MemoryStore } from './memory-store.js';
 export {

@@ -116,6 +116,8 @@ export class PostgresMetadataStore implements MetadataStore {
   #listening: Promise<void> | undefined;
   #reconnectTimer: NodeJS.Timeout | undefined;
   #reconnectDelay = 100;
+  /** When the LISTEN connection was lost (local clock), until a reconnect caught up. */
+  #lostAt: number | undefined;
   #closed = false;
 
   private constructor(url: string, schema: string, pool: pg.Pool, logger: Logger) {
@@ -431,8 +433,8 @@ export class PostgresMetadataStore implements MetadataStore {
   /**
    * Calls `listener` for every change another store instance commits (LISTEN on a
    * dedicated connection, reconnecting with back-off). After a reconnect, when
-   * notifications may have been missed, it reports a `state` and a `config` change for
-   * every stored plugin so the host re-reads them.
+   * notifications may have been missed, it reports a `state` change for every stored
+   * plugin and a `config` change for configs written meanwhile, so the host re-reads them.
    */
   onExternalChange(listener: (change: ExternalChange) => void): () => void {
     this.#listeners.add(listener);
@@ -450,10 +452,14 @@ export class PostgresMetadataStore implements MetadataStore {
 
   async #listen(reconnect: boolean): Promise<void> {
     if (this.#closed) return;
-    const client = new pg.Client({ connectionString: this.#url });
+    const client = new pg.Client({
+      connectionString: this.#url,
+      application_name: `nocoflo-listen:${this.instanceId}`,
+    });
     const lost = (error?: Error) => {
       if (this.#listenClient !== client) return;
       this.#listenClient = undefined;
+      this.#lostAt ??= Date.now();
       client.removeAllListeners('notification');
       client.end().catch(() => {});
       if (this.#closed) return;
@@ -496,16 +502,23 @@ export class PostgresMetadataStore implements MetadataStore {
     this.#reconnectTimer.unref();
   }
 
+  /**
+   * After a reconnect: notifications sent meanwhile are lost, so report a `state` change for
+   * every stored plugin (the host compares with what it runs, so this is harmless) and a
+   * `config` change for each config written during the outage (with 5 s of slack).
+   */
   async #reportEverything() {
+    const outageMs = Date.now() - (this.#lostAt ?? Date.now());
     try {
-      const names = new Set([
-        ...(await this.readPluginStates()).keys(),
-        ...(await this.readPluginConfigs()).keys(),
-      ]);
-      for (const plugin of names) {
-        this.#emit({ plugin, kind: 'state' });
-        this.#emit({ plugin, kind: 'config' });
-      }
+      const states = await this.readPluginStates();
+      const { rows } = await this.#query<{ name: string }>(
+        'read changed configs',
+        "SELECT name FROM plugin_config WHERE updated_at >= now() - ($1::double precision * interval '1 millisecond')",
+        [outageMs + 5_000],
+      );
+      this.#lostAt = undefined;
+      for (const plugin of states.keys()) this.#emit({ plugin, kind: 'state' });
+      for (const { name } of rows) this.#emit({ plugin: name, kind: 'config' });
     } catch (error) {
       this.#logger.warn('metadata store: could not re-read after reconnecting', {
         error: errorMessage(error),

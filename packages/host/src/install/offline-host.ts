@@ -1,0 +1,95 @@
+/**
+ * A stand-in for a running host, for the CLI working on the local folder while no server
+ * runs: it knows the plugins discovery finds and the enabled/disabled choices in the
+ * metadata store, and runs no plugin code. Install and uninstall work against it exactly
+ * as against a live host, except that the new version is first started by the next
+ * `nocoflo serve`.
+ */
+import { resolve } from 'node:path';
+import { type Logger, type PluginInfo, silentLogger } from '@nocoflo/sdk';
+import { discover, resolvePluginDirs } from '../discovery/discover.js';
+import type { PluginStateStore, StoredPluginState } from '../store/types.js';
+import type { PluginHost } from '../types.js';
+import { HOST_VERSION } from '../version.js';
+
+/** Options of {@link createOfflineHost}. */
+export interface OfflineHostOptions {
+  /** App folder. */
+  root: string;
+  /** Plugin directories, relative to `root`. Default `['plugins']`. */
+  pluginDirs?: readonly string[];
+  /** Whether to search `root/node_modules`. Default true. */
+  scanNodeModules?: boolean;
+  /** The enabled/disabled choices (read once, at creation). */
+  states?: Map<string, StoredPluginState>;
+  /** Where log lines go. */
+  logger?: Logger;
+}
+
+/** The subset of {@link PluginHost} that install, uninstall and the CLI use. */
+export type OfflineHost = Pick<
+  PluginHost,
+  'version' | 'root' | 'logger' | 'list' | 'get' | 'rescan' | 'reload' | 'unregister' | 'exclusive'
+> & { readonly pluginDirs: readonly string[] };
+
+/** Reads the stored choices of a store, for {@link createOfflineHost}. */
+export async function storedStates(
+  store: PluginStateStore | undefined,
+): Promise<Map<string, StoredPluginState>> {
+  return store ? store.readPluginStates() : new Map();
+}
+
+/**
+ * A host stand-in for offline operations: `list()` and `get()` run discovery afresh each
+ * time; a plugin is `enabled` or `disabled` as stored (enabled when never seen), `failed`
+ * when discovery rejects it; `rescan`, `reload`, `unregister` do nothing that runs code.
+ */
+export function createOfflineHost(options: OfflineHostOptions): OfflineHost {
+  const root = resolve(options.root);
+  const pluginDirs = resolvePluginDirs(root, options.pluginDirs ?? ['plugins']);
+  const states = options.states ?? new Map<string, StoredPluginState>();
+  const list = (): PluginInfo[] =>
+    discover({
+      root,
+      pluginDirs,
+      scanNodeModules: options.scanNodeModules ?? true,
+      hostVersion: HOST_VERSION,
+    }).map((candidate) => ({
+      name: candidate.name,
+      version: candidate.version,
+      state: !candidate.ok
+        ? 'failed'
+        : states.get(candidate.name)?.enabled === false
+          ? 'disabled'
+          : 'enabled',
+      ...(candidate.ok ? {} : { error: candidate.error }),
+      source: candidate.location.source,
+      path: candidate.location.dir,
+      dependencies: candidate.ok ? { ...candidate.manifest.dependencies } : {},
+      ...(candidate.ok && candidate.manifest.displayName
+        ? { displayName: candidate.manifest.displayName }
+        : {}),
+      ...(candidate.ok && candidate.description ? { description: candidate.description } : {}),
+      provides: candidate.ok ? [...candidate.manifest.provides] : [],
+      contributions: { views: [], datasources: [], services: [], hooks: [] },
+      permissions: [],
+      warnings: candidate.warnings,
+    }));
+  const get = (name: string) => list().find((p) => p.name === name);
+  return {
+    version: HOST_VERSION,
+    root,
+    pluginDirs,
+    logger: options.logger ?? silentLogger,
+    list,
+    get,
+    async rescan() {},
+    async reload(name: string) {
+      const info = get(name);
+      if (!info) throw new Error(`${name} is not installed`);
+      return info;
+    },
+    async unregister() {},
+    exclusive: (fn) => fn(),
+  };
+}
