@@ -1,0 +1,196 @@
+/**
+ * The packages as users get them: `pnpm -r pack`, then projects in a temp folder outside
+ * the workspace that `npm install` only tarballs (third-party dependencies come from the
+ * npm registry, through npm's cache).
+ *
+ * 1. An app installs the host, the SQLite datasource and the table view: the `nocoflo` CLI
+ *    finds exactly those plugins by their keyword; the host opens a `sqlite:` URL and
+ *    renders a table, from code (docs/examples/getting-started) and as `nocoflo serve`.
+ *    (npm compiles better-sqlite3 from source here: the slow part.)
+ * 2. The view plugin of docs/writing-a-view-plugin.md (docs/examples/view-plugin), copied
+ *    outside the repo, installs the SDK and testing tarballs, builds, typechecks, passes
+ *    the view conformance suite, and then loads in the app of (1) from its own tarball.
+ *
+ * The tests of a file run in order; each step builds on the one before.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { npmInstall, repoRoot, run } from './helpers/commands.js';
+import { withServer as serveIn } from './helpers/serve.js';
+import { packWorkspace, type Tarballs, tarball, useTarballs } from './helpers/tarballs.js';
+
+const MINUTE = 60_000;
+const fixtures = join(repoRoot, 'packages/e2e/tests/install/fixtures');
+const gettingStarted = join(repoRoot, 'docs/examples/getting-started');
+
+interface HostRun {
+  plugins: { name: string; state: string; source: string; error?: { message: string } }[];
+  views: string[];
+  html: string;
+}
+
+let work: string;
+let tarballs: Tarballs;
+let app: string;
+
+/** Runs the host in the app on its SQLite file, through the public API (fixtures/run-host.mjs). */
+async function runHost(view?: string): Promise<HostRun> {
+  const { stdout } = await run('node', ['run-host.mjs', 'people.db', 'people', ...(view ? [view] : [])], app);
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as HostRun;
+}
+
+/** Runs `nocoflo <args>` in the app until `fn` is done with the server's base URL. */
+function withServer(args: string[], fn: (base: string) => Promise<void>): Promise<void> {
+  return serveIn(app, args, fn);
+}
+
+/** Copies a project folder, leaving out what a build or install made. */
+function copyProject(from: string, to: string): void {
+  cpSync(from, to, {
+    recursive: true,
+    filter: (path) => !/[\\/](node_modules|dist)([\\/]|$)/.test(path.slice(from.length)),
+  });
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'nocoflo-install-'));
+  mkdirSync(join(work, 'packs'));
+  tarballs = await packWorkspace(join(work, 'packs'));
+
+  app = join(work, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  // better-sqlite3 is the app's own, to write its data file; it is the host's too (one copy).
+  const hostManifest = JSON.parse(readFileSync(join(repoRoot, 'packages/host/package.json'), 'utf8'));
+  await npmInstall(app, [
+    tarball(tarballs, '@nocoflo/sdk'),
+    tarball(tarballs, '@nocoflo/host'),
+    tarball(tarballs, '@nocoflo/sqlite-datasource'),
+    tarball(tarballs, '@nocoflo/table-view'),
+    `better-sqlite3@${hostManifest.dependencies['better-sqlite3']}`,
+  ]);
+  cpSync(join(fixtures, 'run-host.mjs'), join(app, 'run-host.mjs'));
+  for (const file of ['make-db.mjs', 'render-table.mjs']) cpSync(join(gettingStarted, file), join(app, file));
+  await run('node', ['make-db.mjs', 'people.db'], app);
+}, 20 * MINUTE);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('a host installed from tarballs', () => {
+  it('finds exactly the installed plugins, by their keyword (nocoflo plugins list)', async () => {
+    const { stdout } = await run('npx', ['--no-install', 'nocoflo', 'plugins', 'list', '--json'], app);
+    const plugins = JSON.parse(stdout) as HostRun['plugins'];
+    expect(plugins.map((p) => p.name).sort()).toEqual(['@nocoflo/sqlite-datasource', '@nocoflo/table-view']);
+    for (const plugin of plugins) {
+      expect(plugin, plugin.error?.message).toMatchObject({ state: 'enabled', source: 'node_modules' });
+    }
+  });
+
+  it('renders a table from code, as docs/getting-started.md does', async () => {
+    const { stdout } = await run('node', ['render-table.mjs', 'people.db', 'people'], app);
+    expect(stdout).toContain('@nocoflo/table-view 0.1.0: enabled');
+    expect(stdout).toContain('people shown by the table view');
+    expect(stdout).toContain('&lt;Grace Hopper&gt;');
+  });
+
+  it('serves the table page over HTTP with `nocoflo serve sqlite:…`', async () => {
+    await withServer(['serve', 'sqlite:./people.db', '--port', '0'], async (base) => {
+      const home = await (await fetch(base)).text();
+      const link = /href="([^"]*\/t\/people)"/.exec(home)?.[1];
+      expect(link, home).toBeDefined();
+      const page = await fetch(new URL(link ?? '', base));
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain('<table');
+      expect(html).toContain('Ada Lovelace');
+      expect(html).toContain('&lt;Grace Hopper&gt;');
+    });
+  });
+
+  it('opens a sqlite: URL and renders a table with the table view', async () => {
+    const result = await runHost();
+    expect(result.views[0]).toBe('table');
+    expect(result.html).toContain('<table');
+    expect(result.html).toContain('Ada Lovelace');
+    expect(result.html).toContain('&lt;Grace Hopper&gt;');
+    expect(result.html).not.toContain('<Grace Hopper>');
+  });
+});
+
+describe('the view plugin of the guide, written outside the repo', () => {
+  let plugin: string;
+
+  it(
+    'builds, typechecks and passes the view conformance suite against the tarballs',
+    async () => {
+      plugin = join(work, 'cards-view');
+      copyProject(join(repoRoot, 'docs/examples/view-plugin'), plugin);
+      const manifestFile = join(plugin, 'package.json');
+      const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+      useTarballs(manifest, tarballs);
+      writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+      // A view plugin never opens SQLite, so the native build of better-sqlite3 (a dependency
+      // of the host the testing kit runs) is skipped here: --ignore-scripts.
+      await npmInstall(plugin, ['--ignore-scripts']);
+      await run('npm', ['run', 'build'], plugin);
+      expect(existsSync(join(plugin, 'dist/index.js'))).toBe(true);
+      expect(existsSync(join(plugin, 'dist/index.d.ts'))).toBe(true);
+      await run('npm', ['run', 'typecheck'], plugin);
+      const { stdout } = await run('npm', ['test', '--', '--reporter=verbose'], plugin);
+      expect(stdout).toContain('view conformance: cards');
+      expect(stdout).not.toMatch(/\b[1-9]\d* (failed|skipped)\b/);
+    },
+    15 * MINUTE,
+  );
+
+  it(
+    'loads in the host installed from tarballs, next to the table view',
+    async () => {
+      const { stdout } = await run('npm', ['pack', '--pack-destination', join(work, 'packs')], plugin);
+      const file = join(work, 'packs', stdout.trim().split('\n').at(-1) ?? '');
+      await npmInstall(app, [file]);
+      const result = await runHost('cards');
+      expect(result.plugins.find((p) => p.name === 'nocoflo-cards-view')).toMatchObject({
+        state: 'enabled',
+        source: 'node_modules',
+      });
+      expect(result.views).toEqual(['table', 'cards']);
+      expect(result.html).toContain('class="card"');
+      expect(result.html).toContain('&lt;Grace Hopper&gt;');
+    },
+    10 * MINUTE,
+  );
+});
+
+describe('plugins written by `nocoflo plugin init` of the installed host', () => {
+  for (const kind of ['view', 'datasource'] as const) {
+    it(
+      `a ${kind} plugin builds, typechecks and passes its conformance suite at once`,
+      async () => {
+        const dir = join(work, `acme-${kind}`);
+        const cli = join(app, 'node_modules/.bin/nocoflo');
+        await run(cli, ['plugin', 'init', dir, '--kind', kind, '--name', `nocoflo-acme-${kind}`], app);
+        const manifestFile = join(dir, 'package.json');
+        const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+        expect(manifest.keywords).toContain('nocoflo-plugin');
+        expect(manifest.nocoflo.provides).toEqual([kind]);
+        useTarballs(manifest, tarballs);
+        writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+        // The datasource's conformance test writes SQLite files, so its install compiles
+        // better-sqlite3; the view's does not need it (see above).
+        await npmInstall(dir, kind === 'view' ? ['--ignore-scripts'] : []);
+        await run('npm', ['run', 'build'], dir);
+        expect(existsSync(join(dir, 'dist/index.d.ts'))).toBe(true);
+        await run('npm', ['run', 'typecheck'], dir);
+        const { stdout } = await run('npm', ['test', '--', '--reporter=verbose'], dir);
+        expect(stdout).toContain(`${kind} conformance`);
+        expect(stdout).not.toMatch(/\b[1-9]\d* (failed|skipped)\b/);
+      },
+      15 * MINUTE,
+    );
+  }
+});
