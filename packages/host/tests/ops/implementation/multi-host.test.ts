@@ -73,8 +73,9 @@ describe.skipIf(!hasPostgres)('hosts sharing a PostgreSQL store', () => {
   });
 
   it('a config change on one host reloads the plugin on the others with the new value', async () => {
-    const setups = ((globalThis as { __opsSetups?: unknown[] }).__opsSetups ??= []);
-    setups.length = 0;
+    const holder = globalThis as { __opsSetups?: unknown[] };
+    holder.__opsSetups = [];
+    const setups = holder.__opsSetups;
     await hosts[0]!.setConfig('ops-shared', { colour: 'teal' });
     await waitFor(
       () => setups.filter((c) => JSON.stringify(c) === '{"colour":"teal"}').length === 3,
