@@ -1,0 +1,141 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TableSchema } from '@nocoflo/sdk';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN_FILE, datasourceId, resolveAdminToken } from '../../../src/server/index.js';
+import { readOptionsFromQuery } from '../../../src/server/read-options.js';
+import { convertKey, convertRow } from '../../../src/server/values.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ncf-token-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('admin token', () => {
+  it('prefers the option, then the environment, then a file it creates once, readable by the owner only', () => {
+    expect(resolveAdminToken(dir, 'given', { NOCOFLO_ADMIN_TOKEN: 'env' })).toEqual({
+      token: 'given',
+      source: 'option',
+    });
+    expect(resolveAdminToken(dir, undefined, { NOCOFLO_ADMIN_TOKEN: 'env' })).toEqual({
+      token: 'env',
+      source: 'environment',
+    });
+    const created = resolveAdminToken(dir, undefined, {});
+    expect(created.source).toBe('new file');
+    expect(created.token).toMatch(/^[0-9a-f]{48}$/);
+    const path = join(dir, ADMIN_TOKEN_FILE);
+    expect(readFileSync(path, 'utf8').trim()).toBe(created.token);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(resolveAdminToken(dir, undefined, {})).toEqual({ token: created.token, source: 'file', path });
+  });
+});
+
+describe('datasource ids', () => {
+  it.each([
+    ['sqlite:/data/.nocoflo/demo.sqlite', 'demo'],
+    ['sqlite:./My Shop.db', 'my-shop'],
+    ['postgres://user:secret@localhost:5432/sales?sslmode=disable', 'sales'],
+    ['sqlite::memory:', 'memory'],
+    ['weird:', 'weird'],
+  ])('%s → %s', (url, id) => {
+    expect(datasourceId(url)).toBe(id);
+  });
+});
+
+describe('read options from the query string', () => {
+  it('takes sort as col:dir lists or JSON, filter as JSON', () => {
+    expect(readOptionsFromQuery({ sort: 'a,b:desc', limit: '5', cursor: 'c1', columns: 'a,b' })).toEqual({
+      sort: [
+        { column: 'a', direction: 'asc' },
+        { column: 'b', direction: 'desc' },
+      ],
+      limit: 5,
+      cursor: 'c1',
+      columns: ['a', 'b'],
+    });
+    expect(readOptionsFromQuery({ sort: '[{"column":"x:y","direction":"desc"}]' }).sort).toEqual([
+      { column: 'x:y', direction: 'desc' },
+    ]);
+    expect(readOptionsFromQuery({ filter: '[{"column":"a","op":"in","value":[1,2]}]' }).filter).toEqual([
+      { column: 'a', op: 'in', value: [1, 2] },
+    ]);
+  });
+
+  it.each([
+    [{ limit: '10001' }, /limit/],
+    [{ limit: 'x' }, /limit/],
+    [{ filter: '{' }, /filter.*JSON/],
+    [{ filter: '[{"column":"a","op":"like"}]' }, /op/],
+    [{ sort: '[{"column":"a","direction":"up"}]' }, /direction/],
+  ])('refuses %j', (query, message) => {
+    expect(() => readOptionsFromQuery(query)).toThrow(message);
+  });
+});
+
+const table: TableSchema = {
+  name: 't',
+  kind: 'table',
+  columns: [
+    { name: 'id', type: 'integer', nativeType: 'INT8', nullable: false, hasDefault: true },
+    { name: 'ok', type: 'boolean', nativeType: 'BOOL', nullable: true, hasDefault: false },
+    { name: 'on', type: 'date', nativeType: 'DATE', nullable: true, hasDefault: false },
+    { name: 'at', type: 'timestamptz', nativeType: 'TIMESTAMPTZ', nullable: true, hasDefault: false },
+    {
+      name: 'kind',
+      type: 'enum',
+      nativeType: 'mood',
+      nullable: true,
+      hasDefault: false,
+      enumValues: ['happy', 'sad'],
+    },
+    { name: 'doc', type: 'json', nativeType: 'JSONB', nullable: true, hasDefault: false },
+    { name: 'total', type: 'integer', nativeType: 'INT', nullable: true, hasDefault: false, generated: true },
+  ],
+  primaryKey: ['id'],
+  foreignKeys: [],
+  writable: true,
+};
+
+describe('values checked against the schema', () => {
+  it('converts form text to the column types', () => {
+    expect(
+      convertRow(
+        table,
+        {
+          id: '9007199254740993',
+          ok: 'false',
+          on: '2024-02-29',
+          at: '2024-05-31T13:45:00+02:00',
+          kind: 'sad',
+          doc: { a: [1] },
+        },
+        'values',
+      ),
+    ).toEqual({
+      id: 9007199254740993n,
+      ok: false,
+      on: '2024-02-29',
+      at: '2024-05-31T13:45:00+02:00',
+      kind: 'sad',
+      doc: { a: [1] },
+    });
+  });
+
+  it.each([
+    [{ on: '2023-02-29' }, /on: expected a date/],
+    [{ ok: 'maybe' }, /ok: expected true or false/],
+    [{ kind: 'angry' }, /"angry" is not one of happy, sad/],
+    [{ at: 'yesterday' }, /at: expected a date and time/],
+    [{ id: 1.5 }, /id: expected a whole number/],
+    [{ total: 3 }, /total: the database computes this column/],
+  ])('refuses %j', (values, message) => {
+    expect(() => convertRow(table, values, 'values')).toThrow(message);
+  });
+
+  it('needs exactly the key columns, never NULL', () => {
+    expect(convertKey(table, { id: '7' })).toEqual({ id: 7 });
+    expect(() => convertKey(table, { id: null })).toThrow(/cannot be NULL/);
+    expect(() => convertKey(table, { id: 1, ok: true })).toThrow(/ok is not part of the primary key/);
+    expect(() => convertKey(table, 'id=1')).toThrow(/must be an object/);
+  });
+});
