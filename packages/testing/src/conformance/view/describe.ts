@@ -97,7 +97,12 @@ async function render(
   }
   const result = await view.render({
     table: schema,
-    data: ds,
+    // Only the read access the host gives views, so a view that writes or holds the datasource fails here too.
+    data: {
+      readPage: ds.readPage.bind(ds),
+      aggregate: ds.aggregate.bind(ds),
+      describeTable: ds.describeTable.bind(ds),
+    },
     params: {},
     urls: {
       page: '/tables/sample',
