@@ -79,7 +79,7 @@ async function serve(urls: string[], options: ServeOptions): Promise<() => Promi
     host,
     datasources,
     adminToken: token.token,
-    ...(isMetadataStore(store) ? { preferences: store } : {}),
+    ...(isMetadataStore(store) ? { store } : {}),
   });
   try {
     await app.listen({ port, host: options.host });

@@ -36,12 +36,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   installErrorHandlers(app, host);
 
   const connections = new DatasourceConnections(host, options.datasources);
-  const preferences = options.preferences ?? new MemoryViewPreferences();
+  const preferences = options.preferences ?? options.store ?? new MemoryViewPreferences();
   const ctx: ServerContext = {
     host,
     adminToken: options.adminToken,
     connections,
     requireAdmin: adminTokenCheck(options.adminToken),
+    ...(options.store ? { store: options.store } : {}),
   };
 
   registerAssetRoutes(app, host);

@@ -3,9 +3,9 @@
  * .helpers/SERVER-CONTRACT.md). `createServer` registers every extension listed here,
  * after the core routes, on every server it builds.
  *
- * The operations helper replaces `minimalAdminApi` with the full admin API
- * (`registerAdminApi` from './admin-api/index.js') and adds plugin routes
- * (`registerPluginRoutes` from './plugin-routes.js'). Both are `ServerExtension`s.
+ * Listed: the admin API (`./admin-api/`) and plugin routes (`./plugin-routes.ts`), both
+ * owned by the operations side; each is a `ServerExtension` and finds the metadata store
+ * in the context.
  */
 import { adminApiExtension } from './admin-api/index.js';
 import { pluginRoutesExtension } from './plugin-routes.js';

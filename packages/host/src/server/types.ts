@@ -21,7 +21,9 @@ export interface ServerOptions {
   datasources: readonly string[];
   /** Token the admin API's mutations require (`Authorization: Bearer <token>`). */
   adminToken: string;
-  /** Per-table view choice. Default: kept in memory. */
+  /** The metadata store (API tokens, migrations, view preferences), when the host has one. */
+  store?: MetadataStore;
+  /** Per-table view choice. Default: the metadata store, else kept in memory. */
   preferences?: ViewPreferences;
   /** Extra parts registered after the built-in ones. */
   extensions?: readonly ServerExtension[];
@@ -37,6 +39,8 @@ export interface ServerContext {
   readonly adminToken: string;
   /** The datasources the server browses. */
   readonly connections: DatasourceConnections;
+  /** The metadata store, when the server was given one. */
+  readonly store?: MetadataStore;
   /** Throws `NCF_UNAUTHORIZED` unless the request carries the admin token. */
   requireAdmin(request: FastifyRequest): void;
 }
