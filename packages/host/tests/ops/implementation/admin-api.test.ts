@@ -428,6 +428,42 @@ describe('admin API', () => {
       expect(existsSync(join(pluginDir, '@ops+fragile'))).toBe(false);
     });
 
+    it('installs from an npm spec (npm pack run in the app folder), and reports npm failures', async () => {
+      const source = join(dir.path, 'src-plugin');
+      writePluginDir(dir.path, 'src-plugin', '@ops/from-npm', { version: '1.4.0' });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/admin/plugins/install',
+        headers: auth,
+        payload: { spec: `file:${source}` },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      expect(response.json().plugin).toMatchObject({
+        name: '@ops/from-npm',
+        version: '1.4.0',
+        state: 'enabled',
+      });
+      expect(existsSync(join(pluginDir, '@ops+from-npm', 'index.js'))).toBe(true);
+
+      const missing = await app.inject({
+        method: 'POST',
+        url: '/admin/plugins/install',
+        headers: auth,
+        payload: { spec: `file:${join(dir.path, 'does-not-exist')}` },
+      });
+      expect(missing.json().error.code).toBe('NCF_INSTALL_FAILED');
+      expect(missing.json().error.message).toMatch(/npm pack failed/);
+
+      const option = await app.inject({
+        method: 'POST',
+        url: '/admin/plugins/install',
+        headers: auth,
+        payload: { spec: '--global' },
+      });
+      expect(option.statusCode).toBe(400);
+      expect(option.json().error.code).toBe('NCF_INSTALL_REJECTED');
+    });
+
     it('answers 400 for an install request without spec or tarball', async () => {
       const response = await app.inject({
         method: 'POST',

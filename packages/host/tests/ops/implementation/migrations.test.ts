@@ -185,3 +185,33 @@ describe('migration folders', () => {
     expect(await store.appliedMigrations('p')).toEqual([]);
   });
 });
+
+describe.skipIf(!hasPostgres)('migrations with several hosts on one PostgreSQL store', () => {
+  it('applies each migration once when hosts start together', async () => {
+    const dir = await tempDir();
+    const schema = uniqueSchema();
+    const stores = await Promise.all(
+      [1, 2, 3, 4].map(() => openMetadataStore(`${POSTGRES_URL}?schema=${schema}`)),
+    );
+    try {
+      const path = await writePlugin(dir.path, {
+        '0001_create.sql': 'CREATE TABLE once_only (id INTEGER PRIMARY KEY);',
+        '0002_seed.sql': 'INSERT INTO once_only (id) VALUES (1);',
+      });
+      const results = await Promise.all(
+        stores.map((store) => applyPluginMigrations({ store, plugin: { name: 'p', path } })),
+      );
+      // Every migration was applied by exactly one host; nobody failed on "table exists"
+      // or a duplicate key.
+      expect(results.flatMap((r) => r.applied).sort()).toEqual(['0001_create', '0002_seed']);
+      expect((await stores[0]!.appliedMigrations('p')).map((m) => m.id)).toEqual([
+        '0001_create',
+        '0002_seed',
+      ]);
+    } finally {
+      for (const store of stores) await store.close();
+      await dropSchema(schema);
+      await dir.cleanup();
+    }
+  });
+});
