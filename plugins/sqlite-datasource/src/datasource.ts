@@ -70,7 +70,10 @@ export class SqliteDatasource implements Datasource {
   }
 
   async describeTable(table: string): Promise<TableSchema> {
-    return this.#run('describe table', table, () => structuredClone(this.#schema(table)));
+    return this.#run('describe table', table, () => {
+      this.#checkSchemaVersion();
+      return structuredClone(this.#schema(table));
+    });
   }
 
   async readPage(table: string, options: ReadPageOptions = {}): Promise<Page> {
@@ -233,6 +236,9 @@ export class SqliteDatasource implements Datasource {
     try {
       return work();
     } catch (error) {
+      // The schema changed since it was described (another connection ran DDL): forget it.
+      if (/no such (table|column)|has no column/i.test(String((error as Error)?.message)))
+        this.#forgetSchema();
       throw toNocofloError(error, this.#scope(operation, table));
     }
   }
@@ -281,16 +287,18 @@ export class SqliteDatasource implements Datasource {
   /** Runs a read; numbers first, and again with bigints if an integer did not fit a number. */
   #all(sql: string, params: unknown[], columns: Parameters<typeof rowDecoder>[0]): Row[] {
     const statement = this.#statement(sql);
-    try {
-      statement.safeIntegers(false);
-      const decode = rowDecoder(columns, false);
-      return (statement.all(...params) as Row[]).map(decode);
-    } catch (error) {
-      if (!(error instanceof LossyIntegerRead)) throw error;
-      statement.safeIntegers(true);
-      const decode = rowDecoder(columns, true);
-      return (statement.all(...params) as Row[]).map(decode);
+    for (const exact of [false, true]) {
+      statement.safeIntegers(exact);
+      const rows = statement.all(...params) as Row[];
+      const decode = rowDecoder(columns, exact);
+      try {
+        for (let i = 0; i < rows.length; i++) decode(rows[i]!);
+        return rows;
+      } catch (error) {
+        if (!(error instanceof LossyIntegerRead)) throw error;
+      }
     }
+    throw new Error('unreachable: bigint mode never reports a lossy read');
   }
 
   /** Runs INSERT/UPDATE … RETURNING (or a keyed SELECT) in bigint mode: a write must not be repeated. */
@@ -299,6 +307,12 @@ export class SqliteDatasource implements Datasource {
     statement.safeIntegers(true);
     const row = statement.get(...params) as Row | undefined;
     return row ? rowDecoder(schema.columns, true)(row) : undefined;
+  }
+
+  #forgetSchema(): void {
+    this.#schemaVersion = -1;
+    this.#tables = null;
+    this.#schemas.clear();
   }
 
   #checkSchemaVersion(): void {
@@ -311,8 +325,9 @@ export class SqliteDatasource implements Datasource {
     }
   }
 
-  #tableList(): TableInfo[] {
-    this.#checkSchemaVersion();
+  /** The table list; `fresh` re-checks SQLite's schema version first (listing, describing, misses). */
+  #tableList(fresh = true): TableInfo[] {
+    if (fresh) this.#checkSchemaVersion();
     this.#tables ??= listSqliteTables(this.db);
     return this.#tables;
   }
@@ -321,9 +336,11 @@ export class SqliteDatasource implements Datasource {
     if (typeof table !== 'string') {
       throw NocofloError.create(Errors.TableNotFound, [String(table), this.#tableList().map((t) => t.name)]);
     }
-    const tables = this.#tableList();
+    // Hot path: reads and writes trust the cached schema; a table or column that changed
+    // under it makes the statement fail, which clears the cache (see #run).
     const cached = this.#schemas.get(table);
     if (cached) return cached;
+    const tables = this.#tableList();
     const info = tables.find((candidate) => candidate.name === table);
     if (!info) throw NocofloError.create(Errors.TableNotFound, [table, tables.map((t) => t.name)]);
     const schema = describeSqliteTable(this.db, info, this.capabilities.write);

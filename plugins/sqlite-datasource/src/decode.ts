@@ -24,12 +24,24 @@ const toUint8Array = (value: unknown): CellValue =>
 const exactInteger = (value: unknown): CellValue =>
   typeof value === 'bigint' ? normaliseBigInt(value) : toUint8Array(value);
 
-function converter(column: ColumnSchema): Convert | null {
+// In numbers mode (`exact` false) integers arrive as numbers already, so integer, float
+// and temporal columns need no conversion at all: only the lossy-integer check runs.
+function converter(column: ColumnSchema, exact: boolean): Convert | null {
   switch (column.type) {
     case 'text':
       return null;
+    case 'integer':
     case 'float':
-      return (value) => (typeof value === 'bigint' ? Number(value) : (value as CellValue));
+    case 'date':
+    case 'time':
+    case 'timestamp':
+    case 'timestamptz':
+    case 'uuid':
+    case 'enum':
+      if (!exact) return null;
+      return column.type === 'float'
+        ? (value) => (typeof value === 'bigint' ? Number(value) : (value as CellValue))
+        : exactInteger;
     case 'decimal':
       // NUMERIC affinity stores integers or reals; either way the SDK wants an exact string.
       return (value) =>
@@ -68,7 +80,7 @@ export function rowDecoder(columns: readonly ColumnSchema[], exact: boolean): (r
   const converters: [string, Convert][] = [];
   const checked: string[] = [];
   for (const column of columns) {
-    const convert = converter(column);
+    const convert = converter(column, exact);
     if (convert) converters.push([column.name, convert]);
     if (!exact && mayHoldIntegers(column)) checked.push(column.name);
   }

@@ -78,28 +78,73 @@ export function selectList(columns: readonly ColumnSchema[]): string {
     .join(', ');
 }
 
+/** The parts of a select that depend only on table, sort and columns: computed once per shape. */
+interface SelectShape {
+  keys: SortKey[];
+  fingerprint: string;
+  columns: ColumnSchema[];
+  hidden: string[];
+  head: string;
+  forward: string;
+  reverse: string;
+}
+
+const shapes = new WeakMap<TableSchema, Map<string, SelectShape>>();
+
+function shapeOf(schema: TableSchema, options: SelectOptions, context: SelectContext): SelectShape {
+  let byKey = shapes.get(schema);
+  if (!byKey) {
+    byKey = new Map();
+    shapes.set(schema, byKey);
+  }
+  let key: string | null = null;
+  try {
+    key = `${context.from}\0${context.dialect.name}\0${JSON.stringify(options.sort ?? null)}\0${JSON.stringify(options.columns ?? null)}`;
+  } catch {
+    // Not serialisable: not cacheable either; validation below says what is wrong.
+  }
+  const cached = key === null ? undefined : byKey.get(key);
+  if (cached) return cached;
+  const keys = resolveSortKeys(schema, options.sort, context.orderable);
+  const requested = selectedColumns(schema, options.columns);
+  const names = new Set(requested.map((column) => column.name));
+  const hidden = keys.map((k) => k.column).filter((column) => !names.has(column.name));
+  const columns = [...requested, ...hidden];
+  const shape: SelectShape = {
+    keys,
+    fingerprint: sortFingerprint(keys),
+    columns,
+    hidden: hidden.map((column) => column.name),
+    head: `SELECT ${selectList(columns)} FROM ${context.from}`,
+    forward: ` ORDER BY ${orderByClause(keys, context.dialect)}`,
+    reverse: ` ORDER BY ${orderByClause(keys, context.dialect, true)}`,
+  };
+  if (key !== null) {
+    if (byKey.size >= 100) byKey.clear();
+    byKey.set(key, shape);
+  }
+  return shape;
+}
+
 function build(
   schema: TableSchema,
   options: SelectOptions,
   context: SelectContext,
-  params: SqlParams,
+  shape: SelectShape,
   cursor: { direction: 'after' | 'before'; values: CellValue[] } | null,
-  keys: readonly SortKey[],
   limit: number | null,
 ): SelectPlan {
-  const requested = selectedColumns(schema, options.columns);
-  const names = new Set(requested.map((column) => column.name));
-  const hidden = keys.map((key) => key.column).filter((column) => !names.has(column.name));
-  const columns = [...requested, ...hidden];
+  const params = new SqlParams(context.dialect.placeholder);
   const conditions = compileFilters(schema, options.filter, context.dialect, params);
-  if (cursor)
-    conditions.push(keysetCondition(keys, cursor.values, cursor.direction, context.dialect, params));
-  let sql = `SELECT ${selectList(columns)} FROM ${context.from}`;
-  if (conditions.length > 0)
-    sql += ` WHERE ${conditions.map((c) => (conditions.length > 1 ? `(${c})` : c)).join(' AND ')}`;
-  sql += ` ORDER BY ${orderByClause(keys, context.dialect, cursor?.direction === 'before')}`;
+  if (cursor) {
+    conditions.push(keysetCondition(shape.keys, cursor.values, cursor.direction, context.dialect, params));
+  }
+  let sql = shape.head;
+  if (conditions.length === 1) sql += ` WHERE ${conditions[0]}`;
+  else if (conditions.length > 1) sql += ` WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}`;
+  sql += cursor?.direction === 'before' ? shape.reverse : shape.forward;
   if (limit !== null) sql += ` LIMIT ${params.add(limit)}`;
-  return { sql, params: params.values, keys, columns, hidden: hidden.map((column) => column.name) };
+  return { sql, params: params.values, keys: shape.keys, columns: shape.columns, hidden: shape.hidden };
 }
 
 /**
@@ -113,9 +158,9 @@ export function planSelect(
   context: SelectContext,
   resumeAfter?: readonly CellValue[],
 ): SelectPlan {
-  const keys = resolveSortKeys(schema, options.sort, context.orderable);
+  const shape = shapeOf(schema, options, context);
   const cursor = resumeAfter ? { direction: 'after' as const, values: [...resumeAfter] } : null;
-  return build(schema, options, context, new SqlParams(context.dialect.placeholder), cursor, keys, null);
+  return build(schema, options, context, shape, cursor, null);
 }
 
 /** A page query: the select plus how to turn its rows into a {@link Page}. */
@@ -135,17 +180,15 @@ export interface PagePlan extends SelectPlan {
  */
 export function planPage(schema: TableSchema, options: ReadPageOptions, context: SelectContext): PagePlan {
   const limit = boundedInteger(options.limit, 'limit', 100, 1, 10_000);
-  const keys = resolveSortKeys(schema, options.sort, context.orderable);
-  const fingerprint = sortFingerprint(keys);
+  const shape = shapeOf(schema, options, context);
   const cursor =
     options.cursor === undefined || options.cursor === null || options.cursor === ''
       ? null
       : typeof options.cursor === 'string'
-        ? decodeCursor(options.cursor, fingerprint)
+        ? decodeCursor(options.cursor, shape.fingerprint)
         : invalidQuery('cursor must be a string from a previous page');
-  const params = new SqlParams(context.dialect.placeholder);
-  const plan = build(schema, options, context, params, cursor, keys, limit + 1);
-  return { ...plan, limit, mode: cursor ? cursor.direction : 'first', fingerprint };
+  const plan = build(schema, options, context, shape, cursor, limit + 1);
+  return { ...plan, limit, mode: cursor ? cursor.direction : 'first', fingerprint: shape.fingerprint };
 }
 
 /** Removes sort-only columns from rows, in place. */
