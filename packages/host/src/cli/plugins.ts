@@ -227,6 +227,8 @@ function action<A extends unknown[]>(fn: (...args: A) => Promise<number | undefi
  *
  * @example
  * ```ts
+ * import { Command } from 'commander';
+ *
  * const program = new Command('nocoflo');
  * registerPluginsCommand(program);
  * await program.parseAsync(['node', 'nocoflo', 'plugins', 'list', '--json']);

@@ -124,6 +124,10 @@ async function attempt<T>(fn: () => Promise<T>): Promise<{ value?: T; error?: un
  *
  * @example
  * ```ts
+ * import { createHost, installPlugin } from '@nocoflo/host';
+ *
+ * const host = await createHost({ root: '.' });
+ * await host.start();
  * await installPlugin(host, '@acme/audit@^1.2.0');
  * await installPlugin(host, { tarball: './acme-audit-1.2.0.tgz' });
  * ```

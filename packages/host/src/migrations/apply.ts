@@ -46,7 +46,11 @@ export interface ApplyPluginMigrationsResult {
  *
  * @example
  * ```ts
- * await applyPluginMigrations({ store, plugin: { name: info.name, path: info.path } });
+ * import { applyPluginMigrations, openMetadataStore } from '@nocoflo/host';
+ *
+ * const store = await openMetadataStore('.nocoflo/metadata.db');
+ * const { applied } = await applyPluginMigrations({ store, plugin: { name: '@acme/audit', path: './plugins/audit' } });
+ * console.log(`applied ${applied.join(', ') || 'nothing'}`);
  * ```
  * @throws NocofloError `NCF_MIGRATION_CHANGED` when an applied migration's file changed since
  * (naming the file); `NCF_MIGRATION_FAILED` when one fails (it is rolled back, the later
@@ -103,27 +107,4 @@ export async function applyPluginMigrations(
     }
   }
   return { applied: done };
-}
-
-/**
- * The `migrate` option of `createHost` for a store: applies each plugin's migrations
- * before its `setup` (a no-op for stores without migrations, such as the memory store).
- *
- * @example
- * ```ts
- * const store = await openMetadataStore(path);
- * const host = await createHost({ store, migrate: migrationHook(store, logger) });
- * ```
- */
-export function migrationHook(
-  store: PluginStateStore | undefined,
-  logger?: Logger,
-): (plugin: { name: string; version: string; path?: string }) => Promise<void> {
-  return async (plugin) => {
-    await applyPluginMigrations({
-      store,
-      plugin: { name: plugin.name, path: plugin.path },
-      ...(logger ? { logger } : {}),
-    });
-  };
 }

@@ -6,6 +6,5 @@ export {
   type ApplyPluginMigrationsOptions,
   type ApplyPluginMigrationsResult,
   applyPluginMigrations,
-  migrationHook,
 } from './apply.js';
 export { type MigrationSource, readPluginMigrations } from './discover.js';

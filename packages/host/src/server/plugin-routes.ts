@@ -77,8 +77,14 @@ function send(reply: FastifyReply, response: RouteResponse | undefined): Fastify
  *
  * @example
  * ```ts
- * await registerPluginRoutes(app, { host, adminToken, store });
- * // a plugin's ctx.registerRoute({ method: 'GET', path: '/entries', handler }) answers GET /plugins/<name>/entries
+ * import { createHost, registerPluginRoutes } from '@nocoflo/host';
+ * import fastify from 'fastify';
+ *
+ * const host = await createHost();
+ * await host.start();
+ * const app = fastify();
+ * await registerPluginRoutes(app, { host, adminToken: 's3cret' });
+ * // A plugin's ctx.registerRoute({ method: 'GET', path: '/entries', handler }) now answers GET /plugins/<name>/entries.
  * ```
  */
 export async function registerPluginRoutes(

@@ -30,8 +30,11 @@ export function defaultMetadataStorePath(dataDir: string): string {
  *
  * @example
  * ```ts
- * const store = await openMetadataStore(process.env.NOCOFLO_STORE ?? defaultMetadataStorePath(dataDir));
+ * import { createHost, defaultMetadataStorePath, openMetadataStore } from '@nocoflo/host';
+ *
+ * const store = await openMetadataStore(process.env.NOCOFLO_STORE ?? defaultMetadataStorePath('.nocoflo'));
  * const host = await createHost({ store });
+ * await host.start();
  * ```
  * @throws NocofloError `NCF_METADATA_STORE_FAILED` when the store cannot be opened.
  */

@@ -41,6 +41,10 @@ const isInside = (path: string, dir: string) =>
  *
  * @example
  * ```ts
+ * import { createHost, watchPlugins } from '@nocoflo/host';
+ *
+ * const host = await createHost();
+ * await host.start();
  * const watcher = watchPlugins(host);
  * await watcher.ready;
  * // … later

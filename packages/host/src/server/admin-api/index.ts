@@ -97,9 +97,19 @@ function requireStore(store: MetadataStore | undefined, what: string): MetadataS
  *
  * @example
  * ```ts
+ * import { createHost, registerAdminApi } from '@nocoflo/host';
+ * import fastify from 'fastify';
+ *
+ * const host = await createHost();
+ * await host.start();
  * const app = fastify();
- * await registerAdminApi(app, { host, adminToken, store });
- * await app.inject({ method: 'POST', url: '/admin/plugins/%40acme%2Faudit/disable', headers: { authorization: `Bearer ${adminToken}` } });
+ * await registerAdminApi(app, { host, adminToken: 's3cret' });
+ * const response = await app.inject({
+ *   method: 'POST',
+ *   url: '/admin/plugins/%40acme%2Faudit/disable',
+ *   headers: { authorization: 'Bearer s3cret' },
+ * });
+ * console.log(response.statusCode);
  * ```
  */
 export async function registerAdminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
