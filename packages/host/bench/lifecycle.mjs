@@ -111,8 +111,8 @@ export async function benchLifecycle() {
       recursive: true,
     });
   } catch {}
-  const smallGrowth = await reloadGrowth(growthRoot, 'tiny', 1000);
-  const realisticGrowth = await reloadGrowth(growthRoot, 'realistic', 300);
+  const smallGrowth = await reloadGrowth(growthRoot, 'tiny', 500);
+  const realisticGrowth = await reloadGrowth(growthRoot, 'realistic', 150);
   rmSync(root, { recursive: true, force: true });
   rmSync(growthRoot, { recursive: true, force: true });
 

@@ -7,6 +7,11 @@
  * `module.register`) carries the entry's `nocoflo-load` number onto every relative import
  * made below it, so a reload re-evaluates the plugin's whole module graph. Bare imports
  * (the SDK, npm dependencies) keep their cached copy.
+ *
+ * The hook runs on Node's loader thread, and every import afterwards pays a round trip to
+ * it. A plugin's first load cannot be stale, so the hook is only registered the first
+ * time an entry is imported again (a reload, or a second host in the same process):
+ * starting a host costs no hook at all.
  */
 import { createRequire, register } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -27,6 +32,7 @@ export async function resolve(specifier, context, next) {
 
 let registered = false;
 let loadCounter = 0;
+const importedEntries = new Set<string>();
 
 // The import runs in Node's own loader even when this file was bundled or transformed
 // (as by vitest), so plugins load exactly as they do in production. The shim sits next to
@@ -37,7 +43,8 @@ const nativeImport = createRequire(import.meta.url)('./native-import.cjs') as (
 
 /** Imports `file` with a new load number, so it and its relative imports are evaluated again. */
 export async function importFresh(file: string): Promise<unknown> {
-  if (!registered) {
+  if (!importedEntries.has(file)) importedEntries.add(file);
+  else if (!registered) {
     register(`data:text/javascript,${encodeURIComponent(HOOKS)}`);
     registered = true;
   }
