@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHost, type PluginHost } from '@nocoflo/host';
 import { definePlugin } from '@nocoflo/sdk';
@@ -462,6 +462,45 @@ describe('admin API', () => {
       });
       expect(option.statusCode).toBe(400);
       expect(option.json().error.code).toBe('NCF_INSTALL_REJECTED');
+    });
+
+    it("installs the plugin's own npm dependencies when the app lacks them", async () => {
+      // A dependency only this plugin has, as a local npm tarball (no registry needed).
+      const depTarball = join(dir.path, 'ops-private-dep-1.0.0.tgz');
+      await writeFile(
+        depTarball,
+        makeTarball([
+          {
+            path: 'package/package.json',
+            content: JSON.stringify({
+              name: 'ops-private-dep',
+              version: '1.0.0',
+              type: 'module',
+              main: 'index.js',
+            }),
+          },
+          { path: 'package/index.js', content: "export const greeting = 'hello from a dependency';" },
+        ]),
+      );
+      const withDep = makeTarball([
+        {
+          path: 'package/package.json',
+          content: pluginPackageJson('@ops/with-dep', '1.0.0', {
+            dependencies: { 'ops-private-dep': `file:${depTarball}` },
+          }),
+        },
+        {
+          path: 'package/index.js',
+          content: `import { greeting } from 'ops-private-dep';
+export default { [Symbol.for('nocoflo.plugin')]: true, setup(ctx) { ctx.registerRoute({ method: 'GET', path: '/hi', handler: () => ({ body: greeting }) }); } };`,
+        },
+      ]);
+      const response = await upload(withDep);
+      expect(response.statusCode, response.body).toBe(201);
+      expect(
+        existsSync(join(pluginDir, '@ops+with-dep', 'node_modules', 'ops-private-dep', 'index.js')),
+      ).toBe(true);
+      expect((await app.inject({ url: '/plugins/@ops/with-dep/hi' })).body).toBe('hello from a dependency');
     });
 
     it('answers 400 for an install request without spec or tarball', async () => {
