@@ -514,6 +514,12 @@ export default { [Symbol.for('nocoflo.plugin')]: true, setup(ctx) { ctx.register
       expect(response.json().error.code).toBe('NCF_BAD_REQUEST');
     });
 
+    it('answers 404 when uninstalling an unknown plugin', async () => {
+      const response = await app.inject({ method: 'DELETE', url: '/admin/plugins/ops-nope', headers: auth });
+      expect(response.statusCode).toBe(404);
+      expect(response.json().error.code).toBe('NCF_PLUGIN_NOT_FOUND');
+    });
+
     it('refuses to uninstall while enabled plugins depend on it, listing them; then uninstalls', async () => {
       const refused = await app.inject({ method: 'DELETE', url: '/admin/plugins/ops-base', headers: auth });
       expect(refused.statusCode).toBe(409);

@@ -110,3 +110,33 @@ describe.skipIf(!hasPostgres)('hosts sharing a PostgreSQL store', () => {
     await waitFor(() => b.get('ops-shared')?.state === 'disabled', 10_000);
   });
 });
+
+describe.skipIf(!hasPostgres)('PostgreSQL change notifications', () => {
+  it('tell other stores about real changes only, once each, and never the store that made them', async () => {
+    const schema = uniqueSchema();
+    const a = await PostgresMetadataStore.open(POSTGRES_URL, { schema });
+    const b = await PostgresMetadataStore.open(POSTGRES_URL, { schema });
+    const seenByA: string[] = [];
+    const seenByB: string[] = [];
+    a.onExternalChange((change) => seenByA.push(`${change.kind}:${change.plugin}`));
+    b.onExternalChange((change) => seenByB.push(`${change.kind}:${change.plugin}`));
+    await Promise.all([a.listening(), b.listening()]);
+    try {
+      await a.writePluginState('p', '1.0.0', true);
+      await a.writePluginState('p', '1.0.0', true); // no change: no notification
+      await a.writePluginConfig('p', { x: 1 });
+      await a.writePluginConfig('p', { x: 1 }); // no change
+      await a.writePluginState('p', '1.0.0', false);
+      // A marker change from b, seen by a, tells us a's notifications have all arrived at b too.
+      await b.writePluginState('marker', '1.0.0', true);
+      await waitFor(() => seenByA.includes('state:marker'));
+      await waitFor(() => seenByB.length >= 3);
+      expect(seenByB).toEqual(['state:p', 'config:p', 'state:p']);
+      expect(seenByA).toEqual(['state:marker']);
+    } finally {
+      await a.close();
+      await b.close();
+      await dropSchema(schema);
+    }
+  });
+});
