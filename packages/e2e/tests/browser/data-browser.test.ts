@@ -47,7 +47,7 @@ describe.skipIf(!executablePath && !required)('data browser in Chromium', () => 
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('dialog', (dialog) => void dialog.accept());
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -134,6 +134,32 @@ describe.skipIf(!executablePath && !required)('data browser in Chromium', () => 
     await alert.waitFor({ state: 'visible' });
     expect(await alert.getAttribute('data-code')).toBe('NCF_INVALID_VALUE');
     expect(await alert.textContent()).toContain('customer_id');
+    expect(changedKeys(before, snapshot(server.demoDb, 'orders', ['id']))).toEqual([]);
+  });
+
+  it('refuses an edit of a row deleted meanwhile (stale key), says why, and changes nothing', async () => {
+    const rows = `${server.url}/api/datasources/demo/tables/orders/rows`;
+    const json = { 'content-type': 'application/json' };
+    const values = {
+      customer_id: 1,
+      ordered_at: '2025-01-01 12:00:00',
+      status: 'processing',
+      shipping_country: 'Spain',
+    };
+    const response = await fetch(rows, { method: 'POST', headers: json, body: JSON.stringify({ values }) });
+    const { row } = (await response.json()) as { row: { id: number } };
+    const id = row.id;
+    await page.goto(`${server.url}/d/demo/t/orders?sort=id&dir=desc`);
+    expect((await ids())[0]).toBe(String(id));
+    await fetch(rows, { method: 'DELETE', headers: json, body: JSON.stringify({ key: { id } }) });
+    const before = snapshot(server.demoDb, 'orders', ['id']);
+    await cell(id, 'status').dblclick();
+    await page.locator('.ncf-editor input').fill('shipped');
+    await page.locator('.ncf-editor input').press('Enter');
+    const alert = page.locator('.ncf-table-view .ncf-alert');
+    await alert.waitFor({ state: 'visible' });
+    expect(await alert.getAttribute('data-code')).toBe('NCF_ROW_NOT_FOUND');
+    expect(await alert.textContent()).toMatch(/reload/i);
     expect(changedKeys(before, snapshot(server.demoDb, 'orders', ['id']))).toEqual([]);
   });
 

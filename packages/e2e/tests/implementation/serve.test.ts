@@ -5,7 +5,7 @@ import { type RunningServer, readAudit, startServer } from '../fixtures/serve.js
 let server: RunningServer;
 beforeAll(async () => {
   server = await startServer();
-}, 120_000);
+}, 240_000);
 afterAll(async () => {
   await server?.stop();
 });
@@ -134,5 +134,5 @@ describe('nocoflo serve on the demo data', () => {
     const local = await startServer();
     expect(await local.stop()).toBe(0);
     expect(local.output()).toContain('SIGTERM: stopping');
-  }, 120_000);
+  }, 240_000);
 });
