@@ -10,6 +10,7 @@
  */
 
 export {
+  type ConformanceCheckInfo,
   conformanceTestName,
   DATASOURCE_CONFORMANCE_CHECKS,
   describeDatasourceConformance,

@@ -100,10 +100,18 @@ function qualified(table: string, options: FixtureSqlOptions): string {
  *
  * @example
  * ```ts
+ * import { conformanceFixture, fixtureSql } from '@nocoflo/testing';
+ * import Database from 'better-sqlite3';
+ * import pg from 'pg';
+ *
+ * const fixture = conformanceFixture();
  * // better-sqlite3
+ * const db = new Database(':memory:');
  * for (const s of fixtureSql(fixture, 'sqlite')) db.prepare(s.sql).run(...s.params);
- * // pg
- * for (const s of fixtureSql(fixture, 'postgres', { schema })) await client.query(s.sql, [...s.params]);
+ * // pg, in a schema of its own
+ * async function seedPostgres(client: pg.Client, schema: string): Promise<void> {
+ *   for (const s of fixtureSql(fixture, 'postgres', { schema })) await client.query(s.sql, [...s.params]);
+ * }
  * ```
  */
 export function fixtureSql(

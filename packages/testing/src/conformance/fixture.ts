@@ -9,9 +9,13 @@ import type { ConformanceFixture, FixtureTable } from './fixture-types.js';
 
 /** Names of the fixture tables, for checks and for datasource authors. */
 export const FIXTURE_TABLES = {
+  /** 8 customers: integer key, Unicode names, nullable country. */
   customers: 'customers',
+  /** 39 order lines: composite key (order_id, line_no), foreign key to customers, every sortable type. */
   orderLines: 'order_lines',
+  /** Shipments: a composite foreign key to order_lines. */
   shipments: 'shipments',
+  /** One nullable column per portable type, for value round-trips. */
   samples: 'samples',
   /** A table name with a quote, a double quote, a semicolon, `--` and a backslash. */
   hostile: `it's "odd"; -- \\table`,
@@ -19,8 +23,11 @@ export const FIXTURE_TABLES = {
 
 /** Hostile column names of the hostile table. */
 export const HOSTILE_COLUMNS = {
+  /** A column name with double quotes. */
   quoted: '"quoted" col',
+  /** A column name that closes the identifier and starts a statement. */
   statement: 'x"; DROP TABLE customers; --',
+  /** A column name with a backslash and a single quote. */
   backslash: "back\\slash 's",
 } as const;
 

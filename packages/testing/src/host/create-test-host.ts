@@ -54,7 +54,7 @@ export interface TestHostOptions {
   start?: boolean;
 }
 
-/** A running test host: the whole {@link PluginHost} plus test conveniences. */
+/** A running test host: the whole `PluginHost` plus test conveniences. */
 export interface TestHost extends PluginHost, AsyncDisposable {
   /** The temporary folder holding plugin links and the data dir; removed by `stop()`. */
   readonly tempDir: string;
@@ -112,8 +112,17 @@ function wrap(host: PluginHost, tempDir: string, spies: HookSpies, logs: readonl
  *
  * @example
  * ```ts
- * await using host = await createTestHost({ plugins: [{ name: 'audit', plugin: auditPlugin }] });
- * expect(host).toHavePluginState('audit', 'enabled');
+ * import { definePlugin } from '@nocoflo/sdk';
+ * import { createTestHost } from '@nocoflo/testing';
+ * import '@nocoflo/testing/matchers';
+ * import { expect, it } from 'vitest';
+ *
+ * const auditPlugin = definePlugin({ setup: (ctx) => ctx.logger.info('audit ready') });
+ *
+ * it('starts the audit plugin', async () => {
+ *   await using host = await createTestHost({ plugins: [{ name: 'audit', plugin: auditPlugin }] });
+ *   expect(host).toHavePluginState('audit', 'enabled');
+ * });
  * ```
  */
 export async function createTestHost(options: TestHostOptions = {}): Promise<TestHost> {

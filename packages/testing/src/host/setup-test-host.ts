@@ -9,6 +9,13 @@ import { createTestHost, type TestHost, type TestHostOptions } from './create-te
  *
  * @example
  * ```ts
+ * import { definePlugin } from '@nocoflo/sdk';
+ * import { setupTestHost } from '@nocoflo/testing';
+ * import '@nocoflo/testing/matchers';
+ * import { describe, expect, it } from 'vitest';
+ *
+ * const audit = definePlugin({});
+ *
  * describe('audit plugin', () => {
  *   const host = setupTestHost(() => ({ plugins: [{ name: 'audit', plugin: audit }] }));
  *   it('starts', () => expect(host()).toHavePluginState('audit', 'enabled'));

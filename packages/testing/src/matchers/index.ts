@@ -11,8 +11,7 @@ import { toHaveCalledHook, toHaveCalledHookWith, toHaveRunTap } from './hook-mat
 import { toBeWellFormedHtml, toHaveElement, toHaveElementCount, toHaveElementText } from './html-matchers.js';
 import { toHaveFailedWith, toHavePluginState, toHaveTapped } from './plugin-matchers.js';
 
-/** The matchers this module registers. */
-export const nocofloMatchers = {
+const nocofloMatchers = {
   toHavePluginState,
   toHaveFailedWith,
   toHaveTapped,

@@ -57,9 +57,17 @@ interface InterceptableHook {
  *
  * @example
  * ```ts
- * const spies = spyOnHooks(host.hooks);
- * await ds.insert('orders', { id: 1 });
- * expect(spies.callsOf('beforeWrite')[0]?.[0]).toMatchObject({ table: 'orders', operation: 'insert' });
+ * import { createHooks } from '@nocoflo/sdk';
+ * import { spyOnHooks } from '@nocoflo/testing';
+ * import { expect, it } from 'vitest';
+ *
+ * it('records hook calls', async () => {
+ *   const hooks = createHooks(); // in a test host: host.hooks (or just use host.spies)
+ *   const spies = spyOnHooks(hooks);
+ *   await hooks.beforeWrite.promise({ datasource: 'memory:', table: 'orders', operation: 'insert' });
+ *   expect(spies.callsOf('beforeWrite')[0]?.[0]).toMatchObject({ table: 'orders', operation: 'insert' });
+ *   spies.restore();
+ * });
  * ```
  */
 export function spyOnHooks(hooks: NocofloHooks): HookSpies {

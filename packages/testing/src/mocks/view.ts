@@ -60,8 +60,15 @@ function formatCell(value: unknown): string {
  *
  * @example
  * ```ts
- * const view = createMockView({ score: (t) => (t.columns.length > 0 ? 10 : false) });
- * const host = await createTestHost({ plugins: [{ name: 'views', plugin: definePlugin({ views: [view] }) }] });
+ * import { definePlugin } from '@nocoflo/sdk';
+ * import { createMockView, createTestHost } from '@nocoflo/testing';
+ * import { expect, it } from 'vitest';
+ *
+ * it('offers the mock view for tables with columns', async () => {
+ *   const view = createMockView({ score: (t) => (t.columns.length > 0 ? 10 : false) });
+ *   await using host = await createTestHost({ plugins: [{ name: 'views', plugin: definePlugin({ views: [view] }) }] });
+ *   expect(host.views.list().map((v) => v.name)).toEqual(['mock']);
+ * });
  * ```
  */
 export function createMockView(options: MockViewOptions = {}): MockView {

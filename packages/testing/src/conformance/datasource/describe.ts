@@ -36,12 +36,21 @@ const CHECKS: readonly ConformanceCheck[] = [
   ...errorChecks,
 ];
 
+/** One check of a conformance suite, as listed for reports and assertions. */
+export interface ConformanceCheckInfo {
+  /** Stable id, `area.name` (e.g. `paging.insertsBetweenPages`). */
+  readonly id: string;
+  /** What the check verifies. */
+  readonly title: string;
+}
+
 /** Every check of the datasource suite, in run order: its stable id and what it verifies. */
-export const DATASOURCE_CONFORMANCE_CHECKS: readonly { readonly id: string; readonly title: string }[] =
-  CHECKS.map(({ id, title }) => Object.freeze({ id, title }));
+export const DATASOURCE_CONFORMANCE_CHECKS: readonly ConformanceCheckInfo[] = CHECKS.map(({ id, title }) =>
+  Object.freeze({ id, title }),
+);
 
 /** The test name of a check, as it appears in vitest reports: `<id>: <title>`. */
-export function conformanceTestName(check: { readonly id: string; readonly title: string }): string {
+export function conformanceTestName(check: ConformanceCheckInfo): string {
   return `${check.id}: ${check.title}`;
 }
 

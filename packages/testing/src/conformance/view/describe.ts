@@ -16,6 +16,7 @@ import { createTestHost, type TestHost } from '../../host/create-test-host.js';
 import { formatHtmlProblems, parseHtml } from '../../html/parse.js';
 import { createMemoryDatasource } from '../../mocks/memory-datasource/memory-datasource.js';
 import type { MemoryTableInit } from '../../mocks/memory-datasource/table.js';
+import type { ConformanceCheckInfo } from '../datasource/describe.js';
 import { liveInjections } from './inert.js';
 import { mixedTable, renderVariants, sampleTables, XSS_TOKEN } from './samples.js';
 
@@ -41,7 +42,7 @@ export interface ViewConformanceOptions {
 }
 
 /** Every check of the view suite: stable id and title (the test is named `<id>: <title>`). */
-export const VIEW_CONFORMANCE_CHECKS: readonly { readonly id: string; readonly title: string }[] = [
+export const VIEW_CONFORMANCE_CHECKS: readonly ConformanceCheckInfo[] = [
   {
     id: 'canHandle.range',
     title: 'canHandle answers false or a score from 0 to 100 for tables of every shape, without throwing',
@@ -228,8 +229,17 @@ function registerChecks(resolveView: () => ViewDefinition, options: ViewConforma
  *
  * @example
  * ```ts
- * import tableViewPlugin from '../src/index.js';
- * describeViewConformance('table-view', tableViewPlugin, { handles: { mixed: true, noColumns: false } });
+ * import { definePlugin, defineView } from '@nocoflo/sdk';
+ * import { describeViewConformance } from '@nocoflo/testing';
+ *
+ * const countView = defineView({
+ *   name: 'count',
+ *   title: 'Row count',
+ *   canHandle: (table) => (table.columns.length > 0 ? 1 : false),
+ *   render: async ({ table, data }) => ({ html: `<p>${(await data.readPage(table.name, { limit: 1 })).estimatedTotal ?? '?'} rows</p>` }),
+ * });
+ *
+ * describeViewConformance('count view', definePlugin({ views: [countView] }), { handles: { mixed: true, noColumns: false } });
  * ```
  */
 export function describeViewConformance(

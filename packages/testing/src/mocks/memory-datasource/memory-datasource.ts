@@ -1,5 +1,5 @@
 /**
- * `createMemoryDatasource`: a complete {@link Datasource} over plain objects, for tests of
+ * `createMemoryDatasource`: a complete `Datasource` over plain objects, for tests of
  * views, hooks and host behaviour without a database. It follows the SDK contract to the
  * letter (it passes the datasource conformance suite): typed errors, keyset cursors from
  * `@nocoflo/sdk/sql`, exact decimals, composite keys, streaming in batches.
@@ -57,7 +57,7 @@ export interface MemoryDatasourceCall {
   args: unknown[];
 }
 
-/** The mock datasource: a {@link Datasource} plus inspection helpers for tests. */
+/** The mock datasource: a `Datasource` plus inspection helpers for tests. */
 export interface MemoryDatasource extends Datasource {
   /** Every call made, in order, with its arguments. */
   readonly calls: readonly MemoryDatasourceCall[];
@@ -380,19 +380,21 @@ function describeKey(table: MemoryTable, key: Row): string {
 }
 
 /**
- * Creates an in-memory {@link Datasource} seeded from plain objects. Columns, types and the
+ * Creates an in-memory `Datasource` seeded from plain objects. Columns, types and the
  * primary key are inferred when not given (`id` is the key when present; pass
  * `primaryKey: ['order_id', 'line_no']` for a composite key).
  *
  * @example
  * ```ts
+ * import { createMemoryDatasource } from '@nocoflo/testing';
+ *
  * const ds = createMemoryDatasource({
  *   tables: {
  *     orders: { rows: [{ id: 1, total: '9.90', placed: '2024-05-01' }] },
  *     lines: { primaryKey: ['order_id', 'line_no'], rows: [{ order_id: 1, line_no: 1, sku: 'apple' }] },
  *   },
  * });
- * await ds.readPage('orders', { sort: [{ column: 'placed', direction: 'desc' }] });
+ * const newestFirst = ds.readPage('orders', { sort: [{ column: 'placed', direction: 'desc' }] });
  * ```
  */
 export function createMemoryDatasource(options: MemoryDatasourceOptions = {}): MemoryDatasource {
