@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import {
   type AggregateQuery,
@@ -52,6 +53,7 @@ export class SqliteDatasource implements Datasource {
   readonly db: Database.Database;
 
   #closed = false;
+  readonly #file: string | null;
   #schemaVersion = -1;
   #tables: TableInfo[] | null = null;
   readonly #schemas = new Map<string, TableSchema>();
@@ -62,6 +64,7 @@ export class SqliteDatasource implements Datasource {
   constructor(db: Database.Database, url: string, writable: boolean) {
     this.db = db;
     this.url = url;
+    this.#file = db.memory ? null : db.name;
     this.capabilities = { write: writable, estimates: false };
   }
 
@@ -207,6 +210,14 @@ export class SqliteDatasource implements Datasource {
 
   async testConnection(): Promise<ConnectionInfo> {
     return this.#run('test connection', undefined, () => {
+      // SQLite keeps working on a file deleted or moved after it was opened; say so instead.
+      if (this.#file !== null && !existsSync(this.#file)) {
+        throw NocofloError.create(Errors.ConnectionFailed, [
+          this.url,
+          `the database file ${this.#file} no longer exists (it was moved or deleted after it was opened)`,
+          'Put the file back, or open the datasource again with its new path.',
+        ]);
+      }
       const started = performance.now();
       const row = this.db.prepare('SELECT sqlite_version() AS version').get() as { version: string };
       this.db.prepare('SELECT count(*) FROM sqlite_schema').get();
@@ -270,17 +281,12 @@ export class SqliteDatasource implements Datasource {
 
   #statement(sql: string): Database.Statement {
     let statement = this.#statements.get(sql);
-    if (statement) {
-      // Keep recently used statements at the end of the map (LRU order).
-      this.#statements.delete(sql);
-    } else {
+    if (!statement) {
+      // A bounded cache: when it is full, start over (plans repeat, so it refills at once).
+      if (this.#statements.size >= STATEMENT_CACHE_SIZE) this.#statements.clear();
       statement = this.db.prepare(sql);
-      if (this.#statements.size >= STATEMENT_CACHE_SIZE) {
-        const oldest = this.#statements.keys().next().value;
-        if (oldest !== undefined) this.#statements.delete(oldest);
-      }
+      this.#statements.set(sql, statement);
     }
-    this.#statements.set(sql, statement);
     return statement;
   }
 

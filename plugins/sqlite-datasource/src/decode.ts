@@ -77,6 +77,20 @@ const mayHoldIntegers = (column: ColumnSchema) => column.type !== 'text' && colu
  * integer beyond ±2^53 shows up, so the caller can re-read in bigint mode.
  */
 export function rowDecoder(columns: readonly ColumnSchema[], exact: boolean): (row: Row) => Row {
+  // Plans of cached schemas reuse their column arrays, so their decoders are built once.
+  const cache = exact ? exactDecoders : fastDecoders;
+  let decoder = cache.get(columns);
+  if (!decoder) {
+    decoder = buildDecoder(columns, exact);
+    cache.set(columns, decoder);
+  }
+  return decoder;
+}
+
+const fastDecoders = new WeakMap<readonly ColumnSchema[], (row: Row) => Row>();
+const exactDecoders = new WeakMap<readonly ColumnSchema[], (row: Row) => Row>();
+
+function buildDecoder(columns: readonly ColumnSchema[], exact: boolean): (row: Row) => Row {
   const converters: [string, Convert][] = [];
   const checked: string[] = [];
   for (const column of columns) {

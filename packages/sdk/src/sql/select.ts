@@ -70,13 +70,21 @@ export function selectedColumns(schema: TableSchema, columns: readonly string[] 
  * may name a result column otherwise (SQLite calls `_rowid_` and `oid` "rowid").
  */
 export function selectList(columns: readonly ColumnSchema[]): string {
-  return columns
-    .map((column) => {
-      const quoted = quoteIdentifier(column.name);
-      return `${quoted} AS ${quoted}`;
-    })
-    .join(', ');
+  let list = selectLists.get(columns);
+  if (list === undefined) {
+    list = columns
+      .map((column) => {
+        const quoted = quoteIdentifier(column.name);
+        return `${quoted} AS ${quoted}`;
+      })
+      .join(', ');
+    selectLists.set(columns, list);
+  }
+  return list;
 }
+
+// Column arrays of cached schemas are reused on every write; their lists are built once.
+const selectLists = new WeakMap<readonly ColumnSchema[], string>();
 
 /** The parts of a select that depend only on table, sort and columns: computed once per shape. */
 interface SelectShape {
@@ -188,7 +196,16 @@ export function planPage(schema: TableSchema, options: ReadPageOptions, context:
         ? decodeCursor(options.cursor, shape.fingerprint)
         : invalidQuery('cursor must be a string from a previous page');
   const plan = build(schema, options, context, shape, cursor, limit + 1);
-  return { ...plan, limit, mode: cursor ? cursor.direction : 'first', fingerprint: shape.fingerprint };
+  return {
+    sql: plan.sql,
+    params: plan.params,
+    keys: plan.keys,
+    columns: plan.columns,
+    hidden: plan.hidden,
+    limit,
+    mode: cursor ? cursor.direction : 'first',
+    fingerprint: shape.fingerprint,
+  };
 }
 
 /** Removes sort-only columns from rows, in place. */
@@ -200,11 +217,13 @@ export function stripHidden(rows: Row[], hidden: readonly string[]): Row[] {
 
 /**
  * Turns the rows of a {@link planPage} query (already decoded to SDK values) into a page:
- * trims the extra row, restores order for `before` pages, and makes the cursors.
+ * trims the extra row, restores order for `before` pages, and makes the cursors. It reuses
+ * (and changes) the `fetched` array.
  */
 export function finishPage(plan: PagePlan, fetched: Row[]): Page {
   const hasMore = fetched.length > plan.limit;
-  const rows = hasMore ? fetched.slice(0, plan.limit) : fetched;
+  const rows = fetched;
+  if (hasMore) rows.length = plan.limit;
   if (plan.mode === 'before') rows.reverse();
   const cursorOf = (row: Row | undefined, direction: 'after' | 'before') =>
     row

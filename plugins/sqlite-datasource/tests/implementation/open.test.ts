@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isNocofloError } from '@nocoflo/sdk';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -110,6 +110,17 @@ describe('opening', () => {
     const memory = await openSqlite('sqlite::memory:', { readOnly: true });
     expect(() => memory.db.exec('CREATE TABLE x(y)')).toThrow();
     await memory.close();
+  });
+
+  it('testConnection reports a database file deleted after opening', async () => {
+    const file = temp.createDb('gone.db', 'CREATE TABLE t(id INTEGER PRIMARY KEY)');
+    const ds = await openSqlite(`sqlite:${file}`);
+    expect((await ds.testConnection()).ok).toBe(true);
+    rmSync(file);
+    const error = await rejection(ds.testConnection());
+    expect(error.code).toBe('NCF_CONNECTION_FAILED');
+    expect(error.message).toContain('no longer exists');
+    await ds.close();
   });
 
   it('tests the connection and reports the SQLite version', async () => {
