@@ -1,3 +1,4 @@
+import { PGlite } from '@electric-sql/pglite';
 import { conformanceFixture, fixtureSql } from '@nocoflo/testing';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -32,25 +33,45 @@ describe('fixtureSql', () => {
   });
 
   it('creates and seeds the fixture in PostgreSQL, in a schema of its own', async () => {
-    const client = new pg.Client({
-      connectionString: process.env.NOCOFLO_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-    });
-    await client.connect();
+    // The server in NOCOFLO_PG_URL when there is one (as CI sets it), else PostgreSQL embedded in-process.
+    const db = await openPostgres();
     const schema = `ncf_fixture_sql_${process.pid}_${Date.now()}`;
     try {
-      await client.query(`CREATE SCHEMA "${schema}"`);
-      for (const s of fixtureSql(fixture, 'postgres', { schema })) await client.query(s.sql, [...s.params]);
+      await db.query(`CREATE SCHEMA "${schema}"`);
+      for (const s of fixtureSql(fixture, 'postgres', { schema })) await db.query(s.sql, [...s.params]);
       for (const table of fixture.tables) {
-        const { rows } = await client.query(
+        const { rows } = await db.query(
           `SELECT count(*)::int AS n FROM "${schema}"."${table.name.replaceAll('"', '""')}"`,
         );
-        expect(rows[0].n, table.name).toBe(table.rows.length);
+        expect(rows[0]?.n, table.name).toBe(table.rows.length);
       }
-      const { rows } = await client.query(`SELECT json_value FROM "${schema}".samples`);
+      const { rows } = await db.query(`SELECT json_value FROM "${schema}".samples`);
       expect(rows).toEqual([{ json_value: null }]);
+      await expect(db.query(`INSERT INTO "${schema}".shipments VALUES (9, 99, 99, 'x')`)).rejects.toThrow(
+        /foreign key/,
+      );
     } finally {
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
+      await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await db.close();
     }
-  });
+  }, 60_000);
 });
+
+interface SqlRunner {
+  query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  close(): Promise<void>;
+}
+
+async function openPostgres(): Promise<SqlRunner> {
+  const url = process.env.NOCOFLO_PG_URL;
+  if (url) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    return { query: (sql, params) => client.query(sql, params), close: () => client.end() };
+  }
+  const lite = new PGlite();
+  return {
+    query: async (sql, params) => ({ rows: (await lite.query<Record<string, unknown>>(sql, params)).rows }),
+    close: () => lite.close(),
+  };
+}
