@@ -73,6 +73,8 @@ export class DatasourceConnections {
     const cached = this.#open.get(id);
     if (cached) {
       const datasource = await cached.catch(() => undefined);
+      // The host's datasources say when they were closed (their plugin went away); any other
+      // closed datasource is caught by `use`, which opens it again on NCF_DATASOURCE_CLOSED.
       if (datasource && !(datasource as { closed?: boolean }).closed) return datasource;
       this.#open.delete(id);
     }

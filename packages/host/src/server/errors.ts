@@ -9,6 +9,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PluginHost } from '../types.js';
 import { renderErrorPage } from './html/pages.js';
 
+/** Security headers of every page: only the app's own scripts run, whatever a value contains. */
+export const PAGE_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+};
+
 /** Paths answered with JSON even to a browser. */
 const API_PREFIXES = ['/api/', '/admin/plugins', '/plugins/', '/_assets/', '/health'];
 
@@ -33,7 +41,9 @@ export function toNocofloError(error: unknown): NocofloError {
 /** Sends an error as JSON or as a page. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: NocofloError): FastifyReply {
   reply.status(error.status);
-  if (wantsPage(request)) return reply.type('text/html; charset=utf-8').send(renderErrorPage(error.toJSON()));
+  if (wantsPage(request)) {
+    return reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(renderErrorPage(error.toJSON()));
+  }
   return reply.send({ error: error.toJSON() });
 }
 

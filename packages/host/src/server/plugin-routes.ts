@@ -33,6 +33,8 @@ export interface PluginRoutesOptions {
   store?: MetadataStore | undefined;
   /** Mount point. Default `/plugins`. */
   prefix?: string;
+  /** Time limit for a route handler, in ms; a slower one answers 504. Default 30,000. */
+  timeoutMs?: number;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -49,6 +51,23 @@ export function splitPluginPath(wildcard: string): { plugin: string; path: strin
     return { plugin: `${first}/${second}`, path: `/${segments.slice(2).join('/')}` };
   }
   return { plugin: first, path: `/${segments.slice(1).join('/')}` };
+}
+
+class TimeoutError extends Error {}
+
+/** Runs `fn`, rejecting with a TimeoutError when it takes longer than `ms`. */
+async function withTimeout<T>(fn: () => T | Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      Promise.resolve().then(fn),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new TimeoutError()), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function safeDecode(text: string): string | undefined {
@@ -93,6 +112,7 @@ export async function registerPluginRoutes(
 ): Promise<void> {
   const { host, adminToken, store } = options;
   const prefix = options.prefix ?? '/plugins';
+  const timeoutMs = options.timeoutMs ?? 30_000;
 
   const dispatch = async (request: FastifyRequest<{ Params: { '*': string } }>, reply: FastifyReply) => {
     const url = request.url.replace(/\?.*$/, '');
@@ -112,16 +132,25 @@ export async function registerPluginRoutes(
       }
     }
 
+    // The caller's credentials (possibly the admin token) never reach plugin code.
+    const { authorization: _credentials, ...headers } = request.headers;
     const input: RouteRequest = {
       params: match.params,
       query: (request.query ?? {}) as Record<string, string | string[]>,
       body: request.body,
-      headers: request.headers as Record<string, string | string[] | undefined>,
+      headers: headers as Record<string, string | string[] | undefined>,
     };
     let response: RouteResponse;
     try {
-      response = await route.handler(input);
+      response = await withTimeout(() => route.handler(input), timeoutMs);
     } catch (error) {
+      if (error instanceof TimeoutError) {
+        throw NocofloError.create(Errors.PluginCallbackTimeout, [
+          target.plugin,
+          `route ${route.method} ${route.path}`,
+          timeoutMs,
+        ]);
+      }
       if (isNocofloError(error)) throw error;
       throw NocofloError.create(
         Errors.PluginCallbackFailed,

@@ -6,7 +6,7 @@ import { Errors, isNocofloError, NocofloError, type TableSchema, type ViewDataAc
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { PluginHost, ResolvedView } from '../../types.js';
 import type { DatasourceConnections } from '../connections.js';
-import { toNocofloError } from '../errors.js';
+import { PAGE_HEADERS, toNocofloError } from '../errors.js';
 import {
   type HomeDatasource,
   pluginAssetBase,
@@ -18,14 +18,6 @@ import {
 } from '../html/pages.js';
 import { preferenceKey } from '../preferences.js';
 import type { ViewPreferences } from '../types.js';
-
-/** Security headers of every page: only the app's own scripts run, whatever a value contains. */
-const PAGE_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-};
 
 const sendPage = (reply: FastifyReply, html: string, status = 200) =>
   reply.status(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(html);

@@ -79,8 +79,9 @@ describe('table page', () => {
   });
 
   it('answers an unknown table with an error page a person can act on', async () => {
-    const { status, html } = await page('/d/main/t/%3Cscript%3Ex');
+    const { status, html, headers } = await page('/d/main/t/%3Cscript%3Ex');
     expect(status).toBe(404);
+    expect(headers['content-security-policy']).toContain("script-src 'self'");
     expect(html).toContain('data-code="NCF_TABLE_NOT_FOUND"');
     expect(html).not.toContain('<script>x');
   });
