@@ -39,6 +39,8 @@ describe('admin API', () => {
           ctx.registerRoute({ method: 'POST', path: '/echo', handler: (req) => ({ status: 201, body: req.body }) });
           ctx.registerRoute({ method: 'GET', path: '/text', handler: () => ({ body: 'plain', headers: { 'x-from': 'plugin' } }) });
           ctx.registerRoute({ method: 'GET', path: '/boom', handler: () => { throw new Error('kaput'); } });
+          ctx.registerRoute({ method: 'GET', path: '/headers', handler: (req) => ({ body: req.headers }) });
+          ctx.registerRoute({ method: 'GET', path: '/hang', handler: () => new Promise(() => {}) });
         },`,
     });
     writePluginDir(pluginDir, 'dependent', 'ops-dependent', {
@@ -64,7 +66,7 @@ describe('admin API', () => {
     );
     app = fastify();
     await registerAdminApi(app, { host, adminToken: TOKEN, store, install: { pluginDir } });
-    await registerPluginRoutes(app, { host, adminToken: TOKEN, store });
+    await registerPluginRoutes(app, { host, adminToken: TOKEN, store, timeoutMs: 300 });
   });
 
   afterEach(async () => {
@@ -229,6 +231,22 @@ describe('admin API', () => {
       const boom = await app.inject({ url: '/plugins/ops-base/boom' });
       expect(boom.statusCode).toBe(500);
       expect(boom.json().error.message).toMatch(/ops-base.*kaput/);
+    });
+
+    it("never hands the caller's credentials to plugin code", async () => {
+      const seen = (
+        await app.inject({ url: '/plugins/ops-base/headers', headers: { ...auth, 'x-trace': 't1' } })
+      ).json();
+      expect(seen['x-trace']).toBe('t1');
+      expect(seen.authorization).toBeUndefined();
+      expect(JSON.stringify(seen)).not.toContain(TOKEN);
+    });
+
+    it('answers 504 when a route handler hangs, and keeps serving', async () => {
+      const hung = await app.inject({ url: '/plugins/ops-base/hang' });
+      expect(hung.statusCode).toBe(504);
+      expect(hung.json().error.code).toBe('NCF_PLUGIN_CALLBACK_TIMEOUT');
+      expect((await app.inject({ url: '/plugins/ops-base/open' })).statusCode).toBe(200);
     });
 
     it('requires the declared permission: 403 without it, 200 with the admin token or a granted API token', async () => {
