@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isNocofloError, pluginPackageJsonSchema } from '@nocoflo/sdk';
 import semver from 'semver';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -89,6 +90,27 @@ describe('nocoflo plugin init', () => {
       expect(isNocofloError(error, 'NCF_SCAFFOLD_REFUSED')).toBe(true);
       expect((error as { hint: string }).hint.length).toBeGreaterThan(0);
       expect(existsSync(dir)).toBe(false);
+    }
+  });
+});
+
+describe('docs/examples/datasource-plugin', () => {
+  it('is exactly what `plugin init --kind datasource --name nocoflo-mydb-datasource` writes', async () => {
+    const example = fileURLToPath(new URL('../../../../docs/examples/datasource-plugin', import.meta.url));
+    const result = await initPlugin({
+      dir: join(work, 'fresh'),
+      kind: 'datasource',
+      name: 'nocoflo-mydb-datasource',
+    });
+    const exampleFiles = readdirSync(example, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(example, join(entry.parentPath, entry.name)))
+      .sort();
+    expect(exampleFiles).toEqual(result.files);
+    for (const file of result.files) {
+      expect(readFileSync(join(example, file), 'utf8'), `${file}: regenerate the example`).toBe(
+        readFileSync(join(result.dir, file), 'utf8'),
+      );
     }
   });
 });
