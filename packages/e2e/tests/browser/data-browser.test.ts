@@ -212,6 +212,12 @@ describe.skipIf(!executablePath && !required)('data browser in Chromium', () => 
       20,
     );
     expect(await page.locator('.ncf-chart-canvas').getAttribute('data-hydrated')).toBe('true');
+    // Interactive where scripts run: hovering a bar shows its label and value.
+    await page.locator('.ncf-chart svg path[ecmeta_ssr_type="chart"]').nth(5).hover();
+    await page.locator('.ncf-chart-tip').waitFor({ state: 'visible' });
+    expect(await page.locator('.ncf-chart-tip').textContent()).toMatch(
+      /^20\d\d-\d\d: [\d,.]+ \(number of rows\)$/,
+    );
     await page.locator('select[name="type"]').selectOption('line');
     await page.waitForURL(/type=line/);
     await screenshot(page, 'chart');
