@@ -137,6 +137,12 @@ function renderAddForm(table: TableSchema): string {
   return `<details class="ncf-add"><summary>Add row</summary><form class="ncf-add-form">${fields}<div><button type="submit">Insert</button> <small>Empty fields take the column default (or NULL).</small></div></form></details>`;
 }
 
+function readOnlyReason(table: TableSchema): string {
+  if (table.kind === 'view') return 'this is a database view';
+  if (table.primaryKey.length === 0) return 'this table has no primary key to find a row by';
+  return 'the datasource cannot write it';
+}
+
 /** Renders the table view's HTML. */
 export function renderTable({ table, page, state, urls, notices }: RenderTableInput): string {
   const writable = table.writable && table.primaryKey.length > 0;
@@ -151,9 +157,7 @@ export function renderTable({ table, page, state, urls, notices }: RenderTableIn
     page.rows.length === 0
       ? `<tbody><tr><td class="ncf-nodata" colspan="${table.columns.length + (writable ? 1 : 0)}">No rows${state.filter ? ' match the filter' : ''}.</td></tr></tbody>`
       : `<tbody>${page.rows.map((row) => renderRow(table, row, writable)).join('')}</tbody>`;
-  const readOnly = writable
-    ? ''
-    : `<p class="ncf-readonly">Read-only: ${table.primaryKey.length === 0 ? 'this table has no primary key' : 'the datasource cannot write it'}.</p>`;
+  const readOnly = writable ? '' : `<p class="ncf-readonly">Read-only: ${readOnlyReason(table)}.</p>`;
   return `<section class="ncf-table-view" data-rows-url="${attr(urls.rows)}" data-table="${attr(table.name)}" data-columns="${attr(toJson(columns))}"${writable ? ' data-writable' : ''}>
 ${noticeHtml}<div class="ncf-alert" role="alert" hidden></div>
 <div class="ncf-toolbar">${renderFilterForm(table, state, urls)}<span class="ncf-count">${escapeHtml(count)}</span>${renderPager(page, state, urls)}</div>

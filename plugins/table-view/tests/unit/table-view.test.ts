@@ -136,7 +136,13 @@ describe('table view', () => {
     const readOnly = await render({}, { ...people, writable: false }, makePeople(3)).result;
     expect(readOnly.html).not.toContain('data-key=');
     expect(readOnly.html).not.toContain('ncf-delete');
-    expect(readOnly.html).toContain('Read-only');
+    expect(readOnly.html).toContain('Read-only: the datasource cannot write it');
+    const dbView = await render(
+      {},
+      { ...people, kind: 'view', writable: false, primaryKey: [] },
+      makePeople(3),
+    ).result;
+    expect(dbView.html).toContain('Read-only: this is a database view');
   });
 
   it('keys rows by every column of a composite key', async () => {
