@@ -74,7 +74,7 @@ beforeAll(async () => {
   cpSync(join(fixtures, 'run-host.mjs'), join(app, 'run-host.mjs'));
   for (const file of ['make-db.mjs', 'render-table.mjs']) cpSync(join(gettingStarted, file), join(app, file));
   await run('node', ['make-db.mjs', 'people.db'], app);
-}, 20 * MINUTE);
+}, 40 * MINUTE);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -144,7 +144,7 @@ describe('the view plugin of the guide, written outside the repo', () => {
       expect(stdout).toContain('view conformance: cards');
       expect(stdout).not.toMatch(/\b[1-9]\d* (failed|skipped)\b/);
     },
-    15 * MINUTE,
+    20 * MINUTE,
   );
 
   it(
@@ -190,7 +190,7 @@ describe('plugins written by `nocoflo plugin init` of the installed host', () =>
         expect(stdout).toContain(`${kind} conformance`);
         expect(stdout).not.toMatch(/\b[1-9]\d* (failed|skipped)\b/);
       },
-      15 * MINUTE,
+      30 * MINUTE,
     );
   }
 });

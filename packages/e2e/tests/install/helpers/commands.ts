@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root. */
@@ -28,10 +29,31 @@ export interface CommandResult {
   stderr: string;
 }
 
+/** Options of {@link run}. */
+export interface RunOptions {
+  /**
+   * Run at the lowest CPU priority (and so its child processes, which inherit it): for
+   * `npm install`, whose native compile must not starve the tests running next to it.
+   */
+  lowPriority?: boolean;
+}
+
 /** Runs a command; rejects with its whole output when it exits non-zero. */
-export function run(command: string, args: readonly string[], cwd: string): Promise<CommandResult> {
+export function run(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  options: RunOptions = {},
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    if (options.lowPriority && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, 19);
+      } catch {
+        // Not permitted on this system: run at normal priority.
+      }
+    }
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -65,5 +87,7 @@ export function pnpm(): { command: string; args: string[] } {
 
 /** `npm install` as a user runs it, quiet about audits and funding, using the npm cache first. */
 export function npmInstall(cwd: string, args: readonly string[] = []): Promise<CommandResult> {
-  return run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...args], cwd);
+  return run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...args], cwd, {
+    lowPriority: true,
+  });
 }
