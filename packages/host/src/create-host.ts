@@ -296,7 +296,7 @@ class Host implements PluginHost {
           throw NocofloError.create(Errors.PluginConfigInvalid, [name, formatIssues(parsed.error)]);
       }
       await this.#store.writePluginConfig(name, config);
-      if (record.runtime || record.state === 'failed') await this.reloadRecord(record);
+      await this.applyConfigChange(record);
       return this.info(record);
     });
   }
@@ -633,16 +633,26 @@ class Host implements PluginHost {
     });
   }
 
+  /**
+   * A plugin's config changed: a running (or failed) plugin is reloaded with it; a disabled
+   * one drops its old runtime, so its next enable sets it up with the new config.
+   */
+  private async applyConfigChange(record: PluginRecord): Promise<void> {
+    if (record.state === 'enabled' || record.state === 'failed') await this.reloadRecord(record);
+    else if (record.runtime) await this.unload(record, record.state);
+  }
+
   /** Another host sharing the store changed a plugin: do the same here, without writing back. */
   private followExternalChange(plugin: string, kind: 'state' | 'config'): Promise<void> {
     return this.exclusive(async () => {
       const record = this.#records.get(plugin);
       if (!record || this.#stopped) return;
+      // Always start from what the store says now: notifications of several kinds may interleave.
+      this.#storedStates = await this.#store.readPluginStates();
       if (kind === 'config') {
-        if (record.runtime) await this.reloadRecord(record);
+        await this.applyConfigChange(record);
         return;
       }
-      this.#storedStates = await this.#store.readPluginStates();
       const wanted = this.#storedStates.get(plugin)?.enabled ?? true;
       if (wanted && record.state !== 'enabled') await this.enableRecord(record, false);
       if (!wanted && record.state === 'enabled') await this.disableRecord(record);
@@ -653,6 +663,7 @@ class Host implements PluginHost {
 
   private setState(record: PluginRecord, to: PluginState, error?: SerializedNocofloError): void {
     const from = record.state;
+    if (from === to && to !== 'failed') return; // not a change: no event
     record.state = to;
     if (to === 'failed') record.error = error;
     else if (to === 'enabled') record.error = undefined;

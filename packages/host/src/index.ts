@@ -1,11 +1,48 @@
 /**
- * `@nocoflo/host`: the nocoflo plugin host.
+ * `@nocoflo/host`: the nocoflo plugin host, its web server and its operations tooling.
+ *
+ * - {@link createHost}: discover, validate, order and run plugins.
+ * - {@link createServer}: the web app, data API and admin API over a host.
+ * - {@link openMetadataStore}: where operator choices, config and migrations persist.
  *
  * @packageDocumentation
  */
 export { createHost } from './create-host.js';
 export { type DiscoveredPlugin, discoverPlugins } from './discovery/discover-plugins.js';
-export { MemoryStore } from './store/memory-store.js';
+export {
+  type InstallOptions,
+  type InstallSource,
+  installPlugin,
+  recoverInstalls,
+  uninstallPlugin,
+} from './install/index.js';
+export { applyPluginMigrations } from './migrations/index.js';
+export { AdminClient } from './server/admin-api/client.js';
+export { type AdminApiOptions, registerAdminApi } from './server/admin-api/index.js';
+export {
+  createServer,
+  type ResolvedAdminToken,
+  resolveAdminToken,
+  type ServerContext,
+  type ServerExtension,
+  type ServerOptions,
+  type ViewPreferences,
+} from './server/index.js';
+export { type PluginRoutesOptions, registerPluginRoutes } from './server/plugin-routes.js';
+export {
+  type AppliedMigration,
+  CONFIG_FILE_NAME,
+  type ConfigFile,
+  defaultMetadataStorePath,
+  isMetadataStore,
+  MemoryStore,
+  type MetadataStore,
+  openMetadataStore,
+  PostgresMetadataStore,
+  readConfigFile,
+  SqliteMetadataStore,
+  type StoredApiToken,
+} from './store/index.js';
 export type { PluginStateStore, StoredPluginState } from './store/types.js';
 export type {
   DatasourceRegistry,
@@ -21,3 +58,4 @@ export type {
   ViewRegistry,
 } from './types.js';
 export { HOST_VERSION } from './version.js';
+export { type PluginWatcher, type WatchOptions, watchPlugins } from './watch/index.js';

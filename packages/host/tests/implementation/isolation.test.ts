@@ -207,6 +207,23 @@ describe('failure isolation and runtime registration', () => {
     await configured.stop();
   });
 
+  it('applies a config change to a disabled plugin at its next enable, without running it meanwhile', async () => {
+    const seen: unknown[] = [];
+    const plugin = definePlugin({
+      config: z.object({ level: z.number().default(1) }),
+      setup: (ctx) => {
+        seen.push(ctx.config.level);
+      },
+    });
+    await host.register(plugin, { name: 'levels' });
+    await host.disable('levels');
+    await host.setConfig('levels', { level: 7 });
+    expect(host.get('levels')?.state).toBe('disabled');
+    expect(seen).toEqual([1]);
+    await host.enable('levels');
+    expect(seen).toEqual([1, 7]);
+  });
+
   it('starts dependencies first, holds dependents back while a dependency is disabled, and brings them back', async () => {
     const calls: string[] = [];
     const tracking = (name: string) =>

@@ -5,12 +5,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 
-/** PostgreSQL URL for tests; override with NOCOFLO_TEST_POSTGRES_URL. */
-export const POSTGRES_URL =
-  process.env.NOCOFLO_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/**
+ * PostgreSQL URL for the metadata-store tests: `NOCOFLO_PG_URL` (set by `.ci/run`), else a
+ * server on the default local port. These tests need a real server: hosts following each
+ * other use LISTEN/NOTIFY between separate sessions, which the embedded PGlite (a single
+ * session) cannot provide.
+ */
+export const POSTGRES_URL = process.env.NOCOFLO_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-/** Whether PostgreSQL answers (tests needing it skip cleanly when it does not). */
+/**
+ * Whether PostgreSQL answers. Without one the tests needing it skip, saying so, except under
+ * `CI=true`, where a missing server is a failure rather than a silent skip.
+ */
 export async function postgresAvailable(): Promise<boolean> {
+  const reachable = await probePostgres();
+  if (!reachable) {
+    const message = `PostgreSQL is not reachable at ${POSTGRES_URL}: set NOCOFLO_PG_URL to a server to run the metadata-store tests on PostgreSQL.`;
+    if (process.env.CI === 'true') throw new Error(message);
+    console.warn(`skipping: ${message}`);
+  }
+  return reachable;
+}
+
+async function probePostgres(): Promise<boolean> {
   const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 });
   client.on('error', () => {});
   try {
