@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changedKeys, readRow, snapshot } from '../fixtures/database.js';
 import { type RunningServer, readAudit, startServer } from '../fixtures/serve.js';
@@ -129,6 +132,31 @@ describe('nocoflo serve on the demo data', () => {
     );
     expect(audit.at(-1)).toMatchObject({ operation: 'delete', key: { id } });
   });
+
+  it('remembers the view chosen for a table across restarts, and keeps edits of the demo data', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ncf-e2e-keep-'));
+    try {
+      const first = await startServer({ dataDir });
+      const page = async (server: RunningServer, path: string) =>
+        (await fetch(`${server.url}${path}`, { headers: { accept: 'text/html' } })).text();
+      const current = (html: string) => /<div class="ncf-view" data-view="([^"]+)">/.exec(html)?.[1];
+      expect(current(await page(first, '/d/demo/t/products?view=chart'))).toBe('chart');
+      await fetch(`${first.url}/api/datasources/demo/tables/customers/rows`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ key: { id: 1 }, changes: { city: 'Kept City' } }),
+      });
+      expect(await first.stop()).toBe(0);
+      const second = await startServer({ dataDir });
+      expect(second.output()).not.toContain('Created the demo database');
+      expect(current(await page(second, '/d/demo/t/products'))).toBe('chart');
+      expect(current(await page(second, '/d/demo/t/customers'))).toBe('table');
+      expect(readRow(second.demoDb, 'SELECT city FROM customers WHERE id = 1')?.city).toBe('Kept City');
+      await second.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 240_000);
 
   it('stops cleanly on SIGTERM', async () => {
     const local = await startServer();
