@@ -103,13 +103,15 @@ export class PostgresDatasource implements Datasource {
     const client = await this.#run('stream', table, () => this.pool.connect());
     let cursor: Cursor<Row> | null = null;
     let released = false;
-    const release = async (destroy: boolean) => {
+    // Ends the cursor and its transaction and gives the connection back; a connection that
+    // cannot even roll back is destroyed rather than returned to the pool.
+    const release = async (failed: boolean) => {
       if (released) return;
       released = true;
       this.#streams.delete(handle);
       try {
         if (cursor) await cursor.close();
-        if (!destroy) await client.query('COMMIT');
+        await client.query(failed ? 'ROLLBACK' : 'COMMIT');
         client.release();
       } catch (error) {
         client.release(error instanceof Error ? error : true);

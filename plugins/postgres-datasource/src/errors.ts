@@ -111,7 +111,8 @@ export function toNocofloError(error: unknown, scope: ErrorScope): NocofloError 
   const detail = pgError.detail ? `${message} (${pgError.detail})` : message;
   if (code.startsWith('23'))
     return NocofloError.create(Errors.ConstraintViolation, [table, detail], { cause: error });
-  if (code.startsWith('22')) {
+  // Data exceptions mean a value did not fit, except arithmetic failing inside a view or expression.
+  if (code.startsWith('22') && code !== '22012') {
     return NocofloError.create(Errors.InvalidValue, [table, pgError.column ?? '(value)', message], {
       cause: error,
     });

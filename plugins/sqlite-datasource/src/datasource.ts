@@ -29,7 +29,6 @@ import {
   planSelect,
   planUpdate,
   quoteIdentifier,
-  stripHidden,
 } from '@nocoflo/sdk/sql';
 import type Database from 'better-sqlite3';
 import { LossyIntegerRead, rowDecoder } from './decode.js';
@@ -91,14 +90,17 @@ export class SqliteDatasource implements Datasource {
     return { [Symbol.asyncIterator]: () => this.#stream(table, options ?? {})[Symbol.asyncIterator]() };
   }
 
+  // SQLite has no round trips to batch: rows are pulled one at a time from one open
+  // statement, so each row dies as soon as the consumer is done with it and memory stays
+  // flat. Between rows only the statement stays open; other calls go on meanwhile.
   async *#stream(table: string, options: StreamOptions): AsyncGenerator<Row> {
     let iterator: IterableIterator<unknown> | null = null;
     const handle = { return: () => iterator?.return?.() };
     try {
-      const { schema, batchSize } = this.#run('stream', table, () => ({
-        schema: this.#schema(table),
-        batchSize: boundedInteger(options.batchSize, 'batchSize', 1000, 1, 100_000),
-      }));
+      const schema = this.#run('stream', table, () => {
+        boundedInteger(options.batchSize, 'batchSize', 1000, 1, 100_000);
+        return this.#schema(table);
+      });
       let exact = false;
       let resumeAfter: CellValue[] | undefined;
       this.#streams.add(handle);
@@ -113,35 +115,38 @@ export class SqliteDatasource implements Datasource {
           statement.safeIntegers(exact);
           return statement.iterate(...plan.params);
         });
-        let last: Row | undefined;
+        const { hidden, keys } = plan;
+        // What a restart in bigint mode continues after: the last row handed out.
+        let lastRow: Row | undefined;
+        let lastHidden: CellValue[] | undefined;
         let restart = false;
         for (;;) {
           if (this.#closed) throw NocofloError.create(Errors.DatasourceClosed, [this.url, 'stream']);
-          const batch: Row[] = [];
+          let row: Row;
           try {
-            // Fill a batch synchronously, then hand it out; between batches only the
-            // statement stays open, so other calls on this datasource go on meanwhile.
-            for (let i = 0; i < batchSize; i++) {
-              const next = iterator.next();
-              if (next.done) break;
-              batch.push(decode(next.value as Row));
-            }
+            const next = iterator.next();
+            if (next.done) break;
+            row = decode(next.value as Row);
           } catch (error) {
-            if (!(error instanceof LossyIntegerRead))
-              throw toNocofloError(error, this.#scope('stream', table));
-            // Continue after the last row handed out, reading integers as bigints.
-            const from = batch.length > 0 ? batch[batch.length - 1] : last;
-            resumeAfter = from ? plan.keys.map((key) => from[key.column.name] ?? null) : undefined;
+            if (!(error instanceof LossyIntegerRead)) throw toNocofloError(error, this.#scope('stream', table));
+            if (lastRow) {
+              const last = lastRow;
+              resumeAfter = keys.map((key) => {
+                const at = hidden.indexOf(key.column.name);
+                return at >= 0 ? (lastHidden?.[at] ?? null) : (last[key.column.name] ?? null);
+              });
+            }
             exact = true;
             restart = true;
+            break;
           }
-          if (batch.length > 0) last = batch[batch.length - 1];
-          for (const row of plan.hidden.length > 0 ? stripHidden(batch, plan.hidden) : batch) {
-            if (this.#closed) throw NocofloError.create(Errors.DatasourceClosed, [this.url, 'stream']);
-            yield row;
-            if (options.signal?.aborted) return;
+          if (hidden.length > 0) {
+            if (!exact) lastHidden = hidden.map((name) => row[name] ?? null);
+            for (const name of hidden) delete row[name];
           }
-          if (restart || batch.length < batchSize) break;
+          if (!exact) lastRow = row;
+          yield row;
+          if (options.signal?.aborted) return;
         }
         iterator.return?.();
         iterator = null;

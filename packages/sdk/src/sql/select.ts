@@ -105,11 +105,15 @@ function shapeOf(schema: TableSchema, options: SelectOptions, context: SelectCon
     byKey = new Map();
     shapes.set(schema, byKey);
   }
-  let key: string | null = null;
-  try {
-    key = `${context.from}\0${context.dialect.name}\0${JSON.stringify(options.sort ?? null)}\0${JSON.stringify(options.columns ?? null)}`;
-  } catch {
-    // Not serialisable: not cacheable either; validation below says what is wrong.
+  // A schema object belongs to one datasource, so the table reference and the dialect are
+  // fixed; the shape varies with the sort and the columns (none: the common case).
+  let key: string | null = context.from;
+  if (options.sort !== undefined || options.columns !== undefined) {
+    try {
+      key = `${context.from}\0${JSON.stringify(options.sort ?? null)}\0${JSON.stringify(options.columns ?? null)}`;
+    } catch {
+      key = null; // not serialisable, so not cacheable; validation below says what is wrong
+    }
   }
   const cached = key === null ? undefined : byKey.get(key);
   if (cached) return cached;

@@ -32,6 +32,7 @@ CREATE SCHEMA sales;
 CREATE TABLE sales.orders (id bigint PRIMARY KEY, total numeric(12, 2) NOT NULL);
 INSERT INTO sales.orders SELECT g, g * 1.25 FROM generate_series(1, 5000) g;
 CREATE VIEW sales.big_orders AS SELECT id, total FROM sales.orders WHERE total > 6000;
+CREATE VIEW sales.fragile AS SELECT id, 1 / (id - 2500) AS x FROM sales.orders;
 CREATE TABLE keyless (v text);
 INSERT INTO keyless VALUES ('b'), ('a'), (NULL);
 `;
@@ -233,6 +234,22 @@ describe('reading', () => {
     })();
     expect(seen).toBe(15);
     expect(ds.pool.totalCount - ds.pool.idleCount).toBe(0);
+  });
+
+  it('a stream failing half-way rejects with a NocofloError and gives its connection back clean', async () => {
+    let seen = 0;
+    const error = await failure(
+      (async () => {
+        for await (const _row of ds.stream('sales.fragile', { batchSize: 100 })) seen++;
+      })(),
+    );
+    expect(error.code).toBe('NCF_DATASOURCE_ERROR');
+    expect(error.message).toMatch(/division by zero/);
+    expect(seen).toBeGreaterThan(0);
+    expect(ds.pool.totalCount - ds.pool.idleCount).toBe(0);
+    // Every pooled connection still works (none was left inside an aborted transaction).
+    const pages = await Promise.all(Array.from({ length: 6 }, () => ds.readPage('sales.orders', { limit: 1 })));
+    expect(pages.every((page) => page.rows.length === 1)).toBe(true);
   });
 
   it('aggregates in the database with exact sums and month buckets', async () => {

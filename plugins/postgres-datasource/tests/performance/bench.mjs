@@ -8,7 +8,7 @@ import { encodeCursor } from '@nocoflo/sdk/sql';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { openPostgres } from '../../dist/index.js';
-import { compareRates, compareStreams, report } from './harness.mjs';
+import { compareRates, compareStreams, report, selected } from './harness.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const pluginDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -68,17 +68,21 @@ const next = () => i++ & 4095;
 const COLUMNS = 'id, name, category, amount, note';
 
 const results = [];
-results.push(
-  await compareRates(
-    '100-row keyset page',
+const run = async (name, measure) => {
+  if (!selected(name)) return;
+  results.push(await measure(name));
+  console.log(results.at(-1));
+};
+await run('100-row keyset page', (name) =>
+  compareRates(
+    name,
     () => raw.query(`SELECT ${COLUMNS} FROM bench WHERE id > $1 ORDER BY id LIMIT 100`, [randomIds[next()]]),
     () => ds.readPage('bench', { limit: 100, cursor: cursors[next()] }),
   ),
 );
-console.log(results.at(-1));
-results.push(
-  await compareStreams(
-    `stream all ${ROWS.toLocaleString('en-US')} rows`,
+await run(`stream all ${ROWS.toLocaleString('en-US')} rows`, (name) =>
+  compareStreams(
+    name,
     async (onRow) => {
       const client = await raw.connect();
       try {
@@ -100,10 +104,9 @@ results.push(
     },
   ),
 );
-console.log(results.at(-1));
-results.push(
-  await compareRates(
-    'update one row by key',
+await run('update one row by key', (name) =>
+  compareRates(
+    name,
     () =>
       raw.query(`UPDATE bench SET name = $1 WHERE id = $2 RETURNING ${COLUMNS}`, [
         `raw ${i}`,
@@ -112,10 +115,9 @@ results.push(
     () => ds.update('bench', { id: randomIds[next()] }, { name: `ours ${i}` }),
   ),
 );
-console.log(results.at(-1));
-results.push(
-  await compareRates(
-    `GROUP BY aggregate over ${ROWS.toLocaleString('en-US')} rows`,
+await run(`GROUP BY aggregate over ${ROWS.toLocaleString('en-US')} rows`, (name) =>
+  compareRates(
+    name,
     () =>
       raw.query(
         'SELECT category, count(*) AS count, sum(amount) AS sum_amount FROM bench GROUP BY 1 ORDER BY 1 LIMIT 1000',
@@ -128,7 +130,6 @@ results.push(
     { rounds: 3, ms: 1000 },
   ),
 );
-console.log(results.at(-1));
 
 await ds.close();
 await raw.end();

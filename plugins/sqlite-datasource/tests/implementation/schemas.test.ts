@@ -162,6 +162,12 @@ describe('integers beyond 2^53', () => {
     expect(rows[0]!.sum_n).toBe((9007199254740993n + BigInt((30 * 31) / 2 - 17)).toString());
   });
 
+  it('stream exactly also when the sort column is not among the returned columns', async () => {
+    const rows = await collect(ds.stream('big', { sort: [{ column: 'n', direction: 'asc' }], columns: ['id'] }));
+    expect(rows.map((r) => r.id)).toEqual([...Array.from({ length: 30 }, (_, i) => i + 1).filter((id) => id !== 17), 17]);
+    expect(rows.every((r) => Object.keys(r).join() === 'id')).toBe(true);
+  });
+
   it('are written and matched exactly', async () => {
     await ds.update('big', { id: 1 }, { n: 2n ** 62n });
     expect(

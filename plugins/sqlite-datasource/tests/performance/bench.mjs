@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { encodeCursor } from '@nocoflo/sdk/sql';
 import Database from 'better-sqlite3';
 import { openSqlite } from '../../dist/index.js';
-import { compareRates, compareStreams, report } from './harness.mjs';
+import { compareRates, compareStreams, report, selected } from './harness.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const pluginDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -46,17 +46,21 @@ const rawAggregate = raw.prepare(
 );
 
 const results = [];
-results.push(
-  await compareRates(
-    '100-row keyset page',
+const run = async (name, measure) => {
+  if (!selected(name)) return;
+  results.push(await measure(name));
+  console.log(results.at(-1));
+};
+await run('100-row keyset page', (name) =>
+  compareRates(
+    name,
     () => rawPage.all(randomIds[next()]),
     () => ds.readPage('bench', { limit: 100, cursor: cursors[next()] }),
   ),
 );
-console.log(results.at(-1));
-results.push(
-  await compareStreams(
-    `stream all ${ROWS.toLocaleString('en-US')} rows`,
+await run(`stream all ${ROWS.toLocaleString('en-US')} rows`, (name) =>
+  compareStreams(
+    name,
     async (onRow) => {
       for (const _row of rawAll.iterate()) onRow();
     },
@@ -65,18 +69,16 @@ results.push(
     },
   ),
 );
-console.log(results.at(-1));
-results.push(
-  await compareRates(
-    'update one row by key',
+await run('update one row by key', (name) =>
+  compareRates(
+    name,
     () => rawUpdate.get(`raw ${i}`, randomIds[next()]),
     () => ds.update('bench', { id: randomIds[next()] }, { name: `ours ${i}` }),
   ),
 );
-console.log(results.at(-1));
-results.push(
-  await compareRates(
-    `GROUP BY aggregate over ${ROWS.toLocaleString('en-US')} rows`,
+await run(`GROUP BY aggregate over ${ROWS.toLocaleString('en-US')} rows`, (name) =>
+  compareRates(
+    name,
     () => rawAggregate.all(),
     () =>
       ds.aggregate('bench', {
@@ -86,7 +88,6 @@ results.push(
     { rounds: 3, ms: 1000 },
   ),
 );
-console.log(results.at(-1));
 
 const sqliteVersion = raw.prepare('SELECT sqlite_version() AS v').get().v;
 await ds.close();

@@ -2,6 +2,7 @@
 // same process, alternating, and reports ops/s and the ratio (ours' time / raw time).
 // Identical copies live in each datasource plugin (plugins do not import each other).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -25,6 +26,12 @@ const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 };
+
+/** Whether an operation is selected by BENCH_ONLY (comma-separated words; default: all). */
+export function selected(name) {
+  const only = process.env.BENCH_ONLY;
+  return !only || only.split(',').some((word) => name.toLowerCase().includes(word.trim().toLowerCase()));
+}
 
 /**
  * Alternates raw and ours for `rounds` rounds. The ratio is the median of the per-round
@@ -116,7 +123,11 @@ export function markdownTable(results) {
 }
 
 /** Prints the table, writes JSON to bench-results/, and replaces this datasource's section of docs/performance.md. */
-export function report({ pluginDir, key, title, environment, results }) {
+export function report({ pluginDir, key, title, environment: base, results }) {
+  // The machine's load matters on shared hardware: say how busy it was.
+  const environment = `${base}; ${cpus().length} cores, load average ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' / ')}`;
   const table = markdownTable(results);
   console.log(`\n${title}\n${environment}\n\n${table}\n`);
   const date = new Date().toISOString();
@@ -124,6 +135,7 @@ export function report({ pluginDir, key, title, environment, results }) {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify({ date, title, environment, results }, null, 2)}\n`);
   console.log(`results: ${out}`);
+  if (process.env.BENCH_ONLY) return; // a partial run does not replace the recorded one
   const docs = join(pluginDir, '..', '..', 'docs', 'performance.md');
   const start = `<!-- bench:${key}:start -->`;
   const end = `<!-- bench:${key}:end -->`;
