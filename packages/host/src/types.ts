@@ -106,7 +106,12 @@ export interface DatasourceRegistry {
   /** Registered factories. */
   list(): RegisteredDatasource[];
   /** Schemes claimed by more than one plugin, with the claimants. */
-  conflicts(): { scheme: string; plugins: string[] }[];
+  conflicts(): {
+    /** The URL scheme. */
+    scheme: string;
+    /** The plugins claiming it. */
+    plugins: string[];
+  }[];
 }
 
 /** A plugin route as the HTTP server dispatches it. */
@@ -124,11 +129,21 @@ export interface RouteRegistry {
     plugin: string,
     method: string,
     path: string,
-  ): { route: RegisteredRoute; params: Record<string, string> } | undefined;
+  ):
+    | {
+        /** The matching route. */
+        route: RegisteredRoute;
+        /** Path parameters (`/items/:id` → `{ id }`). */
+        params: Record<string, string>;
+      }
+    | undefined;
   /** Every registered route. */
   list(): RegisteredRoute[];
   /** Every permission declared by an enabled plugin. */
-  permissions(): (PermissionDefinition & { plugin: string })[];
+  permissions(): (PermissionDefinition & {
+    /** The plugin declaring the permission. */
+    plugin: string;
+  })[];
 }
 
 /** Events a host emits. */

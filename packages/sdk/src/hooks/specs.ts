@@ -74,13 +74,21 @@ export type TapFn<K extends HookName> = (typeof HOOK_KINDS)[K] extends 'async'
 
 /** Whether each hook is sync or async; the runtime mirror of {@link NocofloHooks}. */
 export const HOOK_KINDS = {
+  /** {@link NocofloHooks.hostStarted}: awaited. */
   hostStarted: 'async',
+  /** {@link NocofloHooks.hostStopping}: awaited. */
   hostStopping: 'async',
+  /** {@link NocofloHooks.pluginStateChanged}: called synchronously. */
   pluginStateChanged: 'sync',
+  /** {@link NocofloHooks.beforeQuery}: awaited. */
   beforeQuery: 'async',
+  /** {@link NocofloHooks.afterQuery}: awaited. */
   afterQuery: 'async',
+  /** {@link NocofloHooks.beforeWrite}: awaited. */
   beforeWrite: 'async',
+  /** {@link NocofloHooks.afterWrite}: awaited. */
   afterWrite: 'async',
+  /** {@link NocofloHooks.viewCandidates}: called synchronously. */
   viewCandidates: 'sync',
 } as const satisfies Record<HookName, HookKind>;
 

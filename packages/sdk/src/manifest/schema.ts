@@ -28,6 +28,7 @@ const packageName = z
 /** The zod schema of the `nocoflo` field of a plugin's package.json. */
 export const pluginManifestSchema = z
   .strictObject({
+    /** Path of the ES module whose default export is `definePlugin({...})`, relative to package.json. */
     entry: z
       .string()
       .min(1)
@@ -37,18 +38,23 @@ export const pluginManifestSchema = z
       .describe(
         'Path of the ES module whose default export is definePlugin({...}), relative to package.json.',
       ),
+    /** Semver range of `@nocoflo/host` versions this plugin works with, e.g. `^0.1.0`. */
     host: semverRange.describe(
       'Semver range of @nocoflo/host versions this plugin works with, e.g. "^0.1.0".',
     ),
+    /** What the plugin contributes; informational, shown by `nocoflo plugins list`. */
     provides: z
       .array(contributionKindSchema)
       .default([])
       .describe('What the plugin contributes; informational, shown by `nocoflo plugins list`.'),
+    /** Other nocoflo plugins this one needs, by package name, with a semver range each. */
     dependencies: z
       .record(packageName, semverRange)
       .default({})
       .describe('Other nocoflo plugins this one needs, by package name, with a semver range each.'),
+    /** Human-friendly name for the admin page. */
     displayName: z.string().min(1).max(80).optional().describe('Human-friendly name for the admin page.'),
+    /** Folder of SQL migrations applied to the metadata store before setup (default `./migrations`). */
     migrations: z
       .string()
       .min(1)
@@ -66,12 +72,17 @@ export type PluginManifestInput = z.input<typeof pluginManifestSchema>;
 
 /** The zod schema of the parts of a plugin's package.json that discovery reads. */
 export const pluginPackageJsonSchema = z.looseObject({
+  /** The npm package name: the plugin's name. */
   name: packageName,
+  /** The package version: the plugin's version. */
   version: z
     .string()
     .refine((value) => semver.valid(value) !== null, { message: 'is not a valid semver version' }),
+  /** One line about the plugin, shown by the admin page. */
   description: z.string().optional(),
+  /** npm keywords; a plugin's include `nocoflo-plugin`. */
   keywords: z.array(z.string()).optional(),
+  /** The plugin manifest. */
   nocoflo: pluginManifestSchema,
 });
 

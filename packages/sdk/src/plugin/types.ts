@@ -50,7 +50,16 @@ export interface PluginInfo {
   /** What it contributes, as declared. */
   provides: readonly string[];
   /** Names of views, datasources and services it currently contributes. */
-  contributions: { views: string[]; datasources: string[]; services: string[]; hooks: string[] };
+  contributions: {
+    /** Names of the views it registered. */
+    views: string[];
+    /** Names of the datasource factories it registered. */
+    datasources: string[];
+    /** Names of the services it provides. */
+    services: string[];
+    /** Names of the hooks it taps. */
+    hooks: string[];
+  };
   /** Permissions it declares. */
   permissions: readonly PermissionDefinition[];
   /** Notes a person should see (e.g. "directory copy overrides node_modules copy"). */
