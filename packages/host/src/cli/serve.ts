@@ -2,15 +2,19 @@
  * `nocoflo serve [datasource URLs…]`: starts the host and the web app. With no URL (or with
  * `--demo`) it serves the demo database, creating it in the data folder the first time.
  */
+
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { errorMessage, isNocofloError, type Logger } from '@nocoflo/sdk';
 import type { Command } from 'commander';
 import { createHost } from '../create-host.js';
 import { ensureDemoDatabase } from '../demo/index.js';
 import { createServer, resolveAdminToken } from '../server/index.js';
+import { CONFIG_FILE_NAME, readConfigFile } from '../store/config-file.js';
 import { isMetadataStore } from '../store/metadata.js';
 import { defaultMetadataStorePath, openMetadataStore } from '../store/open.js';
 import { HOST_VERSION } from '../version.js';
+import { watchPlugins } from '../watch/index.js';
 
 /** Options of `nocoflo serve`, as commander parses them. */
 interface ServeOptions {
@@ -22,6 +26,8 @@ interface ServeOptions {
   dataDir?: string;
   store?: string;
   adminToken?: string;
+  config?: string;
+  watch?: boolean;
   verbose?: boolean;
 }
 
@@ -55,9 +61,26 @@ async function serve(urls: string[], options: ServeOptions): Promise<() => Promi
   const root = resolve(options.root);
   const logger = terminalLogger(options.verbose ?? false);
   const dataDir = resolve(root, options.dataDir ?? '.nocoflo');
-  const store = await openMetadataStore(options.store ?? defaultMetadataStorePath(dataDir), { logger });
-  const host = await createHost({ root, pluginDirs: options.pluginsDir, store, dataDir, logger });
+  // Per-plugin config from the config file: --config, else nocoflo.config.json in the root when present.
+  const configPath = options.config ? resolve(options.config) : resolve(root, CONFIG_FILE_NAME);
+  const configFile = options.config || existsSync(configPath) ? await readConfigFile(configPath) : undefined;
+  const store = await openMetadataStore(
+    options.store ?? process.env.NOCOFLO_STORE ?? defaultMetadataStorePath(dataDir),
+    {
+      logger,
+    },
+  );
+  const host = await createHost({
+    root,
+    pluginDirs: options.pluginsDir,
+    store,
+    dataDir,
+    logger,
+    ...(configFile ? { config: configFile.plugins } : {}),
+  });
   await host.start();
+  const watcher = options.watch ? watchPlugins(host) : undefined;
+  await watcher?.ready;
   for (const plugin of host.list().filter((p) => p.state === 'failed')) {
     process.stderr.write(`plugin ${plugin.name} failed: ${plugin.error?.message ?? 'unknown error'}\n`);
     if (plugin.error?.hint) process.stderr.write(`  hint: ${plugin.error.hint}\n`);
@@ -96,10 +119,13 @@ async function serve(urls: string[], options: ServeOptions): Promise<() => Promi
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
   const base = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${actualPort}`;
+  // A generated token is printed once, when it is created; afterwards the file (0600) holds it.
   const adminUrl =
-    token.source === 'file' || token.source === 'new file'
-      ? `${base}/admin#token=${token.token}`
-      : `${base}/admin (token from ${token.source === 'environment' ? 'NOCOFLO_ADMIN_TOKEN' : '--admin-token'})`;
+    token.source === 'new file'
+      ? `${base}/admin#token=${token.token}  (new admin token, saved to ${token.path}; it is not shown again)`
+      : token.source === 'file'
+        ? `${base}/admin (token in ${token.path})`
+        : `${base}/admin (token from ${token.source === 'environment' ? 'NOCOFLO_ADMIN_TOKEN' : '--admin-token'})`;
   process.stdout.write(
     `nocoflo ${HOST_VERSION} is serving ${base}\n` +
       datasources.map((url) => `  data:  ${url}\n`).join('') +
@@ -108,6 +134,7 @@ async function serve(urls: string[], options: ServeOptions): Promise<() => Promi
   );
 
   return async () => {
+    await watcher?.close();
     await app.close();
     await host.stop();
   };
@@ -140,6 +167,8 @@ export function registerServeCommand(program: Command): void {
       '--admin-token <token>',
       'token for admin changes (default NOCOFLO_ADMIN_TOKEN, else <data-dir>/admin-token)',
     )
+    .option('--config <file>', `per-plugin config file (default <root>/${CONFIG_FILE_NAME} when present)`)
+    .option('--watch', 'reload a directory plugin when its files change')
     .option('--verbose', 'log what the host does')
     .action(async (urls: string[], options: ServeOptions) => {
       // Signals are handled from the start, so a Ctrl+C during start-up also stops cleanly.

@@ -150,7 +150,7 @@ export function renderAdmin(plugins: readonly PluginInfo[]): string {
 </tr>`;
   });
   const body = `<h1>Plugins</h1>
-<form class="ncf-token-form" hidden><label>Admin token <input name="token" type="password" autocomplete="off" required></label><button type="submit">Use token</button><span class="ncf-muted">Printed by <code>nocoflo serve</code> at start (also in NOCOFLO_ADMIN_TOKEN or the data folder's admin-token file).</span></form>
+<form class="ncf-token-form" hidden><label>Admin token <input name="token" type="password" autocomplete="off" required></label><button type="submit">Use token</button><span class="ncf-muted">Printed once by <code>nocoflo serve</code> when it was generated; kept in the data folder's <code>admin-token</code> file (or set with NOCOFLO_ADMIN_TOKEN).</span></form>
 <div class="ncf-error ncf-admin-alert" role="alert" hidden></div>
 <table class="ncf-plugins"><thead><tr><th>Plugin</th><th>Version</th><th>State</th><th>Contributes</th><th>Source</th><th><span class="ncf-muted">Actions</span></th></tr></thead>
 <tbody>${rows.join('\n') || '<tr><td colspan="6" class="ncf-muted">No plugins found.</td></tr>'}</tbody></table>`;
