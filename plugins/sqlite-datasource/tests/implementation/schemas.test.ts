@@ -163,8 +163,13 @@ describe('integers beyond 2^53', () => {
   });
 
   it('stream exactly also when the sort column is not among the returned columns', async () => {
-    const rows = await collect(ds.stream('big', { sort: [{ column: 'n', direction: 'asc' }], columns: ['id'] }));
-    expect(rows.map((r) => r.id)).toEqual([...Array.from({ length: 30 }, (_, i) => i + 1).filter((id) => id !== 17), 17]);
+    const rows = await collect(
+      ds.stream('big', { sort: [{ column: 'n', direction: 'asc' }], columns: ['id'] }),
+    );
+    expect(rows.map((r) => r.id)).toEqual([
+      ...Array.from({ length: 30 }, (_, i) => i + 1).filter((id) => id !== 17),
+      17,
+    ]);
     expect(rows.every((r) => Object.keys(r).join() === 'id')).toBe(true);
   });
 
