@@ -248,7 +248,9 @@ describe('reading', () => {
     expect(seen).toBeGreaterThan(0);
     expect(ds.pool.totalCount - ds.pool.idleCount).toBe(0);
     // Every pooled connection still works (none was left inside an aborted transaction).
-    const pages = await Promise.all(Array.from({ length: 6 }, () => ds.readPage('sales.orders', { limit: 1 })));
+    const pages = await Promise.all(
+      Array.from({ length: 6 }, () => ds.readPage('sales.orders', { limit: 1 })),
+    );
     expect(pages.every((page) => page.rows.length === 1)).toBe(true);
   });
 
