@@ -37,7 +37,7 @@ export function selected(name) {
  * Alternates raw and ours for `rounds` rounds. The ratio is the median of the per-round
  * ratios: on a shared machine the load drifts, and neighbouring runs see the same load.
  */
-export async function compareRates(name, raw, ours, { rounds = 7, ms = 300 } = {}) {
+export async function compareRates(name, raw, ours, { rounds = 9, ms = 300 } = {}) {
   const rawRates = [];
   const ourRates = [];
   const ratios = [];
@@ -76,7 +76,7 @@ export async function streamRun(run) {
 }
 
 /** Alternates full raw and ours reads; median time of each, ops/s as rows per second. */
-export async function compareStreams(name, raw, ours, { rounds = 3 } = {}) {
+export async function compareStreams(name, raw, ours, { rounds = 5 } = {}) {
   const rawRuns = [];
   const ourRuns = [];
   for (let i = 0; i < rounds; i++) {
