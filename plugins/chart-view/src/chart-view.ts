@@ -2,7 +2,7 @@
  * The chart view: aggregates of a table computed in the database, drawn server-side to
  * SVG with Apache ECharts.
  */
-import { defineView, type TableSchema } from '@nocoflo/sdk';
+import { defineView, type TableSchema, type ViewDefinition } from '@nocoflo/sdk';
 import { loadChartData } from './query.js';
 import { renderChart } from './render.js';
 import { isNumeric, isTemporal, measureColumns, measureLabel, parseSettings } from './settings.js';
@@ -21,7 +21,7 @@ function score(table: TableSchema): number | false {
 }
 
 /** The chart view definition. */
-export const chartView = defineView({
+export const chartView: ViewDefinition = defineView({
   name: 'chart',
   title: 'Chart',
   canHandle: score,

@@ -21,7 +21,9 @@ export const MAX_POINTS = 1000;
 
 /** The chart's data: one label and one value per group. */
 export interface ChartData {
+  /** One label per group (the x value or category). */
   labels: string[];
+  /** One value per group, in the order of `labels`. */
   values: number[];
   /** Whether there were more groups than shown. */
   truncated: boolean;
@@ -38,7 +40,12 @@ export function isOrderedAxis(x: ColumnSchema | undefined): boolean {
 export function buildQuery(
   table: TableSchema,
   settings: ChartSettings,
-): { query: AggregateQuery; limit: number } {
+): {
+  /** The aggregate to run. */
+  query: AggregateQuery;
+  /** How many groups the chart shows. */
+  limit: number;
+} {
   const x = table.columns.find((c) => c.name === settings.x);
   const ordered = isOrderedAxis(x) && settings.type !== 'pie';
   const limit = settings.type === 'pie' ? MAX_SLICES : ordered ? MAX_POINTS : MAX_CATEGORIES;

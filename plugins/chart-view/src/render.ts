@@ -70,11 +70,17 @@ export function scriptJson(value: unknown): string {
 
 /** What {@link renderChart} needs. */
 export interface RenderChartInput {
+  /** The table charted. */
   table: TableSchema;
+  /** Chart type, columns and measure. */
   settings: ChartSettings;
+  /** The aggregated data. */
   data: ChartData;
+  /** The server-rendered chart, or undefined when there is no data. */
   svg: string | undefined;
+  /** Messages shown above the chart. */
   notices: readonly string[];
+  /** URLs for links and assets. */
   urls: ViewUrls;
 }
 

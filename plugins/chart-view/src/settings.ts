@@ -98,7 +98,12 @@ export function defaultSettings(table: TableSchema): ChartSettings {
 export function parseSettings(
   table: TableSchema,
   params: Readonly<Record<string, string>>,
-): { settings: ChartSettings; notices: string[] } {
+): {
+  /** The settings to draw with. */
+  settings: ChartSettings;
+  /** Parameters that were ignored or replaced, said in words for the page. */
+  notices: string[];
+} {
   const notices: string[] = [];
   const settings = defaultSettings(table);
   const byName = new Map(table.columns.map((c) => [c.name, c]));

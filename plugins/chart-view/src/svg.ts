@@ -8,7 +8,12 @@ import type { ChartData } from './query.js';
 import type { ChartType } from './settings.js';
 
 /** Width and height of the SVG's view box (it scales to its container). */
-export const CHART_SIZE = { width: 960, height: 420 } as const;
+export const CHART_SIZE = {
+  /** Width in SVG units. */
+  width: 960,
+  /** Height in SVG units. */
+  height: 420,
+} as const;
 
 /** The ECharts option for the data; plain JSON so the browser could re-create the chart. */
 export function chartOption(

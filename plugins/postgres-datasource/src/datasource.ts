@@ -42,7 +42,7 @@ interface OpenStream {
 }
 
 /**
- * A PostgreSQL database reached through a `pg` pool, as a nocoflo {@link Datasource}.
+ * A PostgreSQL database reached through a `pg` pool, as a nocoflo `Datasource` (`@nocoflo/sdk`).
  * Reads and writes take a pooled connection per call; streams hold one connection with a
  * server-side cursor inside a read-only transaction until they end.
  */

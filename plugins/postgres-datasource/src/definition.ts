@@ -1,4 +1,4 @@
-import { type DatasourceOpenOptions, defineDatasource } from '@nocoflo/sdk';
+import { type DatasourceDefinition, type DatasourceOpenOptions, defineDatasource } from '@nocoflo/sdk';
 import pg from 'pg';
 import { PostgresDatasource } from './datasource.js';
 import { connectionError } from './errors.js';
@@ -47,7 +47,7 @@ export async function openPostgres(
 }
 
 /** The datasource factory the plugin contributes: `postgres:` and `postgresql:` URLs. */
-export const postgresDatasource = defineDatasource({
+export const postgresDatasource: DatasourceDefinition = defineDatasource({
   name: 'postgres',
   schemes: ['postgres', 'postgresql'],
   description: 'PostgreSQL (pg, pooled): postgres://user:password@host:5432/database?sslmode=require',

@@ -41,7 +41,7 @@ export interface PgTypeInfo {
   category: string;
 }
 
-/** Normalises a PostgreSQL type from `pg_catalog` to a {@link ColumnType}. */
+/** Normalises a PostgreSQL type from `pg_catalog` to a `ColumnType` of `@nocoflo/sdk`. */
 export function normalisePgType(type: PgTypeInfo): ColumnType {
   if (type.category === 'A') return 'array';
   if (type.kind === 'e') return 'enum';
@@ -108,6 +108,7 @@ const OVERRIDES = new Map<number, (text: string) => unknown>([
  * Uint8Array, json parsed, arrays of each element type.
  */
 export const pgTypes = {
+  /** The parser of a column of type `oid`: nocoflo's where the conventions differ from pg's, else pg's. */
   getTypeParser(oid: number, format?: 'text' | 'binary'): (text: string) => unknown {
     if (format === 'binary') return pg.types.getTypeParser(oid, 'binary') as (text: string) => unknown;
     return OVERRIDES.get(oid) ?? (pg.types.getTypeParser(oid) as (text: string) => unknown);

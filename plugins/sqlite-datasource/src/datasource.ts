@@ -40,7 +40,7 @@ import { describeSqliteTable, listSqliteTables } from './introspect.js';
 const STATEMENT_CACHE_SIZE = 200;
 
 /**
- * A SQLite database opened through better-sqlite3, as a nocoflo {@link Datasource}.
+ * A SQLite database opened through better-sqlite3, as a nocoflo `Datasource` (`@nocoflo/sdk`).
  * better-sqlite3 is synchronous, so every method does its work at once and returns a
  * settled promise; streams read in batches from one open statement.
  */

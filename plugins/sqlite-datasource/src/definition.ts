@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type DatasourceOpenOptions, defineDatasource, Errors, NocofloError } from '@nocoflo/sdk';
+import {
+  type DatasourceDefinition,
+  type DatasourceOpenOptions,
+  defineDatasource,
+  Errors,
+  NocofloError,
+} from '@nocoflo/sdk';
 import Database from 'better-sqlite3';
 import { SqliteDatasource } from './datasource.js';
 import { connectionError } from './errors.js';
@@ -59,7 +65,7 @@ export async function openSqlite(url: string, options: SqliteOpenOptions = {}): 
 }
 
 /** The datasource factory the plugin contributes: `sqlite:` and `sqlite3:` URLs. */
-export const sqliteDatasource = defineDatasource({
+export const sqliteDatasource: DatasourceDefinition = defineDatasource({
   name: 'sqlite',
   schemes: ['sqlite', 'sqlite3'],
   description:

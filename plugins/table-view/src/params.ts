@@ -24,9 +24,21 @@ export const MAX_PAGE_SIZE = 500;
 /** The table view's state, as carried in the page URL. */
 export interface TableViewState {
   /** Column sorted by, if any. */
-  sort?: { column: string; direction: SortDirection };
+  sort?: {
+    /** The column. */
+    column: string;
+    /** Ascending or descending. */
+    direction: SortDirection;
+  };
   /** The one filter the UI edits, if any. */
-  filter?: { column: string; op: FilterOperator; value: string };
+  filter?: {
+    /** The column filtered on. */
+    column: string;
+    /** The operator. */
+    op: FilterOperator;
+    /** The value as typed (comma-separated for `in`). */
+    value: string;
+  };
   /** Keyset cursor of the page shown. */
   cursor?: string;
   /** Rows per page. */
@@ -35,8 +47,11 @@ export interface TableViewState {
 
 /** The parsed state, the datasource read it implies, and notices about dropped parameters. */
 export interface ParsedParams {
+  /** What the page shows, for the links and controls it renders. */
   state: TableViewState;
+  /** The read those parameters ask for. */
   options: ReadPageOptions;
+  /** Parameters that were ignored, said in words for the page. */
   notices: string[];
 }
 

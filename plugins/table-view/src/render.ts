@@ -36,10 +36,15 @@ const attr = (value: unknown): string => escapeHtml(value);
 
 /** What {@link renderTable} needs. */
 export interface RenderTableInput {
+  /** The table shown. */
   table: TableSchema;
+  /** The page of rows shown. */
   page: Page;
+  /** Sort, filter, cursor and page size of the page. */
   state: TableViewState;
+  /** URLs for links, the data API and assets. */
   urls: ViewUrls;
+  /** Messages shown above the table. */
   notices: readonly string[];
 }
 

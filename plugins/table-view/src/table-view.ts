@@ -8,6 +8,7 @@ import {
   type Page,
   type ReadPageOptions,
   type ViewDataAccess,
+  type ViewDefinition,
 } from '@nocoflo/sdk';
 import { parseParams } from './params.js';
 import { renderTable } from './render.js';
@@ -34,7 +35,7 @@ async function readPageOrFirst(
 }
 
 /** The table view definition. */
-export const tableView = defineView({
+export const tableView: ViewDefinition = defineView({
   name: 'table',
   title: 'Table',
   canHandle: (table) => (table.columns.length > 0 ? TABLE_VIEW_SCORE : false),

@@ -17,8 +17,26 @@ const BUCKETS: readonly TimeBucket[] = ['year', 'month', 'day'];
 
 /** One output column of an aggregate query, so the caller can decode it. */
 export type AggregateOutput =
-  | { kind: 'key'; name: string; column: ColumnSchema; bucket?: TimeBucket }
-  | { kind: 'measure'; name: string; fn: AggregateFunction; column: ColumnSchema | null };
+  | {
+      /** A group key. */
+      kind: 'key';
+      /** Output column name. */
+      name: string;
+      /** The grouped column. */
+      column: ColumnSchema;
+      /** The time bucket a temporal key is truncated to. */
+      bucket?: TimeBucket;
+    }
+  | {
+      /** A measure. */
+      kind: 'measure';
+      /** Output column name. */
+      name: string;
+      /** The aggregate function. */
+      fn: AggregateFunction;
+      /** The measured column; null for `count(*)`. */
+      column: ColumnSchema | null;
+    };
 
 /** An aggregate query ready to run. */
 export interface AggregatePlan {
