@@ -16,9 +16,15 @@ export {
   recoverInstalls,
   uninstallPlugin,
 } from './install/index.js';
-export { applyPluginMigrations } from './migrations/index.js';
-export { AdminClient } from './server/admin-api/client.js';
+export type { InstallHost } from './install/install.js';
+export {
+  type ApplyPluginMigrationsOptions,
+  type ApplyPluginMigrationsResult,
+  applyPluginMigrations,
+} from './migrations/index.js';
+export { AdminClient, type PluginDetail, type PluginList } from './server/admin-api/client.js';
 export { type AdminApiOptions, registerAdminApi } from './server/admin-api/index.js';
+export type { DatasourceConnections, DatasourceEntry } from './server/connections.js';
 export {
   createServer,
   type ResolvedAdminToken,
@@ -43,6 +49,9 @@ export {
   SqliteMetadataStore,
   type StoredApiToken,
 } from './store/index.js';
+export type { ApplyMigrationOutcome, MetadataDialect, PendingMigration } from './store/metadata.js';
+export type { OpenMetadataStoreOptions } from './store/open.js';
+export type { ExternalChange, PostgresStoreOptions } from './store/postgres-store.js';
 export type { PluginStateStore, StoredPluginState } from './store/types.js';
 export type {
   DatasourceRegistry,

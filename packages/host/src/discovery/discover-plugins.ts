@@ -14,7 +14,14 @@ export interface DiscoveredPlugin {
   /** Whether the manifest is valid and the host range admits this host. */
   valid: boolean;
   /** Why not, when `valid` is false. */
-  error?: { code: string; message: string; hint: string };
+  error?: {
+    /** Stable error code, e.g. `NCF_MANIFEST_INVALID`. */
+    code: string;
+    /** What is wrong. */
+    message: string;
+    /** What to do about it. */
+    hint: string;
+  };
   /** Notes such as "found twice; using …". */
   warnings: string[];
 }

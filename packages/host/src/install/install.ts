@@ -26,7 +26,18 @@ import { extractArchive } from './tarball.js';
 import { validatePluginPackage } from './validate.js';
 
 /** What to install: an npm spec or a tarball path (string), a tarball path, or uploaded tarball bytes. */
-export type InstallSource = string | { tarball: string } | { data: Uint8Array; filename?: string };
+export type InstallSource =
+  | string
+  | {
+      /** Path of a package tarball (`.tgz`). */
+      tarball: string;
+    }
+  | {
+      /** The bytes of a package tarball, e.g. an upload. */
+      data: Uint8Array;
+      /** The uploaded file's name, for messages. */
+      filename?: string;
+    };
 
 /** Options of {@link installPlugin} and {@link uninstallPlugin}. */
 export interface InstallOptions extends Partial<ArchiveLimits> {
@@ -42,7 +53,10 @@ export interface InstallOptions extends Partial<ArchiveLimits> {
 export type InstallHost = Pick<
   PluginHost,
   'version' | 'root' | 'logger' | 'list' | 'get' | 'rescan' | 'reload' | 'unregister' | 'exclusive'
-> & { readonly pluginDirs?: readonly string[] };
+> & {
+  /** The host's plugin directories; installs go to the first. */
+  readonly pluginDirs?: readonly string[];
+};
 
 /** The folder name a package is installed under: `@acme/audit` → `@acme+audit` (as pnpm does). */
 export function pluginFolderName(name: string): string {

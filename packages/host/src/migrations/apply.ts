@@ -13,7 +13,14 @@ export interface ApplyPluginMigrationsOptions {
   /** The host's store; nothing happens unless it is a full metadata store. */
   store: PluginStateStore | undefined;
   /** The plugin: name, folder, and the manifest's `migrations` folder if it names one. */
-  plugin: { name: string; path?: string | undefined; migrations?: string | undefined };
+  plugin: {
+    /** Plugin name. */
+    name: string;
+    /** The plugin's folder; without one there is nothing to migrate. */
+    path?: string | undefined;
+    /** The manifest's `migrations` folder, relative to `path`. */
+    migrations?: string | undefined;
+  };
   /** Which variant files to use. Default: the store's dialect. */
   dialect?: MetadataDialect;
   /** Where "applied 0002_x" lines go. */

@@ -12,7 +12,9 @@ export const ADMIN_TOKEN_FILE = 'admin-token';
 
 /** The admin token and where it came from. */
 export interface ResolvedAdminToken {
+  /** The token. */
   token: string;
+  /** Where it came from: `--admin-token`, `NOCOFLO_ADMIN_TOKEN`, the token file, or a file created now. */
   source: 'option' | 'environment' | 'file' | 'new file';
   /** The token file, when the token came from one. */
   path?: string;

@@ -23,7 +23,12 @@ const configFileSchema = z.strictObject({
 });
 
 /** A parsed config file. */
-export type ConfigFile = z.output<typeof configFileSchema>;
+export interface ConfigFile {
+  /** A JSON Schema URL for editors; the host ignores it. */
+  $schema?: string | undefined;
+  /** Config by plugin name; each value is checked by that plugin's own zod schema. */
+  plugins: Record<string, unknown>;
+}
 
 /**
  * Reads and checks a config file. Only its shape is checked here; each plugin's value is

@@ -13,15 +13,28 @@ import type { AppliedMigration } from '../../store/metadata.js';
 
 /** What `GET /admin/plugins` answers. */
 export interface PluginList {
+  /** Every plugin the host knows, in any state. */
   available: PluginInfo[];
+  /** Names of the plugins whose code is loaded. */
   loaded: string[];
-  permissions: { key: string; description: string; plugin: string }[];
+  /** Permissions the enabled plugins declare. */
+  permissions: {
+    /** Permission key. */
+    key: string;
+    /** What it allows. */
+    description: string;
+    /** The plugin declaring it. */
+    plugin: string;
+  }[];
 }
 
 /** What `GET /admin/plugins/:name` answers. */
 export interface PluginDetail {
+  /** The plugin. */
   plugin: PluginInfo;
+  /** Its effective config. */
   config: unknown;
+  /** Migrations applied to the metadata store for it. */
   migrations: AppliedMigration[];
 }
 
