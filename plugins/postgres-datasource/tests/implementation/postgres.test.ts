@@ -305,6 +305,14 @@ describe('connections', () => {
     expect(unknown.hint).toMatch(/host name/i);
   });
 
+  it('refuses SSL with a hint when the server does not offer it', async () => {
+    const url = new URL(server.url);
+    url.searchParams.set('sslmode', 'require');
+    const error = await failure(openPostgres(url.toString()));
+    expect(error.code).toBe('NCF_CONNECTION_FAILED');
+    expect(error.hint).toMatch(/sslmode/);
+  });
+
   it.runIf(process.env.NOCOFLO_PG_URL)(
     'refuses a database that does not exist and an unknown role',
     async () => {
