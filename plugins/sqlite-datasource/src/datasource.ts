@@ -42,7 +42,7 @@ const STATEMENT_CACHE_SIZE = 200;
 /**
  * A SQLite database opened through better-sqlite3, as a nocoflo `Datasource` (`@nocoflo/sdk`).
  * better-sqlite3 is synchronous, so every method does its work at once and returns a
- * settled promise; streams read in batches from one open statement.
+ * settled promise; streams read row by row from one open statement.
  */
 export class SqliteDatasource implements Datasource {
   /** The URL it was opened with. */
