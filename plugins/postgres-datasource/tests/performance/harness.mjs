@@ -123,7 +123,7 @@ export function markdownTable(results) {
 }
 
 /** Prints the table, writes JSON to bench-results/, and replaces this datasource's section of docs/performance.md. */
-export function report({ pluginDir, key, title, environment: base, results }) {
+export function report({ pluginDir, key, title, environment: base, results, recordInDocs = true }) {
   // The machine's load matters on shared hardware: say how busy it was.
   const environment = `${base}; ${cpus().length} cores, load average ${loadavg()
     .map((n) => n.toFixed(1))
@@ -135,7 +135,11 @@ export function report({ pluginDir, key, title, environment: base, results }) {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify({ date, title, environment, results }, null, 2)}\n`);
   console.log(`results: ${out}`);
-  if (process.env.BENCH_ONLY) return; // a partial run does not replace the recorded one
+  // A partial run, or one on a stand-in server, does not replace the recorded figures.
+  if (process.env.BENCH_ONLY || !recordInDocs) {
+    console.log('docs/performance.md left as it is (partial run or stand-in server)');
+    return;
+  }
   const docs = join(pluginDir, '..', '..', 'docs', 'performance.md');
   const start = `<!-- bench:${key}:start -->`;
   const end = `<!-- bench:${key}:end -->`;
