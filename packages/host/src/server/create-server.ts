@@ -19,7 +19,9 @@ import type { ServerContext, ServerOptions } from './types.js';
  *
  * @example
  * ```ts
- * const host = await createHost({ root });
+ * import { createHost, createServer } from '@nocoflo/host';
+ *
+ * const host = await createHost({ root: process.cwd() });
  * await host.start();
  * const app = await createServer({ host, datasources: ['sqlite:./shop.db'], adminToken: 'secret' });
  * await app.listen({ port: 3000 });
