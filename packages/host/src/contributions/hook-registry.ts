@@ -1,10 +1,19 @@
 /**
  * Taps on the host's hooks, recorded by plugin so they can be removed again (tapable has
- * no untap). Every tap is wrapped so that a plugin whose tap throws, rejects or hangs
- * fails alone while the hook call goes on without it.
+ * no untap). A plugin whose tap throws, rejects or hangs fails alone while the hook call
+ * goes on without it: sync hooks isolate each tap in their compiled call
+ * (isolated-sync-compile.ts); async taps are wrapped.
  */
-import { HOOK_KINDS, type HookName, isNocofloError, type NocofloHooks, type TapOptions } from '@nocoflo/sdk';
+import {
+  HOOK_KINDS,
+  HOOK_NAMES,
+  type HookName,
+  isNocofloError,
+  type NocofloHooks,
+  type TapOptions,
+} from '@nocoflo/sdk';
 import { TimeoutError } from '../lifecycle/timeout.js';
+import { isolateSyncHook, syncFlavourOf } from './isolated-sync-compile.js';
 
 type AnyFn = (...args: unknown[]) => unknown;
 
@@ -63,18 +72,32 @@ export interface TapRecord {
 
 /** Adds and removes plugin taps on one set of hooks. */
 export class HookRegistry {
+  /** Sync hooks whose compiled call isolates each tap itself: their taps need no wrapper. */
+  readonly #isolated = new Set<HookName>();
+
   constructor(
     private readonly hooks: NocofloHooks,
     private readonly onTapError: TapErrorHandler,
     private readonly tapTimeoutMs: number,
-  ) {}
+  ) {
+    for (const name of HOOK_NAMES) {
+      if (HOOK_KINDS[name] !== 'sync') continue;
+      const flavour = syncFlavourOf(hooks[name]);
+      if (!flavour) continue;
+      isolateSyncHook(hooks[name], flavour, (plugin, error) => onTapError(plugin, name, error));
+      this.#isolated.add(name);
+    }
+  }
 
   /** Attaches a tap for `plugin`; returns the record to pass to {@link detach}. */
   attach(plugin: string, hook: HookName, fn: AnyFn, options: TapOptions = {}): TapRecord {
     const target = this.hooks[hook] as unknown as TapableHookInternals;
     const tapOptions = { name: plugin, ...(options.stage === undefined ? {} : { stage: options.stage }) };
-    const wrapped =
-      HOOK_KINDS[hook] === 'sync' ? this.wrapSync(plugin, hook, fn) : this.wrapAsync(plugin, hook, fn);
+    const wrapped = this.#isolated.has(hook)
+      ? fn
+      : HOOK_KINDS[hook] === 'sync'
+        ? this.wrapSync(plugin, hook, fn)
+        : this.wrapAsync(plugin, hook, fn);
     if (HOOK_KINDS[hook] === 'sync') target.tap(tapOptions, wrapped);
     else target.tapPromise(tapOptions, wrapped);
     return { plugin, hook, wrapped };
