@@ -7,8 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { encodeCursor } from '@nocoflo/sdk/sql';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
+import {
+  compareRates,
+  compareStreams,
+  report,
+  selected,
+} from '../../../../scripts/bench/datasource-harness.mjs';
 import { openPostgres } from '../../dist/index.js';
-import { compareRates, compareStreams, report, selected } from './harness.mjs';
 
 // A real server gets the million rows; the embedded PGlite fallback (single session, WASM)
 // a tenth of them, so that `pnpm bench` stays within minutes on a fresh machine.

@@ -7,8 +7,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeCursor } from '@nocoflo/sdk/sql';
 import Database from 'better-sqlite3';
+import {
+  compareRates,
+  compareStreams,
+  report,
+  selected,
+} from '../../../../scripts/bench/datasource-harness.mjs';
 import { openSqlite } from '../../dist/index.js';
-import { compareRates, compareStreams, report, selected } from './harness.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const pluginDir = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,6 +1,6 @@
 // Benchmark harness: runs our datasource and the raw driver doing the same work in the
 // same process, alternating, and reports ops/s and the ratio (ours' time / raw time).
-// Identical copies live in each datasource plugin (plugins do not import each other).
+// Shared by the datasource plugins' benchmarks (tooling, not a published package).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
