@@ -65,7 +65,8 @@ export class SqliteDatasource implements Datasource {
     this.db = db;
     this.url = url;
     this.#file = db.memory ? null : db.name;
-    this.capabilities = { write: writable, estimates: false };
+    // Estimates come from sqlite_stat1 (kept by ANALYZE), when the database has one.
+    this.capabilities = { write: writable, estimates: true };
   }
 
   async listTables(): Promise<TableInfo[]> {

@@ -32,10 +32,37 @@ export function listSqliteTables(db: Database.Database): TableInfo[] {
       "SELECT name, type, wr FROM pragma_table_list WHERE schema = 'main' AND type IN ('table', 'view', 'virtual')",
     )
     .all() as TableListRow[];
+  const estimates = readRowEstimates(db);
   return rows
     .filter((row) => !row.name.startsWith('sqlite_'))
-    .map((row): TableInfo => ({ name: row.name, kind: row.type === 'view' ? 'view' : 'table' }))
+    .map((row): TableInfo => {
+      const info: TableInfo = { name: row.name, kind: row.type === 'view' ? 'view' : 'table' };
+      const estimate = estimates.get(row.name);
+      if (estimate !== undefined) info.rowCountEstimate = estimate;
+      return info;
+    })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Row counts as of the last `ANALYZE`, from `sqlite_stat1` (the first number of each
+ * entry's `stat` is the table's row count): free to read, never a full count. Tables that
+ * were never analysed have none.
+ */
+function readRowEstimates(db: Database.Database): Map<string, number> {
+  const estimates = new Map<string, number>();
+  const hasStats = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
+    .get();
+  if (!hasStats) return estimates;
+  for (const { tbl, stat } of db.prepare('SELECT tbl, stat FROM sqlite_stat1').all() as {
+    tbl: string;
+    stat: string;
+  }[]) {
+    const rows = Number.parseInt(String(stat).split(' ')[0] ?? '', 10);
+    if (Number.isFinite(rows)) estimates.set(tbl, Math.max(estimates.get(tbl) ?? 0, rows));
+  }
+  return estimates;
 }
 
 // The rowid of a table without a declared key is exposed as a read-only key column, under
@@ -97,6 +124,7 @@ export function describeSqliteTable(db: Database.Database, info: TableInfo, writ
     primaryKey,
     foreignKeys,
     writable: writable && !isView && primaryKey.length > 0 && meta?.type === 'table',
+    ...(info.rowCountEstimate === undefined ? {} : { rowCountEstimate: info.rowCountEstimate }),
   };
 }
 
