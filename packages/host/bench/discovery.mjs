@@ -58,7 +58,7 @@ export async function benchDiscovery() {
       discovery: () => discoverPlugins({ root, pluginDirs: [] }),
       floor: () => readAllPackageJsons(root),
     },
-    { time: 1500, rounds: 3 },
+    { time: 600, rounds: 5 },
   );
   rmSync(root, { recursive: true, force: true });
   return {
@@ -73,7 +73,7 @@ export async function benchDiscovery() {
       ),
     ],
     notes: [
-      `discovery: ${(1000 / result.discovery).toFixed(1)} ms per scan of 1,000 packages (floor ${(1000 / result.floor).toFixed(1)} ms)`,
+      `discovery: ${(1000 / Math.max(...result.discovery)).toFixed(1)} ms per scan of 1,000 packages at best (floor ${(1000 / Math.max(...result.floor)).toFixed(1)} ms)`,
     ],
   };
 }

@@ -77,7 +77,7 @@ export async function benchLifecycle() {
       },
       floor: () => importAndSetup(dirs),
     },
-    { time: 1500, rounds: 2 },
+    { time: 1500, rounds: 3, iterations: 3 },
   );
 
   const reloadHost = await createHost({ root, scanNodeModules: false });
@@ -87,7 +87,7 @@ export async function benchLifecycle() {
       host: () => reloadHost.reload('small-7'),
       floor: () => importAndSetup([dirs[7]]),
     },
-    { time: 800, rounds: 2 },
+    { time: 800, rounds: 3, iterations: 10 },
   );
   await reloadHost.stop();
 
@@ -134,8 +134,8 @@ export async function benchLifecycle() {
       ),
     ],
     notes: [
-      `start() of 100 small plugins: ${(1000 / start.host).toFixed(1)} ms (floor ${(1000 / start.floor).toFixed(1)} ms)`,
-      `reload of one plugin: ${(1000 / reload.host).toFixed(2)} ms (floor ${(1000 / reload.floor).toFixed(2)} ms)`,
+      `start() of 100 small plugins: ${(1000 / Math.max(...start.host)).toFixed(1)} ms at best (floor ${(1000 / Math.max(...start.floor)).toFixed(1)} ms)`,
+      `reload of one plugin: ${(1000 / Math.max(...reload.host)).toFixed(2)} ms at best (floor ${(1000 / Math.max(...reload.floor)).toFixed(2)} ms)`,
       `heap growth per reload after GC: ${(smallGrowth / 1024).toFixed(1)} KB for a tiny plugin; ${(realisticGrowth / 1024).toFixed(1)} KB for ${realisticLabel}. Node never evicts an ES module, so each reload keeps the old module's code; restart the host after many reloads.`,
     ],
   };

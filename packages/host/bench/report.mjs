@@ -10,14 +10,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = join(here, '..', '..', '..');
 
 /**
- * Runs tasks (name → fn) and returns ops/s by name; `batch` calls per iteration are divided
- * out. The tasks run interleaved for several rounds and each keeps its best round, so a
- * burst of load from elsewhere on the machine does not land on one side of a ratio only.
+ * Runs tasks (name → fn) for several rounds, interleaved, and returns each task's ops/s per
+ * round; `batch` calls per iteration are divided out. Compare tasks round by round with
+ * {@link row}: a burst of load from elsewhere on the machine then hits both sides of a ratio.
  */
-export async function measure(tasks, { time = 250, batch = 1, rounds = 3 } = {}) {
-  const best = {};
+export async function measure(tasks, { time = 250, batch = 1, rounds = 5, iterations = 64 } = {}) {
+  const perRound = Object.fromEntries(Object.keys(tasks).map((name) => [name, []]));
   for (let round = 0; round < rounds; round++) {
-    const bench = new Bench({ time, warmupTime: 50 });
+    // tinybench runs at least `iterations` per task: lower it for tasks that take seconds.
+    const bench = new Bench({ time, warmupTime: 50, iterations, warmupIterations: Math.min(iterations, 16) });
     for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn);
     await bench.run();
     for (const task of bench.tasks) {
@@ -26,22 +27,34 @@ export async function measure(tasks, { time = 250, batch = 1, rounds = 3 } = {})
         throw new Error(
           `benchmark ${task.name} produced no result: ${task.result?.error ?? task.result?.state}`,
         );
-      best[task.name] = Math.max(best[task.name] ?? 0, (1000 / mean) * batch);
+      perRound[task.name].push((1000 / mean) * batch);
     }
   }
-  return best;
+  return perRound;
 }
 
-/** A result row: what, ops/s, floor name, floor ops/s, ratio (floor time / our time ⇒ >1 means slower). */
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/**
+ * A result row. `ours` and `floor` are ops/s, single values or one per round; the time
+ * ratio (our time ÷ the floor's, so >1 means slower) is the median of the per-round ratios.
+ */
 export function row(section, name, ours, floorName, floor, target) {
-  const ratio = floor / ours; // time ratio: how many times longer we take than the floor
+  const oursRounds = [ours].flat();
+  const floorRounds = [floor].flat();
+  const ratio = median(oursRounds.map((value, i) => (floorRounds[i] ?? floorRounds[0]) / value));
   return {
     section,
     name,
-    opsPerSec: ours,
+    opsPerSec: median(oursRounds),
     floor: floorName,
-    floorOpsPerSec: floor,
+    floorOpsPerSec: median(floorRounds),
     ratio,
+    rounds: oursRounds.length,
     target,
     ok: target === undefined ? null : ratio <= target,
   };
@@ -65,7 +78,11 @@ export function printTable(rows) {
 
 export function machine() {
   const cpus = os.cpus();
-  return `${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+  const load = os
+    .loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' / ');
+  return `${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}, load average ${load}`;
 }
 
 /** Writes JSON to bench-results/ and replaces the section between markers in docs/performance.md. */

@@ -23,6 +23,6 @@ for (const [name, run] of Object.entries(sections)) {
 printTable(rows);
 for (const note of notes) console.log(`• ${note}`);
 if (!only) {
-  const md = `### Host (\`pnpm --filter @nocoflo/host bench\`)\n\nRun ${new Date().toISOString().slice(0, 10)} on ${machine()}.\nTime ratio = our time ÷ the floor's time in the same run (1.00x = as fast as the floor).\n\n${markdownTable(rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}`;
+  const md = `### Host (\`pnpm --filter @nocoflo/host bench\`)\n\nRun ${new Date().toISOString().slice(0, 10)} on ${machine()}.\nTime ratio = our time ÷ the floor's time, as the median of per-round ratios of interleaved rounds in the same run (1.00x = as fast as the floor). On this shared 2-core machine the same figure moves by about ±15% between runs.\n\n${markdownTable(rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}`;
   publish('host-bench', rows, notes, md);
 }
