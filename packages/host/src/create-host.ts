@@ -122,9 +122,10 @@ class Host implements PluginHost {
   // ── Queries ───────────────────────────────────────────────────────────────
 
   list(): PluginInfo[] {
+    const conflicts = this.datasources.conflicts();
     return [...this.#records.values()]
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map((record) => this.info(record));
+      .map((record) => this.info(record, conflicts));
   }
 
   get(name: string): PluginInfo | undefined {
@@ -163,12 +164,7 @@ class Host implements PluginHost {
       this.#storedStates = await this.#store.readPluginStates();
       // An install the previous process did not finish is completed or undone before anything is read.
       if (this.pluginDirs[0]) await recoverInstalls(this.pluginDirs[0], this.logger);
-      const candidates = discover({
-        root: this.root,
-        pluginDirs: this.pluginDirs,
-        scanNodeModules: this.#options.scanNodeModules ?? true,
-        hostVersion: this.version,
-      });
+      const candidates = this.discover();
       for (const candidate of candidates) this.#records.set(candidate.name, this.recordFrom(candidate));
       for (const warning of candidates.flatMap((c) => c.warnings)) this.logger.warn(warning);
       await this.startAll();
@@ -188,12 +184,7 @@ class Host implements PluginHost {
 
   rescan(): Promise<void> {
     return this.exclusive(async () => {
-      const candidates = discover({
-        root: this.root,
-        pluginDirs: this.pluginDirs,
-        scanNodeModules: this.#options.scanNodeModules ?? true,
-        hostVersion: this.version,
-      });
+      const candidates = this.discover();
       const fresh = candidates.filter((candidate) => !this.#records.has(candidate.name));
       for (const candidate of fresh) this.#records.set(candidate.name, this.recordFrom(candidate));
       if (fresh.length > 0) await this.startAll();
@@ -661,6 +652,15 @@ class Host implements PluginHost {
 
   // ── Helpers ───────────────────────────────────────────────────────────────
 
+  private discover(): Candidate[] {
+    return discover({
+      root: this.root,
+      pluginDirs: this.pluginDirs,
+      scanNodeModules: this.#options.scanNodeModules ?? true,
+      hostVersion: this.version,
+    });
+  }
+
   private setState(record: PluginRecord, to: PluginState, error?: SerializedNocofloError): void {
     const from = record.state;
     if (from === to && to !== 'failed') return; // not a change: no event
@@ -761,7 +761,7 @@ class Host implements PluginHost {
       );
   }
 
-  private info(record: PluginRecord): PluginInfo {
+  private info(record: PluginRecord, conflicts = this.datasources.conflicts()): PluginInfo {
     const contributions = {
       views: [] as string[],
       datasources: [] as string[],
@@ -777,7 +777,7 @@ class Host implements PluginHost {
     const warnings = [...record.warnings];
     if (record.blockedBy && record.state === 'disabled')
       warnings.push(`held back: its dependency ${record.blockedBy} is not enabled`);
-    for (const conflict of this.datasources.conflicts()) {
+    for (const conflict of conflicts) {
       if (conflict.plugins.includes(record.name))
         warnings.push(
           NocofloError.create(Errors.SchemeConflict, [conflict.scheme, conflict.plugins]).message,

@@ -72,20 +72,18 @@ export interface TapRecord {
 
 /** Adds and removes plugin taps on one set of hooks. */
 export class HookRegistry {
-  /** Sync hooks whose compiled call isolates each tap itself: their taps need no wrapper. */
-  readonly #isolated = new Set<HookName>();
-
   constructor(
     private readonly hooks: NocofloHooks,
     private readonly onTapError: TapErrorHandler,
     private readonly tapTimeoutMs: number,
   ) {
+    // Every sync hook isolates its taps in its compiled call, so sync taps need no wrapper.
     for (const name of HOOK_NAMES) {
       if (HOOK_KINDS[name] !== 'sync') continue;
       const flavour = syncFlavourOf(hooks[name]);
-      if (!flavour) continue;
+      if (!flavour)
+        throw new Error(`nocoflo: the sync hook "${name}" is of a tapable class the host cannot isolate`);
       isolateSyncHook(hooks[name], flavour, (plugin, error) => onTapError(plugin, name, error));
-      this.#isolated.add(name);
     }
   }
 
@@ -93,13 +91,12 @@ export class HookRegistry {
   attach(plugin: string, hook: HookName, fn: AnyFn, options: TapOptions = {}): TapRecord {
     const target = this.hooks[hook] as unknown as TapableHookInternals;
     const tapOptions = { name: plugin, ...(options.stage === undefined ? {} : { stage: options.stage }) };
-    const wrapped = this.#isolated.has(hook)
-      ? fn
-      : HOOK_KINDS[hook] === 'sync'
-        ? this.wrapSync(plugin, hook, fn)
-        : this.wrapAsync(plugin, hook, fn);
-    if (HOOK_KINDS[hook] === 'sync') target.tap(tapOptions, wrapped);
-    else target.tapPromise(tapOptions, wrapped);
+    if (HOOK_KINDS[hook] === 'sync') {
+      target.tap(tapOptions, fn);
+      return { plugin, hook, wrapped: fn };
+    }
+    const wrapped = this.wrapAsync(plugin, hook, fn);
+    target.tapPromise(tapOptions, wrapped);
     return { plugin, hook, wrapped };
   }
 
@@ -116,15 +113,6 @@ export class HookRegistry {
   /** Number of taps on a hook (for diagnostics and tests). */
   count(hook: HookName): number {
     return (this.hooks[hook] as unknown as TapableHookInternals).taps.length;
-  }
-
-  private wrapSync(plugin: string, hook: HookName, fn: AnyFn): AnyFn {
-    const onTapError = this.onTapError;
-    const failed = (error: unknown) => {
-      onTapError(plugin, hook, error);
-      return undefined; // a waterfall keeps the previous value; other sync hooks go on
-    };
-    return compileWrapper(arityOf(this.hooks[hook]), fn, failed, undefined);
   }
 
   private wrapAsync(plugin: string, hook: HookName, fn: AnyFn): AnyFn {
