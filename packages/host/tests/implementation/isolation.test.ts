@@ -56,6 +56,43 @@ describe('failure isolation and runtime registration', () => {
     expect(seen).toEqual(['items', 'items']);
   });
 
+  it('gives query hooks a frozen copy of the read options, so a tap cannot change the query', async () => {
+    const seen: { options: unknown; frozen: boolean; rowCount?: number }[] = [];
+    await host.register(
+      definePlugin({
+        hooks: {
+          beforeQuery: (query) => {
+            const options = query.options as { limit?: number };
+            seen.push({ options, frozen: Object.isFrozen(options) });
+          },
+          afterQuery: (query, outcome) => {
+            if (query.operation === 'readPage')
+              seen.push({ options: query.options, frozen: true, rowCount: outcome.rowCount });
+          },
+        },
+      }),
+      { name: 'watcher' },
+    );
+    await host.register(
+      definePlugin({
+        datasources: [
+          tinyFactory([
+            { id: 1, label: 'a' },
+            { id: 2, label: 'b' },
+          ]),
+        ],
+      }),
+      { name: 'tiny' },
+    );
+    const ds = await host.datasources.open('tiny:x');
+    const options = { limit: 1 };
+    const page = await ds.readPage('items', options);
+    expect(seen[0]).toEqual({ options: { limit: 1 }, frozen: true });
+    expect(seen[0]?.options).not.toBe(options);
+    expect(Object.isFrozen(options)).toBe(false);
+    expect(seen[1]).toMatchObject({ options: { limit: 1 }, rowCount: page.rows.length });
+  });
+
   it('fails a plugin whose async tap hangs, after the tap timeout', async () => {
     await host.register(definePlugin({ hooks: { beforeQuery: () => new Promise(() => {}) } }), {
       name: 'hangs',
