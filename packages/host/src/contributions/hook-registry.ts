@@ -1,19 +1,11 @@
 /**
  * Taps on the host's hooks, recorded by plugin so they can be removed again (tapable has
  * no untap). A plugin whose tap throws, rejects or hangs fails alone while the hook call
- * goes on without it: sync hooks isolate each tap in their compiled call
- * (isolated-sync-compile.ts); async taps are wrapped.
+ * goes on without it: every hook's compiled call guards each plugin tap inline
+ * (isolated-compile.ts), so a tap costs what it costs in raw tapable.
  */
-import {
-  HOOK_KINDS,
-  HOOK_NAMES,
-  type HookName,
-  isNocofloError,
-  type NocofloHooks,
-  type TapOptions,
-} from '@nocoflo/sdk';
-import { TimeoutError } from '../lifecycle/timeout.js';
-import { isolateSyncHook, syncFlavourOf } from './isolated-sync-compile.js';
+import { HOOK_NAMES, type HookName, isNocofloError, type NocofloHooks, type TapOptions } from '@nocoflo/sdk';
+import { GUARDED, hookShapeOf, isolateHook, type TapGuard } from './isolated-compile.js';
 
 type AnyFn = (...args: unknown[]) => unknown;
 
@@ -29,34 +21,6 @@ interface TapableHookInternals {
   _resetCompilation(): void;
 }
 
-/** How many arguments a hook passes (tapable keeps the argument names it was created with). */
-function arityOf(hook: unknown): number {
-  return ((hook as { _args?: unknown[] })._args ?? []).length;
-}
-
-let wrapperSerial = 0;
-
-/**
- * Builds a tap wrapper with its own compiled code. Closures made at one site share V8's
- * type feedback, so a shared wrapper would make its inner `fn(...)` call megamorphic once
- * many plugins tap a hook, and dispatch would fall well behind raw tapable, whose
- * generated code calls each tap from a call site of its own. A unique source per wrapper
- * (the serial comment defeats the compilation cache) gives each tap its own monomorphic
- * call site, which V8 inlines. Arguments are named per arity: no rest parameters.
- */
-function compileWrapper(
-  arity: number,
-  fn: AnyFn,
-  onError: (error: unknown) => unknown,
-  settle: ((result: unknown) => unknown) | undefined,
-): AnyFn {
-  wrapperSerial += 1;
-  const params = Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
-  const call = settle ? `settle(fn(${params}))` : `fn(${params})`;
-  const source = `/* nocoflo tap ${wrapperSerial} */ return function tap(${params}) { try { return ${call}; } catch (error) { return onError(error); } };`;
-  return new Function('fn', 'onError', 'settle', source)(fn, onError, settle) as AnyFn;
-}
-
 /** Hooks where a thrown NocofloError is a deliberate refusal, passed to the caller, not a plugin failure. */
 const REFUSAL_HOOKS = new Set<HookName>(['beforeQuery', 'beforeWrite']);
 
@@ -67,7 +31,7 @@ export type TapErrorHandler = (plugin: string, hook: HookName, error: unknown) =
 export interface TapRecord {
   readonly plugin: string;
   readonly hook: HookName;
-  readonly wrapped: AnyFn;
+  readonly fn: AnyFn;
 }
 
 /** Adds and removes plugin taps on one set of hooks. */
@@ -77,33 +41,31 @@ export class HookRegistry {
     private readonly onTapError: TapErrorHandler,
     private readonly tapTimeoutMs: number,
   ) {
-    // Every sync hook isolates its taps in its compiled call, so sync taps need no wrapper.
     for (const name of HOOK_NAMES) {
-      if (HOOK_KINDS[name] !== 'sync') continue;
-      const flavour = syncFlavourOf(hooks[name]);
-      if (!flavour)
-        throw new Error(`nocoflo: the sync hook "${name}" is of a tapable class the host cannot isolate`);
-      isolateSyncHook(hooks[name], flavour, (plugin, error) => onTapError(plugin, name, error));
+      const shape = hookShapeOf(hooks[name]);
+      if (!shape)
+        throw new Error(`nocoflo: the hook "${name}" is of a tapable class the host cannot isolate`);
+      isolateHook(hooks[name], shape, this.guardFor(name));
     }
   }
 
   /** Attaches a tap for `plugin`; returns the record to pass to {@link detach}. */
   attach(plugin: string, hook: HookName, fn: AnyFn, options: TapOptions = {}): TapRecord {
     const target = this.hooks[hook] as unknown as TapableHookInternals;
-    const tapOptions = { name: plugin, ...(options.stage === undefined ? {} : { stage: options.stage }) };
-    if (HOOK_KINDS[hook] === 'sync') {
-      target.tap(tapOptions, fn);
-      return { plugin, hook, wrapped: fn };
-    }
-    const wrapped = this.wrapAsync(plugin, hook, fn);
-    target.tapPromise(tapOptions, wrapped);
-    return { plugin, hook, wrapped };
+    const tapOptions = {
+      name: plugin,
+      [GUARDED]: true,
+      ...(options.stage === undefined ? {} : { stage: options.stage }),
+    };
+    if (hookShapeOf(target)?.kind === 'sync') target.tap(tapOptions, fn);
+    else target.tapPromise(tapOptions, fn);
+    return { plugin, hook, fn };
   }
 
   /** Removes a tap. Tapable recompiles the hook lazily at its next call, so removing many taps costs one compile. */
   detach(record: TapRecord): void {
     const target = this.hooks[record.hook] as unknown as TapableHookInternals;
-    const index = target.taps.findIndex((tap) => tap.fn === record.wrapped);
+    const index = target.taps.findIndex((tap) => tap.fn === record.fn && tap.name === record.plugin);
     if (index === -1) return;
     target.taps.splice(index, 1);
     // tapable has no untap; resetting the compiled call makes the next call see the new taps.
@@ -115,35 +77,26 @@ export class HookRegistry {
     return (this.hooks[hook] as unknown as TapableHookInternals).taps.length;
   }
 
-  private wrapAsync(plugin: string, hook: HookName, fn: AnyFn): AnyFn {
+  /** What a hook's compiled call does when one of its plugin taps fails or bails. */
+  private guardFor(hook: HookName): TapGuard {
     const onTapError = this.onTapError;
-    const tapTimeoutMs = this.tapTimeoutMs;
     const refusal = REFUSAL_HOOKS.has(hook);
     const vetoes = hook === 'beforeWrite';
-    const fail = (error: unknown): unknown => {
-      if (refusal && isNocofloError(error)) throw error;
-      onTapError(plugin, hook, error);
-      // A permission check that crashed must not let the write through: fail closed.
-      return vetoes ? { reason: 'the plugin failed while checking the write', plugin } : undefined;
+    return {
+      timeoutMs: this.tapTimeoutMs,
+      failed(plugin, error) {
+        if (refusal && isNocofloError(error)) throw error;
+        onTapError(plugin, hook, error);
+        // A permission check that crashed must not let the write through: fail closed.
+        return vetoes ? { reason: 'the plugin failed while checking the write', plugin } : undefined;
+      },
+      // A veto names the plugin that made it.
+      ...(vetoes
+        ? {
+            bailed: (plugin: string, result: unknown) =>
+              result && typeof result === 'object' ? { ...result, plugin } : result,
+          }
+        : {}),
     };
-    const annotate = vetoes
-      ? (result: unknown): unknown => (result && typeof result === 'object' ? { ...result, plugin } : result)
-      : undefined;
-    const settle = (result: unknown): Promise<unknown> => {
-      // Only a returned promise needs a timer; most taps answer synchronously.
-      if (!result || typeof (result as Promise<unknown>).then !== 'function') {
-        return Promise.resolve(annotate ? annotate(result) : result);
-      }
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new TimeoutError(tapTimeoutMs)), tapTimeoutMs);
-        timer.unref();
-      });
-      return Promise.race([result, timeout])
-        .then(annotate, fail)
-        .finally(() => clearTimeout(timer));
-    };
-    const failAsync = (error: unknown) => new Promise((resolve) => resolve(fail(error)));
-    return compileWrapper(arityOf(this.hooks[hook]), fn, failAsync, settle);
   }
 }
