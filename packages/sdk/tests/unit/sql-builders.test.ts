@@ -15,6 +15,7 @@ import {
   resolveSortKeys,
   type SqlDialect,
   SqlParams,
+  selectList,
   validateValue,
 } from '@nocoflo/sdk/sql';
 import { describe, expect, it } from 'vitest';
@@ -241,15 +242,23 @@ describe('keyset', () => {
   });
 });
 
+describe('selectList', () => {
+  it('aliases only the names a database may report otherwise (SQLite rowid aliases)', () => {
+    const columns = [column('rowid', 'integer'), column('OID', 'integer'), column('Name', 'text')];
+    expect(selectList(columns)).toBe('"rowid" AS "rowid", "OID" AS "OID", "Name"');
+  });
+});
+
 describe('planPage / finishPage', () => {
   const context = { from: '"orders"', dialect: dollar };
 
   it('reads limit + 1 rows and makes cursors that round-trip the key values', () => {
     const plan = planPage(orders, { limit: 2, columns: ['sku'] }, context);
+    // The validated limit is written into the SQL; only filter and cursor values are bound.
     expect(plan.sql).toBe(
-      'SELECT "sku" AS "sku", "order_id" AS "order_id", "line_no" AS "line_no" FROM "orders" ORDER BY "order_id" ASC, "line_no" ASC LIMIT $1',
+      'SELECT "sku", "order_id", "line_no" FROM "orders" ORDER BY "order_id" ASC, "line_no" ASC LIMIT 3',
     );
-    expect(plan.params).toEqual([3]);
+    expect(plan.params).toEqual([]);
     const rows = [1, 2, 3].map((n) => ({ sku: `s${n}`, order_id: n, line_no: 9007199254740993n }));
     const page = finishPage(plan, rows);
     expect(page.rows.map((r) => r.sku)).toEqual(['s1', 's2']);
