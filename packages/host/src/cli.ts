@@ -2,6 +2,7 @@
 /**
  * The `nocoflo` command line.
  */
+import { isNocofloError } from '@nocoflo/sdk';
 import { Command } from 'commander';
 import { registerInitCommand } from './cli/init.js';
 import { registerPluginsCommand } from './cli/plugins.js';
@@ -15,7 +16,13 @@ registerPluginsCommand(program);
 registerInitCommand(program);
 registerServeCommand(program);
 
+// Commands report their own failures; this catches what escapes them. A nocoflo error keeps
+// its code and hint, which say what to do.
 program.parseAsync(process.argv).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  if (isNocofloError(error)) {
+    console.error(`error ${error.code}: ${error.message}\n  hint: ${error.hint}`);
+  } else {
+    console.error(error instanceof Error ? error.message : error);
+  }
   process.exitCode = 1;
 });
