@@ -135,7 +135,10 @@ function interceptorLines(interceptors: Interceptor[], member: keyof Interceptor
 
 /** Tells every interceptor that has `member`. */
 function intercept(interceptors: Interceptor[], member: keyof Interceptor, ...args: unknown[]): void {
-  for (const interceptor of interceptors) (interceptor[member] as AnyFn | undefined)?.(...args);
+  for (const interceptor of interceptors) {
+    const fn = interceptor[member] as AnyFn | undefined;
+    if (fn) fn.apply(interceptor, args); // as tapable calls it: on the interceptor
+  }
 }
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>

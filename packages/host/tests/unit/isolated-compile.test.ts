@@ -282,6 +282,26 @@ describe('isolated compile: async hooks', () => {
     expect(guard.errors).toEqual([]);
   });
 
+  it('calls interceptors on themselves, also for the taps after one that returned a promise', async () => {
+    const hook = new AsyncSeriesHook<[number]>(['n']);
+    const interceptor = {
+      seen: [] as string[],
+      tap(this: { seen: string[] }, tap: { name: string }) {
+        this.seen.push(tap.name);
+      },
+      done(this: { seen: string[] }) {
+        this.seen.push('done');
+      },
+    };
+    hook.intercept(interceptor);
+    isolateHook(hook, { kind: 'async', flavour: 'series' }, recordingGuard());
+    hook.tapPromise(guarded('first'), async () => {});
+    hook.tapPromise(guarded('second'), async () => {});
+    await hook.promise(1);
+    // tapable keeps a shallow copy of each interceptor, which shares `seen`.
+    expect(interceptor.seen).toEqual(['first', 'second', 'done']);
+  });
+
   it('answers callAsync() and honours call, tap, result and done interceptors', async () => {
     const hook = new AsyncSeriesBailHook<[number], unknown>(['n']);
     const log: string[] = [];
