@@ -19,6 +19,19 @@ function listDir(dir: string): string[] {
   }
 }
 
+/**
+ * The real path of a folder. `realpathSync.native` is one realpath(3) call where the
+ * JavaScript `realpathSync` lstats every path component; the latter stays as the fallback
+ * for the rare file system the native call refuses.
+ */
+function realDir(dir: string): string {
+  try {
+    return realpathSync.native(dir);
+  } catch {
+    return realpathSync(dir);
+  }
+}
+
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory(); // follows symlinks, as pnpm lays packages out
@@ -50,8 +63,7 @@ export function findNodeModulesLocations(root: string): PluginLocation[] {
   const found: PluginLocation[] = [];
   const consider = (dir: string) => {
     const packageJson = readIfPlugin(join(dir, 'package.json'));
-    if (packageJson !== undefined)
-      found.push({ dir: realpathSync(dir), source: 'node_modules', packageJson });
+    if (packageJson !== undefined) found.push({ dir: realDir(dir), source: 'node_modules', packageJson });
   };
   for (const entry of listDir(nodeModules).sort()) {
     if (entry.startsWith('.')) continue; // .bin, .pnpm, .cache
@@ -78,7 +90,7 @@ export function findDirectoryLocations(pluginDirs: readonly string[]): PluginLoc
       } catch {
         continue;
       }
-      found.push({ dir: realpathSync(dir), source: 'directory' });
+      found.push({ dir: realDir(dir), source: 'directory' });
     }
   }
   return found;
