@@ -185,7 +185,8 @@ export const FILTER_OPERATORS: readonly FilterOperator[] = [
 /**
  * One filter condition; a query's filters are combined with AND.
  * `contains`, `startsWith` and `endsWith` match text literally (`%` and `_` are not
- * wildcards) and case-sensitively. `in` and `notIn` take an array value; `isNull` and
+ * wildcards) and case-sensitively. `in` and `notIn` take an array value (SQL datasources
+ * take at most 30,000 values across a query's lists: each is a bound parameter); `isNull` and
  * `isNotNull` take none. `neq` does not match NULLs (SQL semantics).
  */
 export interface Filter {

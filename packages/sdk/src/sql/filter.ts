@@ -4,6 +4,14 @@ import { escapeGlob, escapeLike, quoteIdentifier } from './quote.js';
 import { invalidQuery, requireColumn } from './schema.js';
 import { validateValue } from './values.js';
 
+/**
+ * The most values one query's filters may bind (`in` / `notIn` lists are where many come
+ * from). Databases cap bound parameters per statement (SQLite at 32,766; PostgreSQL's wire
+ * protocol at 65,535); past the cap the database's own error says nothing about the
+ * filter. The margin leaves room for the cursor's values.
+ */
+const MAX_BOUND_VALUES = 30_000;
+
 const COMPARISONS = { eq: '=', neq: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
 
 function textPattern(
@@ -83,6 +91,12 @@ export function compileFilters(
         if (!Array.isArray(filter.value))
           invalidQuery(`filter "${op}" on ${column.name} needs an array value`);
         const values = filter.value as readonly CellValue[];
+        if (params.values.length + values.length > MAX_BOUND_VALUES) {
+          const n = (count: number) => count.toLocaleString('en-US');
+          invalidQuery(
+            `filter "${op}" on ${column.name} has ${n(values.length)} values, and one query's filters may bind at most ${n(MAX_BOUND_VALUES)}; filter on a range, or split the list over several reads`,
+          );
+        }
         if (values.length === 0) {
           // Nothing is in an empty list; everything is outside it.
           conditions.push(op === 'in' ? '1 = 0' : '1 = 1');

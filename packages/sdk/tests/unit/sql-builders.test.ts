@@ -147,6 +147,39 @@ describe('compileFilters', () => {
   });
 });
 
+describe('compileFilters: bound value cap', () => {
+  const ids = (count: number, from = 0) => Array.from({ length: count }, (_, i) => from + i);
+
+  it('binds lists up to 30,000 values in all', () => {
+    const params = new SqlParams('dollar');
+    compileFilters(
+      orders,
+      [
+        { column: 'order_id', op: 'in', value: ids(20_000) },
+        { column: 'line_no', op: 'notIn', value: ids(10_000) },
+      ],
+      dollar,
+      params,
+    );
+    expect(params.values).toHaveLength(30_000);
+  });
+
+  it('refuses the list that would pass the cap, naming it, before the database does', () => {
+    const run = () =>
+      compileFilters(
+        orders,
+        [
+          { column: 'order_id', op: 'in', value: ids(20_000) },
+          { column: 'line_no', op: 'notIn', value: ids(10_001) },
+        ],
+        dollar,
+        new SqlParams('dollar'),
+      );
+    expect(errorCode(run)).toBe('NCF_INVALID_QUERY');
+    expect(run).toThrow(/filter "notIn" on line_no has 10,001 values.*split the list/);
+  });
+});
+
 describe('validateValue', () => {
   it('normalises to the SDK conventions', () => {
     const id = column('id', 'integer');

@@ -202,6 +202,20 @@ describe('reading', () => {
     expect(back.prevCursor).toBeNull();
   });
 
+  it('filters by a list as long as a query may bind, and names the filter past that', async () => {
+    const ids = Array.from({ length: 30_000 }, (_, i) => i + 1);
+    const page = await ds.readPage('sales.orders', {
+      filter: [{ column: 'id', op: 'in', value: ids }],
+      limit: 10,
+    });
+    expect(page.rows.map((r) => r.id)).toEqual(ids.slice(0, 10));
+    const refused = await failure(
+      ds.readPage('sales.orders', { filter: [{ column: 'id', op: 'in', value: [...ids, 30_001] }] }),
+    );
+    expect(refused.code).toBe('NCF_INVALID_QUERY');
+    expect(refused.message).toContain('filter "in" on id has 30,001 values');
+  });
+
   it('streams through a server-side cursor on one pooled connection, released at the end', async () => {
     const iterator = ds.stream('sales.orders', { batchSize: 250 })[Symbol.asyncIterator]();
     const first = await iterator.next();

@@ -208,3 +208,19 @@ describe('streams', () => {
     await ds.insert('big', { n: 1 });
   });
 });
+
+describe('long filter lists', () => {
+  it('filter by as many values as a query may bind, and name the filter past that', async () => {
+    const ids = Array.from({ length: 30_000 }, (_, i) => i + 1);
+    const page = await ds.readPage('items', { filter: [{ column: 'id', op: 'in', value: ids }] });
+    expect(page.rows.map((r) => r.id)).toEqual([1, 2]);
+    let refused: unknown;
+    try {
+      await ds.readPage('items', { filter: [{ column: 'id', op: 'notIn', value: [...ids, 30_001] }] });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ code: 'NCF_INVALID_QUERY' });
+    expect((refused as Error).message).toContain('filter "notIn" on id has 30,001 values');
+  });
+});
