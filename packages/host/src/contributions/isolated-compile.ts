@@ -18,7 +18,7 @@
  * Interceptors: `call`, `tap`, `error`, `result` and `done` are honoured (the testing kit's
  * hook spies use `call` and `tap`); `register` is applied by tapable when tapping.
  */
-import { TimeoutError } from '../lifecycle/timeout.js';
+import { withTimeout } from '../lifecycle/timeout.js';
 
 /**
  * Marks a tap (in tapable's tap options) as a plugin tap the compiled call guards. A string
@@ -342,12 +342,5 @@ function compileFunction(
 
 /** Waits for a guarded tap's promise, at most the tap timeout; a failure goes to the guard. */
 function settleTap(guard: TapGuard, tap: string, promise: PromiseLike<unknown>): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(guard.timeoutMs)), guard.timeoutMs);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout])
-    .then(undefined, (error) => guard.failed(tap, error))
-    .finally(() => clearTimeout(timer));
+  return withTimeout(() => promise, guard.timeoutMs).then(undefined, (error) => guard.failed(tap, error));
 }
