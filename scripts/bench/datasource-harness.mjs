@@ -34,6 +34,20 @@ export function selected(name) {
 }
 
 /**
+ * Collects results: `run(name, measure)` measures a selected benchmark (see
+ * {@link selected}), prints the result and keeps it in `results` for the report.
+ */
+export function resultCollector() {
+  const results = [];
+  const run = async (name, measure) => {
+    if (!selected(name)) return;
+    results.push(await measure(name));
+    console.log(results.at(-1));
+  };
+  return { results, run };
+}
+
+/**
  * Alternates raw and ours for `rounds` rounds. The ratio is the median of the per-round
  * ratios: on a shared machine the load drifts, and neighbouring runs see the same load.
  */

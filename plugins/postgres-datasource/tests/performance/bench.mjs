@@ -11,7 +11,7 @@ import {
   compareRates,
   compareStreams,
   report,
-  selected,
+  resultCollector,
 } from '../../../../scripts/bench/datasource-harness.mjs';
 import { openPostgres } from '../../dist/index.js';
 
@@ -74,12 +74,7 @@ let i = 0;
 const next = () => i++ & 4095;
 const COLUMNS = 'id, name, category, amount, note';
 
-const results = [];
-const run = async (name, measure) => {
-  if (!selected(name)) return;
-  results.push(await measure(name));
-  console.log(results.at(-1));
-};
+const { results, run } = resultCollector();
 await run('100-row keyset page', (name) =>
   compareRates(
     name,

@@ -11,7 +11,7 @@ import {
   compareRates,
   compareStreams,
   report,
-  selected,
+  resultCollector,
 } from '../../../../scripts/bench/datasource-harness.mjs';
 import { openSqlite } from '../../dist/index.js';
 
@@ -50,12 +50,7 @@ const rawAggregate = raw.prepare(
   'SELECT category, count(*) AS count, sum(amount) AS sum_amount FROM bench GROUP BY 1 ORDER BY 1 LIMIT 1000',
 );
 
-const results = [];
-const run = async (name, measure) => {
-  if (!selected(name)) return;
-  results.push(await measure(name));
-  console.log(results.at(-1));
-};
+const { results, run } = resultCollector();
 await run('100-row keyset page', (name) =>
   compareRates(
     name,
