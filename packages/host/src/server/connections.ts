@@ -38,8 +38,6 @@ export function datasourceId(url: string): string {
 export class DatasourceConnections {
   readonly #entries: DatasourceEntry[] = [];
   readonly #open = new Map<string, Promise<Datasource>>();
-  /** Datasources whose opening finished, so a request can use them without awaiting. */
-  readonly #ready = new Map<string, Datasource>();
 
   constructor(
     private readonly host: PluginHost,
@@ -71,9 +69,6 @@ export class DatasourceConnections {
 
   /** The open datasource for an id, opening it (again) when needed. */
   async get(id: string): Promise<Datasource> {
-    const ready = this.#ready.get(id);
-    if (ready && !(ready as { closed?: boolean }).closed) return ready;
-    this.#ready.delete(id);
     const entry = this.entry(id);
     const cached = this.#open.get(id);
     if (cached) {
@@ -85,12 +80,7 @@ export class DatasourceConnections {
     }
     const opening = this.host.datasources.open(entry.url);
     this.#open.set(id, opening);
-    opening.then(
-      (datasource) => {
-        if (this.#open.get(id) === opening) this.#ready.set(id, datasource);
-      },
-      () => this.#open.delete(id),
-    );
+    opening.catch(() => this.#open.delete(id));
     return opening;
   }
 
@@ -105,7 +95,6 @@ export class DatasourceConnections {
     } catch (error) {
       if (!isNocofloError(error, Errors.DatasourceClosed)) throw error;
       this.#open.delete(id);
-      this.#ready.delete(id);
       return fn(await this.get(id));
     }
   }
@@ -114,7 +103,6 @@ export class DatasourceConnections {
   async closeAll(): Promise<void> {
     const opened = [...this.#open.values()];
     this.#open.clear();
-    this.#ready.clear();
     await Promise.allSettled(opened.map(async (p) => (await p).close()));
   }
 }
