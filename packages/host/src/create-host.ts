@@ -5,7 +5,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
   createHooks,
   Errors,
@@ -41,6 +41,8 @@ import type { PluginRecord } from './lifecycle/plugin-record.js';
 import { PluginRuntime } from './lifecycle/plugin-runtime.js';
 import { TimeoutError, withTimeout } from './lifecycle/timeout.js';
 import { applyPluginMigrations } from './migrations/apply.js';
+import { pluginDataDir } from './namespaces/plugin-data-dir.js';
+import { PluginDatabases } from './namespaces/plugin-databases.js';
 import { MemoryStore } from './store/memory-store.js';
 import type { PluginStateStore, StoredPluginState } from './store/types.js';
 import type { HostEvents, HostOptions, PluginHost, RegisteredManifest } from './types.js';
@@ -82,6 +84,7 @@ class Host implements PluginHost {
 
   readonly #options: HostOptions;
   readonly #store: PluginStateStore;
+  readonly #databases: PluginDatabases;
   readonly #callbackTimeoutMs: number;
   readonly #hookRegistry: HookRegistry;
   readonly #services = new ServiceRegistryImpl();
@@ -102,6 +105,7 @@ class Host implements PluginHost {
     this.logger = options.logger ?? silentLogger;
     this.pluginDirs = resolvePluginDirs(this.root, options.pluginDirs ?? ['plugins']);
     this.#store = options.store ?? new MemoryStore();
+    this.#databases = new PluginDatabases(this.#store);
     this.#callbackTimeoutMs = options.callbackTimeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS;
     this.hooks = createHooks();
     this.#hookRegistry = new HookRegistry(
@@ -202,6 +206,7 @@ class Host implements PluginHost {
           .catch((error) => this.logger.warn('hostStopping failed', { error: errorMessage(error) }));
       }
       for (const record of this.startOrder().reverse()) await this.unload(record, 'torn_down');
+      await this.#databases.closeAll();
       await this.#store.close();
     });
   }
@@ -357,6 +362,7 @@ class Host implements PluginHost {
     }
     if (record.state !== 'loaded') this.setState(record, 'loaded');
     const config = await this.validatedConfig(record);
+    const dataDir = pluginDataDir(this.dataDir, record.name);
     if (record.location) {
       // Pending SQL migrations run before setup; a changed or failing one fails this plugin only.
       await applyPluginMigrations({
@@ -366,17 +372,19 @@ class Host implements PluginHost {
           path: record.location.dir,
           ...(record.manifest?.migrations ? { migrations: record.manifest.migrations } : {}),
         },
+        openNamespace: () => this.#databases.namespace(record.name, dataDir),
         logger: this.logger,
       });
     }
-    const runtime = new PluginRuntime({
+    const runtime: PluginRuntime = new PluginRuntime({
       name: record.name,
       version: record.version,
       hostVersion: this.version,
       ...(record.location ? { path: record.location.dir } : {}),
-      dataDir: join(this.dataDir, 'plugins', record.name.replace(/^@/, '').replace('/', '__')),
+      dataDir,
       config,
       logger: pluginLogger(this.logger, record.name),
+      database: this.#databases.databaseFor(record.name, dataDir, (): boolean => record.runtime === runtime),
       definition: record.definition,
       registries: {
         hooks: this.#hookRegistry,
@@ -544,6 +552,7 @@ class Host implements PluginHost {
       throw NocofloError.create(Errors.HasEnabledDependents, [record.name, 'remove', dependents]);
     await this.unload(record, 'torn_down');
     this.#records.delete(record.name);
+    await this.#databases.close(record.name);
   }
 
   /** Fails a plugin: its contributions are removed, its cleanups run, its dependents are held back. */

@@ -2,7 +2,8 @@
  * `@nocoflo/sdk`: the contracts a nocoflo plugin is written against.
  *
  * - {@link definePlugin}, {@link defineView}, {@link defineDatasource}: typed helpers for a plugin's parts.
- * - {@link PluginContext}: the one door between a plugin and the host.
+ * - {@link PluginContext}: the one door between a plugin and the host; {@link PluginDatabase} is its own data.
+ * - {@link secret}: marks a config field as secret (encrypted at rest, write-only, redacted).
  * - {@link NocofloHooks}: the typed tapable hooks plugins tap.
  * - {@link Datasource}, {@link ViewDefinition}, {@link TableSchema}: the data contracts.
  * - {@link pluginManifestSchema}: the zod schema of the package.json `nocoflo` field.
@@ -11,6 +12,13 @@
  * @packageDocumentation
  */
 
+export type {
+  PluginDatabase,
+  PluginDatabaseDialect,
+  PluginQueryResult,
+  PluginStatement,
+  SqlValue,
+} from './database/types.js';
 export { defineDatasource } from './datasource/define.js';
 export {
   type AggregateFunction,
@@ -111,6 +119,7 @@ export {
   type NocofloPlugin,
   type PluginDefinition,
 } from './plugin/define.js';
+export { SECRET_KEYWORD, secret, secretPaths } from './plugin/secret.js';
 export {
   type Logger,
   type PermissionDefinition,

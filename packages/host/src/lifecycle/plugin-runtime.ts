@@ -18,6 +18,7 @@ import {
   NocofloError,
   type NocofloPlugin,
   type PluginContext,
+  type PluginDatabase,
   type RouteDefinition,
   type TapOptions,
   type ViewDefinition,
@@ -48,6 +49,8 @@ export interface RuntimeOptions {
   dataDir: string;
   config: unknown;
   logger: Logger;
+  /** The plugin's own database (`ctx.database`), built by `namespaces/plugin-databases.ts`. */
+  database: PluginDatabase;
   definition: NocofloPlugin;
   registries: RuntimeRegistries;
   callbackTimeoutMs: number;
@@ -249,6 +252,7 @@ export class PluginRuntime {
       hostVersion,
       config,
       logger,
+      database: this.options.database,
       get dataDir() {
         if (!dataDirReady) {
           mkdirSync(runtime.options.dataDir, { recursive: true });

@@ -1,16 +1,19 @@
 /**
- * Applies a plugin's pending migrations to the metadata store, before its `setup`.
+ * Applies a plugin's pending migrations in its own namespace, before its `setup`, and
+ * records them in the host's store (the host alone writes the records).
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Errors, errorMessage, isNocofloError, type Logger, NocofloError, silentLogger } from '@nocoflo/sdk';
-import { isMetadataStore, type MetadataDialect } from '../store/metadata.js';
-import type { PluginStateStore } from '../store/types.js';
+import { pluginDataDir } from '../namespaces/plugin-data-dir.js';
+import type { PluginNamespace } from '../namespaces/types.js';
+import type { MetadataDialect, PendingMigration } from '../store/metadata.js';
+import { isPluginDataStore, type PluginStateStore } from '../store/types.js';
 import { readPluginMigrations } from './discover.js';
 
 /** Arguments of {@link applyPluginMigrations}. */
 export interface ApplyPluginMigrationsOptions {
-  /** The host's store; nothing happens unless it is a full metadata store. */
+  /** The host's store; nothing happens unless it keeps plugin namespaces (the metadata stores, the in-memory store). */
   store: PluginStateStore | undefined;
   /** The plugin: name, folder, and the manifest's `migrations` folder if it names one. */
   plugin: {
@@ -20,7 +23,17 @@ export interface ApplyPluginMigrationsOptions {
     path?: string | undefined;
     /** The manifest's `migrations` folder, relative to `path`. */
     migrations?: string | undefined;
+    /**
+     * The plugin's data folder, where a SQLite namespace keeps its file. Default: the
+     * host's layout beside a SQLite store (`<store folder>/plugins/<name>`).
+     */
+    dataDir?: string | undefined;
   };
+  /**
+   * Opens the plugin's namespace (the host passes the one its context uses). Default: the
+   * store opens one for this call and closes it afterwards.
+   */
+  openNamespace?: () => Promise<PluginNamespace>;
   /** Which variant files to use. Default: the store's dialect. */
   dialect?: MetadataDialect;
   /** Where "applied 0002_x" lines go. */
@@ -44,31 +57,42 @@ async function manifestMigrations(path: string): Promise<string | undefined> {
 export interface ApplyPluginMigrationsResult {
   /** Ids applied now, in order. */
   applied: string[];
+  /** Objects moved from the host's store into the plugin's namespace (a store from before namespaces). */
+  adopted?: string[];
 }
+
+/** Errors that already say what happened, passed through as they are. */
+const OWN_ERRORS = [Errors.MetadataStoreFailed, Errors.NamespaceFailed, Errors.SqlRefused];
 
 /**
  * Checks the plugin's applied migrations against the files and applies the pending ones in
- * order, each in its own transaction together with its record. Safe to call on every start
- * and reload: applied migrations are skipped.
+ * order in the plugin's own namespace, each in its own transaction there, recorded in the
+ * host's store. Tables that a release before namespaces created in the host's store move
+ * into the namespace first. Safe to call on every start and reload: applied migrations are
+ * skipped.
  *
  * @example
  * ```ts
  * import { applyPluginMigrations, openMetadataStore } from '@nocoflo/host';
  *
  * const store = await openMetadataStore('.nocoflo/metadata.db');
- * const { applied } = await applyPluginMigrations({ store, plugin: { name: '@acme/audit', path: './plugins/audit' } });
+ * const { applied } = await applyPluginMigrations({
+ *   store,
+ *   plugin: { name: '@acme/audit', path: './plugins/audit', dataDir: '.nocoflo/plugins/acme__audit' },
+ * });
  * console.log(`applied ${applied.join(', ') || 'nothing'}`);
  * ```
  * @throws NocofloError `NCF_MIGRATION_CHANGED` when an applied migration's file changed since
  * (naming the file); `NCF_MIGRATION_FAILED` when one fails (it is rolled back, the later
- * ones are not run); `NCF_MIGRATION_INVALID` for badly named files. Fail only this plugin.
+ * ones are not run); `NCF_SQL_REFUSED` for a statement a namespace does not allow;
+ * `NCF_MIGRATION_INVALID` for badly named files. Fail only this plugin.
  */
 export async function applyPluginMigrations(
   options: ApplyPluginMigrationsOptions,
 ): Promise<ApplyPluginMigrationsResult> {
   const { store, plugin } = options;
   const logger = options.logger ?? silentLogger;
-  if (!isMetadataStore(store) || plugin.path === undefined) return { applied: [] };
+  if (!isPluginDataStore(store) || plugin.path === undefined) return { applied: [] };
   const dialect = options.dialect ?? store.dialect;
   const onDisk = await readPluginMigrations(
     {
@@ -78,7 +102,8 @@ export async function applyPluginMigrations(
     },
     dialect,
   );
-  const applied = new Map((await store.appliedMigrations(plugin.name)).map((m) => [m.id, m]));
+  const records = await store.appliedMigrations(plugin.name);
+  const applied = new Map(records.map((m) => [m.id, m]));
 
   for (const migration of onDisk) {
     const record = applied.get(migration.id);
@@ -96,22 +121,75 @@ export async function applyPluginMigrations(
       logger.warn(`${plugin.name}: applied migration ${id} has no file any more`, { plugin: plugin.name });
   }
 
-  const done: string[] = [];
-  for (const migration of onDisk) {
-    if (applied.has(migration.id)) continue;
-    try {
-      const outcome = await store.applyMigration(plugin.name, migration);
-      if (outcome === 'applied') {
-        done.push(migration.id);
-        logger.info(`${plugin.name}: applied migration ${migration.file}`, { plugin: plugin.name });
-      }
-    } catch (error) {
-      if (isNocofloError(error, Errors.MetadataStoreFailed)) throw error;
-      throw NocofloError.create(Errors.MigrationFailed, [plugin.name, migration.file, errorMessage(error)], {
-        cause: error,
-        details: { plugin: plugin.name, file: migration.file, migration: migration.id },
-      });
+  const legacy = onDisk.filter((m) => applied.get(m.id)?.location === 'host');
+  const pending = onDisk.filter((m) => !applied.has(m.id));
+  if (legacy.length === 0 && pending.length === 0) return { applied: [] };
+
+  let namespace: PluginNamespace | undefined;
+  let ownNamespace = false;
+  try {
+    if (options.openNamespace) namespace = await options.openNamespace();
+    else {
+      const dataDir =
+        plugin.dataDir ??
+        ('location' in store && typeof store.location === 'string' && store.dialect === 'sqlite'
+          ? pluginDataDir(dirname(store.location), plugin.name)
+          : pluginDataDir(join(plugin.path, '.nocoflo'), plugin.name));
+      namespace = await store.openNamespace(plugin.name, { dataDir });
+      ownNamespace = true;
     }
+
+    const result: ApplyPluginMigrationsResult = { applied: [] };
+    if (legacy.length > 0 && store.adoptLegacyObjects) {
+      const adopted = await store.adoptLegacyObjects(plugin.name, legacy, namespace);
+      result.adopted = adopted;
+      logger.info(
+        `${plugin.name}: moved ${adopted.length} object(s) made by its migrations before namespaces into ${namespace.location}`,
+        { plugin: plugin.name, objects: adopted },
+      );
+    }
+    for (const migration of pending) await applyOne(store, namespace, plugin.name, migration, result, logger);
+    return result;
+  } catch (error) {
+    if (
+      OWN_ERRORS.some((definition) => isNocofloError(error, definition)) ||
+      isNocofloError(error, Errors.MigrationFailed)
+    )
+      throw error;
+    throw NocofloError.create(Errors.MigrationFailed, [plugin.name, '(its namespace)', errorMessage(error)], {
+      cause: error,
+      details: { plugin: plugin.name },
+    });
+  } finally {
+    if (ownNamespace) await namespace?.close();
   }
-  return { applied: done };
+}
+
+async function applyOne(
+  store: {
+    applyMigration: (
+      p: string,
+      m: PendingMigration,
+      n: PluginNamespace,
+    ) => Promise<'applied' | 'already-applied'>;
+  },
+  namespace: PluginNamespace,
+  plugin: string,
+  migration: PendingMigration,
+  result: ApplyPluginMigrationsResult,
+  logger: Logger,
+): Promise<void> {
+  try {
+    const outcome = await store.applyMigration(plugin, migration, namespace);
+    if (outcome === 'applied') {
+      result.applied.push(migration.id);
+      logger.info(`${plugin}: applied migration ${migration.file}`, { plugin });
+    }
+  } catch (error) {
+    if (OWN_ERRORS.some((definition) => isNocofloError(error, definition))) throw error;
+    throw NocofloError.create(Errors.MigrationFailed, [plugin, migration.file, errorMessage(error)], {
+      cause: error,
+      details: { plugin, file: migration.file, migration: migration.id },
+    });
+  }
 }

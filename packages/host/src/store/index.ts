@@ -9,6 +9,7 @@ export { MemoryStore } from './memory-store.js';
 export {
   type AppliedMigration,
   type ApplyMigrationOutcome,
+  type ConfigChange,
   isMetadataStore,
   type MetadataDialect,
   type MetadataStore,
@@ -20,7 +21,13 @@ export {
   type ExternalChange,
   PostgresMetadataStore,
   type PostgresStoreOptions,
+  pluginNamespaceName,
   redactUrl,
 } from './postgres-store.js';
 export { SqliteMetadataStore } from './sqlite-store.js';
-export type { PluginStateStore, StoredPluginState } from './types.js';
+export {
+  isPluginDataStore,
+  type PluginDataStore,
+  type PluginStateStore,
+  type StoredPluginState,
+} from './types.js';

@@ -1,12 +1,18 @@
-import type { PluginStateStore, StoredPluginState } from './types.js';
+import { SqliteNamespace } from '../namespaces/sqlite-namespace.js';
+import type { NamespaceOptions, PluginNamespace } from '../namespaces/types.js';
+import type { AppliedMigration, ApplyMigrationOutcome, PendingMigration } from './metadata.js';
+import type { PluginDataStore, PluginStateStore, StoredPluginState } from './types.js';
 
 /**
  * A store that forgets everything when the process ends: the default for tests and for
- * hosts created without a store.
+ * hosts created without a store. Each plugin's namespace is an in-memory SQLite database
+ * of its own, with its migrations applied and recorded like in a file store.
  */
-export class MemoryStore implements PluginStateStore {
+export class MemoryStore implements PluginStateStore, PluginDataStore {
+  readonly dialect = 'sqlite' as const;
   readonly #states = new Map<string, StoredPluginState>();
   readonly #configs = new Map<string, unknown>();
+  readonly #migrations = new Map<string, AppliedMigration[]>();
 
   async readPluginStates(): Promise<Map<string, StoredPluginState>> {
     return new Map([...this.#states].map(([name, state]) => [name, { ...state }]));
@@ -31,6 +37,36 @@ export class MemoryStore implements PluginStateStore {
   async writePluginConfig(name: string, config: unknown): Promise<void> {
     if (config === undefined) this.#configs.delete(name);
     else this.#configs.set(name, structuredClone(config));
+  }
+
+  async appliedMigrations(plugin: string): Promise<AppliedMigration[]> {
+    return (this.#migrations.get(plugin) ?? []).map((m) => ({ ...m }));
+  }
+
+  async applyMigration(
+    plugin: string,
+    migration: PendingMigration,
+    namespace: PluginNamespace,
+  ): Promise<ApplyMigrationOutcome> {
+    const records = this.#migrations.get(plugin) ?? [];
+    if (records.some((m) => m.id === migration.id)) return 'already-applied';
+    await namespace.migrate(migration);
+    records.push({
+      plugin,
+      id: migration.id,
+      file: migration.file,
+      checksum: migration.checksum,
+      appliedAt: new Date().toISOString(),
+      location: 'plugin',
+    });
+    records.sort((a, b) => a.id.localeCompare(b.id));
+    this.#migrations.set(plugin, records);
+    return 'applied';
+  }
+
+  /** An in-memory SQLite database for the plugin (its data folder is not used). */
+  async openNamespace(plugin: string, _options: NamespaceOptions): Promise<PluginNamespace> {
+    return SqliteNamespace.open(plugin, { memory: true });
   }
 
   async close(): Promise<void> {}

@@ -1,8 +1,10 @@
 /**
  * The full metadata store of a nocoflo host: the plugin-state part the lifecycle relies on
- * ({@link PluginStateStore}) plus what operations need: applied plugin migrations, per-table
- * view preferences and API tokens with permission sets.
+ * ({@link PluginStateStore}) plus what operations need: plugin migration records, each
+ * plugin's data namespace, per-table view preferences, API tokens, the config change log
+ * and the store's settings.
  */
+import type { NamespaceMigration, NamespaceOptions, PluginNamespace } from '../namespaces/types.js';
 import type { PluginStateStore } from './types.js';
 
 /** The SQL dialect of a metadata store; plugin migrations may ship one file per dialect. */
@@ -20,18 +22,17 @@ export interface AppliedMigration {
   checksum: string;
   /** When it was applied (ISO 8601). */
   appliedAt: string;
+  /**
+   * Where it ran: `plugin` (the plugin's own namespace) or `host` (the host's store, before
+   * namespaces existed; its tables move to the plugin's namespace when the plugin next starts).
+   */
+  location: 'plugin' | 'host';
 }
 
 /** A migration about to be applied. */
-export interface PendingMigration {
-  /** Migration id (see {@link AppliedMigration.id}). */
-  id: string;
-  /** File the SQL comes from, relative to the plugin folder. */
-  file: string;
+export interface PendingMigration extends NamespaceMigration {
   /** sha256 of the file's bytes, hex. */
   checksum: string;
-  /** The SQL to run. */
-  sql: string;
 }
 
 /** What {@link MetadataStore.applyMigration} did. */
@@ -49,7 +50,19 @@ export interface StoredApiToken {
   createdAt: string;
 }
 
-/** The plugin-state store plus migrations, view preferences and API tokens. */
+/** One recorded change of a plugin's config. */
+export interface ConfigChange {
+  /** Plugin name. */
+  plugin: string;
+  /** When (ISO 8601). */
+  changedAt: string;
+  /** Who: `admin-token`, `api-token:<name>`, `cli`, …. */
+  actor: string;
+  /** Dotted paths of the fields whose value changed (secret fields are named, never shown). */
+  fields: string[];
+}
+
+/** The plugin-state store plus migrations, namespaces, view preferences, API tokens and settings. */
 export interface MetadataStore extends PluginStateStore {
   /** The SQL dialect, which picks `.sqlite.sql` / `.postgres.sql` migration variants. */
   readonly dialect: MetadataDialect;
@@ -57,15 +70,38 @@ export interface MetadataStore extends PluginStateStore {
   readonly location: string;
   /** Every plugin's stored config, by plugin name. */
   readPluginConfigs(): Promise<Map<string, unknown>>;
-  /** Forgets a plugin: its state and config (its migrations stay recorded). */
+  /** Forgets a plugin: its state and config (its migrations stay recorded, its namespace stays). */
   deletePlugin(name: string): Promise<void>;
   /** Migrations recorded as applied for a plugin, in id order. */
   appliedMigrations(plugin: string): Promise<AppliedMigration[]>;
   /**
-   * Runs a migration's SQL and records it, in one transaction: either both happen or
-   * neither. A migration another process applied meanwhile is not run twice.
+   * Applies a migration in the plugin's namespace and records it, under a lock per plugin so
+   * that hosts sharing the store apply it once: `namespace.migrate` commits the SQL (moving
+   * the namespace's mark), then the record commits. A host killed between the two finds the
+   * mark on its next start and records the migration without running it again.
    */
-  applyMigration(plugin: string, migration: PendingMigration): Promise<ApplyMigrationOutcome>;
+  applyMigration(
+    plugin: string,
+    migration: PendingMigration,
+    namespace: PluginNamespace,
+  ): Promise<ApplyMigrationOutcome>;
+  /**
+   * Opens the plugin's own data namespace, creating it when missing: a SQLite file in its
+   * data folder, or a PostgreSQL schema owned by a role of its own that has no privilege on
+   * the host's schema or on another plugin's.
+   */
+  openNamespace(plugin: string, options: NamespaceOptions): Promise<PluginNamespace>;
+  /**
+   * Moves the objects that a plugin's migrations created in the host's store (before
+   * namespaces existed; records with `location: 'host'`) into its namespace, keeping their
+   * rows, and marks those records `plugin`. The objects are found by replaying the
+   * migrations (whose checksums the caller has verified) in an empty scratch database.
+   */
+  adoptLegacyObjects(
+    plugin: string,
+    migrations: readonly PendingMigration[],
+    namespace: PluginNamespace,
+  ): Promise<string[]>;
   /** The view chosen for a table (key: datasource URL and table), or undefined. */
   readViewPreference(key: string): Promise<string | undefined>;
   /** Stores the view chosen for a table; `undefined` forgets it. */
@@ -80,6 +116,19 @@ export interface MetadataStore extends PluginStateStore {
   listApiTokens(): Promise<StoredApiToken[]>;
   /** Revokes a token; returns whether it existed. */
   deleteApiToken(id: string): Promise<boolean>;
+  /** Records who changed a plugin's config. */
+  recordConfigChange(change: ConfigChange): Promise<void>;
+  /** A plugin's config changes, newest first (at most `limit`, default 50). */
+  listConfigChanges(plugin: string, limit?: number): Promise<ConfigChange[]>;
+  /** A store setting, or undefined. */
+  readSetting(key: string): Promise<string | undefined>;
+  /** Writes a store setting; with `onlyIfMissing`, keeps a value another host wrote first. Returns the value now stored. */
+  writeSetting(key: string, value: string, options?: { onlyIfMissing?: boolean }): Promise<string>;
+  /**
+   * Replaces every stored plugin config in one transaction (`fn` maps name and config to
+   * the new config): what key rotation re-encrypts secrets with. Nothing changes when `fn` throws.
+   */
+  rewritePluginConfigs(fn: (name: string, config: unknown) => unknown): Promise<number>;
 }
 
 /** Whether a store is a full {@link MetadataStore} (supports migrations, tokens, view preferences). */
@@ -88,6 +137,6 @@ export function isMetadataStore(store: PluginStateStore | undefined | null): sto
     typeof store === 'object' &&
     store !== null &&
     typeof (store as Partial<MetadataStore>).applyMigration === 'function' &&
-    typeof (store as Partial<MetadataStore>).appliedMigrations === 'function'
+    typeof (store as Partial<MetadataStore>).insertApiToken === 'function'
   );
 }

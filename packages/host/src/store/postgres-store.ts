@@ -3,19 +3,21 @@
  * also NOTIFYs, so the notification is delivered exactly when (and only if) the change
  * commits; each store LISTENs on a dedicated connection and tells its host about changes
  * made by the others — no polling.
+ *
+ * Each plugin's data lives in a schema of its own, owned by a role of its own that the host
+ * creates (`nocoflo_plugin_<hash>`) and logs in as for the plugin's SQL; that role has no
+ * privilege on this store's schema. The store's user therefore needs CREATEROLE.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { Errors, errorMessage, type Logger, NocofloError, silentLogger } from '@nocoflo/sdk';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { crashPoint } from './crash-point.js';
-import type {
-  AppliedMigration,
-  ApplyMigrationOutcome,
-  MetadataStore,
-  PendingMigration,
-  StoredApiToken,
-} from './metadata.js';
-import type { StoredPluginState } from './types.js';
+import { PostgresNamespace } from '../namespaces/postgres-namespace.js';
+import type { NamespaceOptions, PluginNamespace } from '../namespaces/types.js';
+import { type ChangeKind, KyselyMetadataStore, type StoreTransaction } from './kysely-store.js';
+import type { PendingMigration } from './metadata.js';
+import { migrateHostStore } from './schema/migrate.js';
+import { HOST_TABLE_NAMES, type HostTables } from './schema/tables.js';
 
 /** A change another host made, as {@link PostgresMetadataStore.onExternalChange} reports it. */
 export interface ExternalChange {
@@ -35,44 +37,7 @@ export interface PostgresStoreOptions {
   poolSize?: number;
 }
 
-const SCHEMA_SQL = (schema: string) => `
-  CREATE SCHEMA IF NOT EXISTS ${schema};
-  CREATE TABLE IF NOT EXISTS ${schema}.plugin_state (
-    name TEXT PRIMARY KEY,
-    version TEXT NOT NULL,
-    enabled BOOLEAN NOT NULL,
-    first_seen_at TIMESTAMPTZ NOT NULL,
-    updated_at TIMESTAMPTZ NOT NULL
-  );
-  CREATE TABLE IF NOT EXISTS ${schema}.plugin_config (
-    name TEXT PRIMARY KEY,
-    config JSONB NOT NULL,
-    updated_at TIMESTAMPTZ NOT NULL
-  );
-  CREATE TABLE IF NOT EXISTS ${schema}.plugin_migrations (
-    plugin TEXT NOT NULL,
-    id TEXT NOT NULL,
-    file TEXT NOT NULL,
-    checksum TEXT NOT NULL,
-    applied_at TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (plugin, id)
-  );
-  CREATE TABLE IF NOT EXISTS ${schema}.view_preferences (
-    key TEXT PRIMARY KEY,
-    view TEXT NOT NULL,
-    updated_at TIMESTAMPTZ NOT NULL
-  );
-  CREATE TABLE IF NOT EXISTS ${schema}.api_tokens (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    secret_hash TEXT NOT NULL UNIQUE,
-    permissions JSONB NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL
-  );`;
-
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const iso = (value: Date | string) =>
-  value instanceof Date ? value.toISOString() : new Date(value).toISOString();
 
 /** The URL without its password, for messages. */
 export function redactUrl(url: string): string {
@@ -97,42 +62,59 @@ function splitSchema(url: string): { url: string; schema: string | undefined } {
   }
 }
 
+/** The database name in a PostgreSQL URL (for naming plugin roles, which are cluster-wide). */
+function databaseOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres';
+  } catch {
+    return 'postgres';
+  }
+}
+
+/**
+ * The schema (and role) name of a plugin's namespace: `nocoflo_plugin_` and 16 hex digits of
+ * a hash of database, store schema and plugin name, so stores in other schemas or databases
+ * of one server never share a role.
+ */
+export function pluginNamespaceName(database: string, storeSchema: string, plugin: string): string {
+  const hash = createHash('sha256').update(`${database}\0${storeSchema}\0${plugin}`).digest('hex');
+  return `nocoflo_plugin_${hash.slice(0, 16)}`;
+}
+
 /** A {@link MetadataStore} in PostgreSQL, shared by several hosts which follow each other. */
-export class PostgresMetadataStore implements MetadataStore {
+export class PostgresMetadataStore extends KyselyMetadataStore {
   /** @inheritDoc */
   readonly dialect = 'postgres' as const;
-  /** @inheritDoc */
-  readonly location: string;
   /** Schema holding the tables. */
   readonly schema: string;
   /** Identifies this store instance in notifications, so it ignores its own. */
   readonly instanceId = randomUUID();
   readonly #url: string;
-  readonly #pool: pg.Pool;
   readonly #logger: Logger;
   readonly #channel: string;
   readonly #listeners = new Set<(change: ExternalChange) => void>();
+  /** Last config `updated_at` reported per plugin, so a forged NOTIFY does not reload anything. */
+  readonly #configSeen = new Map<string, string>();
   #listenClient: pg.Client | undefined;
   #listening: Promise<void> | undefined;
   #reconnectTimer: NodeJS.Timeout | undefined;
   #reconnectDelay = 100;
   /** When the LISTEN connection was lost (local clock), until a reconnect caught up. */
   #lostAt: number | undefined;
-  #closed = false;
 
   private constructor(url: string, schema: string, pool: pg.Pool, logger: Logger) {
+    super(redactUrl(url), new Kysely<HostTables>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
     this.#url = url;
-    this.location = redactUrl(url);
     this.schema = schema;
-    this.#pool = pool;
     this.#logger = logger;
     this.#channel = `nocoflo:${schema}`;
   }
 
   /**
-   * Connects, creates the schema and tables when missing.
+   * Connects, creates the schema when missing and brings the store's tables up to date.
    *
-   * @throws NocofloError `NCF_METADATA_STORE_FAILED` when PostgreSQL is unreachable or refuses.
+   * @throws NocofloError `NCF_METADATA_STORE_FAILED` when PostgreSQL is unreachable or refuses,
+   * or the store was migrated by a newer nocoflo.
    */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresMetadataStore> {
     const split = splitSchema(url);
@@ -155,21 +137,10 @@ export class PostgresMetadataStore implements MetadataStore {
     );
     const store = new PostgresMetadataStore(split.url, schema, pool, options.logger ?? silentLogger);
     try {
-      const client = await pool.connect();
-      try {
-        // Serialise first-time schema creation between hosts starting together.
-        await client.query('BEGIN');
-        await client.query("SELECT pg_advisory_xact_lock(hashtext('nocoflo:metadata-schema'))");
-        await client.query(SCHEMA_SQL(quoteIdent(schema)));
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+      await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`).execute(store.db);
+      await migrateHostStore(store.db, 'postgres', { schema });
     } catch (error) {
-      await pool.end().catch(() => {});
+      await store.db.destroy().catch(() => {});
       throw NocofloError.create(Errors.MetadataStoreFailed, [store.location, 'open', errorMessage(error)], {
         cause: error,
       });
@@ -177,257 +148,164 @@ export class PostgresMetadataStore implements MetadataStore {
     return store;
   }
 
-  #fail(operation: string, error: unknown): NocofloError {
-    if (error instanceof NocofloError) return error;
-    return NocofloError.create(Errors.MetadataStoreFailed, [this.location, operation, errorMessage(error)], {
-      cause: error,
-    });
+  protected writeTransaction<T>(fn: (trx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(fn);
   }
 
-  async #query<R extends pg.QueryResultRow>(operation: string, text: string, values: unknown[] = []) {
-    if (this.#closed) throw this.#fail(operation, new Error('the store is closed'));
-    try {
-      return await this.#pool.query<R>(text, values);
-    } catch (error) {
-      throw this.#fail(operation, error);
-    }
+  protected async lockPluginMigrations(trx: StoreTransaction, plugin: string): Promise<void> {
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`nocoflo:migrations:${this.schema}:${plugin}`}))`.execute(
+      trx,
+    );
   }
 
-  /** Runs `fn` in a transaction on one pooled client. */
-  async #transaction<T>(
-    operation: string,
-    fn: (client: pg.PoolClient) => Promise<T>,
-    wrapErrors = true,
-  ): Promise<T> {
-    if (this.#closed) throw this.#fail(operation, new Error('the store is closed'));
-    let client: pg.PoolClient;
-    try {
-      client = await this.#pool.connect();
-    } catch (error) {
-      throw this.#fail(operation, error);
-    }
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw wrapErrors ? this.#fail(operation, error) : error;
-    } finally {
-      client.release();
-    }
-  }
-
-  #notify(client: pg.PoolClient, plugin: string, kind: ExternalChange['kind']) {
+  protected override async notify(trx: StoreTransaction, plugin: string, kind: ChangeKind): Promise<void> {
     const payload = JSON.stringify({ origin: this.instanceId, plugin, kind });
-    return client.query('SELECT pg_notify($1, $2)', [this.#channel, payload]);
+    await sql`SELECT pg_notify(${this.#channel}, ${payload})`.execute(trx);
   }
 
-  /** @inheritDoc */
-  async readPluginStates(): Promise<Map<string, StoredPluginState>> {
-    const { rows } = await this.#query<{
-      name: string;
-      version: string;
-      enabled: boolean;
-      first_seen_at: Date;
-      updated_at: Date;
-    }>('read plugin states', 'SELECT * FROM plugin_state ORDER BY name');
-    return new Map(
-      rows.map((row) => [
-        row.name,
-        {
-          name: row.name,
-          version: row.version,
-          enabled: row.enabled,
-          firstSeenAt: iso(row.first_seen_at),
-          updatedAt: iso(row.updated_at),
-        },
-      ]),
-    );
-  }
-
-  /** @inheritDoc */
-  async writePluginState(name: string, version: string, enabled: boolean): Promise<void> {
-    await this.#transaction('write plugin state', async (client) => {
-      const result = await client.query(
-        `INSERT INTO plugin_state (name, version, enabled, first_seen_at, updated_at) VALUES ($1, $2, $3, now(), now())
-         ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version, enabled = EXCLUDED.enabled, updated_at = now()
-         WHERE (plugin_state.version, plugin_state.enabled) IS DISTINCT FROM (EXCLUDED.version, EXCLUDED.enabled)`,
-        [name, version, enabled],
-      );
-      if ((result.rowCount ?? 0) > 0) await this.#notify(client, name, 'state');
+  /** The role password of a namespace: an HMAC of its name under a random seed kept in this store. */
+  async #rolePassword(role: string): Promise<string> {
+    const seed = await this.writeSetting('namespace_password_seed', randomBytes(32).toString('hex'), {
+      onlyIfMissing: true,
     });
-  }
-
-  /** @inheritDoc */
-  async readPluginConfig(name: string): Promise<unknown> {
-    const { rows } = await this.#query<{ config: unknown }>(
-      'read plugin config',
-      'SELECT config FROM plugin_config WHERE name = $1',
-      [name],
-    );
-    return rows[0]?.config;
-  }
-
-  /** @inheritDoc */
-  async readPluginConfigs(): Promise<Map<string, unknown>> {
-    const { rows } = await this.#query<{ name: string; config: unknown }>(
-      'read plugin configs',
-      'SELECT name, config FROM plugin_config ORDER BY name',
-    );
-    return new Map(rows.map((row) => [row.name, row.config]));
-  }
-
-  /** @inheritDoc */
-  async writePluginConfig(name: string, config: unknown): Promise<void> {
-    await this.#transaction('write plugin config', async (client) => {
-      const result =
-        config === undefined
-          ? await client.query('DELETE FROM plugin_config WHERE name = $1', [name])
-          : await client.query(
-              `INSERT INTO plugin_config (name, config, updated_at) VALUES ($1, $2::jsonb, now())
-               ON CONFLICT (name) DO UPDATE SET config = EXCLUDED.config, updated_at = now()
-               WHERE plugin_config.config IS DISTINCT FROM EXCLUDED.config`,
-              [name, JSON.stringify(config)],
-            );
-      if ((result.rowCount ?? 0) > 0) await this.#notify(client, name, 'config');
-    });
-  }
-
-  /** @inheritDoc */
-  async deletePlugin(name: string): Promise<void> {
-    await this.#transaction('forget plugin', async (client) => {
-      const state = await client.query('DELETE FROM plugin_state WHERE name = $1', [name]);
-      const config = await client.query('DELETE FROM plugin_config WHERE name = $1', [name]);
-      if ((state.rowCount ?? 0) > 0) await this.#notify(client, name, 'state');
-      if ((config.rowCount ?? 0) > 0) await this.#notify(client, name, 'config');
-    });
-  }
-
-  /** @inheritDoc */
-  async appliedMigrations(plugin: string): Promise<AppliedMigration[]> {
-    const { rows } = await this.#query<{
-      plugin: string;
-      id: string;
-      file: string;
-      checksum: string;
-      applied_at: Date;
-    }>(
-      'read applied migrations',
-      'SELECT plugin, id, file, checksum, applied_at FROM plugin_migrations WHERE plugin = $1 ORDER BY id',
-      [plugin],
-    );
-    return rows.map((row) => ({
-      plugin: row.plugin,
-      id: row.id,
-      file: row.file,
-      checksum: row.checksum,
-      appliedAt: iso(row.applied_at),
-    }));
+    return createHmac('sha256', seed).update(role).digest('hex');
   }
 
   /**
-   * Runs the migration and records it in one transaction, under an advisory lock per
-   * plugin so two hosts starting together apply it once. Throws the database error as is;
-   * the migration runner wraps it.
+   * Creates (when missing) the plugin's role and schema and checks the role can reach
+   * nothing of the host's, then connects as the role. Serialised across hosts by an
+   * advisory lock per namespace.
    */
-  async applyMigration(plugin: string, migration: PendingMigration): Promise<ApplyMigrationOutcome> {
-    return this.#transaction(
-      'apply migration',
-      async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`nocoflo:migrations:${plugin}`]);
-        const existing = await client.query('SELECT 1 FROM plugin_migrations WHERE plugin = $1 AND id = $2', [
-          plugin,
-          migration.id,
-        ]);
-        if ((existing.rowCount ?? 0) > 0) return 'already-applied' as const;
-        // Simple-query protocol (no parameters): the file may hold several statements.
-        await client.query(migration.sql);
-        crashPoint('migration:before-commit');
-        await client.query(
-          'INSERT INTO plugin_migrations (plugin, id, file, checksum, applied_at) VALUES ($1, $2, $3, $4, now())',
-          [plugin, migration.id, migration.file, migration.checksum],
+  async openNamespace(plugin: string, _options: NamespaceOptions): Promise<PluginNamespace> {
+    const name = pluginNamespaceName(databaseOf(this.#url), this.schema, plugin);
+    const password = await this.#rolePassword(name);
+    await this.run('create the namespace of a plugin', () =>
+      this.writeTransaction(async (trx) => {
+        await sql`SELECT pg_advisory_xact_lock(hashtext(${`nocoflo:namespace:${name}`}))`.execute(trx);
+        const role = quoteIdent(name);
+        const exists = await sql<{ n: number }>`SELECT 1 AS n FROM pg_roles WHERE rolname = ${name}`.execute(
+          trx,
         );
-        return 'applied' as const;
-      },
-      false,
+        const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS PASSWORD '${password}'`;
+        if (exists.rows.length === 0) await sql.raw(`CREATE ROLE ${role} ${attributes}`).execute(trx);
+        else await sql.raw(`ALTER ROLE ${role} ${attributes}`).execute(trx);
+        const superuser = await sql<{
+          rolsuper: boolean;
+        }>`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`.execute(trx);
+        // Creating a schema owned by the role needs membership in it unless the host is superuser.
+        if (!superuser.rows[0]?.rolsuper) await sql.raw(`GRANT ${role} TO CURRENT_USER`).execute(trx);
+        await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${role} AUTHORIZATION ${role}`).execute(trx);
+        await sql.raw(`REVOKE ALL ON SCHEMA ${role} FROM PUBLIC`).execute(trx);
+        await sql.raw(`ALTER ROLE ${role} SET search_path = ${role}`).execute(trx);
+        await this.recordNamespace(trx, plugin, 'postgres-schema', name);
+        await this.#checkConfinement(trx, plugin, name);
+      }),
     );
+    return PostgresNamespace.open({
+      plugin,
+      schema: name,
+      url: this.#url,
+      password,
+      logger: this.#logger,
+    });
   }
 
-  /** @inheritDoc */
-  async readViewPreference(key: string): Promise<string | undefined> {
-    const { rows } = await this.#query<{ view: string }>(
-      'read view preference',
-      'SELECT view FROM view_preferences WHERE key = $1',
-      [key],
-    );
-    return rows[0]?.view;
-  }
-
-  /** @inheritDoc */
-  async writeViewPreference(key: string, view: string | undefined): Promise<void> {
-    if (view === undefined) {
-      await this.#query('write view preference', 'DELETE FROM view_preferences WHERE key = $1', [key]);
-      return;
-    }
-    await this.#query(
-      'write view preference',
-      `INSERT INTO view_preferences (key, view, updated_at) VALUES ($1, $2, now())
-       ON CONFLICT (key) DO UPDATE SET view = EXCLUDED.view, updated_at = now()`,
-      [key, view],
-    );
-  }
-
-  /** @inheritDoc */
-  async listViewPreferences(): Promise<Map<string, string>> {
-    const { rows } = await this.#query<{ key: string; view: string }>(
-      'read view preferences',
-      'SELECT key, view FROM view_preferences ORDER BY key',
-    );
-    return new Map(rows.map((row) => [row.key, row.view]));
-  }
-
-  /** @inheritDoc */
-  async insertApiToken(token: StoredApiToken, secretHash: string): Promise<void> {
-    await this.#query(
-      'store API token',
-      'INSERT INTO api_tokens (id, name, secret_hash, permissions, created_at) VALUES ($1, $2, $3, $4::jsonb, $5)',
-      [token.id, token.name, secretHash, JSON.stringify(token.permissions), token.createdAt],
-    );
-  }
-
-  /** @inheritDoc */
-  async findApiToken(secretHash: string): Promise<StoredApiToken | undefined> {
-    const { rows } = await this.#query<{ id: string; name: string; permissions: string[]; created_at: Date }>(
-      'read API token',
-      'SELECT id, name, permissions, created_at FROM api_tokens WHERE secret_hash = $1',
-      [secretHash],
+  /**
+   * Refuses to hand out a namespace whose role could reach the host's tables: a server where
+   * PUBLIC was granted rights on the store's schema (CREATE, or any table privilege) would
+   * let every plugin role in.
+   */
+  async #checkConfinement(trx: StoreTransaction, plugin: string, role: string): Promise<void> {
+    const { rows } = await sql<{ can_create: boolean; tables: string[] | null }>`
+      SELECT has_schema_privilege(${role}, ${this.schema}, 'CREATE') AS can_create,
+             (SELECT array_agg(t.tablename::text) FROM pg_tables t
+               WHERE t.schemaname = ${this.schema}
+                 AND has_table_privilege(${role}, format('%I.%I', t.schemaname, t.tablename),
+                                         'SELECT,INSERT,UPDATE,DELETE,TRUNCATE,REFERENCES,TRIGGER')) AS tables`.execute(
+      trx,
     );
     const row = rows[0];
-    return (
-      row && { id: row.id, name: row.name, permissions: row.permissions, createdAt: iso(row.created_at) }
-    );
+    const reasons: string[] = [];
+    if (row?.can_create) reasons.push(`it may create objects in the store's schema ${this.schema}`);
+    if (row?.tables?.length) reasons.push(`it has privileges on the store's tables ${row.tables.join(', ')}`);
+    if (reasons.length > 0) {
+      throw NocofloError.create(Errors.NamespaceFailed, [
+        plugin,
+        `schema ${role}`,
+        'confine its role',
+        `${reasons.join(' and ')} (granted to PUBLIC); revoke them (REVOKE CREATE ON SCHEMA ${this.schema} FROM PUBLIC; REVOKE ALL ON ALL TABLES IN SCHEMA ${this.schema} FROM PUBLIC) or give the store a schema of its own (?schema=nocoflo)`,
+      ]);
+    }
   }
 
-  /** @inheritDoc */
-  async listApiTokens(): Promise<StoredApiToken[]> {
-    const { rows } = await this.#query<{ id: string; name: string; permissions: string[]; created_at: Date }>(
-      'read API tokens',
-      'SELECT id, name, permissions, created_at FROM api_tokens ORDER BY created_at, id',
+  /**
+   * Moves the plugin's legacy objects (found by replaying its migrations in its still-empty
+   * schema, as its role, then rolling back) from the store's schema into its own, and gives
+   * them to its role: one transaction, so a crash leaves them either here or there.
+   */
+  async adoptLegacyObjects(
+    plugin: string,
+    migrations: readonly PendingMigration[],
+    namespace: PluginNamespace,
+  ): Promise<string[]> {
+    if (!(namespace instanceof PostgresNamespace)) {
+      throw new Error('a PostgreSQL store adopts into PostgreSQL namespaces only');
+    }
+    const replayed = await namespace.replay(migrations);
+    const target = quoteIdent(namespace.schema);
+    const from = quoteIdent(this.schema);
+    return this.run('move legacy tables into the namespace of a plugin', () =>
+      this.writeTransaction(async (trx) => {
+        await this.lockPluginMigrations(trx, plugin);
+        const moved: string[] = [];
+        const present = await sql<{ name: string; kind: string }>`
+          SELECT c.relname AS name, c.relkind AS kind FROM pg_class c
+           WHERE c.relnamespace = ${this.schema}::regnamespace`.execute(trx);
+        const here = new Map(present.rows.map((r) => [r.name, r.kind]));
+        for (const type of replayed.types) {
+          const found = await sql<{
+            n: number;
+          }>`SELECT 1 AS n FROM pg_type WHERE typnamespace = ${this.schema}::regnamespace AND typname = ${type}`.execute(
+            trx,
+          );
+          if (found.rows.length === 0) continue;
+          await sql.raw(`ALTER TYPE ${from}.${quoteIdent(type)} SET SCHEMA ${target}`).execute(trx);
+          await sql.raw(`ALTER TYPE ${target}.${quoteIdent(type)} OWNER TO ${target}`).execute(trx);
+          moved.push(type);
+        }
+        for (const relation of replayed.relations) {
+          if (HOST_TABLE_NAMES.includes(relation.name) || here.get(relation.name) !== relation.kind) continue;
+          const keyword =
+            relation.kind === 'v'
+              ? 'VIEW'
+              : relation.kind === 'm'
+                ? 'MATERIALIZED VIEW'
+                : relation.kind === 'S'
+                  ? 'SEQUENCE'
+                  : relation.kind === 'f'
+                    ? 'FOREIGN TABLE'
+                    : 'TABLE';
+          await sql
+            .raw(`ALTER ${keyword} ${from}.${quoteIdent(relation.name)} SET SCHEMA ${target}`)
+            .execute(trx);
+          await sql
+            .raw(`ALTER ${keyword} ${target}.${quoteIdent(relation.name)} OWNER TO ${target}`)
+            .execute(trx);
+          moved.push(relation.name);
+        }
+        for (const signature of replayed.functions) {
+          const exists = await sql<{
+            ok: boolean;
+          }>`SELECT to_regprocedure(${`${this.schema}.${signature}`}) IS NOT NULL AS ok`.execute(trx);
+          if (!exists.rows[0]?.ok) continue;
+          await sql.raw(`ALTER ROUTINE ${from}.${signature} SET SCHEMA ${target}`).execute(trx);
+          await sql.raw(`ALTER ROUTINE ${target}.${signature} OWNER TO ${target}`).execute(trx);
+          moved.push(signature);
+        }
+        await this.markAdopted(trx, plugin);
+        return moved;
+      }),
     );
-    return rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      permissions: row.permissions,
-      createdAt: iso(row.created_at),
-    }));
-  }
-
-  /** @inheritDoc */
-  async deleteApiToken(id: string): Promise<boolean> {
-    const result = await this.#query('revoke API token', 'DELETE FROM api_tokens WHERE id = $1', [id]);
-    return (result.rowCount ?? 0) > 0;
   }
 
   /**
@@ -451,7 +329,7 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async #listen(reconnect: boolean): Promise<void> {
-    if (this.#closed) return;
+    if (this.closed) return;
     const client = new pg.Client({
       connectionString: this.#url,
       application_name: `nocoflo-listen:${this.instanceId}`,
@@ -462,7 +340,7 @@ export class PostgresMetadataStore implements MetadataStore {
       this.#lostAt ??= Date.now();
       client.removeAllListeners('notification');
       client.end().catch(() => {});
-      if (this.#closed) return;
+      if (this.closed) return;
       this.#logger.warn('metadata store: lost the LISTEN connection; reconnecting', {
         error: error ? errorMessage(error) : 'connection ended',
       });
@@ -478,11 +356,11 @@ export class PostgresMetadataStore implements MetadataStore {
       client.removeAllListeners();
       client.on('error', () => {});
       await client.end().catch(() => {});
-      if (!reconnect) throw this.#fail('listen for changes', error);
+      if (!reconnect) throw this.fail('listen for changes', error);
       this.#scheduleReconnect();
       return;
     }
-    if (this.#closed) {
+    if (this.closed) {
       await client.end().catch(() => {});
       return;
     }
@@ -492,7 +370,7 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   #scheduleReconnect() {
-    if (this.#closed || this.#reconnectTimer) return;
+    if (this.closed || this.#reconnectTimer) return;
     const delay = this.#reconnectDelay;
     this.#reconnectDelay = Math.min(delay * 2, 5_000);
     this.#reconnectTimer = setTimeout(() => {
@@ -511,10 +389,9 @@ export class PostgresMetadataStore implements MetadataStore {
     const outageMs = Date.now() - (this.#lostAt ?? Date.now());
     try {
       const states = await this.readPluginStates();
-      const { rows } = await this.#query<{ name: string }>(
-        'read changed configs',
-        "SELECT name FROM plugin_config WHERE updated_at >= now() - ($1::double precision * interval '1 millisecond')",
-        [outageMs + 5_000],
+      const since = new Date(Date.now() - outageMs - 5_000).toISOString();
+      const rows = await this.run('read changed configs', () =>
+        this.db.selectFrom('plugin_config').select('name').where('updated_at', '>=', since).execute(),
       );
       this.#lostAt = undefined;
       for (const plugin of states.keys()) this.#emit({ plugin, kind: 'state' });
@@ -535,8 +412,30 @@ export class PostgresMetadataStore implements MetadataStore {
       return;
     }
     if (parsed.origin === this.instanceId || typeof parsed.plugin !== 'string') return;
-    if (parsed.kind !== 'state' && parsed.kind !== 'config') return;
-    this.#emit({ plugin: parsed.plugin, kind: parsed.kind });
+    if (parsed.kind === 'state') this.#emit({ plugin: parsed.plugin, kind: 'state' });
+    else if (parsed.kind === 'config') void this.#configChanged(parsed.plugin);
+  }
+
+  /**
+   * Reports a config change only when the stored row really changed since the last report:
+   * anyone allowed to connect (a plugin role too) can NOTIFY on the channel, and a forged
+   * notification must not make every host reload a plugin.
+   */
+  async #configChanged(plugin: string): Promise<void> {
+    try {
+      const row = await this.db
+        .selectFrom('plugin_config')
+        .select('updated_at')
+        .where('name', '=', plugin)
+        .executeTakeFirst();
+      const stamp = row ? this.codec.readTime(row.updated_at) : 'none';
+      if (this.#configSeen.get(plugin) === stamp) return;
+      this.#configSeen.set(plugin, stamp);
+      this.#emit({ plugin, kind: 'config' });
+    } catch (error) {
+      if (!this.closed)
+        this.#logger.warn('metadata store: could not check a config change', { error: errorMessage(error) });
+    }
   }
 
   #emit(change: ExternalChange) {
@@ -549,15 +448,13 @@ export class PostgresMetadataStore implements MetadataStore {
     }
   }
 
-  /** Stops listening and closes the pool. Idempotent. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+  /** Stops listening and closes the pool. */
+  protected async closeConnections(): Promise<void> {
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
     this.#listeners.clear();
     await this.#listening?.catch(() => {});
     const client = this.#listenClient;
     this.#listenClient = undefined;
-    await Promise.all([client?.end().catch(() => {}), this.#pool.end().catch(() => {})]);
+    await Promise.all([client?.end().catch(() => {}), this.db.destroy().catch(() => {})]);
   }
 }

@@ -1,356 +1,173 @@
 /**
- * The default metadata store: one SQLite file in the app's data folder. WAL journal with
- * `synchronous=FULL`, and every change in a transaction, so a process killed at any moment
- * leaves the file readable, with each change either fully there or not at all.
+ * The default metadata store: one SQLite file in the app's data folder, readable by the
+ * host's user only (0600). WAL journal with `synchronous=FULL`, and every change in a
+ * transaction, so a process killed at any moment leaves the file readable, with each change
+ * either fully there or not at all. Each plugin's data lives in a file of its own
+ * (`<plugin dataDir>/data.sqlite`), never in this one.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Errors, errorMessage, NocofloError } from '@nocoflo/sdk';
 import Database from 'better-sqlite3';
-import { crashPoint } from './crash-point.js';
-import type {
-  AppliedMigration,
-  ApplyMigrationOutcome,
-  MetadataStore,
-  PendingMigration,
-  StoredApiToken,
-} from './metadata.js';
-import type { StoredPluginState } from './types.js';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { replaySqliteMigrations, type SqliteObject } from '../namespaces/legacy-objects.js';
+import { SqliteNamespace } from '../namespaces/sqlite-namespace.js';
+import type { NamespaceOptions, PluginNamespace } from '../namespaces/types.js';
+import { KyselyMetadataStore, type StoreTransaction } from './kysely-store.js';
+import type { PendingMigration } from './metadata.js';
+import { migrateHostStore } from './schema/migrate.js';
+import type { HostTables } from './schema/tables.js';
 
-/** Schema changes of the store itself, applied in order; `PRAGMA user_version` counts them. */
-const SCHEMA: readonly string[] = [
-  `CREATE TABLE plugin_state (
-     name TEXT PRIMARY KEY,
-     version TEXT NOT NULL,
-     enabled INTEGER NOT NULL,
-     first_seen_at TEXT NOT NULL,
-     updated_at TEXT NOT NULL
-   );
-   CREATE TABLE plugin_config (
-     name TEXT PRIMARY KEY,
-     config TEXT NOT NULL,
-     updated_at TEXT NOT NULL
-   );
-   CREATE TABLE plugin_migrations (
-     plugin TEXT NOT NULL,
-     id TEXT NOT NULL,
-     file TEXT NOT NULL,
-     checksum TEXT NOT NULL,
-     applied_at TEXT NOT NULL,
-     PRIMARY KEY (plugin, id)
-   );
-   CREATE TABLE view_preferences (
-     key TEXT PRIMARY KEY,
-     view TEXT NOT NULL,
-     updated_at TEXT NOT NULL
-   );
-   CREATE TABLE api_tokens (
-     id TEXT PRIMARY KEY,
-     name TEXT NOT NULL,
-     secret_hash TEXT NOT NULL UNIQUE,
-     permissions TEXT NOT NULL,
-     created_at TEXT NOT NULL
-   );`,
-];
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-interface StateRow {
-  name: string;
-  version: string;
-  enabled: number;
-  first_seen_at: string;
-  updated_at: string;
+/** Keeps the store file and its WAL companions readable by the host's user only. */
+function restrictFiles(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
 }
-
-interface TokenRow {
-  id: string;
-  name: string;
-  permissions: string;
-  created_at: string;
-}
-
-const toToken = (row: TokenRow): StoredApiToken => ({
-  id: row.id,
-  name: row.name,
-  permissions: JSON.parse(row.permissions) as string[],
-  createdAt: row.created_at,
-});
 
 /** A {@link MetadataStore} in a SQLite file (better-sqlite3). One host at a time writes it. */
-export class SqliteMetadataStore implements MetadataStore {
+export class SqliteMetadataStore extends KyselyMetadataStore {
   /** @inheritDoc */
   readonly dialect = 'sqlite' as const;
-  /** @inheritDoc */
-  readonly location: string;
-  readonly #db: Database.Database;
-  #closed = false;
+  readonly #raw: Database.Database;
 
-  private constructor(path: string, db: Database.Database) {
-    this.location = path;
-    this.#db = db;
+  private constructor(path: string, raw: Database.Database, db: Kysely<HostTables>) {
+    super(path, db, 'sqlite');
+    this.#raw = raw;
   }
 
   /**
    * Opens (creating when missing) the store file and brings its schema up to date.
    *
-   * @throws NocofloError `NCF_METADATA_STORE_FAILED` when the file cannot be opened or is not a store.
+   * @throws NocofloError `NCF_METADATA_STORE_FAILED` when the file cannot be opened, is not a
+   * store, or was migrated by a newer nocoflo.
    */
-  static open(path: string): SqliteMetadataStore {
-    let db: Database.Database | undefined;
+  static async open(path: string): Promise<SqliteMetadataStore> {
+    let raw: Database.Database | undefined;
+    let db: Kysely<HostTables> | undefined;
     try {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      const opened = new Database(path, { timeout: 5_000 });
-      db = opened;
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.pragma('foreign_keys = ON');
-      const version = db.pragma('user_version', { simple: true }) as number;
-      if (version > SCHEMA.length) {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      raw = new Database(path, { timeout: 5_000 });
+      raw.pragma('journal_mode = WAL');
+      raw.pragma('synchronous = FULL');
+      raw.pragma('foreign_keys = ON');
+      if (path !== ':memory:') restrictFiles(path);
+      const version = raw.pragma('user_version', { simple: true }) as number;
+      const hasKyselyTable = raw
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'host_migrations'")
+        .get();
+      if (version > 1 && !hasKyselyTable) {
         throw new Error(
-          `it was written by a newer nocoflo (schema ${version}, this one knows ${SCHEMA.length})`,
+          `it has schema version ${version} but no host_migrations table: it is not a nocoflo store`,
         );
       }
-      const upgrade = db.transaction(() => {
-        for (let step = version; step < SCHEMA.length; step++) opened.exec(SCHEMA[step] as string);
-        opened.pragma(`user_version = ${SCHEMA.length}`);
-      });
-      upgrade.immediate();
-      return new SqliteMetadataStore(path, db);
+      db = new Kysely<HostTables>({ dialect: new SqliteDialect({ database: raw }) });
+      await migrateHostStore(db, 'sqlite');
+      return new SqliteMetadataStore(path, raw, db);
     } catch (error) {
-      db?.close();
+      if (db) await db.destroy().catch(() => {});
+      else raw?.close();
       throw NocofloError.create(Errors.MetadataStoreFailed, [path, 'open', errorMessage(error)], {
         cause: error,
       });
     }
   }
 
-  #run<T>(operation: string, fn: () => T): T {
-    if (this.#closed) {
-      throw NocofloError.create(Errors.MetadataStoreFailed, [
-        this.location,
-        operation,
-        'the store is closed',
-      ]);
-    }
-    try {
-      return fn();
-    } catch (error) {
-      if (error instanceof NocofloError) throw error;
-      throw NocofloError.create(Errors.MetadataStoreFailed, [this.location, operation, errorMessage(error)], {
-        cause: error,
-      });
-    }
-  }
-
-  /** @inheritDoc */
-  async readPluginStates(): Promise<Map<string, StoredPluginState>> {
-    return this.#run('read plugin states', () => {
-      const rows = this.#db.prepare('SELECT * FROM plugin_state ORDER BY name').all() as StateRow[];
-      return new Map(
-        rows.map((row) => [
-          row.name,
-          {
-            name: row.name,
-            version: row.version,
-            enabled: row.enabled === 1,
-            firstSeenAt: row.first_seen_at,
-            updatedAt: row.updated_at,
-          },
-        ]),
-      );
-    });
-  }
-
-  /** @inheritDoc */
-  async writePluginState(name: string, version: string, enabled: boolean): Promise<void> {
-    this.#run('write plugin state', () => {
-      const now = new Date().toISOString();
-      this.#db
-        .prepare(
-          `INSERT INTO plugin_state (name, version, enabled, first_seen_at, updated_at) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (name) DO UPDATE SET version = excluded.version, enabled = excluded.enabled,
-             updated_at = excluded.updated_at
-           WHERE plugin_state.version IS NOT excluded.version OR plugin_state.enabled IS NOT excluded.enabled`,
-        )
-        .run(name, version, enabled ? 1 : 0, now, now);
-    });
-  }
-
-  /** @inheritDoc */
-  async readPluginConfig(name: string): Promise<unknown> {
-    return this.#run('read plugin config', () => {
-      const row = this.#db.prepare('SELECT config FROM plugin_config WHERE name = ?').get(name) as
-        | { config: string }
-        | undefined;
-      return row === undefined ? undefined : JSON.parse(row.config);
-    });
-  }
-
-  /** @inheritDoc */
-  async readPluginConfigs(): Promise<Map<string, unknown>> {
-    return this.#run('read plugin configs', () => {
-      const rows = this.#db.prepare('SELECT name, config FROM plugin_config ORDER BY name').all() as {
-        name: string;
-        config: string;
-      }[];
-      return new Map(rows.map((row) => [row.name, JSON.parse(row.config) as unknown]));
-    });
-  }
-
-  /** @inheritDoc */
-  async writePluginConfig(name: string, config: unknown): Promise<void> {
-    this.#run('write plugin config', () => {
-      if (config === undefined) {
-        this.#db.prepare('DELETE FROM plugin_config WHERE name = ?').run(name);
-        return;
+  protected async writeTransaction<T>(fn: (trx: StoreTransaction) => Promise<T>): Promise<T> {
+    // IMMEDIATE takes the write lock up front, so a second process (the CLI) waits its turn
+    // instead of failing on a lock upgrade.
+    return this.db.connection().execute(async (connection) => {
+      await sql`BEGIN IMMEDIATE`.execute(connection);
+      try {
+        const result = await fn(connection);
+        await sql`COMMIT`.execute(connection);
+        return result;
+      } catch (error) {
+        await sql`ROLLBACK`.execute(connection).catch(() => {});
+        throw error;
       }
-      this.#db
-        .prepare(
-          `INSERT INTO plugin_config (name, config, updated_at) VALUES (?, ?, ?)
-           ON CONFLICT (name) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at`,
-        )
-        .run(name, JSON.stringify(config), new Date().toISOString());
     });
   }
 
-  /** @inheritDoc */
-  async deletePlugin(name: string): Promise<void> {
-    this.#run('forget plugin', () => {
-      this.#db.transaction(() => {
-        this.#db.prepare('DELETE FROM plugin_state WHERE name = ?').run(name);
-        this.#db.prepare('DELETE FROM plugin_config WHERE name = ?').run(name);
-      })();
-    });
+  protected async lockPluginMigrations(): Promise<void> {
+    // The IMMEDIATE transaction already excludes every other writer of the file.
   }
 
-  /** @inheritDoc */
-  async appliedMigrations(plugin: string): Promise<AppliedMigration[]> {
-    return this.#run('read applied migrations', () => {
-      const rows = this.#db
-        .prepare(
-          'SELECT plugin, id, file, checksum, applied_at FROM plugin_migrations WHERE plugin = ? ORDER BY id',
-        )
-        .all(plugin) as { plugin: string; id: string; file: string; checksum: string; applied_at: string }[];
-      return rows.map((row) => ({
-        plugin: row.plugin,
-        id: row.id,
-        file: row.file,
-        checksum: row.checksum,
-        appliedAt: row.applied_at,
-      }));
-    });
+  async openNamespace(plugin: string, options: NamespaceOptions): Promise<PluginNamespace> {
+    const namespace = SqliteNamespace.open(plugin, options);
+    try {
+      await this.run('record namespace', () =>
+        this.writeTransaction((trx) => this.recordNamespace(trx, plugin, 'sqlite-file', namespace.path)),
+      );
+    } catch (error) {
+      await namespace.close();
+      throw error;
+    }
+    return namespace;
   }
 
   /**
-   * Runs the migration and records it in one IMMEDIATE transaction (which also keeps two
-   * processes from applying it twice). The SQL must not contain BEGIN/COMMIT itself.
-   * Throws the database error as is; the migration runner wraps it.
+   * Copies the plugin's legacy objects (tables with their rows, indexes, views, triggers)
+   * into its file in one transaction there, then drops them here and marks the records, in
+   * one transaction here. A crash between the two repeats the copy (it replaces what a
+   * previous attempt left) and finishes.
    */
-  async applyMigration(plugin: string, migration: PendingMigration): Promise<ApplyMigrationOutcome> {
-    if (this.#closed) {
-      throw NocofloError.create(Errors.MetadataStoreFailed, [
-        this.location,
-        'apply migration',
-        'the store is closed',
-      ]);
-    }
-    const apply = this.#db.transaction((): ApplyMigrationOutcome => {
-      const existing = this.#db
-        .prepare('SELECT checksum FROM plugin_migrations WHERE plugin = ? AND id = ?')
-        .get(plugin, migration.id);
-      if (existing !== undefined) return 'already-applied';
-      this.#db.exec(migration.sql);
-      crashPoint('migration:before-commit');
-      this.#db
-        .prepare(
-          'INSERT INTO plugin_migrations (plugin, id, file, checksum, applied_at) VALUES (?, ?, ?, ?, ?)',
-        )
-        .run(plugin, migration.id, migration.file, migration.checksum, new Date().toISOString());
-      return 'applied';
-    });
-    return apply.immediate();
-  }
-
-  /** @inheritDoc */
-  async readViewPreference(key: string): Promise<string | undefined> {
-    return this.#run('read view preference', () => {
-      const row = this.#db.prepare('SELECT view FROM view_preferences WHERE key = ?').get(key) as
-        | { view: string }
-        | undefined;
-      return row?.view;
-    });
-  }
-
-  /** @inheritDoc */
-  async writeViewPreference(key: string, view: string | undefined): Promise<void> {
-    this.#run('write view preference', () => {
-      if (view === undefined) {
-        this.#db.prepare('DELETE FROM view_preferences WHERE key = ?').run(key);
-        return;
-      }
-      this.#db
-        .prepare(
-          `INSERT INTO view_preferences (key, view, updated_at) VALUES (?, ?, ?)
-           ON CONFLICT (key) DO UPDATE SET view = excluded.view, updated_at = excluded.updated_at`,
-        )
-        .run(key, view, new Date().toISOString());
-    });
-  }
-
-  /** @inheritDoc */
-  async listViewPreferences(): Promise<Map<string, string>> {
-    return this.#run('read view preferences', () => {
-      const rows = this.#db.prepare('SELECT key, view FROM view_preferences ORDER BY key').all() as {
-        key: string;
-        view: string;
-      }[];
-      return new Map(rows.map((row) => [row.key, row.view]));
-    });
-  }
-
-  /** @inheritDoc */
-  async insertApiToken(token: StoredApiToken, secretHash: string): Promise<void> {
-    this.#run('store API token', () => {
-      this.#db
-        .prepare(
-          'INSERT INTO api_tokens (id, name, secret_hash, permissions, created_at) VALUES (?, ?, ?, ?, ?)',
-        )
-        .run(token.id, token.name, secretHash, JSON.stringify(token.permissions), token.createdAt);
-    });
-  }
-
-  /** @inheritDoc */
-  async findApiToken(secretHash: string): Promise<StoredApiToken | undefined> {
-    return this.#run('read API token', () => {
-      const row = this.#db
-        .prepare('SELECT id, name, permissions, created_at FROM api_tokens WHERE secret_hash = ?')
-        .get(secretHash) as TokenRow | undefined;
-      return row === undefined ? undefined : toToken(row);
-    });
-  }
-
-  /** @inheritDoc */
-  async listApiTokens(): Promise<StoredApiToken[]> {
-    return this.#run('read API tokens', () =>
+  async adoptLegacyObjects(
+    plugin: string,
+    migrations: readonly PendingMigration[],
+    namespace: PluginNamespace,
+  ): Promise<string[]> {
+    if (!(namespace instanceof SqliteNamespace))
+      throw new Error('a SQLite store adopts into SQLite namespaces only');
+    const replayed = replaySqliteMigrations(plugin, migrations);
+    const present = new Map(
       (
-        this.#db
-          .prepare('SELECT id, name, permissions, created_at FROM api_tokens ORDER BY created_at, id')
-          .all() as TokenRow[]
-      ).map(toToken),
+        this.#raw
+          .prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
+          .all() as (SqliteObject & { sql: string | null })[]
+      ).map((object) => [object.name, object]),
     );
+    const objects = replayed
+      .map((object) => present.get(object.name))
+      .filter((object): object is SqliteObject & { sql: string | null } => object?.type !== undefined);
+    if (objects.length > 0) {
+      namespace.withConnection((target) => {
+        target.prepare('ATTACH DATABASE ? AS legacy').run(this.location);
+        try {
+          target.transaction(() => {
+            for (const object of [...objects].reverse()) {
+              target.exec(`DROP ${object.type.toUpperCase()} IF EXISTS main.${quote(object.name)}`);
+            }
+            for (const object of objects.filter((o) => o.type === 'table')) {
+              if (object.sql) target.exec(object.sql);
+              target.exec(
+                `INSERT INTO main.${quote(object.name)} SELECT * FROM legacy.${quote(object.name)}`,
+              );
+            }
+            for (const object of objects.filter((o) => o.type !== 'table'))
+              if (object.sql) target.exec(object.sql);
+          })();
+        } finally {
+          target.exec('DETACH DATABASE legacy');
+        }
+      });
+    }
+    await this.run('adopt legacy tables', () =>
+      this.writeTransaction(async (trx) => {
+        for (const object of [...objects].reverse()) {
+          if (object.type === 'index') continue; // dropped with its table
+          await sql.raw(`DROP ${object.type.toUpperCase()} IF EXISTS ${quote(object.name)}`).execute(trx);
+        }
+        await this.markAdopted(trx, plugin);
+      }),
+    );
+    return objects.map((object) => object.name);
   }
 
-  /** @inheritDoc */
-  async deleteApiToken(id: string): Promise<boolean> {
-    return this.#run(
-      'revoke API token',
-      () => this.#db.prepare('DELETE FROM api_tokens WHERE id = ?').run(id).changes > 0,
-    );
-  }
-
-  /** Closes the file (checkpointing the WAL). Idempotent. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#db.close();
+  protected async closeConnections(): Promise<void> {
+    await this.db.destroy();
+    if (this.#raw.open) this.#raw.close();
   }
 }

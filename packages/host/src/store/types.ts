@@ -3,6 +3,14 @@
  * per-plugin config. The default store keeps this in memory; `@nocoflo/host` also ships a
  * SQLite file store and a PostgreSQL store for several hosts (see `openMetadataStore`).
  */
+import type { NamespaceOptions, PluginNamespace } from '../namespaces/types.js';
+import type {
+  AppliedMigration,
+  ApplyMigrationOutcome,
+  MetadataDialect,
+  MetadataStore,
+  PendingMigration,
+} from './metadata.js';
 
 /** The persisted choice for one plugin. */
 export interface StoredPluginState {
@@ -16,6 +24,43 @@ export interface StoredPluginState {
   firstSeenAt: string;
   /** When the choice last changed (ISO 8601). */
   updatedAt: string;
+}
+
+/**
+ * The plugin-data part of a store: each plugin's own namespace and the records of the
+ * migrations applied in it. The metadata stores and the in-memory store have it.
+ */
+export interface PluginDataStore {
+  /** The SQL dialect of the plugins' namespaces. */
+  readonly dialect: MetadataDialect;
+  /** Migrations recorded as applied for a plugin, in id order. */
+  appliedMigrations(plugin: string): Promise<AppliedMigration[]>;
+  /** Applies a migration in the plugin's namespace and records it (see {@link MetadataStore.applyMigration}). */
+  applyMigration(
+    plugin: string,
+    migration: PendingMigration,
+    namespace: PluginNamespace,
+  ): Promise<ApplyMigrationOutcome>;
+  /** Opens the plugin's own namespace, creating it when missing. */
+  openNamespace(plugin: string, options: NamespaceOptions): Promise<PluginNamespace>;
+  /** Moves objects a plugin's migrations created in the host's store into its namespace (see {@link MetadataStore.adoptLegacyObjects}). */
+  adoptLegacyObjects?(
+    plugin: string,
+    migrations: readonly PendingMigration[],
+    namespace: PluginNamespace,
+  ): Promise<string[]>;
+}
+
+/** Whether a store keeps plugin namespaces and migration records. */
+export function isPluginDataStore(
+  store: PluginStateStore | undefined | null,
+): store is PluginStateStore & PluginDataStore {
+  return (
+    typeof store === 'object' &&
+    store !== null &&
+    typeof (store as Partial<PluginDataStore>).openNamespace === 'function' &&
+    typeof (store as Partial<PluginDataStore>).applyMigration === 'function'
+  );
 }
 
 /** The plugin-state part of the metadata store, which the plugin lifecycle relies on. */

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { pluginNamespaceName } from '../../src/store/index.js';
 
 /**
  * PostgreSQL URL for the metadata-store tests: `NOCOFLO_PG_URL` (set by `.ci/run`), else a
@@ -46,11 +47,28 @@ export function uniqueSchema(prefix = 'ncf_test'): string {
   return `${prefix}_${randomBytes(6).toString('hex')}`;
 }
 
-/** Drops a test schema and everything in it. */
+/**
+ * Drops a test store schema and everything in it, with the plugin namespaces (schemas and
+ * roles, which are server-wide) that the store created.
+ */
 export async function dropSchema(schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: POSTGRES_URL });
   await client.connect();
   try {
+    const namespaces = await client
+      .query<{ name: string }>(
+        `SELECT name FROM "${schema}".plugin_namespaces WHERE kind = 'postgres-schema'`,
+      )
+      .then(
+        (result) => result.rows.map((row) => row.name),
+        () => [] as string[],
+      );
+    for (const name of namespaces) {
+      await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+      await client.query(
+        `DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${name}') THEN EXECUTE 'DROP OWNED BY "${name}" CASCADE'; EXECUTE 'DROP ROLE "${name}"'; END IF; END $$`,
+      );
+    }
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   } finally {
     await client.end();
@@ -71,5 +89,21 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, ms = 
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The schema (and role) a PostgreSQL store in `schema` gives `plugin`, on the test database. */
+export function pluginSchema(schema: string, plugin: string): string {
+  return pluginNamespaceName(decodeURIComponent(new URL(POSTGRES_URL).pathname.slice(1)), schema, plugin);
+}
+
+/** Rows of a query on the test database with `search_path` set to `schema`. */
+export async function selectIn(schema: string, sql: string): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, options: `-c search_path=${schema}` });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
   }
 }

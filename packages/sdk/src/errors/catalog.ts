@@ -427,6 +427,50 @@ export const MetadataStoreFailed = defineError({
       : 'Check that the data folder exists and is writable, and that the file is a nocoflo metadata database.',
 });
 
+/** A plugin's data namespace (its SQLite file, or its PostgreSQL schema and role) could not be prepared or used. */
+export const NamespaceFailed = defineError({
+  code: 'NCF_NAMESPACE_FAILED',
+  title: 'Plugin data namespace unavailable',
+  status: 503,
+  message: (plugin: string, location: string, operation: string, reason: string) =>
+    `${plugin}'s data namespace ${location} failed to ${operation}: ${reason}.`,
+  hint: (_plugin: string, location: string) =>
+    location.startsWith('schema ')
+      ? "Check that the store's PostgreSQL user may create roles and schemas (CREATEROLE, and CREATE on the database), and that the server lets the new role log in (pg_hba.conf)."
+      : "Check that the plugin's data folder exists and is writable by the host.",
+});
+
+/** A plugin's SQL tried something a plugin namespace does not allow. */
+export const SqlRefused = defineError({
+  code: 'NCF_SQL_REFUSED',
+  title: 'Plugin SQL refused',
+  status: 400,
+  message: (plugin: string, where: string, reason: string) =>
+    `${plugin}'s SQL in ${where} was refused: ${reason}.`,
+  hint: () =>
+    "A plugin's SQL runs in its own namespace, inside a transaction the host controls: ATTACH / DETACH, VACUUM, load_extension and BEGIN / COMMIT / ROLLBACK / SAVEPOINT are not allowed. Use ctx.database.transaction([...]) to run several statements atomically.",
+});
+
+/** A secret value could not be encrypted or decrypted (missing or wrong key). */
+export const SecretUnavailable = defineError({
+  code: 'NCF_SECRET_UNAVAILABLE',
+  title: 'Secret cannot be read',
+  status: 503,
+  message: (what: string, reason: string) => `${what} could not be decrypted: ${reason}.`,
+  hint: () =>
+    'Start the host with the key the secrets were encrypted with: NOCOFLO_SECRET_KEY (or NOCOFLO_SECRET_KEY_FILE), with the previous key in NOCOFLO_SECRET_KEY_PREVIOUS while rotating; without either, the host uses the secret.key file in its data folder. Or set the secret again.',
+});
+
+/** A secret was given where it would leak (the command line), or a key is malformed. */
+export const SecretRefused = defineError({
+  code: 'NCF_SECRET_REFUSED',
+  title: 'Secret refused',
+  status: 400,
+  message: (what: string, reason: string) => `${what} was refused: ${reason}.`,
+  hint: () =>
+    'Pass secrets through the environment or a file readable only by the host (chmod 600), never as a command-line argument: other users and every child process can read the command line.',
+});
+
 /** A plugin migration already applied has changed on disk since. */
 export const MigrationChanged = defineError({
   code: 'NCF_MIGRATION_CHANGED',
@@ -592,6 +636,10 @@ export const Errors = {
   MigrationChanged,
   MigrationFailed,
   MigrationInvalid,
+  NamespaceFailed,
+  SqlRefused,
+  SecretUnavailable,
+  SecretRefused,
   InstallRejected,
   InstallFailed,
   UninstallRefused,

@@ -4,6 +4,7 @@
  * mutable of the host's is handed across, so a plugin could run in a worker thread of its
  * own without its author changing a line.
  */
+import type { PluginDatabase } from '../database/types.js';
 import type { DatasourceDefinition } from '../datasource/types.js';
 import type { HookName, TapFn } from '../hooks/specs.js';
 import type { ViewDefinition } from '../view/types.js';
@@ -110,6 +111,12 @@ export interface PluginContext<Config = unknown> {
   readonly logger: Logger;
   /** A folder the plugin may write to (created on first use by the plugin). */
   readonly dataDir: string;
+  /**
+   * The plugin's own database: its SQLite file, or its own PostgreSQL schema and role when the
+   * host's store is PostgreSQL. The plugin's SQL migrations (`migrations/NNNN_name.sql`) run
+   * here before `setup`; the host's tables and other plugins' data are out of its reach.
+   */
+  readonly database: PluginDatabase;
   /** Aborted when the plugin is disabled, reloaded or torn down. */
   readonly signal: AbortSignal;
   /** Taps a hook. Throws `NCF_UNKNOWN_HOOK` (naming the known hooks) for a name that is not a hook. */

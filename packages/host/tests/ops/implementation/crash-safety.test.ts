@@ -11,7 +11,26 @@ import { openMetadataStore } from '../../../src/store/index.js';
 import { runChild } from '../fixtures/child-process.js';
 import { writePluginDir } from '../fixtures/plugin-dirs.js';
 import { goodPluginTarball } from '../fixtures/tarball.js';
-import { dropSchema, POSTGRES_URL, postgresAvailable, tempDir, uniqueSchema } from '../helpers.js';
+import {
+  dropSchema,
+  POSTGRES_URL,
+  pluginSchema,
+  postgresAvailable,
+  selectIn,
+  tempDir,
+  uniqueSchema,
+} from '../helpers.js';
+
+/** Rows of a query on a SQLite file, opened read-only; also checks the file's integrity. */
+function readSqlite(path: string, sql: string): unknown[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    return db.prepare(sql).all();
+  } finally {
+    db.close();
+  }
+}
 
 const hasPostgres = await postgresAvailable();
 
@@ -34,66 +53,74 @@ describe('SIGKILL during a migration', () => {
     { name: 'sqlite', skip: false },
     { name: 'postgres', skip: !hasPostgres },
   ];
+  // Killed inside the namespace's transaction (nothing committed anywhere), or between the
+  // namespace's commit and the host's record of it (the namespace's mark remembers).
+  const points = ['namespace-migration:before-commit', 'migration:before-commit'];
   for (const backend of backends) {
-    it.skipIf(backend.skip)(
-      `${backend.name}: the killed migration is neither applied nor recorded; a restart applies it once`,
-      async () => {
-        let url = join(dir.path, 'data', 'metadata.db');
-        let schema: string | undefined;
-        if (backend.name === 'postgres') {
-          schema = uniqueSchema();
-          url = `${POSTGRES_URL}?schema=${schema}`;
-        }
-        try {
-          // Some state that must survive the crash untouched.
-          const before = await openMetadataStore(url);
-          await before.writePluginState('audit', '1.0.0', false);
-          await before.writePluginConfig('audit', { keep: 'me' });
-          await before.close();
-
-          const crashed = await runChild('migrate', [url, 'audit', pluginPath], {
-            NOCOFLO_CRASH_AT: 'migration:before-commit',
-          });
-          expect(crashed.signal).toBe('SIGKILL');
-
-          const after = await openMetadataStore(url);
+    for (const point of points) {
+      it.skipIf(backend.skip)(
+        `${backend.name}, killed at ${point}: nothing is recorded; a restart applies each migration exactly once`,
+        async () => {
+          let url = join(dir.path, 'data', 'metadata.db');
+          let schema: string | undefined;
+          if (backend.name === 'postgres') {
+            schema = uniqueSchema();
+            url = `${POSTGRES_URL}?schema=${schema}`;
+          }
           try {
-            expect(await after.appliedMigrations('audit')).toEqual([]);
-            expect((await after.readPluginStates()).get('audit')).toMatchObject({
-              version: '1.0.0',
-              enabled: false,
+            // Some state that must survive the crash untouched.
+            const before = await openMetadataStore(url);
+            await before.writePluginState('audit', '1.0.0', false);
+            await before.writePluginConfig('audit', { keep: 'me' });
+            await before.close();
+
+            const crashed = await runChild('migrate', [url, 'audit', pluginPath], {
+              NOCOFLO_CRASH_AT: point,
             });
-            expect(await after.readPluginConfig('audit')).toEqual({ keep: 'me' });
-          } finally {
-            await after.close();
-          }
+            expect(crashed.signal).toBe('SIGKILL');
 
-          const restarted = await runChild('migrate', [url, 'audit', pluginPath]);
-          expect(restarted.stderr).toBe('');
-          expect(JSON.parse(restarted.stdout)).toEqual({ applied: ['0001_create', '0002_seed'] });
-          const final = await openMetadataStore(url);
-          try {
-            expect((await final.appliedMigrations('audit')).map((m) => m.id)).toEqual([
-              '0001_create',
-              '0002_seed',
-            ]);
-          } finally {
-            await final.close();
-          }
-          if (backend.name === 'sqlite') {
-            const db = new Database(url, { readonly: true });
-            expect(db.prepare('SELECT id, note FROM audit ORDER BY id').all()).toEqual([
+            const after = await openMetadataStore(url);
+            try {
+              expect(await after.appliedMigrations('audit')).toEqual([]);
+              expect((await after.readPluginStates()).get('audit')).toMatchObject({
+                version: '1.0.0',
+                enabled: false,
+              });
+              expect(await after.readPluginConfig('audit')).toEqual({ keep: 'me' });
+            } finally {
+              await after.close();
+            }
+
+            const restarted = await runChild('migrate', [url, 'audit', pluginPath]);
+            expect(restarted.stderr).toBe('');
+            expect(JSON.parse(restarted.stdout)).toEqual({ applied: ['0001_create', '0002_seed'] });
+            const final = await openMetadataStore(url);
+            try {
+              expect((await final.appliedMigrations('audit')).map((m) => m.id)).toEqual([
+                '0001_create',
+                '0002_seed',
+              ]);
+            } finally {
+              await final.close();
+            }
+            // The seed ran once: a second run would have failed on the duplicate keys.
+            const rows =
+              backend.name === 'sqlite'
+                ? readSqlite(
+                    join(dir.path, 'data', 'plugins', 'audit', 'data.sqlite'),
+                    'SELECT id, note FROM audit ORDER BY id',
+                  )
+                : await selectIn(pluginSchema(schema!, 'audit'), 'SELECT id, note FROM audit ORDER BY id');
+            expect(rows).toEqual([
               { id: 1, note: 'a' },
               { id: 2, note: 'b' },
             ]);
-            expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-            db.close();
+          } finally {
+            if (schema) await dropSchema(schema);
           }
-        } finally {
-          if (schema) await dropSchema(schema);
-        }
-      },
-    );
+        },
+      );
+    }
   }
 
   it('sqlite: a crash after the first of two migrations keeps the first and applies the second on restart', async () => {

@@ -3,7 +3,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHost } from '@nocoflo/host';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openMetadataStore } from '../../../src/store/index.js';
 import { writePluginDir } from '../fixtures/plugin-dirs.js';
@@ -19,25 +18,16 @@ describe('a host applying plugin migrations', () => {
     dbPath = join(dir.path, '.nocoflo', 'metadata.db');
     const plugins = join(dir.path, 'plugins');
     await mkdir(plugins);
-    // setup records whether the migrated table existed when it ran (read through a global the test provides).
+    // setup records how many rows the migrated table held when it ran, read through its own ctx.database.
     auditPath = writePluginDir(plugins, 'audit', 'ops-audit', {
-      body: 'setup() { (globalThis.__opsSetupSaw ??= []).push(globalThis.__opsProbe?.()); },',
+      body: "async setup(ctx) { (globalThis.__opsSetupSaw ??= []).push((await ctx.database.query('SELECT count(*) AS n FROM audit_log')).rows[0].n); },",
       files: {
         'migrations/0001_create.sql': 'CREATE TABLE audit_log (id INTEGER PRIMARY KEY, note TEXT);',
         'migrations/0002_seed.sql': "INSERT INTO audit_log (note) VALUES ('hello');",
       },
     });
     writePluginDir(plugins, 'other', 'ops-other');
-    const holder = globalThis as { __opsSetupSaw?: unknown[]; __opsProbe?: () => unknown };
-    holder.__opsSetupSaw = [];
-    holder.__opsProbe = () => {
-      const db = new Database(dbPath, { readonly: true });
-      try {
-        return (db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
-      } finally {
-        db.close();
-      }
-    };
+    (globalThis as { __opsSetupSaw?: unknown[] }).__opsSetupSaw = [];
   });
   afterEach(() => dir.cleanup());
 

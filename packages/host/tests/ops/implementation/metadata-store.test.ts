@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isNocofloError } from '@nocoflo/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ interface Backend {
   name: string;
   skip: boolean;
   open(): Promise<{
+    dataRoot: string;
     store: MetadataStore;
     reopen: () => Promise<MetadataStore>;
     cleanup: () => Promise<void>;
@@ -25,6 +27,7 @@ const backends: Backend[] = [
       const dir = await tempDir();
       const file = join(dir.path, 'data', 'metadata.db');
       return {
+        dataRoot: join(dir.path, 'data'),
         store: await openMetadataStore(file),
         reopen: () => openMetadataStore(`sqlite:${file}`),
         cleanup: dir.cleanup,
@@ -38,6 +41,7 @@ const backends: Backend[] = [
       const schema = uniqueSchema();
       const url = `${POSTGRES_URL}?schema=${schema}`;
       return {
+        dataRoot: join(tmpdir(), 'unused'),
         store: await openMetadataStore(url),
         reopen: () => openMetadataStore(url),
         cleanup: () => dropSchema(schema),
@@ -51,10 +55,11 @@ for (const backend of backends) {
     let store: MetadataStore;
     let reopen: () => Promise<MetadataStore>;
     let cleanup: () => Promise<void>;
+    let dataRoot: string;
     const opened: MetadataStore[] = [];
 
     beforeEach(async () => {
-      ({ store, reopen, cleanup } = await backend.open());
+      ({ store, reopen, cleanup, dataRoot } = await backend.open());
       opened.push(store);
     });
     afterEach(async () => {
@@ -131,26 +136,67 @@ for (const backend of backends) {
       expect(await store.findApiToken('hash-1')).toBeUndefined();
     });
 
-    it('applies a migration and its record together, and rolls both back on failure', async () => {
-      const ok = {
-        id: '0001_init',
-        file: 'migrations/0001_init.sql',
-        checksum: 'c1',
-        sql: 'CREATE TABLE t1 (id INTEGER PRIMARY KEY);',
-      };
-      expect(await store.applyMigration('p', ok)).toBe('applied');
-      expect(await store.applyMigration('p', ok)).toBe('already-applied');
-      const bad = {
-        id: '0002_bad',
-        file: 'migrations/0002_bad.sql',
-        checksum: 'c2',
-        sql: 'CREATE TABLE t2 (id INTEGER); INSERT INTO no_such_table VALUES (1);',
-      };
-      await expect(store.applyMigration('p', bad)).rejects.toThrow(/no_such_table/);
-      expect((await store.appliedMigrations('p')).map((m) => m.id)).toEqual(['0001_init']);
-      // t2 was rolled back with the failing statement: creating it again works.
-      const again = { ...bad, sql: 'CREATE TABLE t2 (id INTEGER);' };
-      expect(await store.applyMigration('p', again)).toBe('applied');
+    it('applies a migration in the namespace and records it, and records nothing when it fails', async () => {
+      const namespace = await store.openNamespace('p', { dataDir: join(dataRoot, 'plugins', 'p') });
+      try {
+        const ok = {
+          id: '0001_init',
+          file: 'migrations/0001_init.sql',
+          checksum: 'c1',
+          sql: 'CREATE TABLE t1 (id INTEGER PRIMARY KEY);',
+        };
+        expect(await store.applyMigration('p', ok, namespace)).toBe('applied');
+        expect(await store.applyMigration('p', ok, namespace)).toBe('already-applied');
+        const bad = {
+          id: '0002_bad',
+          file: 'migrations/0002_bad.sql',
+          checksum: 'c2',
+          sql: 'CREATE TABLE t2 (id INTEGER); INSERT INTO no_such_table VALUES (1);',
+        };
+        await expect(store.applyMigration('p', bad, namespace)).rejects.toThrow(/no_such_table/);
+        expect((await store.appliedMigrations('p')).map((m) => [m.id, m.location])).toEqual([
+          ['0001_init', 'plugin'],
+        ]);
+        // t2 was rolled back with the failing statement: creating it again works.
+        const again = { ...bad, sql: 'CREATE TABLE t2 (id INTEGER);' };
+        expect(await store.applyMigration('p', again, namespace)).toBe('applied');
+        expect((await namespace.query('SELECT count(*) AS n FROM t2')).rows).toHaveLength(1);
+      } finally {
+        await namespace.close();
+      }
+    });
+
+    it('records config changes with who and when, newest first', async () => {
+      await store.recordConfigChange({
+        plugin: 'p',
+        changedAt: '2025-01-01T00:00:00.000Z',
+        actor: 'cli',
+        fields: ['a'],
+      });
+      await store.recordConfigChange({
+        plugin: 'p',
+        changedAt: '2025-01-02T00:00:00.000Z',
+        actor: 'admin-token',
+        fields: ['b', 'c.d'],
+      });
+      await store.recordConfigChange({
+        plugin: 'q',
+        changedAt: '2025-01-03T00:00:00.000Z',
+        actor: 'cli',
+        fields: [],
+      });
+      expect(await store.listConfigChanges('p')).toEqual([
+        { plugin: 'p', changedAt: '2025-01-02T00:00:00.000Z', actor: 'admin-token', fields: ['b', 'c.d'] },
+        { plugin: 'p', changedAt: '2025-01-01T00:00:00.000Z', actor: 'cli', fields: ['a'] },
+      ]);
+    });
+
+    it('keeps settings, and the first writer wins with onlyIfMissing', async () => {
+      expect(await store.readSetting('k')).toBeUndefined();
+      expect(await store.writeSetting('k', 'one', { onlyIfMissing: true })).toBe('one');
+      expect(await store.writeSetting('k', 'two', { onlyIfMissing: true })).toBe('one');
+      expect(await store.writeSetting('k', 'three')).toBe('three');
+      expect(await store.readSetting('k')).toBe('three');
     });
 
     it('fails to write after close with a store error, not a driver error', async () => {

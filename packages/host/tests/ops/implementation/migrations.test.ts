@@ -2,11 +2,18 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isNocofloError, type NocofloError } from '@nocoflo/sdk';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyPluginMigrations } from '../../../src/migrations/index.js';
 import { MemoryStore, type MetadataStore, openMetadataStore } from '../../../src/store/index.js';
-import { dropSchema, POSTGRES_URL, postgresAvailable, tempDir, uniqueSchema } from '../helpers.js';
+import {
+  dropSchema,
+  POSTGRES_URL,
+  pluginSchema,
+  postgresAvailable,
+  selectIn,
+  tempDir,
+  uniqueSchema,
+} from '../helpers.js';
 
 const hasPostgres = await postgresAvailable();
 
@@ -48,23 +55,17 @@ for (const backend of backends) {
       await dir.cleanup();
     });
 
-    // Reads the store's database directly, beside the store.
+    // Reads the audit plugin's namespace directly: its file beside the store, or its schema.
     const select = async (sql: string): Promise<Record<string, unknown>[]> => {
       if (backend.name === 'sqlite') {
-        const db = new Database(join(dir.path, 'metadata.db'), { readonly: true });
+        const db = new Database(join(dir.path, 'plugins', 'audit', 'data.sqlite'), { readonly: true });
         try {
           return db.prepare(sql).all() as Record<string, unknown>[];
         } finally {
           db.close();
         }
       }
-      const client = new pg.Client({ connectionString: POSTGRES_URL, options: `-c search_path=${schema}` });
-      await client.connect();
-      try {
-        return (await client.query(sql)).rows;
-      } finally {
-        await client.end();
-      }
+      return selectIn(pluginSchema(schema!, 'audit'), sql);
     };
 
     it('applies pending migrations in order, with the dialect variant, once', async () => {
@@ -149,16 +150,43 @@ describe('migration folders', () => {
     await dir.cleanup();
   });
 
-  it('does nothing without a migrations folder, or with a store that has no migrations', async () => {
+  it('does nothing without a migrations folder, or with a store that keeps no plugin data', async () => {
     const path = join(dir.path, 'plain');
     await mkdir(path);
     expect(await applyPluginMigrations({ store, plugin: { name: 'plain', path } })).toEqual({ applied: [] });
     const withFiles = await writePlugin(dir.path, { '0001_a.sql': 'CREATE TABLE a (id INTEGER);' });
-    expect(
-      await applyPluginMigrations({ store: new MemoryStore(), plugin: { name: 'x', path: withFiles } }),
-    ).toEqual({
-      applied: [],
+    const stateOnly = {
+      readPluginStates: async () => new Map(),
+      writePluginState: async () => {},
+      readPluginConfig: async () => undefined,
+      writePluginConfig: async () => {},
+      close: async () => {},
+    };
+    expect(await applyPluginMigrations({ store: stateOnly, plugin: { name: 'x', path: withFiles } })).toEqual(
+      {
+        applied: [],
+      },
+    );
+  });
+
+  it('applies migrations into an in-memory namespace with the in-memory store', async () => {
+    const withFiles = await writePlugin(dir.path, {
+      '0001_a.sql': 'CREATE TABLE a (id INTEGER);\nINSERT INTO a VALUES (7);',
     });
+    const memory = new MemoryStore();
+    const namespace = await memory.openNamespace('x', { dataDir: dir.path });
+    try {
+      const result = await applyPluginMigrations({
+        store: memory,
+        plugin: { name: 'x', path: withFiles },
+        openNamespace: async () => namespace,
+      });
+      expect(result).toEqual({ applied: ['0001_a'] });
+      expect((await namespace.query('SELECT id FROM a')).rows).toEqual([{ id: 7 }]);
+      expect((await memory.appliedMigrations('x')).map((m) => m.id)).toEqual(['0001_a']);
+    } finally {
+      await namespace.close();
+    }
   });
 
   it('refuses badly named files, numbers used twice, and folders outside the plugin', async () => {

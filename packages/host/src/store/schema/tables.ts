@@ -1,0 +1,113 @@
+/**
+ * The host's own tables, as the store's query builder (Kysely) sees them once every host
+ * migration has run. Column values differ by dialect where the databases differ (booleans
+ * are 0/1 and times are ISO text on SQLite; PostgreSQL has booleans, timestamptz and jsonb):
+ * `codec.ts` converts them, so the store's queries are written once for both.
+ */
+import type { ColumnType } from 'kysely';
+
+/** A time: ISO 8601 text is written; SQLite reads back text, PostgreSQL a `Date`. */
+export type Time = ColumnType<string | Date, string, string>;
+/** A boolean: SQLite stores 0/1, PostgreSQL a boolean. */
+export type Bool = ColumnType<boolean | number, boolean | number, boolean | number>;
+/** JSON: written as text; SQLite reads back text, PostgreSQL (jsonb) the parsed value. */
+export type Json = ColumnType<unknown, string, string>;
+
+/** Enabled/disabled choice and version last seen, per plugin. */
+export interface PluginStateTable {
+  name: string;
+  version: string;
+  enabled: Bool;
+  first_seen_at: Time;
+  updated_at: Time;
+}
+
+/** Per-plugin config set at runtime; secret fields are stored encrypted (see `secrets/`). */
+export interface PluginConfigTable {
+  name: string;
+  config: Json;
+  updated_at: Time;
+}
+
+/**
+ * Applied plugin migrations, written by the host only. `location` says where the
+ * migration ran: `plugin` (the plugin's own namespace) or `host` (the host's store, as
+ * releases before namespaces did; such tables move to the plugin's namespace on its next start).
+ */
+export interface PluginMigrationsTable {
+  plugin: string;
+  id: string;
+  file: string;
+  checksum: string;
+  applied_at: Time;
+  location: ColumnType<string, string | undefined, string>;
+}
+
+/** The view chosen per table. */
+export interface ViewPreferencesTable {
+  key: string;
+  view: string;
+  updated_at: Time;
+}
+
+/** API tokens, by the sha256 of their secret. */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  secret_hash: string;
+  permissions: Json;
+  created_at: Time;
+}
+
+/** Each plugin's data namespace: a SQLite file (`sqlite-file`) or a PostgreSQL schema and role (`postgres-schema`). */
+export interface PluginNamespacesTable {
+  plugin: string;
+  kind: string;
+  /** File path, or schema (= role) name. */
+  name: string;
+  created_at: Time;
+}
+
+/** Who changed which plugin's config, and when (values are not kept here). */
+export interface PluginConfigChangesTable {
+  id: string;
+  plugin: string;
+  changed_at: Time;
+  /** Who: `admin-token`, `api-token:<name>`, `cli`, … */
+  actor: string;
+  /** Top-level fields whose value changed, JSON array of dotted paths. */
+  fields: Json;
+}
+
+/** Small host settings: the id of the key secrets are encrypted with, the namespace password seed. */
+export interface StoreSettingsTable {
+  key: string;
+  value: string;
+  updated_at: Time;
+}
+
+/** Every host table, by name. */
+export interface HostTables {
+  plugin_state: PluginStateTable;
+  plugin_config: PluginConfigTable;
+  plugin_migrations: PluginMigrationsTable;
+  view_preferences: ViewPreferencesTable;
+  api_tokens: ApiTokensTable;
+  plugin_namespaces: PluginNamespacesTable;
+  plugin_config_changes: PluginConfigChangesTable;
+  store_settings: StoreSettingsTable;
+}
+
+/** Names of the host's tables (and the migrator's), which plugin SQL may never touch or adopt. */
+export const HOST_TABLE_NAMES: readonly string[] = [
+  'plugin_state',
+  'plugin_config',
+  'plugin_migrations',
+  'view_preferences',
+  'api_tokens',
+  'plugin_namespaces',
+  'plugin_config_changes',
+  'store_settings',
+  'host_migrations',
+  'host_migrations_lock',
+];
