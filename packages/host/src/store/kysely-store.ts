@@ -43,8 +43,15 @@ export abstract class KyselyMetadataStore implements MetadataStore {
 
   /** Runs `fn` in a write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: a pooled client). */
   protected abstract writeTransaction<T>(fn: (trx: StoreTransaction) => Promise<T>): Promise<T>;
-  /** Takes the per-plugin migration lock inside a transaction (PostgreSQL: an advisory lock). */
-  protected abstract lockPluginMigrations(trx: StoreTransaction, plugin: string): Promise<void>;
+  /**
+   * Runs `fn` holding the plugin's migration lock, so that hosts sharing the store apply each
+   * migration once (SQLite: an IMMEDIATE transaction; PostgreSQL: a session advisory lock on
+   * one connection, outside any transaction, so the namespace's own connection can commit).
+   */
+  protected abstract withMigrationLock<T>(
+    plugin: string,
+    fn: (conn: StoreTransaction) => Promise<T>,
+  ): Promise<T>;
   /** Tells other hosts about a change, inside its transaction (PostgreSQL: NOTIFY). */
   protected async notify(_trx: StoreTransaction, _plugin: string, _kind: ChangeKind): Promise<void> {}
   /** Closes the connections. */
@@ -235,8 +242,7 @@ export abstract class KyselyMetadataStore implements MetadataStore {
     namespace: PluginNamespace,
   ): Promise<ApplyMigrationOutcome> {
     if (this.#closed) throw this.fail('apply migration', new Error('the store is closed'));
-    return this.writeTransaction(async (trx) => {
-      await this.lockPluginMigrations(trx, plugin);
+    return this.withMigrationLock(plugin, async (trx) => {
       const existing = await trx
         .selectFrom('plugin_migrations')
         .select('id')

@@ -89,6 +89,8 @@ export class PostgresMetadataStore extends KyselyMetadataStore {
   readonly schema: string;
   /** Identifies this store instance in notifications, so it ignores its own. */
   readonly instanceId = randomUUID();
+  /** The query builder without the schema plugin, for the migrator (which names the schema itself). */
+  private readonly rawDb: Kysely<HostTables>;
   readonly #url: string;
   readonly #logger: Logger;
   readonly #channel: string;
@@ -103,7 +105,11 @@ export class PostgresMetadataStore extends KyselyMetadataStore {
   #lostAt: number | undefined;
 
   private constructor(url: string, schema: string, pool: pg.Pool, logger: Logger) {
-    super(redactUrl(url), new Kysely<HostTables>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+    // Every query names the schema (rather than trusting search_path, which an embedded
+    // single-session server shares between connections).
+    const raw = new Kysely<HostTables>({ dialect: new PostgresDialect({ pool }) });
+    super(redactUrl(url), raw.withSchema(schema), 'postgres');
+    this.rawDb = raw;
     this.#url = url;
     this.schema = schema;
     this.#logger = logger;
@@ -137,8 +143,19 @@ export class PostgresMetadataStore extends KyselyMetadataStore {
     );
     const store = new PostgresMetadataStore(split.url, schema, pool, options.logger ?? silentLogger);
     try {
-      await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`).execute(store.db);
-      await migrateHostStore(store.db, 'postgres', { schema });
+      // Hosts starting together: one creates the schema and migrates, the others wait and
+      // find it done (IF NOT EXISTS alone races in the catalog).
+      await store.db.connection().execute(async (conn) => {
+        await sql`SELECT pg_advisory_lock(hashtext('nocoflo:metadata-schema'))`.execute(conn);
+        try {
+          await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`).execute(conn);
+          await migrateHostStore(store.rawDb, 'postgres', { schema });
+        } finally {
+          await sql`SELECT pg_advisory_unlock(hashtext('nocoflo:metadata-schema'))`
+            .execute(conn)
+            .catch(() => {});
+        }
+      });
     } catch (error) {
       await store.db.destroy().catch(() => {});
       throw NocofloError.create(Errors.MetadataStoreFailed, [store.location, 'open', errorMessage(error)], {
@@ -152,10 +169,16 @@ export class PostgresMetadataStore extends KyselyMetadataStore {
     return this.db.transaction().execute(fn);
   }
 
-  protected async lockPluginMigrations(trx: StoreTransaction, plugin: string): Promise<void> {
-    await sql`SELECT pg_advisory_xact_lock(hashtext(${`nocoflo:migrations:${this.schema}:${plugin}`}))`.execute(
-      trx,
-    );
+  protected withMigrationLock<T>(plugin: string, fn: (conn: StoreTransaction) => Promise<T>): Promise<T> {
+    const key = `nocoflo:migrations:${this.schema}:${plugin}`;
+    return this.db.connection().execute(async (conn) => {
+      await sql`SELECT pg_advisory_lock(hashtext(${key}))`.execute(conn);
+      try {
+        return await fn(conn);
+      } finally {
+        await sql`SELECT pg_advisory_unlock(hashtext(${key}))`.execute(conn).catch(() => {});
+      }
+    });
   }
 
   protected override async notify(trx: StoreTransaction, plugin: string, kind: ChangeKind): Promise<void> {
@@ -256,7 +279,9 @@ export class PostgresMetadataStore extends KyselyMetadataStore {
     const from = quoteIdent(this.schema);
     return this.run('move legacy tables into the namespace of a plugin', () =>
       this.writeTransaction(async (trx) => {
-        await this.lockPluginMigrations(trx, plugin);
+        await sql`SELECT pg_advisory_xact_lock(hashtext(${`nocoflo:migrations:${this.schema}:${plugin}`}))`.execute(
+          trx,
+        );
         const moved: string[] = [];
         const present = await sql<{ name: string; kind: string }>`
           SELECT c.relname AS name, c.relkind AS kind FROM pg_class c

@@ -91,8 +91,9 @@ export class SqliteMetadataStore extends KyselyMetadataStore {
     });
   }
 
-  protected async lockPluginMigrations(): Promise<void> {
-    // The IMMEDIATE transaction already excludes every other writer of the file.
+  protected withMigrationLock<T>(_plugin: string, fn: (conn: StoreTransaction) => Promise<T>): Promise<T> {
+    // An IMMEDIATE transaction excludes every other writer of the file; the record commits with it.
+    return this.writeTransaction(fn);
   }
 
   async openNamespace(plugin: string, options: NamespaceOptions): Promise<PluginNamespace> {

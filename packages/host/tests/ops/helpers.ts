@@ -51,8 +51,8 @@ export function uniqueSchema(prefix = 'ncf_test'): string {
  * Drops a test store schema and everything in it, with the plugin namespaces (schemas and
  * roles, which are server-wide) that the store created.
  */
-export async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
+export async function dropSchema(schema: string, baseUrl = POSTGRES_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: baseUrl });
   await client.connect();
   try {
     const namespaces = await client
@@ -93,17 +93,44 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, ms = 
 }
 
 /** The schema (and role) a PostgreSQL store in `schema` gives `plugin`, on the test database. */
-export function pluginSchema(schema: string, plugin: string): string {
-  return pluginNamespaceName(decodeURIComponent(new URL(POSTGRES_URL).pathname.slice(1)), schema, plugin);
+export function pluginSchema(schema: string, plugin: string, baseUrl = POSTGRES_URL): string {
+  return pluginNamespaceName(decodeURIComponent(new URL(baseUrl).pathname.slice(1)), schema, plugin);
 }
 
 /** Rows of a query on the test database with `search_path` set to `schema`. */
-export async function selectIn(schema: string, sql: string): Promise<Record<string, unknown>[]> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, options: `-c search_path=${schema}` });
+export async function selectIn(
+  schema: string,
+  sql: string,
+  baseUrl = POSTGRES_URL,
+): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: baseUrl });
   await client.connect();
   try {
+    // A statement, not a startup option: PGlite's socket server ignores those.
+    await client.query(`SET search_path TO "${schema}"`);
     return (await client.query(sql)).rows;
   } finally {
     await client.end();
   }
+}
+
+/**
+ * An embedded PostgreSQL (PGlite) served over TCP by pglite-socket, for running the store
+ * tests without a server. PGlite is one session: the server queues its clients' messages
+ * into it, so plugin roles cannot log in (the store falls back to SET LOCAL ROLE, and warns)
+ * and LISTEN/NOTIFY between hosts does not work; the tests that need those use a real server.
+ */
+export async function startPglite(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  const db = await PGlite.create();
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 32 });
+  await server.start();
+  return {
+    url: `postgres://postgres@${server.getServerConn()}/postgres`,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
 }

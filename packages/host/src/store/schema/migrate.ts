@@ -31,7 +31,10 @@ export async function migrateHostStore(
 ): Promise<string[]> {
   const context = { dialect, types: columnTypes(dialect) };
   const migrations: Record<string, Migration> = Object.fromEntries(
-    Object.entries(HOST_MIGRATIONS).map(([name, step]) => [name, { up: (trx) => step.up(trx, context) }]),
+    Object.entries(HOST_MIGRATIONS).map(([name, step]) => [
+      name,
+      { up: (trx) => step.up(options.schema ? trx.withSchema(options.schema) : trx, context) },
+    ]),
   );
   const migrator = new Migrator({
     db,

@@ -2,14 +2,22 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isNocofloError } from '@nocoflo/sdk';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isMetadataStore, type MetadataStore, openMetadataStore } from '../../../src/store/index.js';
-import { dropSchema, POSTGRES_URL, postgresAvailable, tempDir, uniqueSchema } from '../helpers.js';
+import {
+  dropSchema,
+  POSTGRES_URL,
+  postgresAvailable,
+  startPglite,
+  tempDir,
+  uniqueSchema,
+} from '../helpers.js';
 
 const hasPostgres = await postgresAvailable();
 
 interface Backend {
   name: string;
+  dialect: 'sqlite' | 'postgres';
   skip: boolean;
   open(): Promise<{
     dataRoot: string;
@@ -22,6 +30,7 @@ interface Backend {
 const backends: Backend[] = [
   {
     name: 'sqlite',
+    dialect: 'sqlite',
     skip: false,
     async open() {
       const dir = await tempDir();
@@ -36,6 +45,7 @@ const backends: Backend[] = [
   },
   {
     name: 'postgres',
+    dialect: 'postgres',
     skip: !hasPostgres,
     async open() {
       const schema = uniqueSchema();
@@ -48,7 +58,27 @@ const backends: Backend[] = [
       };
     },
   },
+  {
+    // The embedded PostgreSQL, which `npm test` falls back to for datasources.
+    name: 'pglite',
+    dialect: 'postgres',
+    skip: false,
+    async open() {
+      pglite ??= startPglite();
+      const url = `${(await pglite).url}?schema=${uniqueSchema()}`;
+      return {
+        dataRoot: join(tmpdir(), 'unused'),
+        store: await openMetadataStore(url),
+        reopen: () => openMetadataStore(url),
+        cleanup: async () => {},
+      };
+    },
+  },
 ];
+let pglite: ReturnType<typeof startPglite> | undefined;
+afterAll(async () => {
+  await (await pglite)?.stop();
+});
 
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`${backend.name} metadata store`, () => {
@@ -69,7 +99,7 @@ for (const backend of backends) {
 
     it('is a full metadata store with its dialect', () => {
       expect(isMetadataStore(store)).toBe(true);
-      expect(store.dialect).toBe(backend.name);
+      expect(store.dialect).toBe(backend.dialect);
     });
 
     it('persists plugin state across reopen, keeping first-seen time', async () => {

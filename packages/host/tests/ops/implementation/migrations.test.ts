@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isNocofloError, type NocofloError } from '@nocoflo/sdk';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyPluginMigrations } from '../../../src/migrations/index.js';
 import { MemoryStore, type MetadataStore, openMetadataStore } from '../../../src/store/index.js';
 import {
@@ -11,6 +11,7 @@ import {
   pluginSchema,
   postgresAvailable,
   selectIn,
+  startPglite,
   tempDir,
   uniqueSchema,
 } from '../helpers.js';
@@ -30,28 +31,39 @@ const failure = (promise: Promise<unknown>) =>
     (e: unknown) => e as NocofloError,
   );
 
+// `pglite`: the embedded PostgreSQL, where plugin roles cannot log in (SET LOCAL ROLE instead).
 const backends = [
-  { name: 'sqlite' as const, skip: false },
-  { name: 'postgres' as const, skip: !hasPostgres },
+  { name: 'sqlite' as const, dialect: 'sqlite' as const, skip: false },
+  { name: 'postgres' as const, dialect: 'postgres' as const, skip: !hasPostgres },
+  { name: 'pglite' as const, dialect: 'postgres' as const, skip: false },
 ];
+let pglite: ReturnType<typeof startPglite> | undefined;
+afterAll(async () => {
+  await (await pglite)?.stop();
+});
 
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`plugin migrations on ${backend.name}`, () => {
     let store: MetadataStore;
     let dir: { path: string; cleanup: () => Promise<void> };
     let schema: string | undefined;
+    let baseUrl = POSTGRES_URL;
 
     beforeEach(async () => {
       dir = await tempDir();
       if (backend.name === 'sqlite') store = await openMetadataStore(join(dir.path, 'metadata.db'));
       else {
         schema = uniqueSchema();
-        store = await openMetadataStore(`${POSTGRES_URL}?schema=${schema}`);
+        if (backend.name === 'pglite') {
+          pglite ??= startPglite();
+          baseUrl = (await pglite).url;
+        }
+        store = await openMetadataStore(`${baseUrl}?schema=${schema}`);
       }
     });
     afterEach(async () => {
       await store.close();
-      if (schema) await dropSchema(schema);
+      if (schema) await dropSchema(schema, baseUrl);
       await dir.cleanup();
     });
 
@@ -65,7 +77,7 @@ for (const backend of backends) {
           db.close();
         }
       }
-      return selectIn(pluginSchema(schema!, 'audit'), sql);
+      return selectIn(pluginSchema(schema!, 'audit', baseUrl), sql, baseUrl);
     };
 
     it('applies pending migrations in order, with the dialect variant, once', async () => {
@@ -83,14 +95,14 @@ for (const backend of backends) {
       expect(records.map((m) => m.file)).toEqual([
         'migrations/0001_create.sql',
         'migrations/0002_add_index.sql',
-        `migrations/0003_seed.${backend.name}.sql`,
+        `migrations/0003_seed.${backend.dialect}.sql`,
       ]);
       for (const record of records) expect(record.checksum).toMatch(/^[0-9a-f]{64}$/);
 
       const second = await applyPluginMigrations({ store, plugin: { name: 'audit', path } });
       expect(second.applied).toEqual([]);
       // The dialect's seed ran exactly once.
-      expect(await select('SELECT id, at FROM audit')).toEqual([{ id: 1, at: backend.name }]);
+      expect(await select('SELECT id, at FROM audit')).toEqual([{ id: 1, at: backend.dialect }]);
     });
 
     it('fails the plugin naming the file when an applied migration changed, and applies nothing', async () => {

@@ -10,7 +10,7 @@ import { createHost } from '@nocoflo/host';
 import { isNocofloError } from '@nocoflo/sdk';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type MetadataStore, openMetadataStore } from '../../../src/store/index.js';
 import {
   dropSchema,
@@ -18,6 +18,7 @@ import {
   pluginSchema,
   postgresAvailable,
   selectIn,
+  startPglite,
   tempDir,
   uniqueSchema,
 } from '../helpers.js';
@@ -40,15 +41,21 @@ const FIXTURE_MIGRATIONS = [
 ];
 
 const backends = [
-  { name: 'sqlite' as const, skip: false },
-  { name: 'postgres' as const, skip: !hasPostgres },
+  { name: 'sqlite' as const, dialect: 'sqlite' as const, skip: false },
+  { name: 'postgres' as const, dialect: 'postgres' as const, skip: !hasPostgres },
+  { name: 'pglite' as const, dialect: 'postgres' as const, skip: false },
 ];
+let pglite: ReturnType<typeof startPglite> | undefined;
+afterAll(async () => {
+  await (await pglite)?.stop();
+});
 
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`upgrading a 0.1.0 store on ${backend.name}`, () => {
     let dir: { path: string; cleanup: () => Promise<void> };
     let url: string;
     let schema: string | undefined;
+    let baseUrl = POSTGRES_URL;
 
     beforeEach(async () => {
       dir = await tempDir();
@@ -62,8 +69,12 @@ for (const backend of backends) {
         db.close();
       } else {
         schema = uniqueSchema('ncf_upgrade');
-        url = `${POSTGRES_URL}?schema=${schema}`;
-        const client = new pg.Client({ connectionString: POSTGRES_URL });
+        if (backend.name === 'pglite') {
+          pglite ??= startPglite();
+          baseUrl = (await pglite).url;
+        }
+        url = `${baseUrl}?schema=${schema}`;
+        const client = new pg.Client({ connectionString: baseUrl });
         await client.connect();
         try {
           await client.query(
@@ -80,7 +91,7 @@ for (const backend of backends) {
       };
     });
     afterEach(async () => {
-      if (schema) await dropSchema(schema);
+      if (schema) await dropSchema(schema, baseUrl);
       await dir.cleanup();
     });
 
@@ -93,7 +104,7 @@ for (const backend of backends) {
 
     /** The host's own store still holds a table of that name. */
     const hostHasTable = async (store: MetadataStore, table: string) => {
-      if (backend.name === 'sqlite') {
+      if (backend.dialect === 'sqlite') {
         const db = new Database(store.location, { readonly: true });
         try {
           return db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(table) !== undefined;
@@ -106,6 +117,7 @@ for (const backend of backends) {
           await selectIn(
             schema!,
             `SELECT 1 FROM pg_tables WHERE schemaname = '${schema}' AND tablename = '${table}'`,
+            baseUrl,
           )
         ).length > 0
       );
@@ -138,27 +150,29 @@ for (const backend of backends) {
         // Each plugin reads its own rows through ctx.database, now in its own namespace.
         expect(seen()['fx-notes']).toEqual({
           config: { title: 'Notes', limit: 20 },
-          dialect: backend.name,
+          dialect: backend.dialect,
           rows: [
             { id: 1, body: 'kept across the upgrade' },
             { id: 2, body: 'second note' },
           ],
         });
         expect(seen()['fx-tally']?.rows).toEqual([
-          { k: 'a', n: 3, total: backend.name === 'sqlite' ? 7 : '7' },
-          { k: 'b', n: 4, total: backend.name === 'sqlite' ? 7 : '7' },
+          { k: 'a', n: 3, total: backend.dialect === 'sqlite' ? 7 : '7' },
+          { k: 'b', n: 4, total: backend.dialect === 'sqlite' ? 7 : '7' },
         ]);
         for (const table of ['notes', 'tally', 'tally_total'])
           expect(await hostHasTable(store, table)).toBe(false);
         for (const table of ['plugin_state', 'plugin_config', 'plugin_migrations', 'api_tokens']) {
           expect(await hostHasTable(store, table)).toBe(true);
         }
-        if (backend.name === 'postgres') {
+        if (backend.dialect === 'postgres') {
+          const own = pluginSchema(schema!, 'fx-notes', baseUrl);
           const tables = await selectIn(
-            pluginSchema(schema!, 'fx-notes'),
-            `SELECT tablename, tableowner FROM pg_tables WHERE schemaname = '${pluginSchema(schema!, 'fx-notes')}'`,
+            own,
+            `SELECT tablename, tableowner FROM pg_tables WHERE schemaname = '${own}'`,
+            baseUrl,
           );
-          expect(tables).toEqual([{ tablename: 'notes', tableowner: pluginSchema(schema!, 'fx-notes') }]);
+          expect(tables).toEqual([{ tablename: 'notes', tableowner: own }]);
         }
       } finally {
         await host.stop();
@@ -179,7 +193,7 @@ for (const backend of backends) {
     it('refuses a store that a newer host migrated, naming the step it does not know', async () => {
       const first = await openMetadataStore(url);
       await first.close();
-      if (backend.name === 'sqlite') {
+      if (backend.dialect === 'sqlite') {
         const db = new Database(url);
         expect(db.pragma('user_version', { simple: true })).toBeGreaterThan(1);
         db.prepare("INSERT INTO host_migrations (name, timestamp) VALUES ('9999_from_the_future', ?)").run(
@@ -190,6 +204,7 @@ for (const backend of backends) {
         await selectIn(
           schema!,
           "INSERT INTO host_migrations (name, timestamp) VALUES ('9999_from_the_future', now()::text)",
+          baseUrl,
         );
       }
       const error = await openMetadataStore(url).catch((e: unknown) => e);
