@@ -6,6 +6,7 @@ import { isNocofloError } from '@nocoflo/sdk';
 import { Command } from 'commander';
 import { registerInitCommand } from './cli/init.js';
 import { registerPluginsCommand } from './cli/plugins.js';
+import { registerSecretsCommand } from './cli/secrets.js';
 import { registerServeCommand } from './cli/serve.js';
 import { HOST_VERSION } from './version.js';
 
@@ -15,6 +16,7 @@ const program = new Command('nocoflo')
 registerPluginsCommand(program);
 registerInitCommand(program);
 registerServeCommand(program);
+registerSecretsCommand(program);
 
 // Commands report their own failures; this catches what escapes them. A nocoflo error keeps
 // its code and hint, which say what to do.

@@ -43,6 +43,8 @@ import { TimeoutError, withTimeout } from './lifecycle/timeout.js';
 import { applyPluginMigrations } from './migrations/apply.js';
 import { pluginDataDir } from './namespaces/plugin-data-dir.js';
 import { PluginDatabases } from './namespaces/plugin-databases.js';
+import { PluginConfigs, type PluginConfigView } from './secrets/plugin-configs.js';
+import { redactingLogger, secretRedactor } from './secrets/redact.js';
 import { MemoryStore } from './store/memory-store.js';
 import type { PluginStateStore, StoredPluginState } from './store/types.js';
 import type { HostEvents, HostOptions, PluginHost, RegisteredManifest } from './types.js';
@@ -85,6 +87,7 @@ class Host implements PluginHost {
   readonly #options: HostOptions;
   readonly #store: PluginStateStore;
   readonly #databases: PluginDatabases;
+  readonly #configs: PluginConfigs;
   readonly #callbackTimeoutMs: number;
   readonly #hookRegistry: HookRegistry;
   readonly #services = new ServiceRegistryImpl();
@@ -102,10 +105,17 @@ class Host implements PluginHost {
     this.version = options.hostVersion ?? HOST_VERSION;
     this.root = resolve(options.root ?? process.cwd());
     this.dataDir = resolve(this.root, options.dataDir ?? '.nocoflo');
-    this.logger = options.logger ?? silentLogger;
+    // Secrets the host knows (opened config fields, the admin token) never reach a log line.
+    this.logger = redactingLogger(options.logger ?? silentLogger);
     this.pluginDirs = resolvePluginDirs(this.root, options.pluginDirs ?? ['plugins']);
     this.#store = options.store ?? new MemoryStore();
     this.#databases = new PluginDatabases(this.#store);
+    this.#configs = new PluginConfigs({
+      store: this.#store,
+      defaults: options.config,
+      keyring: options.secretKeyring,
+      dataDir: this.dataDir,
+    });
     this.#callbackTimeoutMs = options.callbackTimeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS;
     this.hooks = createHooks();
     this.#hookRegistry = new HookRegistry(
@@ -147,9 +157,12 @@ class Host implements PluginHost {
   }
 
   async getConfig(name: string): Promise<unknown> {
-    this.require(name);
-    const stored = await this.#store.readPluginConfig(name);
-    return stored ?? this.#options.config?.[name];
+    return (await this.configView(name)).config ?? undefined;
+  }
+
+  async configView(name: string): Promise<PluginConfigView> {
+    const record = this.require(name);
+    return this.#configs.view(name, record.definition?.config);
   }
 
   // ── Lifecycle commands (each holds the lock) ──────────────────────────────
@@ -282,16 +295,10 @@ class Host implements PluginHost {
     return this.exclusive(async () => this.unregisterRecord(this.require(name)));
   }
 
-  setConfig(name: string, config: unknown): Promise<PluginInfo> {
+  setConfig(name: string, config: unknown, options: { actor?: string } = {}): Promise<PluginInfo> {
     return this.exclusive(async () => {
       const record = this.require(name);
-      const schema = record.definition?.config;
-      if (schema) {
-        const parsed = schema.safeParse(config);
-        if (!parsed.success)
-          throw NocofloError.create(Errors.PluginConfigInvalid, [name, formatIssues(parsed.error)]);
-      }
-      await this.#store.writePluginConfig(name, config);
+      await this.#configs.write(name, record.definition?.config, config, options.actor ?? 'api');
       await this.applyConfigChange(record);
       return this.info(record);
     });
@@ -611,7 +618,7 @@ class Host implements PluginHost {
   }
 
   private async validatedConfig(record: PluginRecord): Promise<unknown> {
-    const raw = (await this.#store.readPluginConfig(record.name)) ?? this.#options.config?.[record.name];
+    const raw = await this.#configs.effective(record.name);
     const schema = record.definition?.config;
     if (!schema) return raw ?? {};
     const parsed = schema.safeParse(raw ?? {});
@@ -674,13 +681,13 @@ class Host implements PluginHost {
     const from = record.state;
     if (from === to && to !== 'failed') return; // not a change: no event
     record.state = to;
-    if (to === 'failed') record.error = error;
+    if (to === 'failed') record.error = error && secretRedactor.redactError(error);
     else if (to === 'enabled') record.error = undefined;
     const change: PluginStateChange = Object.freeze({
       plugin: record.name,
       from,
       to,
-      ...(error && to === 'failed' ? { error } : {}),
+      ...(record.error && to === 'failed' ? { error: record.error } : {}),
     });
     this.#events.emit('stateChange', change);
     if (this.hooks.pluginStateChanged.isUsed()) this.hooks.pluginStateChanged.call(change);

@@ -15,6 +15,8 @@ import type {
   ViewDefinition,
 } from '@nocoflo/sdk';
 import type { InstallOptions, InstallSource } from './install/install.js';
+import type { SecretKeyring } from './secrets/keyring.js';
+import type { PluginConfigView } from './secrets/plugin-configs.js';
 import type { PluginStateStore } from './store/types.js';
 
 /** Options of {@link createHost}. */
@@ -37,6 +39,11 @@ export interface HostOptions {
   callbackTimeoutMs?: number;
   /** Time limit for each async hook tap, in ms. Default: 5,000. */
   tapTimeoutMs?: number;
+  /**
+   * The keys secret config fields are encrypted with. Default: `NOCOFLO_SECRET_KEY`, else
+   * `NOCOFLO_SECRET_KEY_FILE`, else `<dataDir>/secret.key` (generated when first needed).
+   */
+  secretKeyring?: SecretKeyring;
   /** Overrides the host version plugins' `host` ranges are checked against (tests only). */
   hostVersion?: string;
 }
@@ -202,10 +209,18 @@ export interface PluginHost {
   uninstall(name: string, options?: InstallOptions): Promise<void>;
   /** Removes a plugin from the host (tears it down). Used by uninstall. */
   unregister(name: string): Promise<void>;
-  /** Validates and stores a plugin's config; reloads the plugin when it is running. */
-  setConfig(name: string, config: unknown): Promise<PluginInfo>;
-  /** The plugin's effective config (stored, else from host options). */
+  /**
+   * Validates and stores a plugin's config; reloads the plugin when it is running. Secret
+   * fields (marked with `secret()`) are stored encrypted; one left out keeps its stored value.
+   * The change is recorded with `actor` (default `api`) and the time.
+   *
+   * @throws NocofloError `NCF_CONFIG_INVALID` with `details.issues` (each problem's path and message).
+   */
+  setConfig(name: string, config: unknown, options?: { actor?: string }): Promise<PluginInfo>;
+  /** The plugin's effective config (stored, else from host options), without secret values. */
   getConfig(name: string): Promise<unknown>;
+  /** The plugin's config for an editor: values without secrets, which secrets are set, and its JSON Schema. */
+  configView(name: string): Promise<PluginConfigView>;
   /** Subscribes to a host event; returns the unsubscribe function. */
   on<E extends keyof HostEvents>(event: E, listener: (payload: HostEvents[E]) => void): () => void;
   /**

@@ -30,6 +30,7 @@ import {
 } from '../install/index.js';
 import { loadEntry } from '../lifecycle/load-entry.js';
 import { readPluginMigrations } from '../migrations/index.js';
+import { PluginConfigs } from '../secrets/plugin-configs.js';
 import { AdminClient } from '../server/admin-api/client.js';
 import { CONFIG_FILE_NAME, readConfigFile } from '../store/config-file.js';
 import type { MetadataStore } from '../store/metadata.js';
@@ -136,10 +137,15 @@ function remote(options: CommonOptions): AdminClient | undefined {
   return new AdminClient(options.url, token);
 }
 
+/** The data folder the options name. */
+function localDataDir(options: CommonOptions): string {
+  return resolve(resolve(options.root), options.dataDir ?? '.nocoflo');
+}
+
 async function openStore(options: CommonOptions): Promise<MetadataStore> {
-  const root = resolve(options.root);
-  const dataDir = resolve(root, options.dataDir ?? '.nocoflo');
-  return openMetadataStore(options.store ?? process.env.NOCOFLO_STORE ?? defaultMetadataStorePath(dataDir));
+  return openMetadataStore(
+    options.store ?? process.env.NOCOFLO_STORE ?? defaultMetadataStorePath(localDataDir(options)),
+  );
 }
 
 /** Runs `fn` with the local store and an offline host, closing the store afterwards. */
@@ -476,22 +482,25 @@ export function registerPluginsCommand(program: Command): void {
             else json({ unset: name });
             return EXIT.ok;
           }
+          const fromFile = existsSync(resolve(options.root, CONFIG_FILE_NAME))
+            ? (await readConfigFile(resolve(options.root, CONFIG_FILE_NAME))).plugins
+            : {};
+          const configs = new PluginConfigs({ store, defaults: fromFile, dataDir: localDataDir(options) });
           if (next === undefined) {
-            const stored = await store.readPluginConfig(name);
-            const fromFile = existsSync(resolve(options.root, CONFIG_FILE_NAME))
-              ? (await readConfigFile(resolve(options.root, CONFIG_FILE_NAME))).plugins[name]
-              : undefined;
-            json(stored ?? fromFile ?? null);
+            // Secret fields are write-only: shown as set, never as values.
+            const definition = await localDefinition(options, name).catch(() => undefined);
+            const view = await configs.view(name, definition?.config);
+            json(
+              view.secrets.length > 0
+                ? { config: view.config, secrets: view.secrets }
+                : (view.config ?? null),
+            );
             return EXIT.ok;
           }
           const definition = await localDefinition(options, name);
-          if (definition.config) {
-            const parsed = definition.config.safeParse(next);
-            if (!parsed.success)
-              throw NocofloError.create(Errors.PluginConfigInvalid, [name, formatIssues(parsed.error)]);
-          }
-          await store.writePluginConfig(name, next);
-          if (options.json) json({ plugin: name, config: next });
+          const { fields } = await configs.write(name, definition.config, next, 'cli');
+          const shown = (await configs.view(name, definition.config)).config;
+          if (options.json) json({ plugin: name, config: shown, changed: fields });
           else out(`${name}: config stored (a running server picks it up at its next start, or use --url)`);
           return EXIT.ok;
         });

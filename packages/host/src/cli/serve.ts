@@ -3,12 +3,13 @@
  * `--demo`) it serves the demo database, creating it in the data folder the first time.
  */
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { errorMessage, isNocofloError, type Logger } from '@nocoflo/sdk';
-import type { Command } from 'commander';
+import { Errors, errorMessage, isNocofloError, type Logger, NocofloError } from '@nocoflo/sdk';
+import { type Command, Option } from 'commander';
 import { createHost } from '../create-host.js';
 import { ensureDemoDatabase } from '../demo/index.js';
+import { loadKeyring } from '../secrets/keyring.js';
 import { createServer, resolveAdminToken } from '../server/index.js';
 import { CONFIG_FILE_NAME, readConfigFile } from '../store/config-file.js';
 import { isMetadataStore } from '../store/metadata.js';
@@ -26,6 +27,7 @@ interface ServeOptions {
   dataDir?: string;
   store?: string;
   adminToken?: string;
+  adminTokenFile?: string;
   config?: string;
   watch?: boolean;
   verbose?: boolean;
@@ -57,6 +59,12 @@ function parsePort(text: string): number {
 
 /** Starts everything and resolves once the server listens; returns the stop function. */
 async function serve(urls: string[], options: ServeOptions): Promise<() => Promise<void>> {
+  if (options.adminToken !== undefined) {
+    throw NocofloError.create(Errors.SecretRefused, [
+      'the admin token given with --admin-token',
+      'tokens are not taken on the command line; set NOCOFLO_ADMIN_TOKEN or pass --admin-token-file <file>',
+    ]);
+  }
   const port = parsePort(options.port);
   const root = resolve(options.root);
   const logger = terminalLogger(options.verbose ?? false);
@@ -64,6 +72,10 @@ async function serve(urls: string[], options: ServeOptions): Promise<() => Promi
   // Per-plugin config from the config file: --config, else nocoflo.config.json in the root when present.
   const configPath = options.config ? resolve(options.config) : resolve(root, CONFIG_FILE_NAME);
   const configFile = options.config || existsSync(configPath) ? await readConfigFile(configPath) : undefined;
+  // Secrets first: read, then removed from the environment before any plugin runs.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const token = resolveAdminToken(dataDir, { file: options.adminTokenFile });
+  const secretKeyring = loadKeyring({ dataDir });
   const store = await openMetadataStore(
     options.store ?? process.env.NOCOFLO_STORE ?? defaultMetadataStorePath(dataDir),
     {
@@ -76,6 +88,7 @@ async function serve(urls: string[], options: ServeOptions): Promise<() => Promi
     store,
     dataDir,
     logger,
+    secretKeyring,
     ...(configFile ? { config: configFile.plugins } : {}),
   });
   await host.start();
@@ -97,7 +110,6 @@ async function serve(urls: string[], options: ServeOptions): Promise<() => Promi
     datasources.unshift(`sqlite:${demo.path}`);
   }
 
-  const token = resolveAdminToken(dataDir, options.adminToken);
   const app = await createServer({
     host,
     datasources,
@@ -125,7 +137,7 @@ async function serve(urls: string[], options: ServeOptions): Promise<() => Promi
       ? `${base}/admin#token=${token.token}  (new admin token, saved to ${token.path}; it is not shown again)`
       : token.source === 'file'
         ? `${base}/admin (token in ${token.path})`
-        : `${base}/admin (token from ${token.source === 'environment' ? 'NOCOFLO_ADMIN_TOKEN' : '--admin-token'})`;
+        : `${base}/admin (token from NOCOFLO_ADMIN_TOKEN)`;
   process.stdout.write(
     `nocoflo ${HOST_VERSION} is serving ${base}\n` +
       datasources.map((url) => `  data:  ${url}\n`).join('') +
@@ -164,9 +176,11 @@ export function registerServeCommand(program: Command): void {
       'metadata store: a SQLite file path or a postgres:// URL (default <data-dir>/metadata.db)',
     )
     .option(
-      '--admin-token <token>',
-      'token for admin changes (default NOCOFLO_ADMIN_TOKEN, else <data-dir>/admin-token)',
+      '--admin-token-file <file>',
+      'file holding the token for admin changes (default NOCOFLO_ADMIN_TOKEN, else <data-dir>/admin-token)',
     )
+    // Refused with a hint: a token on the command line is visible to every user of the machine.
+    .addOption(new Option('--admin-token <token>').hideHelp())
     .option('--config <file>', `per-plugin config file (default <root>/${CONFIG_FILE_NAME} when present)`)
     .option('--watch', 'reload a directory plugin when its files change')
     .option('--verbose', 'log what the host does')

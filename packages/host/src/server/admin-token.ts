@@ -1,11 +1,15 @@
 /**
- * Where the admin token comes from: the command line, else `NOCOFLO_ADMIN_TOKEN`, else a
- * file in the data folder created with a random token on first start (readable by the
- * owner only).
+ * Where the admin token comes from: `NOCOFLO_ADMIN_TOKEN`, else a token file (`--admin-token-file`,
+ * else `<dataDir>/admin-token`, created with a random token on first start). Never the
+ * command line: other users and every child process can read a process's arguments. The
+ * file is kept readable by its owner only (0600), and the variable is removed from the
+ * environment once read, so plugins and child processes do not inherit it.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { Errors, NocofloError } from '@nocoflo/sdk';
+import { secretRedactor } from '../secrets/redact.js';
 
 /** Name of the token file in the data folder. */
 export const ADMIN_TOKEN_FILE = 'admin-token';
@@ -14,26 +18,60 @@ export const ADMIN_TOKEN_FILE = 'admin-token';
 export interface ResolvedAdminToken {
   /** The token. */
   token: string;
-  /** Where it came from: `--admin-token`, `NOCOFLO_ADMIN_TOKEN`, the token file, or a file created now. */
-  source: 'option' | 'environment' | 'file' | 'new file';
+  /** Where it came from: `NOCOFLO_ADMIN_TOKEN`, a token file, or a file created now. */
+  source: 'environment' | 'file' | 'new file';
   /** The token file, when the token came from one. */
   path?: string;
 }
 
-/** Resolves the admin token (see the module comment for the order). */
+/** Options of {@link resolveAdminToken}. */
+export interface ResolveAdminTokenOptions {
+  /** A token file to read instead of `<dataDir>/admin-token` (it must exist). */
+  file?: string | undefined;
+  /** Environment to read and scrub. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Resolves the admin token (see the module comment for the order) and adds it to the
+ * secrets the host redacts from logs.
+ *
+ * @throws NocofloError `NCF_SECRET_REFUSED` when a given token file is missing or empty.
+ */
 export function resolveAdminToken(
   dataDir: string,
-  given?: string,
-  env: NodeJS.ProcessEnv = process.env,
+  options: ResolveAdminTokenOptions = {},
 ): ResolvedAdminToken {
-  if (given) return { token: given, source: 'option' };
-  if (env.NOCOFLO_ADMIN_TOKEN) return { token: env.NOCOFLO_ADMIN_TOKEN, source: 'environment' };
+  const env = options.env ?? process.env;
+  const fromEnv = env.NOCOFLO_ADMIN_TOKEN;
+  delete env.NOCOFLO_ADMIN_TOKEN;
+  const resolved = resolve(dataDir, fromEnv, options.file);
+  secretRedactor.add(resolved.token);
+  return resolved;
+}
+
+function resolve(dataDir: string, fromEnv: string | undefined, file: string | undefined): ResolvedAdminToken {
+  if (fromEnv) return { token: fromEnv, source: 'environment' };
+  if (file) {
+    const token = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+    if (!token) {
+      throw NocofloError.create(Errors.SecretRefused, [
+        `the admin token file ${file}`,
+        'it is missing or empty',
+      ]);
+    }
+    chmodSync(file, 0o600);
+    return { token, source: 'file', path: file };
+  }
   const path = join(dataDir, ADMIN_TOKEN_FILE);
   if (existsSync(path)) {
     const token = readFileSync(path, 'utf8').trim();
-    if (token) return { token, source: 'file', path };
+    if (token) {
+      chmodSync(path, 0o600);
+      return { token, source: 'file', path };
+    }
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const token = randomBytes(24).toString('hex');
   writeFileSync(path, `${token}\n`, { mode: 0o600 });
   chmodSync(path, 0o600);

@@ -6,6 +6,7 @@
  */
 import { Errors, errorMessage, isNocofloError, NocofloError } from '@nocoflo/sdk';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { secretRedactor } from '../secrets/redact.js';
 import type { PluginHost } from '../types.js';
 import { renderErrorPage } from './html/pages.js';
 
@@ -27,8 +28,12 @@ export function wantsPage(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('text/html');
 }
 
-/** Converts anything thrown to a NocofloError. */
+/** Converts anything thrown to a NocofloError, with known secrets redacted from what it says. */
 export function toNocofloError(error: unknown): NocofloError {
+  return redacted(convert(error));
+}
+
+function convert(error: unknown): NocofloError {
   if (isNocofloError(error)) return error;
   const status = (error as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -36,6 +41,16 @@ export function toNocofloError(error: unknown): NocofloError {
     return new NocofloError({ ...base.toJSON(), status }, { cause: error });
   }
   return NocofloError.create(Errors.InternalError, [errorMessage(error)], { cause: error });
+}
+
+function redacted(error: NocofloError): NocofloError {
+  const json = error.toJSON();
+  const clean = secretRedactor.redactError(json);
+  if (clean === json || JSON.stringify(clean) === JSON.stringify(json)) return error;
+  return new NocofloError(
+    { ...clean, status: error.status },
+    { cause: error.cause, ...(clean.details ? { details: clean.details } : {}) },
+  );
 }
 
 /** Sends an error as JSON or as a page. */

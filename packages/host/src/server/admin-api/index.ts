@@ -7,9 +7,10 @@
  * | method | path | does |
  * |---|---|---|
  * | GET | /admin/plugins | `{ available, loaded, permissions }` |
- * | GET | /admin/plugins/:name | `{ plugin, config, migrations }` |
+ * | GET | /admin/plugins/:name | `{ plugin, config, secrets, migrations }` (secret values never) |
  * | POST | /admin/plugins/:name/enable, /disable, /reload | `{ plugin }` |
- * | GET, PUT | /admin/plugins/:name/config | `{ config }` / `{ plugin, config }` |
+ * | GET | /admin/plugins/:name/config | `{ config, secrets, schema, changes }`: the config editor's view |
+ * | PUT | /admin/plugins/:name/config | `{ plugin, config, secrets }`; 400 `NCF_CONFIG_INVALID` with `details.issues` |
  * | POST | /admin/plugins/install | JSON `{ spec }`, or a tarball body (`application/gzip`) → 201 `{ plugin }` |
  * | DELETE | /admin/plugins/:name | uninstall → `{ uninstalled }` |
  * | GET | /admin/permissions | permissions declared by enabled plugins |
@@ -139,9 +140,11 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
 
       scope.get<{ Params: { name: string } }>('/plugins/:name', async (request) => {
         const plugin = requirePlugin(host, request.params.name);
+        const view = await host.configView(plugin.name);
         return {
           plugin,
-          config: (await host.getConfig(plugin.name)) ?? null,
+          config: view.config ?? null,
+          secrets: view.secrets,
           migrations: store ? await store.appliedMigrations(plugin.name) : [],
         };
       });
@@ -156,9 +159,17 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         });
       }
 
+      // The editor's view: values without secrets, which secrets are set, the JSON Schema
+      // the form is generated from, and who changed the config when.
       scope.get<{ Params: { name: string } }>('/plugins/:name/config', async (request) => {
         const plugin = requirePlugin(host, request.params.name);
-        return { config: (await host.getConfig(plugin.name)) ?? null };
+        const view = await host.configView(plugin.name);
+        return {
+          config: view.config ?? null,
+          secrets: view.secrets,
+          schema: view.schema ?? null,
+          changes: store ? await store.listConfigChanges(plugin.name, 20) : [],
+        };
       });
 
       scope.put<{ Params: { name: string }; Body: unknown }>('/plugins/:name/config', async (request) => {
@@ -168,8 +179,9 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         }
         return locks.run(name, async () => {
           requirePlugin(host, name);
-          const plugin = await host.setConfig(name, request.body);
-          return { plugin, config: await host.getConfig(name) };
+          const plugin = await host.setConfig(name, request.body, { actor: 'admin-token' });
+          const view = await host.configView(name);
+          return { plugin, config: view.config ?? null, secrets: view.secrets };
         });
       });
 

@@ -182,6 +182,7 @@ describe('admin API', () => {
       expect(bad.statusCode).toBe(400);
       expect(bad.json().error.code).toBe('NCF_CONFIG_INVALID');
       expect(bad.json().error.message).toMatch(/limit: .*(>0|positive|greater)/i);
+      expect(bad.json().error.details.issues).toEqual([{ path: ['limit'], message: expect.any(String) }]);
       expect(await store.readPluginConfig('@ops/configured')).toEqual({ table: 'orders' });
       expect(setups.length).toBe(setupsBefore);
       expect(host.get('@ops/configured')?.state).toBe('enabled');
@@ -190,7 +191,12 @@ describe('admin API', () => {
         url: `/admin/plugins/${enc('@ops/configured')}/config`,
         headers: auth,
       });
-      expect(read.json()).toEqual({ config: { table: 'orders' } });
+      expect(read.json()).toMatchObject({ config: { table: 'orders' }, secrets: [] });
+      expect(read.json().schema).toMatchObject({ type: 'object', required: ['table'] });
+      // The rejected write left no trace; the accepted one is recorded with who and when.
+      expect(read.json().changes).toEqual([
+        { plugin: '@ops/configured', actor: 'admin-token', fields: ['table'], changedAt: expect.any(String) },
+      ]);
     });
 
     it('reloads the plugin with a changed value', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TableSchema } from '@nocoflo/sdk';
@@ -11,22 +11,31 @@ const dir = mkdtempSync(join(tmpdir(), 'ncf-token-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('admin token', () => {
-  it('prefers the option, then the environment, then a file it creates once, readable by the owner only', () => {
-    expect(resolveAdminToken(dir, 'given', { NOCOFLO_ADMIN_TOKEN: 'env' })).toEqual({
-      token: 'given',
-      source: 'option',
-    });
-    expect(resolveAdminToken(dir, undefined, { NOCOFLO_ADMIN_TOKEN: 'env' })).toEqual({
-      token: 'env',
-      source: 'environment',
-    });
-    const created = resolveAdminToken(dir, undefined, {});
+  it('takes the environment (and removes it from there), then a file it creates once, readable by the owner only', () => {
+    const env: NodeJS.ProcessEnv = { NOCOFLO_ADMIN_TOKEN: 'env-token' };
+    expect(resolveAdminToken(dir, { env })).toEqual({ token: 'env-token', source: 'environment' });
+    expect(env.NOCOFLO_ADMIN_TOKEN).toBeUndefined();
+    const created = resolveAdminToken(dir, { env: {} });
     expect(created.source).toBe('new file');
     expect(created.token).toMatch(/^[0-9a-f]{48}$/);
     const path = join(dir, ADMIN_TOKEN_FILE);
     expect(readFileSync(path, 'utf8').trim()).toBe(created.token);
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(resolveAdminToken(dir, undefined, {})).toEqual({ token: created.token, source: 'file', path });
+    expect(resolveAdminToken(dir, { env: {} })).toEqual({ token: created.token, source: 'file', path });
+  });
+
+  it('reads a given token file, makes it owner-only, and refuses a missing one', () => {
+    const file = join(dir, 'elsewhere-token');
+    writeFileSync(file, 'from-a-file\n', { mode: 0o644 });
+    expect(resolveAdminToken(dir, { file, env: {} })).toEqual({
+      token: 'from-a-file',
+      source: 'file',
+      path: file,
+    });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(() => resolveAdminToken(dir, { file: join(dir, 'missing'), env: {} })).toThrow(
+      /NCF_SECRET_REFUSED|missing or empty/,
+    );
   });
 });
 
