@@ -14,7 +14,6 @@ import { resolve } from 'node:path';
 import {
   Errors,
   errorMessage,
-  formatIssues,
   isNocofloError,
   NocofloError,
   type PluginInfo,

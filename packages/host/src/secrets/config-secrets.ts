@@ -81,7 +81,11 @@ export function sealSecrets(
     const value = getAt(input, path);
     if (value !== undefined && !isSecretBox(value)) {
       out = setAt(out, path, { $secret: seal(keyring(), value, context(plugin, path)) });
-    } else if (value === undefined && isSecretBox(getAt(previous, path))) {
+    } else if (
+      value === undefined &&
+      isSecretBox(getAt(previous, path)) &&
+      (path.length === 1 || typeof getAt(input, path.slice(0, -1)) === 'object')
+    ) {
       out = setAt(out, path, getAt(previous, path));
     }
   }
@@ -153,9 +157,14 @@ export function publicConfig(
 
 /** Dotted paths of the leaves that differ between two configs (objects compared field by field). */
 export function changedFields(before: unknown, after: unknown, prefix: string[] = []): string[] {
-  if (isRecord(before) && isRecord(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((key) => changedFields(before[key], after[key], [...prefix, key]));
+  const descend =
+    (isRecord(before) && (isRecord(after) || after === undefined)) ||
+    (before === undefined && isRecord(after));
+  if (descend) {
+    const left = isRecord(before) ? before : {};
+    const right = isRecord(after) ? after : {};
+    const keys = [...new Set([...Object.keys(left), ...Object.keys(right)])].sort();
+    return keys.flatMap((key) => changedFields(left[key], right[key], [...prefix, key]));
   }
   return JSON.stringify(before) === JSON.stringify(after) ? [] : [prefix.join('.') || '(whole config)'];
 }

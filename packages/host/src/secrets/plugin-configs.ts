@@ -112,7 +112,9 @@ export class PluginConfigs {
     // The plugin validates what it would run with: the input plus the secrets it keeps.
     let merged = input;
     for (const path of paths) {
-      if (getAt(input, path) === undefined && getAt(before, path) !== undefined) {
+      // Kept only where the input still has the field's object (a removed object takes its secrets with it).
+      const parentKept = path.length === 1 || typeof getAt(input, path.slice(0, -1)) === 'object';
+      if (parentKept && getAt(input, path) === undefined && getAt(before, path) !== undefined) {
         merged = setAt(merged, path, getAt(before, path));
       }
     }
