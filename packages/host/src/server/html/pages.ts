@@ -134,12 +134,13 @@ export function renderAdmin(plugins: readonly PluginInfo[]): string {
       ? `<div class="ncf-plugin-error" data-code="${escapeHtml(p.error.code)}"><strong>${escapeHtml(p.error.title)}</strong>: ${escapeHtml(p.error.message)}<div class="ncf-hint">${escapeHtml(p.error.hint)}</div></div>`
       : '';
     const warnings = p.warnings.map((w) => `<div class="ncf-muted">⚠ ${escapeHtml(w)}</div>`).join('');
-    const buttons = actionsFor(p)
-      .map(
+    const buttons = [
+      ...actionsFor(p).map(
         (a) =>
           `<button type="button" data-action="${a}" data-plugin="${escapeHtml(p.name)}">${a[0]?.toUpperCase()}${a.slice(1)}</button>`,
-      )
-      .join(' ');
+      ),
+      `<button type="button" data-configure="${escapeHtml(p.name)}">Configure</button>`,
+    ].join(' ');
     return `<tr data-plugin="${escapeHtml(p.name)}" data-state="${escapeHtml(p.state)}">
 <td><strong>${escapeHtml(p.displayName ?? p.name)}</strong>${p.displayName ? ` <code>${escapeHtml(p.name)}</code>` : ''}${p.description ? `<div class="ncf-muted">${escapeHtml(p.description)}</div>` : ''}${warnings}</td>
 <td>${escapeHtml(p.version)}</td>
@@ -153,7 +154,8 @@ export function renderAdmin(plugins: readonly PluginInfo[]): string {
 <form class="ncf-token-form" hidden><label>Admin token <input name="token" type="password" autocomplete="off" required></label><button type="submit">Use token</button><span class="ncf-muted">Printed once by <code>nocoflo serve</code> when it was generated; kept in the data folder's <code>admin-token</code> file (or set with NOCOFLO_ADMIN_TOKEN).</span></form>
 <div class="ncf-error ncf-admin-alert" role="alert" hidden></div>
 <table class="ncf-plugins"><thead><tr><th>Plugin</th><th>Version</th><th>State</th><th>Contributes</th><th>Source</th><th><span class="ncf-muted">Actions</span></th></tr></thead>
-<tbody>${rows.join('\n') || '<tr><td colspan="6" class="ncf-muted">No plugins found.</td></tr>'}</tbody></table>`;
+<tbody>${rows.join('\n') || '<tr><td colspan="6" class="ncf-muted">No plugins found.</td></tr>'}</tbody></table>
+<section class="ncf-card ncf-config" aria-live="polite" hidden></section>`;
   return renderPage({
     title: 'Plugins',
     body,
