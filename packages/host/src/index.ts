@@ -3,7 +3,9 @@
  *
  * - {@link createHost}: discover, validate, order and run plugins.
  * - {@link createServer}: the web app, data API and admin API over a host.
- * - {@link openMetadataStore}: where operator choices, config and migrations persist.
+ * - {@link openMetadataStore}: where operator choices, config and migrations persist; each
+ *   plugin's own data lives in a namespace of its own ({@link PluginNamespace}).
+ * - {@link loadKeyring} / {@link rotateSecretKey}: the key that secret config fields are sealed with.
  *
  * @packageDocumentation
  */
@@ -22,11 +24,30 @@ export {
   type ApplyPluginMigrationsResult,
   applyPluginMigrations,
 } from './migrations/index.js';
+export { pluginDataDir } from './namespaces/plugin-data-dir.js';
+export type {
+  NamespaceMigrateOutcome,
+  NamespaceMigration,
+  NamespaceOptions,
+  PluginNamespace,
+} from './namespaces/types.js';
+export {
+  generateKeyText,
+  keyringOf,
+  type LoadKeyringOptions,
+  loadKeyring,
+  SECRET_KEY_FILE,
+  type SecretKey,
+  type SecretKeyring,
+} from './secrets/keyring.js';
+export type { ConfigIssue, PluginConfigView } from './secrets/plugin-configs.js';
+export { type RotationResult, rotateSecretKey } from './secrets/rotate.js';
 export { AdminClient, type PluginDetail, type PluginList } from './server/admin-api/client.js';
 export { type AdminApiOptions, registerAdminApi } from './server/admin-api/index.js';
 export type { DatasourceConnections, DatasourceEntry } from './server/connections.js';
 export {
   createServer,
+  type ResolveAdminTokenOptions,
   type ResolvedAdminToken,
   resolveAdminToken,
   type ServerContext,
@@ -38,6 +59,7 @@ export { type PluginRoutesOptions, registerPluginRoutes } from './server/plugin-
 export {
   type AppliedMigration,
   CONFIG_FILE_NAME,
+  type ConfigChange,
   type ConfigFile,
   defaultMetadataStorePath,
   isMetadataStore,
@@ -45,6 +67,7 @@ export {
   type MetadataStore,
   openMetadataStore,
   PostgresMetadataStore,
+  pluginNamespaceName,
   readConfigFile,
   SqliteMetadataStore,
   type StoredApiToken,
@@ -52,7 +75,12 @@ export {
 export type { ApplyMigrationOutcome, MetadataDialect, PendingMigration } from './store/metadata.js';
 export type { OpenMetadataStoreOptions } from './store/open.js';
 export type { ExternalChange, PostgresStoreOptions } from './store/postgres-store.js';
-export type { PluginStateStore, StoredPluginState } from './store/types.js';
+export {
+  isPluginDataStore,
+  type PluginDataStore,
+  type PluginStateStore,
+  type StoredPluginState,
+} from './store/types.js';
 export type {
   DatasourceRegistry,
   HostEvents,

@@ -31,7 +31,9 @@ export type ChangeKind = 'state' | 'config';
 export abstract class KyselyMetadataStore implements MetadataStore {
   abstract readonly dialect: MetadataDialect;
   readonly location: string;
+  /** @internal The query builder on the store's tables. */
   protected readonly db: Kysely<HostTables>;
+  /** @internal Dialect differences in stored values. */
   protected readonly codec: StoreCodec;
   #closed = false;
 
@@ -41,10 +43,10 @@ export abstract class KyselyMetadataStore implements MetadataStore {
     this.codec = codecFor(dialect);
   }
 
-  /** Runs `fn` in a write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: a pooled client). */
+  /** @internal Runs `fn` in a write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: a pooled client). */
   protected abstract writeTransaction<T>(fn: (trx: StoreTransaction) => Promise<T>): Promise<T>;
   /**
-   * Runs `fn` holding the plugin's migration lock, so that hosts sharing the store apply each
+   * @internal Runs `fn` holding the plugin's migration lock, so that hosts sharing the store apply each
    * migration once (SQLite: an IMMEDIATE transaction; PostgreSQL: a session advisory lock on
    * one connection, outside any transaction, so the namespace's own connection can commit).
    */
@@ -52,9 +54,9 @@ export abstract class KyselyMetadataStore implements MetadataStore {
     plugin: string,
     fn: (conn: StoreTransaction) => Promise<T>,
   ): Promise<T>;
-  /** Tells other hosts about a change, inside its transaction (PostgreSQL: NOTIFY). */
+  /** @internal Tells other hosts about a change, inside its transaction (PostgreSQL: NOTIFY). */
   protected async notify(_trx: StoreTransaction, _plugin: string, _kind: ChangeKind): Promise<void> {}
-  /** Closes the connections. */
+  /** @internal Closes the connections. */
   protected abstract closeConnections(): Promise<void>;
 
   abstract openNamespace(plugin: string, options: NamespaceOptions): Promise<PluginNamespace>;
@@ -64,11 +66,12 @@ export abstract class KyselyMetadataStore implements MetadataStore {
     namespace: PluginNamespace,
   ): Promise<string[]>;
 
+  /** @internal Whether {@link close} ran. */
   protected get closed(): boolean {
     return this.#closed;
   }
 
-  /** A store error naming the operation, for anything but a nocoflo error. */
+  /** @internal A store error naming the operation, for anything but a nocoflo error. */
   protected fail(operation: string, error: unknown): NocofloError {
     if (error instanceof NocofloError) return error;
     return NocofloError.create(Errors.MetadataStoreFailed, [this.location, operation, errorMessage(error)], {
@@ -76,7 +79,7 @@ export abstract class KyselyMetadataStore implements MetadataStore {
     });
   }
 
-  /** Runs a store operation, refusing it after close and wrapping driver errors. */
+  /** @internal Runs a store operation, refusing it after close and wrapping driver errors. */
   protected async run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
     if (this.#closed) throw this.fail(operation, new Error('the store is closed'));
     try {
@@ -268,7 +271,7 @@ export abstract class KyselyMetadataStore implements MetadataStore {
     });
   }
 
-  /** Marks a plugin's legacy (`host`) migration records as moved into its namespace. */
+  /** @internal Marks a plugin's legacy (`host`) migration records as moved into its namespace. */
   protected async markAdopted(trx: StoreTransaction, plugin: string): Promise<void> {
     await trx
       .updateTable('plugin_migrations')
@@ -440,7 +443,7 @@ export abstract class KyselyMetadataStore implements MetadataStore {
     );
   }
 
-  /** Records a plugin's namespace (first open). */
+  /** @internal Records a plugin's namespace (first open). */
   protected async recordNamespace(
     trx: StoreTransaction,
     plugin: string,
@@ -454,7 +457,7 @@ export abstract class KyselyMetadataStore implements MetadataStore {
       .execute();
   }
 
-  /** Every recorded plugin namespace (for operators and test cleanup). */
+  /** @internal Every recorded plugin namespace (for operators and test cleanup). */
   async listNamespaces(): Promise<{ plugin: string; kind: string; name: string }[]> {
     return this.run('read namespaces', () =>
       this.db.selectFrom('plugin_namespaces').select(['plugin', 'kind', 'name']).orderBy('plugin').execute(),

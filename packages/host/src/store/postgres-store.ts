@@ -165,10 +165,12 @@ export class PostgresMetadataStore extends KyselyMetadataStore {
     return store;
   }
 
+  /** @internal */
   protected writeTransaction<T>(fn: (trx: StoreTransaction) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(fn);
   }
 
+  /** @internal */
   protected withMigrationLock<T>(plugin: string, fn: (conn: StoreTransaction) => Promise<T>): Promise<T> {
     const key = `nocoflo:migrations:${this.schema}:${plugin}`;
     return this.db.connection().execute(async (conn) => {
@@ -181,6 +183,7 @@ export class PostgresMetadataStore extends KyselyMetadataStore {
     });
   }
 
+  /** @internal */
   protected override async notify(trx: StoreTransaction, plugin: string, kind: ChangeKind): Promise<void> {
     const payload = JSON.stringify({ origin: this.instanceId, plugin, kind });
     await sql`SELECT pg_notify(${this.#channel}, ${payload})`.execute(trx);
@@ -473,7 +476,7 @@ export class PostgresMetadataStore extends KyselyMetadataStore {
     }
   }
 
-  /** Stops listening and closes the pool. */
+  /** @internal Stops listening and closes the pool. */
   protected async closeConnections(): Promise<void> {
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
     this.#listeners.clear();

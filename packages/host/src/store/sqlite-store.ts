@@ -75,6 +75,7 @@ export class SqliteMetadataStore extends KyselyMetadataStore {
     }
   }
 
+  /** @internal */
   protected async writeTransaction<T>(fn: (trx: StoreTransaction) => Promise<T>): Promise<T> {
     // IMMEDIATE takes the write lock up front, so a second process (the CLI) waits its turn
     // instead of failing on a lock upgrade.
@@ -91,11 +92,13 @@ export class SqliteMetadataStore extends KyselyMetadataStore {
     });
   }
 
+  /** @internal */
   protected withMigrationLock<T>(_plugin: string, fn: (conn: StoreTransaction) => Promise<T>): Promise<T> {
     // An IMMEDIATE transaction excludes every other writer of the file; the record commits with it.
     return this.writeTransaction(fn);
   }
 
+  /** @inheritDoc */
   async openNamespace(plugin: string, options: NamespaceOptions): Promise<PluginNamespace> {
     const namespace = SqliteNamespace.open(plugin, options);
     try {
@@ -167,6 +170,7 @@ export class SqliteMetadataStore extends KyselyMetadataStore {
     return objects.map((object) => object.name);
   }
 
+  /** @internal */
   protected async closeConnections(): Promise<void> {
     await this.db.destroy();
     if (this.#raw.open) this.#raw.close();

@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineDatasource, definePlugin } from '@nocoflo/sdk';
 import { createMemoryDatasource, createTestHost, setupTestHost, type TestHost } from '@nocoflo/testing';
@@ -134,6 +136,38 @@ describe('createTestHost', () => {
       'pluginStateChanged',
       expect.objectContaining({ plugin: 'audit', to: 'disabled' }),
     );
+  });
+});
+
+describe("a plugin's own data in a test host", () => {
+  it('runs the plugin folder migrations in an in-memory namespace that ctx.database reads and writes', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'ncf-testing-db-'));
+    mkdirSync(join(folder, 'migrations'));
+    writeFileSync(
+      join(folder, 'migrations', '0001_notes.sql'),
+      "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\nINSERT INTO notes (body) VALUES ('first');",
+    );
+    const seen: unknown[] = [];
+    await using host = await createTestHost({
+      plugins: [
+        {
+          name: 'notes',
+          path: folder,
+          plugin: definePlugin({
+            async setup(ctx) {
+              await ctx.database.query('INSERT INTO notes (body) VALUES (?)', ['second']);
+              seen.push(
+                ctx.database.dialect,
+                (await ctx.database.query('SELECT body FROM notes ORDER BY id')).rows,
+              );
+            },
+          }),
+        },
+      ],
+    });
+    expect(host.get('notes')?.state).toBe('enabled');
+    expect(seen).toEqual(['sqlite', [{ body: 'first' }, { body: 'second' }]]);
+    rmSync(folder, { recursive: true, force: true });
   });
 });
 
