@@ -29,6 +29,7 @@ import {
 } from '../install/index.js';
 import { loadEntry } from '../lifecycle/load-entry.js';
 import { readPluginMigrations } from '../migrations/index.js';
+import { publicConfig } from '../secrets/config-secrets.js';
 import { PluginConfigs } from '../secrets/plugin-configs.js';
 import { AdminClient } from '../server/admin-api/client.js';
 import { CONFIG_FILE_NAME, readConfigFile } from '../store/config-file.js';
@@ -271,7 +272,9 @@ export function registerPluginsCommand(program: Command): void {
           ? await client.info(name)
           : await local(options, async ({ host, store }) => ({
               plugin: requireLocalPlugin(host, name),
-              config: (await store.readPluginConfig(name)) ?? null,
+              // Secret fields are write-only: named as set, never shown (not even sealed).
+              config: publicConfig((await store.readPluginConfig(name)) ?? null, []).config ?? null,
+              secrets: publicConfig((await store.readPluginConfig(name)) ?? null, []).secrets,
               migrations: await store.appliedMigrations(name),
             }));
         if (options.json) {

@@ -122,7 +122,9 @@ export class SqliteNamespace implements PluginNamespace {
     const values = (params ?? []).map(bindable);
     if (statement.reader) {
       const rows = (statement.all(...values) as Record<string, unknown>[]).map(plainRow);
-      return { rows, rowCount: 0 };
+      // A write with RETURNING reads too: one row per row it changed, as PostgreSQL counts.
+      const write = /^\s*(WITH\b[\s\S]*\b)?(INSERT|UPDATE|DELETE|REPLACE)\b/i.test(sql);
+      return { rows, rowCount: write ? rows.length : 0 };
     }
     const info = statement.run(...values);
     return { rows: [], rowCount: info.changes };

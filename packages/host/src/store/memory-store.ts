@@ -13,6 +13,7 @@ export class MemoryStore implements PluginStateStore, PluginDataStore {
   readonly #states = new Map<string, StoredPluginState>();
   readonly #configs = new Map<string, unknown>();
   readonly #migrations = new Map<string, AppliedMigration[]>();
+  readonly #namespaces = new Map<string, SqliteNamespace>();
 
   async readPluginStates(): Promise<Map<string, StoredPluginState>> {
     return new Map([...this.#states].map(([name, state]) => [name, { ...state }]));
@@ -64,10 +65,31 @@ export class MemoryStore implements PluginStateStore, PluginDataStore {
     return 'applied';
   }
 
-  /** An in-memory SQLite database for the plugin (its data folder is not used). */
+  /**
+   * The plugin's in-memory SQLite database (its data folder is not used). It lives as long
+   * as the store, like the migration records that describe it: closing a handle keeps it.
+   */
   async openNamespace(plugin: string, _options: NamespaceOptions): Promise<PluginNamespace> {
-    return SqliteNamespace.open(plugin, { memory: true });
+    let namespace = this.#namespaces.get(plugin);
+    if (!namespace) {
+      namespace = SqliteNamespace.open(plugin, { memory: true });
+      this.#namespaces.set(plugin, namespace);
+    }
+    const shared = namespace;
+    return {
+      plugin,
+      dialect: 'sqlite',
+      location: 'memory',
+      query: (sql, params) => shared.query(sql, params),
+      transaction: (statements) => shared.transaction(statements),
+      migrate: (migration) => shared.migrate(migration),
+      close: async () => {},
+    };
   }
 
-  async close(): Promise<void> {}
+  /** Drops every plugin's in-memory database. */
+  async close(): Promise<void> {
+    for (const namespace of this.#namespaces.values()) await namespace.close();
+    this.#namespaces.clear();
+  }
 }
