@@ -7,7 +7,6 @@ import {
   type Datasource,
   type DatasourceCapabilities,
   Errors,
-  isNocofloError,
   NocofloError,
   type Page,
   type ReadPageOptions,
@@ -40,15 +39,11 @@ import {
   type MysqlRelation,
   type MysqlTableFacts,
 } from './introspect.js';
+import { MysqlRowStream } from './stream.js';
 import { rowDecoder } from './types.js';
 
 /** Bound parameters as mysql2 types them (the dialect's typed values included). */
 type Bind = Parameters<Pool['execute']>[1];
-
-/** One open stream, so `close()` can end it even while its consumer is paused. */
-interface OpenStream {
-  stop(): void;
-}
 
 /** What the datasource learnt about the server when it opened. */
 export interface MysqlServerInfo {
@@ -58,18 +53,6 @@ export interface MysqlServerInfo {
   mariadb: boolean;
   /** The database whose tables are listed. */
   database: string;
-}
-
-// The core (callback) connection under a promise one: its execute() is what streams.
-interface CoreExecute {
-  on(event: 'result', listener: (row: Row) => void): CoreExecute;
-  on(event: 'end', listener: () => void): CoreExecute;
-  on(event: 'error', listener: (error: Error) => void): CoreExecute;
-}
-interface CoreConnection {
-  execute(sql: string, values: unknown[]): CoreExecute;
-  pause(): void;
-  resume(): void;
 }
 
 /**
@@ -93,7 +76,10 @@ export class MysqlDatasource implements Datasource {
   #relations: Map<string, MysqlRelation> | null = null;
   #listing: TableInfo[] = [];
   readonly #tables = new Map<string, MysqlTableFacts>();
-  readonly #streams = new Set<OpenStream>();
+  // Describes and listings in flight, shared by concurrent callers (one query each, not one per caller).
+  readonly #describing = new Map<string, Promise<MysqlTableFacts>>();
+  #listingInFlight: Promise<Map<string, MysqlRelation>> | null = null;
+  readonly #streams = new Set<MysqlRowStream>();
 
   /** @internal Use {@link openMysql}. */
   constructor(pool: Pool, url: string, writable: boolean, server: MysqlServerInfo) {
@@ -127,103 +113,41 @@ export class MysqlDatasource implements Datasource {
   }
 
   stream(table: string, options: StreamOptions = {}): AsyncIterable<Row> {
-    return { [Symbol.asyncIterator]: () => this.#stream(table, options ?? {})[Symbol.asyncIterator]() };
-  }
-
-  async *#stream(table: string, options: StreamOptions): AsyncGenerator<Row> {
-    const { plan, batchSize } = await this.#run('stream', table, async () => {
-      const { schema } = await this.#facts(table);
-      return {
-        plan: planSelect(schema, options, this.#context(schema)),
-        batchSize: boundedInteger(options.batchSize, 'batchSize', 1000, 1, 100_000),
-      };
-    });
-    if (options.signal?.aborted) return;
-    const connection = await this.#run('stream', table, () => this.pool.getConnection());
-    const core = (connection as unknown as { connection: CoreConnection }).connection;
-    const decode = rowDecoder(plan.columns);
-    const hidden = plan.hidden;
-    // Rows arrive as events; the connection is paused while a full batch waits for the
-    // consumer, so memory stays flat however large the table (backpressure).
-    let buffer: Row[] = [];
-    let ended = false;
-    let failure: Error | null = null;
-    let paused = false;
-    let wake: (() => void) | null = null;
-    const notify = () => {
-      const resume = wake;
-      wake = null;
-      resume?.();
-    };
-    let finished = false;
-    // A result still streaming cannot be abandoned on a pooled connection: destroy it.
-    const finish = (clean: boolean) => {
-      if (finished) return;
-      finished = true;
-      this.#streams.delete(handle);
-      if (clean) connection.release();
-      else connection.destroy();
-    };
-    const handle: OpenStream = {
-      stop: () => {
-        failure ??= NocofloError.create(Errors.DatasourceClosed, [this.url, 'stream']);
-        finish(false);
-        notify();
+    const opts = options ?? {};
+    return {
+      [Symbol.asyncIterator]: () => {
+        const stream: MysqlRowStream = new MysqlRowStream(
+          {
+            url: this.url,
+            start: () =>
+              this.#run('stream', table, async () => {
+                const { schema } = await this.#facts(table);
+                const plan = planSelect(schema, opts, this.#context(schema));
+                const batchSize = boundedInteger(opts.batchSize, 'batchSize', 1000, 1, 100_000);
+                const connection = await this.pool.getConnection();
+                if (this.#closed) {
+                  connection.release();
+                  throw NocofloError.create(Errors.DatasourceClosed, [this.url, 'stream']);
+                }
+                this.#streams.add(stream);
+                return {
+                  sql: plan.sql,
+                  params: plan.params,
+                  connection,
+                  batchSize,
+                  decode: rowDecoder(plan.columns),
+                  hidden: plan.hidden,
+                };
+              }),
+            closed: () => this.#closed,
+            fail: (error) => toNocofloError(error, { url: this.url, operation: 'stream', table }),
+            ended: (ended) => this.#streams.delete(ended),
+          },
+          opts.signal,
+        );
+        return stream;
       },
     };
-    this.#streams.add(handle);
-    core
-      .execute(plan.sql, plan.params)
-      .on('result', (row) => {
-        buffer.push(row);
-        if (buffer.length >= batchSize && !paused) {
-          paused = true;
-          core.pause();
-        }
-        if (buffer.length === 1 || paused) notify();
-      })
-      .on('error', (error) => {
-        failure = error;
-        notify();
-      })
-      .on('end', () => {
-        ended = true;
-        notify();
-      });
-    try {
-      for (;;) {
-        while (buffer.length === 0 && !ended && !failure) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-        }
-        if (failure) throw failure;
-        if (buffer.length === 0 && ended) break;
-        const batch = buffer;
-        buffer = [];
-        if (paused) {
-          paused = false;
-          core.resume();
-        }
-        for (let i = 0; i < batch.length; i++) {
-          const row = decode(batch[i]!);
-          for (let h = 0; h < hidden.length; h++) delete row[hidden[h]!];
-          yield row;
-          if (options.signal?.aborted) return;
-          if (this.#closed) throw NocofloError.create(Errors.DatasourceClosed, [this.url, 'stream']);
-        }
-      }
-      finish(true);
-    } catch (error) {
-      finish(false);
-      if (isNocofloError(error)) throw error;
-      if (this.#closed)
-        throw NocofloError.create(Errors.DatasourceClosed, [this.url, 'stream'], { cause: error });
-      throw toNocofloError(error, { url: this.url, operation: 'stream', table });
-    } finally {
-      // An early exit (break, return, abort) leaves the rest of the result unread.
-      finish(ended && !failure && buffer.length === 0);
-    }
   }
 
   async aggregate(table: string, query: AggregateQuery): Promise<AggregateResult> {
@@ -389,7 +313,14 @@ export class MysqlDatasource implements Datasource {
     };
   }
 
-  async #loadRelations(): Promise<Map<string, MysqlRelation>> {
+  #loadRelations(): Promise<Map<string, MysqlRelation>> {
+    this.#listingInFlight ??= this.#list().finally(() => {
+      this.#listingInFlight = null;
+    });
+    return this.#listingInFlight;
+  }
+
+  async #list(): Promise<Map<string, MysqlRelation>> {
     const relations = await listMysqlRelations(this.pool);
     this.#relations = new Map(relations.map((relation) => [relation.name, relation]));
     this.#listing = relations.map(({ name, kind, rowCountEstimate }) =>
@@ -418,13 +349,22 @@ export class MysqlDatasource implements Datasource {
     }
     const cached = this.#tables.get(relation.name);
     if (cached) return cached;
-    const facts = await describeMysqlRelation(this.pool, relation, {
-      writable: this.capabilities.write,
-      mariadb: this.server.mariadb,
-      database: this.server.database,
-    });
-    this.#tables.set(relation.name, facts);
-    return facts;
+    const name = relation.name;
+    let pending = this.#describing.get(name);
+    if (!pending) {
+      pending = describeMysqlRelation(this.pool, relation, {
+        writable: this.capabilities.write,
+        mariadb: this.server.mariadb,
+        database: this.server.database,
+      })
+        .then((facts) => {
+          this.#tables.set(name, facts);
+          return facts;
+        })
+        .finally(() => this.#describing.delete(name));
+      this.#describing.set(name, pending);
+    }
+    return pending;
   }
 }
 

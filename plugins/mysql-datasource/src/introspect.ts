@@ -89,14 +89,21 @@ export async function describeMysqlRelation(
   relation: MysqlRelation,
   options: { writable: boolean; mariadb: boolean; database: string },
 ): Promise<MysqlTableFacts> {
-  const [[columns], [key], [foreign], checks] = await Promise.all([
-    pool.execute<RowDataPacket[]>(COLUMNS_SQL, [relation.name]),
-    pool.execute<RowDataPacket[]>(KEY_SQL, [relation.name]),
-    pool.execute<RowDataPacket[]>(FOREIGN_KEYS_SQL, [relation.name]),
-    options.mariadb
-      ? pool.execute<RowDataPacket[]>(JSON_CHECKS_SQL, [relation.name]).then(([rows]) => rows)
-      : Promise.resolve([] as RowDataPacket[]),
-  ]);
+  // One connection, one statement after the other: a small pool (pool_max=1) must not
+  // overflow its wait queue on a describe.
+  const connection = await pool.getConnection();
+  let columns: RowDataPacket[];
+  let key: RowDataPacket[];
+  let foreign: RowDataPacket[];
+  let checks: RowDataPacket[] = [];
+  try {
+    [columns] = await connection.execute<RowDataPacket[]>(COLUMNS_SQL, [relation.name]);
+    [key] = await connection.execute<RowDataPacket[]>(KEY_SQL, [relation.name]);
+    [foreign] = await connection.execute<RowDataPacket[]>(FOREIGN_KEYS_SQL, [relation.name]);
+    if (options.mariadb) [checks] = await connection.execute<RowDataPacket[]>(JSON_CHECKS_SQL, [relation.name]);
+  } finally {
+    connection.release();
+  }
   const json = jsonColumns(checks.map((row) => text(row.clause)));
   let autoIncrement: string | null = null;
   const schemaColumns = columns.map((row): ColumnSchema => {
