@@ -100,7 +100,8 @@ export async function describeMysqlRelation(
     [columns] = await connection.execute<RowDataPacket[]>(COLUMNS_SQL, [relation.name]);
     [key] = await connection.execute<RowDataPacket[]>(KEY_SQL, [relation.name]);
     [foreign] = await connection.execute<RowDataPacket[]>(FOREIGN_KEYS_SQL, [relation.name]);
-    if (options.mariadb) [checks] = await connection.execute<RowDataPacket[]>(JSON_CHECKS_SQL, [relation.name]);
+    if (options.mariadb)
+      [checks] = await connection.execute<RowDataPacket[]>(JSON_CHECKS_SQL, [relation.name]);
   } finally {
     connection.release();
   }

@@ -113,7 +113,8 @@ export class MysqlRowStream implements AsyncIterableIterator<Row> {
         this.#start = await this.#owner.start();
         if (this.#signal?.aborted || this.#owner.closed()) {
           this.#release(false);
-          if (this.#owner.closed()) throw NocofloError.create(Errors.DatasourceClosed, [this.#owner.url, 'stream']);
+          if (this.#owner.closed())
+            throw NocofloError.create(Errors.DatasourceClosed, [this.#owner.url, 'stream']);
           return DONE;
         }
         this.#begin(this.#start);

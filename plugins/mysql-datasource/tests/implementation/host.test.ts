@@ -36,7 +36,9 @@ describe.skipIf(!server.url)('in a host', () => {
       const ds = await host.datasources.open(`${db.url}?readonly=true`);
       expect(ds.capabilities.write).toBe(false);
       expect((await ds.describeTable('greeting')).writable).toBe(false);
-      await expect(ds.insert('greeting', { id: 2, text: 'x' })).rejects.toMatchObject({ code: 'NCF_READ_ONLY' });
+      await expect(ds.insert('greeting', { id: 2, text: 'x' })).rejects.toMatchObject({
+        code: 'NCF_READ_ONLY',
+      });
       await ds.close();
     } finally {
       await host.stop();

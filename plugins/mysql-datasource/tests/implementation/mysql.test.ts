@@ -28,7 +28,7 @@ describe.skipIf(!server.url)('MySQL specifics', () => {
          price decimal(12,4),
          total decimal(12,2) AS (price * 2) STORED
        ) ENGINE=InnoDB`,
-      'CREATE VIEW small_kinds AS SELECT id, size FROM kinds WHERE size = \'small\'',
+      "CREATE VIEW small_kinds AS SELECT id, size FROM kinds WHERE size = 'small'",
       `CREATE TABLE many (id bigint PRIMARY KEY, label varchar(40) NOT NULL) ENGINE=InnoDB`,
     ]) {
       await db.admin.query(sql);
@@ -47,7 +47,11 @@ describe.skipIf(!server.url)('MySQL specifics', () => {
   it('describes enums with their labels, generated columns, unsigned bigints, UTC timestamps, bit(1) and JSON', async () => {
     const schema = await ds.describeTable('kinds');
     const byName = Object.fromEntries(schema.columns.map((c) => [c.name, c]));
-    expect(byName.size).toMatchObject({ type: 'enum', enumValues: ['small', 'medium', "it's large"], hasDefault: true });
+    expect(byName.size).toMatchObject({
+      type: 'enum',
+      enumValues: ['small', 'medium', "it's large"],
+      hasDefault: true,
+    });
     expect(byName.id).toMatchObject({ type: 'integer', hasDefault: true });
     expect(byName.big?.type).toBe('integer');
     expect(byName.seen_at?.type).toBe('timestamptz');
@@ -77,7 +81,9 @@ describe.skipIf(!server.url)('MySQL specifics', () => {
       price: '12.3456',
       total: '24.69',
     });
-    const found = await ds.readPage('kinds', { filter: [{ column: 'big', op: 'eq', value: 18446744073709551615n }] });
+    const found = await ds.readPage('kinds', {
+      filter: [{ column: 'big', op: 'eq', value: 18446744073709551615n }],
+    });
     expect(found.rows.map((r) => r.id)).toEqual([row.id]);
     const second = await ds.insert('kinds', {});
     expect(second.id).toBe(Number(row.id) + 1);
@@ -88,7 +94,9 @@ describe.skipIf(!server.url)('MySQL specifics', () => {
     expect((await ds.listTables()).find((t) => t.name === 'small_kinds')?.kind).toBe('view');
     const schema = await ds.describeTable('small_kinds');
     expect(schema).toMatchObject({ kind: 'view', writable: false });
-    await expect(ds.insert('small_kinds', { size: 'small' })).rejects.toMatchObject({ code: 'NCF_READ_ONLY' });
+    await expect(ds.insert('small_kinds', { size: 'small' })).rejects.toMatchObject({
+      code: 'NCF_READ_ONLY',
+    });
     expect((await ds.readPage('small_kinds')).rows.length).toBeGreaterThan(0);
   });
 
@@ -132,7 +140,8 @@ describe.skipIf(!server.url)('MySQL specifics', () => {
       const outcomes = await Promise.all(sleeps);
       const refused = outcomes.filter((o) => o !== 'ok');
       // Which request is refused depends on timing; that the overflow is refused clearly does not.
-      for (const outcome of refused) expect(outcome).toMatch(/NCF_DATASOURCE_ERROR: .*raise pool_max or queue_limit/);
+      for (const outcome of refused)
+        expect(outcome).toMatch(/NCF_DATASOURCE_ERROR: .*raise pool_max or queue_limit/);
       expect(outcomes.filter((o) => o === 'ok').length).toBeGreaterThanOrEqual(2);
     } finally {
       await small.close();

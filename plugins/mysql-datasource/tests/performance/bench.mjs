@@ -91,7 +91,8 @@ const { results, run } = resultCollector();
 await run('100-row keyset page', (name) =>
   compareRates(
     name,
-    () => raw.execute(`SELECT ${COLUMNS} FROM bench WHERE "id" > ? ORDER BY "id" LIMIT 100`, [randomIds[next()]]),
+    () =>
+      raw.execute(`SELECT ${COLUMNS} FROM bench WHERE "id" > ? ORDER BY "id" LIMIT 100`, [randomIds[next()]]),
     () => ds.readPage('bench', { limit: 100, cursor: cursors[next()] }),
   ),
 );

@@ -20,7 +20,11 @@ describe('parseMysqlUrl', () => {
       readOnly: true,
     });
     expect(location.displayUrl).not.toContain('p%3Ass');
-    expect(parseMysqlUrl('mariadb://root@127.0.0.1/test')).toMatchObject({ port: 3306, poolMax: 5, queueLimit: 100 });
+    expect(parseMysqlUrl('mariadb://root@127.0.0.1/test')).toMatchObject({
+      port: 3306,
+      poolMax: 5,
+      queueLimit: 100,
+    });
   });
 
   it('refuses what it cannot use, saying what to write', () => {
@@ -42,7 +46,8 @@ describe('parseMysqlUrl', () => {
 
 describe('normaliseMysqlType', () => {
   it('maps MySQL and MariaDB types onto the SDK types', () => {
-    const t = (dataType: string, columnType = dataType, json = false) => normaliseMysqlType({ dataType, columnType, json });
+    const t = (dataType: string, columnType = dataType, json = false) =>
+      normaliseMysqlType({ dataType, columnType, json });
     expect(t('tinyint', 'tinyint(1)')).toBe('boolean');
     expect(t('tinyint', 'tinyint(4)')).toBe('integer');
     expect(t('bit', 'bit(1)')).toBe('boolean');
@@ -67,15 +72,22 @@ describe('normaliseMysqlType', () => {
 });
 
 describe('mysqlDialect', () => {
-  const column = (type: string) => ({ name: 'c', type, nativeType: type, nullable: true, hasDefault: false }) as never;
+  const column = (type: string) =>
+    ({ name: 'c', type, nativeType: type, nullable: true, hasDefault: false }) as never;
   it('binds integers as BIGINT and decimals as DECIMAL, so comparisons stay exact', () => {
-    expect(String((mysqlDialect.toParam(2n ** 53n + 1n, column('integer')) as { type: number }).type)).toBe('8');
-    expect((mysqlDialect.toParam(2n ** 64n - 1n, column('integer')) as { unsigned: boolean }).unsigned).toBe(true);
+    expect(String((mysqlDialect.toParam(2n ** 53n + 1n, column('integer')) as { type: number }).type)).toBe(
+      '8',
+    );
+    expect((mysqlDialect.toParam(2n ** 64n - 1n, column('integer')) as { unsigned: boolean }).unsigned).toBe(
+      true,
+    );
     expect((mysqlDialect.toParam('12.50', column('decimal')) as { value: string }).value).toBe('12.50');
   });
   it('writes timestamps as DATETIME literals, instants in UTC', () => {
     expect(mysqlDialect.toParam('2024-01-02T03:04:05.5', column('timestamp'))).toBe('2024-01-02 03:04:05.5');
-    expect(mysqlDialect.toParam('2024-01-02T03:04:05+02:00', column('timestamptz'))).toBe('2024-01-02 01:04:05.000');
+    expect(mysqlDialect.toParam('2024-01-02T03:04:05+02:00', column('timestamptz'))).toBe(
+      '2024-01-02 01:04:05.000',
+    );
     expect(mysqlDialect.toParam('2024-01-02T03:04:05Z', column('timestamptz'))).toBe('2024-01-02 03:04:05');
   });
 });
