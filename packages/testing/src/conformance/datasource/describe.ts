@@ -4,7 +4,7 @@
  * copy of the fixture.
  */
 import { type Datasource, FILTER_OPERATORS } from '@nocoflo/sdk';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import { conformanceFixture } from '../fixture.js';
 import type {
   ConformanceFixture,
@@ -168,7 +168,7 @@ export function describeDatasourceConformance(name: string, options: DatasourceC
       const knownReason = notApplicableReason(c, known);
       it(
         knownReason ? notApplicableName(c, knownReason) : conformanceTestName(c),
-        async (test) => {
+        async (test: TestContext) => {
           if (!current) throw new Error('the datasource was not created (see the beforeEach error)');
           const { subject, fixture } = current;
           const capabilities = resolveCapabilities(declared, subject.datasource);
