@@ -249,7 +249,8 @@ describe.skipIf(!available)('form view in Chromium, on Chinook', () => {
       const right = Math.max(
         ...[...form.querySelectorAll('*')].map((node) => node.getBoundingClientRect().right),
       );
-      return { right, width: window.innerWidth, scroll: form.scrollWidth <= form.clientWidth };
+      const width = (globalThis as unknown as { innerWidth: number }).innerWidth;
+      return { right, width, scroll: form.scrollWidth <= form.clientWidth };
     });
     expect(fits.scroll).toBe(true);
     expect(fits.right).toBeLessThanOrEqual(fits.width);
