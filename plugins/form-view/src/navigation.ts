@@ -8,11 +8,22 @@ import type { CellValue, Filter, Row, RowKey, SortSpec, TableSchema, ViewDataAcc
 
 /** What the page parameters say about which record to show. */
 export type RecordTarget =
-  | { kind: 'first' }
-  | { kind: 'last' }
-  | { kind: 'new' }
-  | { kind: 'key'; key: RowKey }
-  | { kind: 'cursor'; cursor: string };
+  | {
+      /** The first (`at=first`, or nothing asked) or last (`at=last`) record in key order, or an empty form (`new`). */
+      kind: 'first' | 'last' | 'new';
+    }
+  | {
+      /** The record with a key (`key=<json>` or `key.<column>=…`). */
+      kind: 'key';
+      /** Its key. */
+      key: RowKey;
+    }
+  | {
+      /** A row of a table without a key, by page cursor. */
+      kind: 'cursor';
+      /** The cursor of a one-row page. */
+      cursor: string;
+    };
 
 /** The target, and why a parameter was not usable (said on the page). */
 export interface ParsedTarget {

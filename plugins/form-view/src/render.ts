@@ -29,7 +29,12 @@ export interface FormModel {
   /** The next record's key. */
   next?: RowKey | null;
   /** Cursor links, for tables without a key. */
-  cursors?: { prev: string | null; next: string | null };
+  cursors?: {
+    /** The previous row's one-row page. */
+    prev: string | null;
+    /** The next row's one-row page. */
+    next: string | null;
+  };
   /** Messages for the page. */
   notices: readonly string[];
   /** URLs of the page and the data API. */

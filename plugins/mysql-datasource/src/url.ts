@@ -14,8 +14,11 @@ export interface MysqlLocation {
   password?: string;
   /** The database (schema) whose tables are listed. Required. */
   database: string;
-  /** TLS: `undefined` for none, else whether the certificate is verified. */
-  ssl?: { rejectUnauthorized: boolean };
+  /** TLS: absent for none. */
+  ssl?: {
+    /** Whether the server's certificate must be valid (`verify-*` modes). */
+    rejectUnauthorized: boolean;
+  };
   /** Pool size (`pool_max`, default 5). */
   poolMax: number;
   /** Requests that may wait for a pooled connection before new ones are refused (`queue_limit`, default 100). */

@@ -76,7 +76,7 @@ export class RestDatasource implements Datasource {
   readonly #controller = new AbortController();
   #closed = false;
 
-  /** @internal Use {@link openRest}. */
+  /** @internal Use `openRest`. */
   constructor(base: URL, spec: RestSpec, client: RestHttpClient, displayUrl: string) {
     this.#base = base;
     this.#spec = spec;

@@ -10,18 +10,13 @@ import {
 } from '@nocoflo/sdk';
 import { RestDatasource } from './datasource.js';
 import { RestHttpClient } from './http.js';
-import {
-  describeIssues,
-  type RestPluginConfig,
-  type RestSpec,
-  type RestSpecInput,
-  restSpecSchema,
-} from './spec.js';
+import { describeIssues, type RestSpec, restSpecSchema } from './spec.js';
+import type { RestSpecInput } from './spec-types.js';
 
 /** Options of {@link openRest}: the host's open options, and specs from the plugin's config. */
 export interface RestOpenOptions extends DatasourceOpenOptions {
   /** Specs by API base URL (the plugin's config), for URLs without `?spec=`; validated at open. */
-  apis?: Readonly<Record<string, RestSpecInput | RestPluginConfig['apis'][string]>>;
+  apis?: Readonly<Record<string, RestSpecInput>>;
 }
 
 function fail(url: string, reason: string, hint: string): never {

@@ -11,19 +11,21 @@ import { restPluginConfigSchema } from './spec.js';
 export { RestDatasource } from './datasource.js';
 export { openRest, type RestOpenOptions, redactRestUrl, restDatasourceDefinition } from './definition.js';
 export { type HttpOptions, type JsonResponse, RestHttpClient, retryAfterMs } from './http.js';
-export type { Collected, Position, ReadContext } from './paging.js';
-export {
-  describeIssues,
-  type RestColumnSpec,
-  type RestFilterParam,
-  type RestPagination,
-  type RestPluginConfig,
-  type RestSpec,
-  type RestSpecInput,
-  type RestTableSpec,
-  restPluginConfigSchema,
-  restSpecSchema,
-} from './spec.js';
+export type {
+  RestColumnSpecInput,
+  RestCursorPagination,
+  RestFilterParamInput,
+  RestForeignKeyInput,
+  RestLinkPagination,
+  RestNoPagination,
+  RestOffsetPagination,
+  RestPagePagination,
+  RestPaginationInput,
+  RestPluginConfigInput,
+  RestSortSpecInput,
+  RestSpecInput,
+  RestTableSpecInput,
+} from './spec-types.js';
 
 /**
  * The plugin: registers the `rest` datasource for `http:` and `https:` URLs, with the specs

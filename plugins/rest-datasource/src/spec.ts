@@ -140,10 +140,8 @@ export const restSpecSchema = z.object({
   tables: z.record(z.string(), tableSpec),
 });
 
-/** A validated API spec (defaults filled in). */
+/** @internal A validated API spec (defaults filled in). */
 export type RestSpec = z.output<typeof restSpecSchema>;
-/** What a spec file may say (before defaults). */
-export type RestSpecInput = z.input<typeof restSpecSchema>;
 /** A validated table spec. */
 export type RestTableSpec = z.output<typeof tableSpec>;
 /** One declared column. */
