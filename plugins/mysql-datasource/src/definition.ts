@@ -66,11 +66,16 @@ export async function openMysql(url: string, options: MysqlOpenOptions = {}): Pr
   // One plain connection first: it proves the server answers and says which server it is
   // (MariaDB and MySQL spell the statement timeout differently).
   let version: string;
+  let statements: string[];
   try {
     const probe = await mysql.createConnection(base);
     try {
       const [rows] = await probe.query<RowDataPacket[]>('SELECT VERSION() AS version');
       version = String(rows[0]?.version ?? '');
+      // The session every pooled connection will start with is tried here once, so a server
+      // that refuses it fails the open with its reason instead of every later query.
+      statements = sessionStatements(location, /mariadb/i.test(version), readOnly);
+      for (const sql of statements) await probe.query(sql);
     } finally {
       await probe.end().catch(() => {});
     }
@@ -78,7 +83,6 @@ export async function openMysql(url: string, options: MysqlOpenOptions = {}): Pr
     throw connectionError(location.displayUrl, error);
   }
   const mariadb = /mariadb/i.test(version);
-  const statements = sessionStatements(location, mariadb, readOnly);
   const poolOptions: PoolOptions = {
     ...base,
     connectionLimit: location.poolMax,
@@ -92,7 +96,13 @@ export async function openMysql(url: string, options: MysqlOpenOptions = {}): Pr
   // Each new pooled connection runs the session statements before anything else (a
   // connection runs its commands in order, so they precede the first query).
   pool.pool.on('connection', (connection) => {
-    for (const sql of statements) connection.query(sql, () => {});
+    // Tried at open (above); should it fail later all the same, the connection is dropped
+    // rather than used with another session.
+    for (const sql of statements) {
+      connection.query(sql, (error) => {
+        if (error) connection.destroy();
+      });
+    }
   });
   // An idle pooled connection whose server goes away must not crash the process; the next
   // query reports the failure instead.
