@@ -53,6 +53,8 @@ export interface MysqlServerInfo {
   mariadb: boolean;
   /** The database whose tables are listed. */
   database: string;
+  /** The pool's size. */
+  maxConnections: number;
 }
 
 /**
@@ -71,6 +73,8 @@ export class MysqlDatasource implements Datasource {
   readonly pool: Pool;
   /** The server it talks to. */
   readonly server: MysqlServerInfo;
+  /** The pool's size: the most connections this datasource holds at once. */
+  readonly maxConnections: number;
 
   #closed = false;
   #relations: Map<string, MysqlRelation> | null = null;
@@ -86,6 +90,7 @@ export class MysqlDatasource implements Datasource {
     this.pool = pool;
     this.url = url;
     this.server = server;
+    this.maxConnections = server.maxConnections;
     this.capabilities = { write: writable, estimates: true };
   }
 

@@ -6,7 +6,13 @@ import { connectionError } from './errors.js';
 import { type MysqlLocation, parseMysqlUrl } from './url.js';
 
 /** Options of {@link openMysql}: the host's open options. */
-export type MysqlOpenOptions = DatasourceOpenOptions;
+export interface MysqlOpenOptions extends DatasourceOpenOptions {
+  /**
+   * The most connections the datasource may hold (what a host can spare of its connection
+   * budget): the pool never grows past it, whatever `pool_max` says.
+   */
+  maxConnections?: number;
+}
 
 function connectionOptions(location: MysqlLocation): ConnectionOptions {
   return {
@@ -49,7 +55,7 @@ function sessionStatements(location: MysqlLocation, mariadb: boolean, readOnly: 
  * Opens a MySQL or MariaDB database through a `mysql2` pool and checks that it answers, so
  * a wrong password, unknown host or database, closed port or TLS mismatch fails here with
  * `NCF_CONNECTION_FAILED` and a hint. The pool is small by default (`pool_max=5`); a
- * request that finds every connection busy waits in a bounded queue (`queue_limit=100`).
+ * request that finds every connection busy waits in a bounded queue (`pool_queue=100`).
  *
  * @example
  * ```ts
@@ -83,12 +89,16 @@ export async function openMysql(url: string, options: MysqlOpenOptions = {}): Pr
     throw connectionError(location.displayUrl, error);
   }
   const mariadb = /mariadb/i.test(version);
+  const poolMax =
+    options.maxConnections !== undefined
+      ? Math.max(1, Math.min(location.poolMax, options.maxConnections))
+      : location.poolMax;
   const poolOptions: PoolOptions = {
     ...base,
-    connectionLimit: location.poolMax,
-    maxIdle: location.poolMax,
+    connectionLimit: poolMax,
+    maxIdle: poolMax,
     idleTimeout: 30_000,
-    queueLimit: location.queueLimit,
+    queueLimit: location.poolQueue,
     waitForConnections: true,
     enableKeepAlive: true,
   };
@@ -111,6 +121,7 @@ export async function openMysql(url: string, options: MysqlOpenOptions = {}): Pr
     version,
     mariadb,
     database: location.database,
+    maxConnections: poolMax,
   });
 }
 
@@ -119,5 +130,5 @@ export const mysqlDatasource: DatasourceDefinition = defineDatasource({
   name: 'mysql',
   schemes: ['mysql', 'mariadb'],
   description: 'MySQL and MariaDB (mysql2, pooled): mysql://user:password@host:3306/database',
-  open: (url: string, options: DatasourceOpenOptions) => openMysql(url, options),
+  open: (url: string, options: DatasourceOpenOptions) => openMysql(url, options as MysqlOpenOptions),
 });

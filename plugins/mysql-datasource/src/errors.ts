@@ -138,7 +138,7 @@ export function toNocofloError(error: unknown, scope: ErrorScope): NocofloError 
       Errors.DatasourceError,
       [
         scope.operation,
-        'every pooled connection is busy and the wait queue is full; raise pool_max or queue_limit in the URL, or retry later',
+        'every pooled connection is busy and the wait queue is full; raise pool_max or pool_queue in the URL, or retry later',
       ],
       { cause: error },
     );

@@ -21,8 +21,8 @@ export interface MysqlLocation {
   };
   /** Pool size (`pool_max`, default 5). */
   poolMax: number;
-  /** Requests that may wait for a pooled connection before new ones are refused (`queue_limit`, default 100). */
-  queueLimit: number;
+  /** Requests that may wait for a pooled connection before new ones are refused (`pool_queue`, default 100). */
+  poolQueue: number;
   /** Milliseconds to wait when connecting (`connect_timeout` in seconds, default 10). */
   connectTimeoutMs: number;
   /** Per-statement limit in milliseconds (`statement_timeout`, default 30,000; 0 = none). */
@@ -53,7 +53,7 @@ export const MYSQL_URL_OPTIONS = [
   'ssl',
   'sslmode',
   'pool_max',
-  'queue_limit',
+  'pool_queue',
   'connect_timeout',
   'statement_timeout',
   'socket',
@@ -90,7 +90,7 @@ export function redactMysqlUrl(url: string): string {
 /**
  * Reads `mysql://user:password@host:3306/database?option=value` (also `mariadb://`).
  * Options: `ssl=true` or `sslmode=require|verify-full|disable`, `pool_max` (default 5),
- * `queue_limit` (default 100), `connect_timeout` (seconds, default 10), `statement_timeout`
+ * `pool_queue` (default 100), `connect_timeout` (seconds, default 10), `statement_timeout`
  * (ms, default 30,000; 0 = none), `socket` (a Unix socket path) and `readonly`.
  */
 export function parseMysqlUrl(url: string): MysqlLocation {
@@ -133,7 +133,7 @@ export function parseMysqlUrl(url: string): MysqlLocation {
     port: parsed.port ? Number(parsed.port) : 3306,
     database,
     poolMax: 5,
-    queueLimit: 100,
+    poolQueue: 100,
     connectTimeoutMs: 10_000,
     statementTimeoutMs: 30_000,
     readOnly: false,
@@ -161,8 +161,8 @@ export function parseMysqlUrl(url: string): MysqlLocation {
       case 'pool_max':
         location.poolMax = wholeNumber(displayUrl, name, value, 1);
         break;
-      case 'queue_limit':
-        location.queueLimit = wholeNumber(displayUrl, name, value, 0);
+      case 'pool_queue':
+        location.poolQueue = wholeNumber(displayUrl, name, value, 1);
         break;
       case 'connect_timeout':
         location.connectTimeoutMs = wholeNumber(displayUrl, name, value, 1) * 1000;

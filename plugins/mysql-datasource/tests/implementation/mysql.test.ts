@@ -128,8 +128,8 @@ describe.skipIf(!server.url)('MySQL specifics', () => {
     ).rejects.toMatchObject({ code: 'NCF_DATASOURCE_CLOSED' });
   });
 
-  it('a pool that lets one request wait at most: pool_max=1&queue_limit=1 answers a third concurrent read with a clear error', async () => {
-    const small = await openMysql(`${db.url}?pool_max=1&queue_limit=1`);
+  it('a pool that lets one request wait at most: pool_max=1&pool_queue=1 answers a third concurrent read with a clear error', async () => {
+    const small = await openMysql(`${db.url}?pool_max=1&pool_queue=1`);
     try {
       const sleeps = [0, 1, 2].map(() =>
         small.readPage('many', { limit: 1 }).then(
@@ -141,11 +141,20 @@ describe.skipIf(!server.url)('MySQL specifics', () => {
       const refused = outcomes.filter((o) => o !== 'ok');
       // Which request is refused depends on timing; that the overflow is refused clearly does not.
       for (const outcome of refused)
-        expect(outcome).toMatch(/NCF_DATASOURCE_ERROR: .*raise pool_max or queue_limit/);
+        expect(outcome).toMatch(/NCF_DATASOURCE_ERROR: .*raise pool_max or pool_queue/);
       expect(outcomes.filter((o) => o === 'ok').length).toBeGreaterThanOrEqual(2);
     } finally {
       await small.close();
     }
+  });
+
+  it('keeps its pool within what the host can spare (maxConnections), and says how large it is', async () => {
+    const capped = await openMysql(`${db.url}?pool_max=5`, { maxConnections: 2 });
+    expect(capped.maxConnections).toBe(2);
+    await capped.close();
+    const own = await openMysql(`${db.url}?pool_max=3`);
+    expect(own.maxConnections).toBe(3);
+    await own.close();
   });
 
   it('reports connection failures with a hint for the cause', async () => {

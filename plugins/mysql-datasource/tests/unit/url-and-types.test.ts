@@ -4,7 +4,7 @@ import { enumLabels, mysqlDialect, normaliseMysqlType, parseMysqlUrl } from '../
 describe('parseMysqlUrl', () => {
   it('reads user, password, host, port, database and options; hides the password', () => {
     const location = parseMysqlUrl(
-      'mysql://app%40x:p%3Ass@db.example:3307/shop?pool_max=3&queue_limit=0&connect_timeout=2&statement_timeout=0&sslmode=verify-full&readonly=true',
+      'mysql://app%40x:p%3Ass@db.example:3307/shop?pool_max=3&pool_queue=1&connect_timeout=2&statement_timeout=0&sslmode=verify-full&readonly=true',
     );
     expect(location).toMatchObject({
       host: 'db.example',
@@ -13,7 +13,7 @@ describe('parseMysqlUrl', () => {
       password: 'p:ss',
       database: 'shop',
       poolMax: 3,
-      queueLimit: 0,
+      poolQueue: 1,
       connectTimeoutMs: 2000,
       statementTimeoutMs: 0,
       ssl: { rejectUnauthorized: true },
@@ -23,7 +23,7 @@ describe('parseMysqlUrl', () => {
     expect(parseMysqlUrl('mariadb://root@127.0.0.1/test')).toMatchObject({
       port: 3306,
       poolMax: 5,
-      queueLimit: 100,
+      poolQueue: 100,
     });
   });
 
