@@ -6,7 +6,7 @@
  * write is checked in the database itself: exactly the row meant, nothing else. Keyboard
  * only where it matters (Ctrl+S saves, Enter follows a link), and readable at 390 px.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -14,7 +14,17 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../fixtures/browser.js';
 import { copyChinookSqlite, createChinookPostgres, hasChinook } from '../fixtures/chinook.js';
-import { type RunningServer, startServer } from '../fixtures/serve.js';
+import { REPO_ROOT, type RunningServer, startServer } from '../fixtures/serve.js';
+
+/** Screenshots go to the git-ignored folder; `UPDATE_DOC_SCREENSHOTS=1` refreshes docs/screenshots/form*.png. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = join(REPO_ROOT, 'packages/e2e/screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: name.endsWith('390') });
+  if (process.env.UPDATE_DOC_SCREENSHOTS === '1') {
+    copyFileSync(join(dir, `${name}.png`), join(REPO_ROOT, 'docs/screenshots', `${name}.png`));
+  }
+}
 
 const executablePath = findChromium();
 const required = process.env.CI === 'true';
@@ -163,6 +173,7 @@ describe.skipIf(!available)('form view in Chromium, on Chinook', () => {
           // A reload shows the stored value.
           await page.reload();
           expect(await field(page, t.cols.company).inputValue()).toBe('Edited in Chromium');
+          if (which === 'SQLite') await screenshot(page, 'form');
           await page.close();
         },
       );
@@ -259,6 +270,7 @@ describe.skipIf(!available)('form view in Chromium, on Chinook', () => {
       field(page, 'Company').boundingBox(),
     ]);
     expect(input!.y).toBeGreaterThan(label!.y + label!.height - 1);
+    await screenshot(page, 'form-390');
     await page.close();
   });
 
