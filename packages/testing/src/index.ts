@@ -15,6 +15,7 @@ export {
   DATASOURCE_CONFORMANCE_CHECKS,
   describeDatasourceConformance,
 } from './conformance/datasource/describe.js';
+export { seededConformanceFixture } from './conformance/datasource/seed.js';
 export { conformanceFixture, FIXTURE_TABLES, HOSTILE_COLUMNS } from './conformance/fixture.js';
 export {
   FIXTURE_NATIVE_TYPES,
@@ -27,6 +28,7 @@ export type {
   ConformanceFixture,
   ConformanceLimits,
   ConformanceSubject,
+  DatasourceConformanceCapabilities,
   DatasourceConformanceOptions,
   FixtureColumn,
   FixtureTable,

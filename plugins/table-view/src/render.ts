@@ -92,6 +92,11 @@ function renderPager(page: Page, state: TableViewState, urls: ViewUrls): string 
   return `<nav class="ncf-pager" aria-label="Pages">${first}${link('← Previous', 'prev', page.prevCursor)}${link('Next →', 'next', page.nextCursor)}</nav>`;
 }
 
+/** Link of a row to the form view (`@nocoflo/form-view`), which shows one record by its key. */
+function formHref(urls: ViewUrls, table: TableSchema, row: Row): string {
+  return `${urls.page}?${new URLSearchParams({ view: 'form', key: toJson(keyOf(table, row)) })}`;
+}
+
 function renderHeader(table: TableSchema, state: TableViewState, urls: ViewUrls, writable: boolean): string {
   const cells = table.columns.map((column) => {
     const sorted = state.sort?.column === column.name ? state.sort.direction : undefined;
@@ -109,10 +114,12 @@ function renderHeader(table: TableSchema, state: TableViewState, urls: ViewUrls,
     return `<th scope="col" class="${columnClass(column)}" data-col="${attr(column.name)}"${aria}><a href="${attr(href)}" title="Sort by ${attr(column.name)} (${next})">${escapeHtml(column.name)}${arrow}</a>${key}<div class="ncf-type">${escapeHtml(column.nativeType || column.type)}</div></th>`;
   });
   if (writable) cells.push('<th scope="col" class="ncf-actions"><span class="ncf-sr">Actions</span></th>');
+  if (table.primaryKey.length > 0)
+    cells.unshift('<th scope="col" class="ncf-open"><span class="ncf-sr">Form</span></th>');
   return `<thead><tr>${cells.join('')}</tr></thead>`;
 }
 
-function renderRow(table: TableSchema, row: Row, writable: boolean): string {
+function renderRow(table: TableSchema, row: Row, writable: boolean, urls: ViewUrls): string {
   const cells = table.columns.map((column) => {
     const value = row[column.name] ?? null;
     const editable = writable && isEditableColumn(column);
@@ -122,6 +129,11 @@ function renderRow(table: TableSchema, row: Row, writable: boolean): string {
   if (writable) {
     cells.push(
       '<td class="ncf-actions"><button type="button" class="ncf-delete" title="Delete this row" aria-label="Delete row">✕</button></td>',
+    );
+  }
+  if (table.primaryKey.length > 0) {
+    cells.unshift(
+      `<td class="ncf-open"><a href="${attr(formHref(urls, table, row))}" title="Open this row as a form" aria-label="Open as a form">⤢</a></td>`,
     );
   }
   const key = writable ? ` data-key="${attr(toJson(keyOf(table, row)))}"` : '';
@@ -160,8 +172,8 @@ export function renderTable({ table, page, state, urls, notices }: RenderTableIn
   const noticeHtml = notices.map((n) => `<p class="ncf-notice" role="status">${escapeHtml(n)}</p>`).join('');
   const body =
     page.rows.length === 0
-      ? `<tbody><tr><td class="ncf-nodata" colspan="${table.columns.length + (writable ? 1 : 0)}">No rows${state.filter ? ' match the filter' : ''}.</td></tr></tbody>`
-      : `<tbody>${page.rows.map((row) => renderRow(table, row, writable)).join('')}</tbody>`;
+      ? `<tbody><tr><td class="ncf-nodata" colspan="${table.columns.length + (writable ? 1 : 0) + (table.primaryKey.length > 0 ? 1 : 0)}">No rows${state.filter ? ' match the filter' : ''}.</td></tr></tbody>`
+      : `<tbody>${page.rows.map((row) => renderRow(table, row, writable, urls)).join('')}</tbody>`;
   const readOnly = writable ? '' : `<p class="ncf-readonly">Read-only: ${readOnlyReason(table)}.</p>`;
   return `<section class="ncf-table-view" data-rows-url="${attr(urls.rows)}" data-table="${attr(table.name)}" data-columns="${attr(toJson(columns))}"${writable ? ' data-writable' : ''}>
 ${noticeHtml}<div class="ncf-alert" role="alert" hidden></div>

@@ -239,7 +239,8 @@ describe.skipIf(!executablePath && !required)('data browser in Chromium', () => 
     await screenshot(page, 'admin');
 
     await page.goto(`${server.url}/d/demo/t/orders`);
-    expect(await switcherViews()).toEqual(['table']);
+    // The form view (@nocoflo/form-view) is offered too, after the table for a narrow table.
+    expect(await switcherViews()).toEqual(['table', 'form']);
     expect(await page.locator('.ncf-view').getAttribute('data-view')).toBe('table');
 
     await page.goto(`${server.url}/admin`);
@@ -248,7 +249,7 @@ describe.skipIf(!executablePath && !required)('data browser in Chromium', () => 
       .poll(() => page.locator('tr[data-plugin="@nocoflo/chart-view"]').getAttribute('data-state'))
       .toBe('enabled');
     await page.goto(`${server.url}/d/demo/t/orders`);
-    expect(await switcherViews()).toEqual(['table', 'chart']);
+    expect(await switcherViews()).toEqual(['table', 'chart', 'form']);
   });
 
   it('ran without script errors', () => {

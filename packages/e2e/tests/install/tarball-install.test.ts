@@ -10,6 +10,9 @@
  * 2. The view plugin of docs/writing-a-view-plugin.md (docs/examples/view-plugin), copied
  *    outside the repo, installs the SDK and testing tarballs, builds, typechecks, passes
  *    the view conformance suite, and then loads in the app of (1) from its own tarball.
+ * 3. `nocoflo plugin init` writes a view and a datasource plugin that pass their suites.
+ * 4. The rest of the plugin family (form view, MySQL and REST datasources) installs into the
+ *    app of (1) from tarballs (mysql2 from the registry) and works there.
  *
  * The tests of a file run in order; each step builds on the one before.
  */
@@ -193,4 +196,46 @@ describe('plugins written by `nocoflo plugin init` of the installed host', () =>
       30 * MINUTE,
     );
   }
+});
+
+describe('the rest of the plugin family, installed from tarballs', () => {
+  it(
+    'the form view renders a record, the REST datasource reads an API, the MySQL datasource reaches its server',
+    async () => {
+      await npmInstall(app, [
+        tarball(tarballs, '@nocoflo/form-view'),
+        tarball(tarballs, '@nocoflo/mysql-datasource'),
+        tarball(tarballs, '@nocoflo/rest-datasource'),
+      ]);
+      cpSync(join(fixtures, 'run-family.mjs'), join(app, 'run-family.mjs'));
+      const { stdout } = await run('node', ['run-family.mjs', 'people.db', 'people'], app);
+      const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as {
+        plugins: HostRun['plugins'];
+        views: string[];
+        formHtml: string;
+        rest: { rows: { id: number; title: string }[]; write: boolean };
+        mysql?: { serverVersion: string };
+      };
+      for (const name of ['@nocoflo/form-view', '@nocoflo/mysql-datasource', '@nocoflo/rest-datasource']) {
+        const plugin = result.plugins.find((p) => p.name === name);
+        expect(plugin, `${name}: ${plugin?.error?.message ?? 'not found'}`).toMatchObject({
+          state: 'enabled',
+        });
+      }
+      expect(result.views).toContain('form');
+      expect(result.formHtml).toContain('class="ncf-form-view"');
+      expect(result.formHtml).toContain('Ada Lovelace');
+      expect(result.rest).toEqual({
+        rows: [
+          { id: 1, title: 'first' },
+          { id: 2, title: 'second' },
+          { id: 3, title: 'third' },
+        ],
+        write: false,
+      });
+      if (process.env.NOCOFLO_MYSQL_URL || process.env.CI)
+        expect(result.mysql?.serverVersion).toMatch(/^(MariaDB|MySQL) \d/);
+    },
+    20 * MINUTE,
+  );
 });

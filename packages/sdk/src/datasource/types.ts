@@ -301,12 +301,30 @@ export interface ConnectionInfo {
   latencyMs: number;
 }
 
-/** What a datasource can do. */
+/**
+ * What a datasource can do. SQL datasources can do everything; a datasource over a
+ * narrower source (a REST API) declares what it cannot, and refuses those requests with
+ * `NCF_UNSUPPORTED` (writes with `NCF_READ_ONLY`) instead of answering them wrongly.
+ */
 export interface DatasourceCapabilities {
   /** Insert, update and delete are possible (not opened read-only). */
   write: boolean;
   /** Row-count estimates are cheap. */
   estimates: boolean;
+  /** Whether {@link Datasource.stream} reads every row. Default true. */
+  stream?: boolean;
+  /** Whether {@link Datasource.aggregate} runs aggregates. Default true. */
+  aggregate?: boolean;
+  /**
+   * Whether reads take a `sort` on any column. Default true. A datasource that sorts on some
+   * columns only says so per table in its README and refuses the others.
+   */
+  sort?: boolean;
+  /**
+   * The filter operators reads accept (on at least some columns). Default: every
+   * {@link FilterOperator}.
+   */
+  filterOperators?: readonly FilterOperator[];
 }
 
 /**

@@ -345,6 +345,21 @@ export const ReadOnly = defineError({
   hint: () => 'Write to a base table with a primary key, through a datasource opened for writing.',
 });
 
+/**
+ * The datasource cannot do what was asked in this form: a filter operator, sort or
+ * aggregate it has no way to run where the data lives (a REST API that filters on some
+ * fields only). It refuses rather than fake the answer over part of the data.
+ */
+export const Unsupported = defineError({
+  code: 'NCF_UNSUPPORTED',
+  title: 'Not supported by this datasource',
+  status: 501,
+  message: (target: string, what: string, _hint?: string) => `${target} does not support ${what}.`,
+  hint: (_target: string, _what: string, hint?: string) =>
+    hint ??
+    'Ask for what the datasource supports (its table schema and README list it), or read the data through another datasource.',
+});
+
 /** A plugin vetoed a write through the `beforeWrite` hook. */
 export const WriteVetoed = defineError({
   code: 'NCF_WRITE_VETOED',
@@ -625,6 +640,7 @@ export const Errors = {
   RowNotFound,
   ConstraintViolation,
   ReadOnly,
+  Unsupported,
   WriteVetoed,
   DatasourceClosed,
   ConnectionFailed,

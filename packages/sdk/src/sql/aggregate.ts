@@ -162,7 +162,9 @@ export function planAggregate(
     return term;
   });
   if (order.length > 0) sql += ` ORDER BY ${order.join(', ')}`;
+  // A validated integer, written into the SQL as page queries do: some servers (MySQL) refuse
+  // a LIMIT bound as a floating-point parameter, which is how drivers send JS numbers.
   const limit = boundedInteger(query.limit, 'limit', 1000, 1, 100_000);
-  sql += ` LIMIT ${params.add(limit)}`;
+  sql += ` LIMIT ${limit}`;
   return { sql, params: params.values, outputs };
 }

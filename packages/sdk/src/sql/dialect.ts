@@ -23,6 +23,17 @@ export interface SqlDialect {
    * (PostgreSQL), `glob` where only GLOB is (SQLite).
    */
   readonly textMatch: 'like' | 'glob';
+  /**
+   * Whether `INSERT` and `UPDATE` can end in `RETURNING` (SQLite, PostgreSQL; default true).
+   * Without it (MySQL), the write builders leave it out and the datasource reads the row
+   * back by key with {@link planFetch}, in the same transaction.
+   */
+  readonly returning?: boolean;
+  /**
+   * How an `INSERT` that names no column is written after the table name. Default
+   * `DEFAULT VALUES` (standard SQL); MySQL writes `() VALUES ()`.
+   */
+  readonly emptyInsert?: string;
   /** Converts a validated value into what the driver binds (e.g. booleans to 0/1 for SQLite). */
   toParam(value: CellValue, column: ColumnSchema): unknown;
   /** The SQL expression a text match is applied to (e.g. `col::text` for non-text PostgreSQL columns). */

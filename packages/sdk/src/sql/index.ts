@@ -30,6 +30,7 @@ export {
   assertWritable,
   formatKey,
   planDelete,
+  planFetch,
   planInsert,
   planUpdate,
   type WriteContext,

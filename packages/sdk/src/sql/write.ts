@@ -87,15 +87,24 @@ export function formatKey(key: RowKey): string {
     .join(', ')})`;
 }
 
-/** `INSERT … RETURNING` every column; validates names, generated columns and values. */
+const returningList = (schema: TableSchema, context: WriteContext): string =>
+  context.dialect.returning === false ? '' : ` RETURNING ${selectList(schema.columns)}`;
+
+/**
+ * `INSERT … RETURNING` every column (plain `INSERT` where the dialect has no `RETURNING`);
+ * validates names, generated columns and values.
+ */
 export function planInsert(schema: TableSchema, values: Row, context: WriteContext): WritePlan {
   assertWritable(schema, context);
   assertRecord(values, 'the values');
   const params = new SqlParams(context.dialect.placeholder);
   const entries = writableColumns(schema, values).filter(([, value]) => value !== undefined);
-  const returning = ` RETURNING ${selectList(schema.columns)}`;
+  const returning = returningList(schema, context);
   if (entries.length === 0)
-    return { sql: `INSERT INTO ${context.from} DEFAULT VALUES${returning}`, params: [] };
+    return {
+      sql: `INSERT INTO ${context.from} ${context.dialect.emptyInsert ?? 'DEFAULT VALUES'}${returning}`,
+      params: [],
+    };
   const names = entries.map(([column]) => quoteIdentifier(column.name)).join(', ');
   const placeholders = entries
     .map(([column, value]) =>
@@ -109,8 +118,9 @@ export function planInsert(schema: TableSchema, values: Row, context: WriteConte
 }
 
 /**
- * `UPDATE … WHERE <key> RETURNING` every column, or a plain keyed `SELECT` when there is
- * nothing to change. No returned row means no row has the key.
+ * `UPDATE … WHERE <key> RETURNING` every column (no `RETURNING` where the dialect has
+ * none), or a plain keyed `SELECT` when there is nothing to change. No returned row means
+ * no row has the key.
  */
 export function planUpdate(schema: TableSchema, key: RowKey, changes: Row, context: WriteContext): WritePlan {
   assertWritable(schema, context);
@@ -132,7 +142,25 @@ export function planUpdate(schema: TableSchema, key: RowKey, changes: Row, conte
     .join(', ');
   const where = keyCondition(schema, key, context, params);
   return {
-    sql: `UPDATE ${context.from} SET ${assignments} WHERE ${where} RETURNING ${selectList(schema.columns)}`,
+    sql: `UPDATE ${context.from} SET ${assignments} WHERE ${where}${returningList(schema, context)}`,
+    params: params.values,
+  };
+}
+
+/**
+ * `SELECT` every column of the row with this full key: how a datasource whose dialect has
+ * no `RETURNING` reads back the row it has just written. Validates the key like the writes
+ * do; it does not need write access.
+ */
+export function planFetch(
+  schema: TableSchema,
+  key: RowKey,
+  context: Omit<WriteContext, 'writable'>,
+): WritePlan {
+  const params = new SqlParams(context.dialect.placeholder);
+  const where = keyCondition(schema, key, { ...context, writable: true }, params);
+  return {
+    sql: `SELECT ${selectList(schema.columns)} FROM ${context.from} WHERE ${where}`,
     params: params.values,
   };
 }

@@ -9,6 +9,7 @@ import {
   orderByClause,
   planAggregate,
   planDelete,
+  planFetch,
   planInsert,
   planPage,
   planUpdate,
@@ -364,9 +365,9 @@ describe('planAggregate', () => {
       { from: '"orders"', dialect: dollar },
     );
     expect(plan.sql).toBe(
-      'SELECT "sku" AS "sku", bucket_month("ordered_on") AS "month", count(*) AS "count", sum("price") AS "sum_price" FROM "orders" WHERE ("shipped" = $1) GROUP BY 1, 2 ORDER BY 1 ASC NULLS FIRST, 2 ASC NULLS FIRST LIMIT $2',
+      'SELECT "sku" AS "sku", bucket_month("ordered_on") AS "month", count(*) AS "count", sum("price") AS "sum_price" FROM "orders" WHERE ("shipped" = $1) GROUP BY 1, 2 ORDER BY 1 ASC NULLS FIRST, 2 ASC NULLS FIRST LIMIT 1000',
     );
-    expect(plan.params).toEqual([true, 1000]);
+    expect(plan.params).toEqual([true]);
     expect(plan.outputs.map((o) => o.name)).toEqual(['sku', 'month', 'count', 'sum_price']);
   });
 
@@ -403,6 +404,23 @@ describe('write plans', () => {
     expect(update.params).toEqual(['n', 1, 2]);
     expect(planDelete(orders, { order_id: 1, line_no: 2 }, context).sql).toBe(
       'DELETE FROM "orders" WHERE "order_id" = ? AND "line_no" = ?',
+    );
+  });
+
+  it('leaves RETURNING out for dialects without it, and reads the row back by key', () => {
+    const mysqlish = { ...context, dialect: { ...question, returning: false, emptyInsert: '() VALUES ()' } };
+    expect(planInsert(orders, { order_id: 1, line_no: 2 }, mysqlish).sql).toBe(
+      'INSERT INTO "orders" ("order_id", "line_no") VALUES (?, ?)',
+    );
+    expect(planInsert(orders, {}, mysqlish).sql).toBe('INSERT INTO "orders" () VALUES ()');
+    expect(planUpdate(orders, { order_id: 1, line_no: 2 }, { note: 'n' }, mysqlish).sql).toBe(
+      'UPDATE "orders" SET "note" = ? WHERE "order_id" = ? AND "line_no" = ?',
+    );
+    const fetch = planFetch(orders, { order_id: 1, line_no: 2 }, { from: '"orders"', dialect: question });
+    expect(fetch.sql).toMatch(/^SELECT .* FROM "orders" WHERE "order_id" = \? AND "line_no" = \?$/);
+    expect(fetch.params).toEqual([1, 2]);
+    expect(errorCode(() => planFetch(orders, { order_id: 1 }, { from: '"orders"', dialect: question }))).toBe(
+      'NCF_INVALID_QUERY',
     );
   });
 

@@ -1,5 +1,5 @@
 /**
- * Renders the conformance fixture as SQL for SQLite and PostgreSQL, so an SQL datasource
+ * Renders the conformance fixture as SQL for SQLite, PostgreSQL and MySQL/MariaDB, so an SQL datasource
  * author builds it in one loop: identifiers quoted, values bound as parameters.
  */
 import type { CellValue, ColumnType } from '@nocoflo/sdk';
@@ -7,13 +7,13 @@ import { quoteIdentifier } from '@nocoflo/sdk/sql';
 import type { ConformanceFixture, FixtureTable } from './fixture-types.js';
 
 /** SQL dialects {@link fixtureSql} can write. */
-export type FixtureDialect = 'sqlite' | 'postgres';
+export type FixtureDialect = 'sqlite' | 'postgres' | 'mysql';
 
-/** One statement with its bound parameters (`?` for SQLite, `$1…` for PostgreSQL). */
+/** One statement with its bound parameters (`?` for SQLite and MySQL, `$1…` for PostgreSQL). */
 export interface FixtureStatement {
   /** The SQL text. */
   readonly sql: string;
-  /** Parameters, already converted to what the usual driver binds (better-sqlite3, pg). */
+  /** Parameters, already converted to what the usual driver binds (better-sqlite3, pg, mysql2). */
   readonly params: readonly unknown[];
 }
 
@@ -61,6 +61,26 @@ export const FIXTURE_NATIVE_TYPES: Readonly<Record<FixtureDialect, Readonly<Reco
     enum: 'text',
     unknown: 'text',
   },
+  // MySQL/MariaDB with ANSI_QUOTES in the session's sql_mode (identifiers are written "x").
+  // Text is compared by code point (utf8mb4_bin) as the other two compare it; DECIMAL(65,30)
+  // is MySQL's widest scale (MariaDB takes DECIMAL(65,38): pass it in `types`).
+  mysql: {
+    text: 'LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin',
+    integer: 'BIGINT',
+    decimal: 'DECIMAL(65,30)',
+    float: 'DOUBLE',
+    boolean: 'BOOLEAN',
+    date: 'DATE',
+    time: 'TIME(6)',
+    timestamp: 'DATETIME(6)',
+    timestamptz: 'TIMESTAMP(6)',
+    json: 'JSON',
+    uuid: 'CHAR(36)',
+    binary: 'LONGBLOB',
+    array: 'JSON',
+    enum: 'VARCHAR(255)',
+    unknown: 'LONGTEXT',
+  },
 };
 
 function bindValue(value: CellValue, type: ColumnType, dialect: FixtureDialect): unknown {
@@ -68,7 +88,7 @@ function bindValue(value: CellValue, type: ColumnType, dialect: FixtureDialect):
   if (type === 'json') return JSON.stringify(value);
   if (value instanceof Uint8Array) return Buffer.from(value);
   if (dialect === 'sqlite' && typeof value === 'boolean') return value ? 1 : 0;
-  if (dialect === 'postgres' && typeof value === 'bigint') return value.toString();
+  if (dialect !== 'sqlite' && typeof value === 'bigint') return value.toString();
   return value;
 }
 
@@ -84,7 +104,9 @@ function createTable(table: FixtureTable, dialect: FixtureDialect, options: Fixt
       `FOREIGN KEY (${fk.columns.map(quoteIdentifier).join(', ')}) REFERENCES ${q(fk.referencedTable)} (${fk.referencedColumns.map(quoteIdentifier).join(', ')})`,
     );
   }
-  return `CREATE TABLE ${q(table.name)} (\n  ${parts.join(',\n  ')}\n)`;
+  const tableOptions =
+    dialect === 'mysql' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin' : '';
+  return `CREATE TABLE ${q(table.name)} (\n  ${parts.join(',\n  ')}\n)${tableOptions}`;
 }
 
 function qualified(table: string, options: FixtureSqlOptions): string {
@@ -96,7 +118,8 @@ function qualified(table: string, options: FixtureSqlOptions): string {
 /**
  * The statements that create and seed the fixture, in order: every `CREATE TABLE`
  * (columns, NOT NULL, primary key, foreign keys), then one parameterised `INSERT` per
- * seed row.
+ * seed row. For `mysql` the statements quote identifiers the ANSI way: run them on a
+ * connection whose `sql_mode` includes `ANSI_QUOTES`.
  *
  * @example
  * ```ts

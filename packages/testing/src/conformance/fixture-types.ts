@@ -3,7 +3,7 @@
  * A datasource author builds it in their database (see {@link fixtureSql} for SQL
  * databases) and hands the suite an open datasource over it.
  */
-import type { ColumnType, Datasource, ForeignKey, Row } from '@nocoflo/sdk';
+import type { ColumnType, Datasource, FilterOperator, ForeignKey, Row } from '@nocoflo/sdk';
 
 /** One column of a fixture table. */
 export interface FixtureColumn {
@@ -72,15 +72,45 @@ export interface ConformanceLimits {
   readonly decimalDigits?: number;
 }
 
+/**
+ * What the datasource under test can do, as far as the suite needs to know. Each field
+ * left out is read from the datasource's own `capabilities` (`write`, `stream`,
+ * `aggregate`, `sort`, `filterOperators`), and means "can" when it says nothing.
+ *
+ * A check that needs what the datasource cannot do does not apply: instead it checks that
+ * the datasource refuses it the documented way (writes with `NCF_READ_ONLY`, the rest with
+ * `NCF_UNSUPPORTED`) and changes nothing, and the suite lists it with the reason.
+ */
+export interface DatasourceConformanceCapabilities {
+  /**
+   * Writes are refused. Declared here (not only read from the datasource), it also makes
+   * the suite hand `create` a fixture with the rows the write checks would have inserted
+   * (value round-trips, hostile values), so that your setup seeds them and those checks
+   * read them back instead of being left out.
+   */
+  readonly readOnly?: boolean;
+  /** `stream()` reads every row. */
+  readonly stream?: boolean;
+  /** `aggregate()` runs aggregates. */
+  readonly aggregate?: boolean;
+  /** Reads sort on any column of the fixture (multi-column, both directions). */
+  readonly sort?: boolean;
+  /** The filter operators reads support on the fixture's columns. */
+  readonly filters?: readonly FilterOperator[];
+}
+
 /** How {@link describeDatasourceConformance} gets a datasource to test. */
 export interface DatasourceConformanceOptions {
   /**
    * Builds `fixture` in a fresh database (nothing else in it that the datasource lists
-   * under the fixture's names) and returns a datasource opened on it. Called before every
-   * check, so checks that write never see each other's changes. The suite closes the
-   * datasource after the check (the close check closes it itself).
+   * under the fixture's names) and returns a datasource opened on it: the setup function
+   * through which every row reaches the datasource. Called before every check, so checks
+   * that write never see each other's changes. The suite closes the datasource after the
+   * check (the close check closes it itself).
    */
   create(fixture: ConformanceFixture): Promise<Datasource | ConformanceSubject>;
+  /** What the datasource can do, where it cannot do everything (see {@link DatasourceConformanceCapabilities}). */
+  readonly capabilities?: DatasourceConformanceCapabilities;
   /** Limits of the database. */
   readonly limits?: ConformanceLimits;
   /** Time limit for one check, in ms. Default 30,000. */

@@ -7,6 +7,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Defect, EXPECTED_FAILURES } from '../fixtures/broken-datasource.js';
 import { EXPECTED_VIEW_FAILURES } from '../fixtures/broken-views.js';
+import { EXPECTED_NARROW_FAILURES } from '../fixtures/narrow-datasource.js';
 import { type ChildTestResult, runChildVitest } from '../fixtures/run-child-vitest.js';
 
 const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -52,6 +53,25 @@ describe('the datasource conformance suite catches broken datasources', () => {
     );
     expect(failure?.failureMessages.join('\n')).toMatch(
       /got Error \(not a NocofloError\): SQLITE_ERROR: no such table/,
+    );
+  });
+});
+
+describe('the datasource conformance suite catches datasources that answer what they should refuse', () => {
+  for (const [defect, expected] of Object.entries(EXPECTED_NARROW_FAILURES)) {
+    it(`a narrow datasource with the defect "${defect}" fails exactly ${expected.join(', ')}`, () => {
+      const { titles, failed, passed } = outcome(`datasource conformance: broken-narrow:${defect}`);
+      // Every check is there (by id), whether it applies or checks a refusal instead.
+      expect(titles.map(idOf).sort()).toEqual(DATASOURCE_CONFORMANCE_CHECKS.map((c) => c.id).sort());
+      expect(failed).toEqual([...expected].sort());
+      expect(passed).toBe(DATASOURCE_CONFORMANCE_CHECKS.length - expected.length);
+    });
+  }
+
+  it('names the check that does not apply, and why, in its test name', () => {
+    const { titles } = outcome('datasource conformance: broken-narrow:read-only-pretends-to-write');
+    expect(titles).toContain(
+      'write.insert: insert returns the row as stored and the row can be read back [not applicable: the datasource is read-only; checks the refusal instead]',
     );
   });
 });

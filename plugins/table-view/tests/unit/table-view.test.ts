@@ -41,6 +41,14 @@ describe('table view', () => {
     expect(html).toContain(`href="${urls.page}?cursor=o0"`);
   });
 
+  it('links each row to the form view by its key', async () => {
+    const { html } = await render().result;
+    expect(html).toContain(`href="${urls.page}?view=form&amp;key=${encodeURIComponent('{"id":1}')}"`);
+    expect(html.match(/class="ncf-open"/g)).toHaveLength(DEFAULT_PAGE_SIZE + 1);
+    const keyless = await render({}, { ...people, primaryKey: [], writable: false }).result;
+    expect(keyless.html).not.toContain('ncf-open');
+  });
+
   it('shows the estimate instead of counting', async () => {
     const { html } = await render().result;
     expect(html).toContain('≈ 1,000,000 rows');

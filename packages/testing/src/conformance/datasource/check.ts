@@ -1,9 +1,29 @@
 /**
- * What one conformance check is: a stable id, a title, and the test it runs against a
- * freshly built fixture.
+ * What one conformance check is: a stable id, a title, what it needs of the datasource,
+ * and the test it runs against a freshly built fixture.
  */
-import type { Datasource } from '@nocoflo/sdk';
+import type { Datasource, FilterOperator } from '@nocoflo/sdk';
 import type { ConformanceFixture, FixtureTable } from '../fixture-types.js';
+
+/** What the datasource under test can do, resolved (declared, else read from the datasource). */
+export interface ResolvedCapabilities {
+  /** Writes are refused with `NCF_READ_ONLY`. */
+  readonly readOnly: boolean;
+  /** `stream()` reads every row. */
+  readonly stream: boolean;
+  /** `aggregate()` runs aggregates. */
+  readonly aggregate: boolean;
+  /** Reads sort on any column. */
+  readonly sort: boolean;
+  /** The filter operators reads accept. */
+  readonly filters: ReadonlySet<FilterOperator>;
+  /**
+   * Whether the rows the write checks would insert (value round-trips, hostile values)
+   * were seeded into the fixture by the author's `create` instead (read-only datasources
+   * that declare `readOnly`).
+   */
+  readonly seeded: boolean;
+}
 
 /** What a check receives. */
 export interface CheckContext {
@@ -17,7 +37,16 @@ export interface CheckContext {
   table(fixtureTable: string): FixtureTable;
   /** Significant digits a decimal keeps exactly. */
   readonly decimalDigits: number;
+  /** What the datasource can do; checks leave out the parts it cannot (each is a check of the refusal). */
+  readonly capabilities: ResolvedCapabilities;
 }
+
+/**
+ * One capability a check needs: `write`, `stream`, `aggregate`, `sort`, `filter:<op>`, or
+ * `rows` (rows beyond the base fixture: inserted by the check, or seeded for read-only
+ * datasources).
+ */
+export type CheckNeed = 'write' | 'rows' | 'stream' | 'aggregate' | 'sort' | `filter:${FilterOperator}`;
 
 /** One conformance check. */
 export interface ConformanceCheck {
@@ -25,6 +54,8 @@ export interface ConformanceCheck {
   readonly id: string;
   /** What it verifies, in words. */
   readonly title: string;
+  /** Capabilities without which the check does not apply (it then checks the refusal instead). */
+  readonly needs: readonly CheckNeed[];
   /** The check; throws (fails) when the datasource does not conform. */
   readonly run: (ctx: CheckContext) => Promise<void>;
 }
@@ -34,6 +65,44 @@ export function check(
   id: string,
   title: string,
   run: (ctx: CheckContext) => Promise<void>,
+  needs: readonly CheckNeed[] = [],
 ): ConformanceCheck {
-  return { id, title, run };
+  return { id, title, run, needs };
+}
+
+/** Whether the capabilities cover one need. */
+export function hasCapability(capabilities: ResolvedCapabilities, need: CheckNeed): boolean {
+  switch (need) {
+    case 'write':
+      return !capabilities.readOnly;
+    case 'rows':
+      return !capabilities.readOnly || capabilities.seeded;
+    case 'stream':
+      return capabilities.stream;
+    case 'aggregate':
+      return capabilities.aggregate;
+    case 'sort':
+      return capabilities.sort;
+    default:
+      return capabilities.filters.has(need.slice('filter:'.length) as FilterOperator);
+  }
+}
+
+/** Why a check does not apply to these capabilities, or null when it does. */
+export function notApplicableReason(
+  check: ConformanceCheck,
+  capabilities: ResolvedCapabilities,
+): string | null {
+  const missing = check.needs.filter((need) => !hasCapability(capabilities, need));
+  if (missing.length === 0) return null;
+  const words = missing.map((need) => {
+    if (need === 'write') return 'the datasource is read-only';
+    if (need === 'rows')
+      return 'the datasource is read-only and its rows were not seeded (declare capabilities.readOnly so that create() seeds them)';
+    if (need === 'stream') return 'it does not stream';
+    if (need === 'aggregate') return 'it does not aggregate';
+    if (need === 'sort') return 'it does not sort on every column';
+    return `it does not support the "${need.slice('filter:'.length)}" filter`;
+  });
+  return words.join('; ');
 }

@@ -58,93 +58,114 @@ function only(rows: readonly Row[], what: string): Row {
 
 /** Aggregate checks. */
 export const aggregateChecks: readonly ConformanceCheck[] = [
-  check('aggregate.count', 'count of all rows, of non-NULL values and under a filter', async (ctx) => {
-    const name = ctx.name(LINES);
-    const table = ctx.table(LINES);
-    const all = only(
-      (await ctx.ds.aggregate(name, { measures: [{ fn: 'count' }, { fn: 'count', column: 'weight' }] })).rows,
-      'count',
-    );
-    expectCount(all.count, table.rows.length, 'count');
-    expectCount(all.count_weight, values(ctx, 'weight').length, 'count_weight (non-NULL weights)');
-    const shipped = filtered(table, [{ column: 'shipped', op: 'eq', value: true }]);
-    const some = only(
-      (
-        await ctx.ds.aggregate(name, {
-          measures: [{ fn: 'count', as: 'n' }],
-          filter: [{ column: 'shipped', op: 'eq', value: true }],
-        })
-      ).rows,
-      'filtered count',
-    );
-    expectCount(some.n, shipped.length, 'count where shipped');
-  }),
+  check(
+    'aggregate.count',
+    'count of all rows, of non-NULL values and under a filter',
+    async (ctx) => {
+      const name = ctx.name(LINES);
+      const table = ctx.table(LINES);
+      const all = only(
+        (await ctx.ds.aggregate(name, { measures: [{ fn: 'count' }, { fn: 'count', column: 'weight' }] }))
+          .rows,
+        'count',
+      );
+      expectCount(all.count, table.rows.length, 'count');
+      expectCount(all.count_weight, values(ctx, 'weight').length, 'count_weight (non-NULL weights)');
+      const shipped = filtered(table, [{ column: 'shipped', op: 'eq', value: true }]);
+      const some = only(
+        (
+          await ctx.ds.aggregate(name, {
+            measures: [{ fn: 'count', as: 'n' }],
+            filter: [{ column: 'shipped', op: 'eq', value: true }],
+          })
+        ).rows,
+        'filtered count',
+      );
+      expectCount(some.n, shipped.length, 'count where shipped');
+    },
+    ['aggregate', 'filter:eq'],
+  ),
 
-  check('aggregate.sum', 'sum of integer, decimal and float columns matches the exact sums', async (ctx) => {
-    const row = only(
-      (
-        await ctx.ds.aggregate(ctx.name(LINES), {
-          measures: [
-            { fn: 'sum', column: 'quantity' },
-            { fn: 'sum', column: 'unit_price' },
-            { fn: 'sum', column: 'weight' },
-          ],
-        })
-      ).rows,
-      'sum',
-    );
-    expectSum(row.sum_quantity, addDecimals(values(ctx, 'quantity') as number[]), 'sum_quantity');
-    expectSum(row.sum_unit_price, addDecimals(values(ctx, 'unit_price') as string[]), 'sum_unit_price');
-    expectClose(
-      row.sum_weight,
-      (values(ctx, 'weight') as number[]).reduce((a, b) => a + b, 0),
-      'sum_weight',
-    );
-  }),
+  check(
+    'aggregate.sum',
+    'sum of integer, decimal and float columns matches the exact sums',
+    async (ctx) => {
+      const row = only(
+        (
+          await ctx.ds.aggregate(ctx.name(LINES), {
+            measures: [
+              { fn: 'sum', column: 'quantity' },
+              { fn: 'sum', column: 'unit_price' },
+              { fn: 'sum', column: 'weight' },
+            ],
+          })
+        ).rows,
+        'sum',
+      );
+      expectSum(row.sum_quantity, addDecimals(values(ctx, 'quantity') as number[]), 'sum_quantity');
+      expectSum(row.sum_unit_price, addDecimals(values(ctx, 'unit_price') as string[]), 'sum_unit_price');
+      expectClose(
+        row.sum_weight,
+        (values(ctx, 'weight') as number[]).reduce((a, b) => a + b, 0),
+        'sum_weight',
+      );
+    },
+    ['aggregate'],
+  ),
 
-  check('aggregate.avg', 'avg of integer, decimal and float columns (NULLs ignored)', async (ctx) => {
-    const row = only(
-      (
-        await ctx.ds.aggregate(ctx.name(LINES), {
-          measures: [
-            { fn: 'avg', column: 'quantity', as: 'q' },
-            { fn: 'avg', column: 'unit_price', as: 'p' },
-            { fn: 'avg', column: 'weight', as: 'w' },
-          ],
-        })
-      ).rows,
-      'avg',
-    );
-    const avg = (xs: readonly Exclude<CellValue, null>[]) =>
-      Number(addDecimals(xs as (number | string)[])) / xs.length;
-    expectClose(row.q, avg(values(ctx, 'quantity')), 'avg quantity');
-    expectClose(row.p, avg(values(ctx, 'unit_price')), 'avg unit_price');
-    expectClose(row.w, avg(values(ctx, 'weight')), 'avg weight');
-  }),
+  check(
+    'aggregate.avg',
+    'avg of integer, decimal and float columns (NULLs ignored)',
+    async (ctx) => {
+      const row = only(
+        (
+          await ctx.ds.aggregate(ctx.name(LINES), {
+            measures: [
+              { fn: 'avg', column: 'quantity', as: 'q' },
+              { fn: 'avg', column: 'unit_price', as: 'p' },
+              { fn: 'avg', column: 'weight', as: 'w' },
+            ],
+          })
+        ).rows,
+        'avg',
+      );
+      const avg = (xs: readonly Exclude<CellValue, null>[]) =>
+        Number(addDecimals(xs as (number | string)[])) / xs.length;
+      expectClose(row.q, avg(values(ctx, 'quantity')), 'avg quantity');
+      expectClose(row.p, avg(values(ctx, 'unit_price')), 'avg unit_price');
+      expectClose(row.w, avg(values(ctx, 'weight')), 'avg weight');
+    },
+    ['aggregate'],
+  ),
 
-  check('aggregate.minMax', 'min and max of numbers, decimals, dates and text', async (ctx) => {
-    const columns = ['quantity', 'unit_price', 'weight', 'ordered_on', 'sku'];
-    const row = only(
-      (
-        await ctx.ds.aggregate(ctx.name(LINES), {
-          measures: columns.flatMap((column) => [
-            { fn: 'min' as const, column },
-            { fn: 'max' as const, column },
-          ]),
-        })
-      ).rows,
-      'min/max',
-    );
-    const table = ctx.table(LINES);
-    for (const column of columns) {
-      const type = table.columns.find((c) => c.name === column)?.type;
-      for (const fn of ['min', 'max'] as const) {
-        expect(canonicalText(type, row[`${fn}_${column}`] ?? null), `${fn}_${column}`).toBe(
-          canonicalText(type, extreme(ctx, column, fn)),
-        );
+  check(
+    'aggregate.minMax',
+    'min and max of numbers, decimals, dates and text',
+    async (ctx) => {
+      const columns = ['quantity', 'unit_price', 'weight', 'ordered_on', 'sku'];
+      const row = only(
+        (
+          await ctx.ds.aggregate(ctx.name(LINES), {
+            measures: columns.flatMap((column) => [
+              { fn: 'min' as const, column },
+              { fn: 'max' as const, column },
+            ]),
+          })
+        ).rows,
+        'min/max',
+      );
+      const table = ctx.table(LINES);
+      for (const column of columns) {
+        const type = table.columns.find((c) => c.name === column)?.type;
+        for (const fn of ['min', 'max'] as const) {
+          expect(canonicalText(type, row[`${fn}_${column}`] ?? null), `${fn}_${column}`).toBe(
+            canonicalText(type, extreme(ctx, column, fn)),
+          );
+        }
       }
-    }
-  }),
+    },
+    ['aggregate'],
+  ),
 
   check(
     'aggregate.groupBy',
@@ -183,6 +204,7 @@ export const aggregateChecks: readonly ConformanceCheck[] = [
         );
       }
     },
+    ['aggregate', 'filter:gte'],
   ),
 
   check(
@@ -211,27 +233,33 @@ export const aggregateChecks: readonly ConformanceCheck[] = [
         expect(actual, `groups by ${bucket}`).toEqual(expected);
       }
     },
+    ['aggregate'],
   ),
 
-  check('aggregate.sortLimit', 'aggregate results sort by a measure and respect the limit', async (ctx) => {
-    const table = ctx.table(LINES);
-    const result = await ctx.ds.aggregate(ctx.name(LINES), {
-      groupBy: ['sku'],
-      measures: [{ fn: 'count', as: 'n' }],
-      sort: [
-        { column: 'n', direction: 'desc' },
-        { column: 'sku', direction: 'asc' },
-      ],
-      limit: 3,
-    });
-    const counts = new Map<string, number>();
-    for (const r of table.rows) counts.set(String(r.sku), (counts.get(String(r.sku)) ?? 0) + 1);
-    const expected = [...counts.entries()]
-      .sort(([sa, a], [sb, b]) => b - a || (sa < sb ? -1 : 1))
-      .slice(0, 3)
-      .map(([sku, n]) => ({ sku, n }));
-    expect(result.rows).toEqual(expected);
-  }),
+  check(
+    'aggregate.sortLimit',
+    'aggregate results sort by a measure and respect the limit',
+    async (ctx) => {
+      const table = ctx.table(LINES);
+      const result = await ctx.ds.aggregate(ctx.name(LINES), {
+        groupBy: ['sku'],
+        measures: [{ fn: 'count', as: 'n' }],
+        sort: [
+          { column: 'n', direction: 'desc' },
+          { column: 'sku', direction: 'asc' },
+        ],
+        limit: 3,
+      });
+      const counts = new Map<string, number>();
+      for (const r of table.rows) counts.set(String(r.sku), (counts.get(String(r.sku)) ?? 0) + 1);
+      const expected = [...counts.entries()]
+        .sort(([sa, a], [sb, b]) => b - a || (sa < sb ? -1 : 1))
+        .slice(0, 3)
+        .map(([sku, n]) => ({ sku, n }));
+      expect(result.rows).toEqual(expected);
+    },
+    ['aggregate'],
+  ),
 
   check(
     'aggregate.invalid',
@@ -254,5 +282,6 @@ export const aggregateChecks: readonly ConformanceCheck[] = [
         'sum without a column',
       );
     },
+    ['aggregate'],
   ),
 ];

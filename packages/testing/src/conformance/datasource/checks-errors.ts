@@ -38,24 +38,59 @@ export const errorChecks: readonly ConformanceCheck[] = [
     async (ctx) => {
       const ds = ctx.ds;
       const t = ctx.name(LINES);
-      const calls: [string, () => Promise<unknown>][] = [
-        ['readPage sort', () => ds.readPage(t, { sort: [{ column: 'nope', direction: 'asc' }] })],
-        ['readPage filter', () => ds.readPage(t, { filter: [{ column: 'nope', op: 'eq', value: 1 }] })],
-        ['readPage columns', () => ds.readPage(t, { columns: ['sku', 'nope'] })],
-        ['stream filter', () => collect(ds.stream(t, { filter: [{ column: 'nope', op: 'isNull' }] }))],
-        ['aggregate groupBy', () => ds.aggregate(t, { groupBy: ['nope'], measures: [{ fn: 'count' }] })],
-        ['aggregate measure', () => ds.aggregate(t, { measures: [{ fn: 'sum', column: 'nope' }] })],
+      const caps = ctx.capabilities;
+      // A call the datasource cannot make at all may be refused for that instead.
+      const or = (missing: boolean, code: string) =>
+        missing ? [Errors.ColumnNotFound.code, code] : [Errors.ColumnNotFound.code];
+      const unsupported = Errors.Unsupported.code;
+      const readOnly = Errors.ReadOnly.code;
+      const calls: [string, () => Promise<unknown>, string[]][] = [
+        [
+          'readPage sort',
+          () => ds.readPage(t, { sort: [{ column: 'nope', direction: 'asc' }] }),
+          or(!caps.sort, unsupported),
+        ],
+        [
+          'readPage filter',
+          () => ds.readPage(t, { filter: [{ column: 'nope', op: 'eq', value: 1 }] }),
+          or(!caps.filters.has('eq'), unsupported),
+        ],
+        ['readPage columns', () => ds.readPage(t, { columns: ['sku', 'nope'] }), or(false, unsupported)],
+        [
+          'stream filter',
+          () => collect(ds.stream(t, { filter: [{ column: 'nope', op: 'isNull' }] })),
+          or(!caps.stream || !caps.filters.has('isNull'), unsupported),
+        ],
+        [
+          'aggregate groupBy',
+          () => ds.aggregate(t, { groupBy: ['nope'], measures: [{ fn: 'count' }] }),
+          or(!caps.aggregate, unsupported),
+        ],
+        [
+          'aggregate measure',
+          () => ds.aggregate(t, { measures: [{ fn: 'sum', column: 'nope' }] }),
+          or(!caps.aggregate, unsupported),
+        ],
         [
           'aggregate filter',
           () => ds.aggregate(t, { measures: [{ fn: 'count' }], filter: [{ column: 'nope', op: 'isNull' }] }),
+          or(!caps.aggregate || !caps.filters.has('isNull'), unsupported),
         ],
-        ['insert values', () => ds.insert(t, lineRow(31, 1, { nope: 1 }))],
-        ['update changes', () => ds.update(t, { order_id: 1, line_no: 1 }, { nope: 1 })],
-        ['update key', () => ds.update(t, { order_id: 1, line_no: 1, nope: 1 }, { quantity: 1 })],
-        ['delete key', () => ds.delete(t, { order_id: 1, nope: 1 })],
+        ['insert values', () => ds.insert(t, lineRow(31, 1, { nope: 1 })), or(caps.readOnly, readOnly)],
+        [
+          'update changes',
+          () => ds.update(t, { order_id: 1, line_no: 1 }, { nope: 1 }),
+          or(caps.readOnly, readOnly),
+        ],
+        [
+          'update key',
+          () => ds.update(t, { order_id: 1, line_no: 1, nope: 1 }, { quantity: 1 }),
+          or(caps.readOnly, readOnly),
+        ],
+        ['delete key', () => ds.delete(t, { order_id: 1, nope: 1 }), or(caps.readOnly, readOnly)],
       ];
-      for (const [what, call] of calls)
-        await expectNocofloError(call, Errors.ColumnNotFound.code, `${what} with an unknown column`);
+      for (const [what, call, codes] of calls)
+        await expectNocofloError(call, codes, `${what} with an unknown column`);
       await expectOtherTablesUntouched(ctx);
     },
   ),

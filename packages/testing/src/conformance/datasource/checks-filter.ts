@@ -142,26 +142,36 @@ const CASES: Record<FilterOperator, { title: string; lines: Filter[][]; customer
 /** Filter checks: one per operator, plus combination and refusal. */
 export const filterChecks: readonly ConformanceCheck[] = [
   ...Object.entries(CASES).map(([op, c]) =>
-    check(`filter.${op}`, c.title, async (ctx) => {
-      await expectFiltered(ctx, LINES, c.lines);
-      if (c.customers) await expectFiltered(ctx, CUSTOMERS, c.customers);
-    }),
+    check(
+      `filter.${op}`,
+      c.title,
+      async (ctx) => {
+        await expectFiltered(ctx, LINES, c.lines);
+        if (c.customers) await expectFiltered(ctx, CUSTOMERS, c.customers);
+      },
+      [`filter:${op as FilterOperator}`],
+    ),
   ),
 
-  check('filter.combined', 'several filters combine with AND, also on pages with a sort', async (ctx) => {
-    const filter: Filter[] = [
-      { column: 'sku', op: 'in', value: ['apple', 'banana', 'cherry', 'fig'] },
-      { column: 'quantity', op: 'gte', value: 5 },
-      { column: 'note', op: 'isNotNull' },
-    ];
-    const table = ctx.table(LINES);
-    const rows = await readAll(ctx.ds, ctx.name(LINES), {
-      filter,
-      limit: 3,
-      sort: [{ column: 'quantity', direction: 'desc' }],
-    });
-    expectSameRows(table, rows, filtered(table, filter), 'rows matching all three filters');
-  }),
+  check(
+    'filter.combined',
+    'several filters combine with AND, also on pages with a sort',
+    async (ctx) => {
+      const filter: Filter[] = [
+        { column: 'sku', op: 'in', value: ['apple', 'banana', 'cherry', 'fig'] },
+        { column: 'quantity', op: 'gte', value: 5 },
+        { column: 'note', op: 'isNotNull' },
+      ];
+      const table = ctx.table(LINES);
+      const rows = await readAll(ctx.ds, ctx.name(LINES), {
+        filter,
+        limit: 3,
+        sort: [{ column: 'quantity', direction: 'desc' }],
+      });
+      expectSameRows(table, rows, filtered(table, filter), 'rows matching all three filters');
+    },
+    ['filter:in', 'filter:gte', 'filter:isNotNull', 'sort'],
+  ),
 
   check(
     'filter.invalid',

@@ -165,6 +165,7 @@ export const pagingChecks: readonly ConformanceCheck[] = [
       );
       expect(keys(table, seen)).toEqual(keys(table, expected));
     },
+    ['write'],
   ),
 
   check(
@@ -191,6 +192,7 @@ export const pagingChecks: readonly ConformanceCheck[] = [
       }
       expectSortedOnce(table, sort, seen, [...table.rows, ...late]);
     },
+    ['write', 'sort'],
   ),
 
   check(
@@ -209,6 +211,7 @@ export const pagingChecks: readonly ConformanceCheck[] = [
         pages.flatMap((p) => p.rows),
       );
     },
+    ['sort'],
   ),
 
   check(
@@ -262,38 +265,49 @@ export const pagingChecks: readonly ConformanceCheck[] = [
         'readPage with a cursor made under another sort',
       );
     },
+    ['sort'],
   ),
 ];
 
 /** Sorting checks (one page holding every row). */
 export const sortingChecks: readonly ConformanceCheck[] = [
-  check('sorting.text', 'sorting by a text column with ties, ascending and descending', async (ctx) => {
-    for (const direction of ['asc', 'desc'] as const) {
-      const sort: SortSpec[] = [{ column: 'sku', direction }];
-      expectSortedOnce(
-        ctx.table(LINES),
-        sort,
-        (await ctx.ds.readPage(ctx.name(LINES), { sort, limit: 1000 })).rows,
-      );
-    }
-  }),
-
-  check('sorting.nulls', 'NULLs sort first ascending and last descending', async (ctx) => {
-    for (const direction of ['asc', 'desc'] as const) {
-      const sort: SortSpec[] = [{ column: 'weight', direction }];
-      const rows = (await ctx.ds.readPage(ctx.name(LINES), { sort, limit: 1000 })).rows;
-      expectSortedOnce(ctx.table(LINES), sort, rows);
-      const nulls = rows.map((r) => r.weight === null);
-      const firstNonNull = nulls.indexOf(false);
-      const lastNonNull = nulls.lastIndexOf(false);
-      if (direction === 'asc')
-        expect(nulls.slice(firstNonNull).includes(true), 'a NULL after a value, ascending').toBe(false);
-      else
-        expect(nulls.slice(0, lastNonNull + 1).includes(true), 'a NULL before a value, descending').toBe(
-          false,
+  check(
+    'sorting.text',
+    'sorting by a text column with ties, ascending and descending',
+    async (ctx) => {
+      for (const direction of ['asc', 'desc'] as const) {
+        const sort: SortSpec[] = [{ column: 'sku', direction }];
+        expectSortedOnce(
+          ctx.table(LINES),
+          sort,
+          (await ctx.ds.readPage(ctx.name(LINES), { sort, limit: 1000 })).rows,
         );
-    }
-  }),
+      }
+    },
+    ['sort'],
+  ),
+
+  check(
+    'sorting.nulls',
+    'NULLs sort first ascending and last descending',
+    async (ctx) => {
+      for (const direction of ['asc', 'desc'] as const) {
+        const sort: SortSpec[] = [{ column: 'weight', direction }];
+        const rows = (await ctx.ds.readPage(ctx.name(LINES), { sort, limit: 1000 })).rows;
+        expectSortedOnce(ctx.table(LINES), sort, rows);
+        const nulls = rows.map((r) => r.weight === null);
+        const firstNonNull = nulls.indexOf(false);
+        const lastNonNull = nulls.lastIndexOf(false);
+        if (direction === 'asc')
+          expect(nulls.slice(firstNonNull).includes(true), 'a NULL after a value, ascending').toBe(false);
+        else
+          expect(nulls.slice(0, lastNonNull + 1).includes(true), 'a NULL before a value, descending').toBe(
+            false,
+          );
+      }
+    },
+    ['sort'],
+  ),
 
   check(
     'sorting.numbers',
@@ -311,22 +325,28 @@ export const sortingChecks: readonly ConformanceCheck[] = [
         );
       }
     },
+    ['sort'],
   ),
 
-  check('sorting.multiColumn', 'several sort keys apply in order, each in its own direction', async (ctx) => {
-    const sort: SortSpec[] = [
-      { column: 'shipped', direction: 'desc' },
-      { column: 'quantity', direction: 'asc' },
-      { column: 'ordered_on', direction: 'desc' },
-    ];
-    const rows = (await ctx.ds.readPage(ctx.name(LINES), { sort, limit: 1000 })).rows;
-    expectSortedOnce(ctx.table(LINES), sort, rows);
-    const table = ctx.table(LINES);
-    for (let i = 1; i < rows.length; i++) {
-      expect(
-        compareBySort(table, sort, rows[i - 1] as Row, rows[i] as Row),
-        `rows ${i - 1} and ${i} out of order`,
-      ).toBeLessThanOrEqual(0);
-    }
-  }),
+  check(
+    'sorting.multiColumn',
+    'several sort keys apply in order, each in its own direction',
+    async (ctx) => {
+      const sort: SortSpec[] = [
+        { column: 'shipped', direction: 'desc' },
+        { column: 'quantity', direction: 'asc' },
+        { column: 'ordered_on', direction: 'desc' },
+      ];
+      const rows = (await ctx.ds.readPage(ctx.name(LINES), { sort, limit: 1000 })).rows;
+      expectSortedOnce(ctx.table(LINES), sort, rows);
+      const table = ctx.table(LINES);
+      for (let i = 1; i < rows.length; i++) {
+        expect(
+          compareBySort(table, sort, rows[i - 1] as Row, rows[i] as Row),
+          `rows ${i - 1} and ${i} out of order`,
+        ).toBeLessThanOrEqual(0);
+      }
+    },
+    ['sort'],
+  ),
 ];

@@ -22,6 +22,7 @@ export const streamChecks: readonly ConformanceCheck[] = [
         sorted(table, []).map((r) => canonicalRow(table, r)),
       );
     },
+    ['stream'],
   ),
 
   check(
@@ -38,6 +39,7 @@ export const streamChecks: readonly ConformanceCheck[] = [
       const canon = (rows: Row[]) => rows.map((r) => canonicalRow(table, r, Object.keys(r).sort()));
       expect(canon(streamed)).toEqual(canon(paged));
     },
+    ['stream', 'filter:isNotNull', 'sort'],
   ),
 
   check(
@@ -63,10 +65,11 @@ export const streamChecks: readonly ConformanceCheck[] = [
       }
       expect(afterAbort, 'rows yielded after abort()').toBe(0);
       for await (const _row of ctx.ds.stream(name, { batchSize: 2 })) break;
-      // The datasource must still read and write after both kinds of early exit.
-      await ctx.ds.insert(name, lineRow(5000, 1));
+      // The datasource must still read (and write, unless read-only) after both kinds of early exit.
+      if (!ctx.capabilities.readOnly) await ctx.ds.insert(name, lineRow(5000, 1));
       const rows = await readAll(ctx.ds, name);
-      expect(rows.length).toBe(ctx.table(LINES).rows.length + 1);
+      expect(rows.length).toBe(ctx.table(LINES).rows.length + (ctx.capabilities.readOnly ? 0 : 1));
     },
+    ['stream'],
   ),
 ];

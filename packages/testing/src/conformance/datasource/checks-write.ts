@@ -17,21 +17,26 @@ const CUSTOMERS = FIXTURE_TABLES.customers;
 
 /** Write checks. */
 export const writeChecks: readonly ConformanceCheck[] = [
-  check('write.insert', 'insert returns the row as stored and the row can be read back', async (ctx) => {
-    const table = ctx.table(LINES);
-    const row = lineRow(16, 1, {
-      sku: 'grape',
-      quantity: 7,
-      unit_price: '42.42',
-      weight: null,
-      shipped: true,
-      note: null,
-    });
-    const returned = await ctx.ds.insert(ctx.name(LINES), row);
-    expect(canonicalRow(table, returned), 'the row insert returned').toEqual(canonicalRow(table, row));
-    await expectTableHolds(ctx, LINES, [...table.rows, row]);
-    await expectOtherTablesUntouched(ctx, [LINES]);
-  }),
+  check(
+    'write.insert',
+    'insert returns the row as stored and the row can be read back',
+    async (ctx) => {
+      const table = ctx.table(LINES);
+      const row = lineRow(16, 1, {
+        sku: 'grape',
+        quantity: 7,
+        unit_price: '42.42',
+        weight: null,
+        shipped: true,
+        note: null,
+      });
+      const returned = await ctx.ds.insert(ctx.name(LINES), row);
+      expect(canonicalRow(table, returned), 'the row insert returned').toEqual(canonicalRow(table, row));
+      await expectTableHolds(ctx, LINES, [...table.rows, row]);
+      await expectOtherTablesUntouched(ctx, [LINES]);
+    },
+    ['write'],
+  ),
 
   check(
     'write.updateCompositeKey',
@@ -51,34 +56,45 @@ export const writeChecks: readonly ConformanceCheck[] = [
       );
       await expectOtherTablesUntouched(ctx, [LINES]);
     },
+    ['write'],
   ),
 
-  check('write.deleteCompositeKey', 'delete by a composite key removes exactly that row', async (ctx) => {
-    const table = ctx.table(LINES);
-    await ctx.ds.delete(ctx.name(LINES), { order_id: 3, line_no: 2 });
-    await expectTableHolds(
-      ctx,
-      LINES,
-      table.rows.filter((r) => !(r.order_id === 3 && r.line_no === 2)),
-    );
-    await expectOtherTablesUntouched(ctx, [LINES]);
-  }),
+  check(
+    'write.deleteCompositeKey',
+    'delete by a composite key removes exactly that row',
+    async (ctx) => {
+      const table = ctx.table(LINES);
+      await ctx.ds.delete(ctx.name(LINES), { order_id: 3, line_no: 2 });
+      await expectTableHolds(
+        ctx,
+        LINES,
+        table.rows.filter((r) => !(r.order_id === 3 && r.line_no === 2)),
+      );
+      await expectOtherTablesUntouched(ctx, [LINES]);
+    },
+    ['write'],
+  ),
 
-  check('write.simpleKey', 'update and delete by a single-column key', async (ctx) => {
-    const table = ctx.table(CUSTOMERS);
-    const updated = await ctx.ds.update(ctx.name(CUSTOMERS), { id: 6 }, { name: 'Robert', country: null });
-    expect(canonicalRow(table, updated)).toEqual(
-      canonicalRow(table, { id: 6, name: 'Robert', country: null }),
-    );
-    const extra = { id: 9, name: 'Temp', country: 'nl' };
-    await ctx.ds.insert(ctx.name(CUSTOMERS), extra);
-    await ctx.ds.delete(ctx.name(CUSTOMERS), { id: 9 });
-    await expectTableHolds(
-      ctx,
-      CUSTOMERS,
-      table.rows.map((r) => (r.id === 6 ? { id: 6, name: 'Robert', country: null } : r)),
-    );
-  }),
+  check(
+    'write.simpleKey',
+    'update and delete by a single-column key',
+    async (ctx) => {
+      const table = ctx.table(CUSTOMERS);
+      const updated = await ctx.ds.update(ctx.name(CUSTOMERS), { id: 6 }, { name: 'Robert', country: null });
+      expect(canonicalRow(table, updated)).toEqual(
+        canonicalRow(table, { id: 6, name: 'Robert', country: null }),
+      );
+      const extra = { id: 9, name: 'Temp', country: 'nl' };
+      await ctx.ds.insert(ctx.name(CUSTOMERS), extra);
+      await ctx.ds.delete(ctx.name(CUSTOMERS), { id: 9 });
+      await expectTableHolds(
+        ctx,
+        CUSTOMERS,
+        table.rows.map((r) => (r.id === 6 ? { id: 6, name: 'Robert', country: null } : r)),
+      );
+    },
+    ['write'],
+  ),
 
   check(
     'write.rowNotFound',
@@ -97,6 +113,7 @@ export const writeChecks: readonly ConformanceCheck[] = [
       );
       await expectOtherTablesUntouched(ctx);
     },
+    ['write'],
   ),
 
   check(
@@ -121,6 +138,7 @@ export const writeChecks: readonly ConformanceCheck[] = [
       );
       await expectOtherTablesUntouched(ctx);
     },
+    ['write'],
   ),
 
   check(
@@ -144,6 +162,7 @@ export const writeChecks: readonly ConformanceCheck[] = [
       );
       await expectOtherTablesUntouched(ctx);
     },
+    ['write'],
   ),
 
   check(
@@ -163,5 +182,6 @@ export const writeChecks: readonly ConformanceCheck[] = [
       expect((await readAll(ctx.ds, ctx.name(LINES))).length).toBe(ctx.table(LINES).rows.length);
       await expectOtherTablesUntouched(ctx);
     },
+    ['write'],
   ),
 ];

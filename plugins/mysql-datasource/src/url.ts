@@ -1,0 +1,184 @@
+import { Errors, NocofloError } from '@nocoflo/sdk';
+
+/** What a `mysql:` or `mariadb:` URL says, ready for a mysql2 pool. */
+export interface MysqlLocation {
+  /** Host name or address. */
+  host: string;
+  /** TCP port (default 3306). */
+  port: number;
+  /** Unix socket path (`?socket=/run/mysqld/mysqld.sock`), used instead of host and port. */
+  socketPath?: string;
+  /** User name. */
+  user?: string;
+  /** Password (never shown). */
+  password?: string;
+  /** The database (schema) whose tables are listed. Required. */
+  database: string;
+  /** TLS: absent for none. */
+  ssl?: {
+    /** Whether the server's certificate must be valid (`verify-*` modes). */
+    rejectUnauthorized: boolean;
+  };
+  /** Pool size (`pool_max`, default 5). */
+  poolMax: number;
+  /** Requests that may wait for a pooled connection before new ones are refused (`pool_queue`, default 100). */
+  poolQueue: number;
+  /** Milliseconds to wait when connecting (`connect_timeout` in seconds, default 10). */
+  connectTimeoutMs: number;
+  /** Per-statement limit in milliseconds (`statement_timeout`, default 30,000; 0 = none). */
+  statementTimeoutMs: number;
+  /** `?readonly=true` refuses writes. */
+  readOnly: boolean;
+  /** The URL without its password, safe to show and log. */
+  displayUrl: string;
+}
+
+const TRUE = new Set(['1', 'true', 'yes', 'on']);
+const FALSE = new Set(['0', 'false', 'no', 'off']);
+const SSL_MODES = new Set([
+  'disable',
+  'disabled',
+  'prefer',
+  'preferred',
+  'require',
+  'required',
+  'verify-ca',
+  'verify_ca',
+  'verify-full',
+  'verify_identity',
+]);
+
+/** The query-string options a `mysql:` URL accepts. */
+export const MYSQL_URL_OPTIONS = [
+  'ssl',
+  'sslmode',
+  'pool_max',
+  'pool_queue',
+  'connect_timeout',
+  'statement_timeout',
+  'socket',
+  'readonly',
+] as const;
+
+function fail(url: string, reason: string, hint: string): never {
+  throw NocofloError.create(Errors.ConnectionFailed, [url, reason, hint]);
+}
+
+function wholeNumber(url: string, name: string, value: string, min: number): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isInteger(number) || number < min) {
+    fail(
+      url,
+      `option ${name}=${value} is not a whole number of at least ${min}`,
+      `Write e.g. ${name}=${Math.max(min, 5)}.`,
+    );
+  }
+  return number;
+}
+
+/** The URL with its password removed. */
+export function redactMysqlUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, '@');
+  }
+}
+
+/**
+ * Reads `mysql://user:password@host:3306/database?option=value` (also `mariadb://`).
+ * Options: `ssl=true` or `sslmode=require|verify-full|disable`, `pool_max` (default 5),
+ * `pool_queue` (default 100), `connect_timeout` (seconds, default 10), `statement_timeout`
+ * (ms, default 30,000; 0 = none), `socket` (a Unix socket path) and `readonly`.
+ */
+export function parseMysqlUrl(url: string): MysqlLocation {
+  const displayUrl = redactMysqlUrl(url);
+  const lower = url.toLowerCase();
+  if (!lower.startsWith('mysql://') && !lower.startsWith('mariadb://')) {
+    fail(
+      displayUrl,
+      'it is not a mysql:// URL',
+      'Write mysql://user:password@host:3306/database (or mariadb://…).',
+    );
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return fail(
+      displayUrl,
+      'it is not a valid URL',
+      'Percent-encode special characters in the user name and password (e.g. @ as %40).',
+    );
+  }
+  const decode = (text: string) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return fail(displayUrl, 'it has a broken %-escape', 'Escape special characters as %XX.');
+    }
+  };
+  const database = parsed.pathname.length > 1 ? decode(parsed.pathname.slice(1)) : '';
+  if (!database || database.includes('/')) {
+    fail(
+      displayUrl,
+      'it names no database',
+      'End the URL with the database to browse: mysql://user@host:3306/shop.',
+    );
+  }
+  const location: MysqlLocation = {
+    host: parsed.hostname ? decode(parsed.hostname.replace(/^\[|\]$/g, '')) : 'localhost',
+    port: parsed.port ? Number(parsed.port) : 3306,
+    database,
+    poolMax: 5,
+    poolQueue: 100,
+    connectTimeoutMs: 10_000,
+    statementTimeoutMs: 30_000,
+    readOnly: false,
+    displayUrl,
+  };
+  if (parsed.username) location.user = decode(parsed.username);
+  if (parsed.password) location.password = decode(parsed.password);
+  for (const [name, value] of parsed.searchParams) {
+    switch (name) {
+      case 'ssl':
+        if (TRUE.has(value.toLowerCase())) location.ssl = { rejectUnauthorized: false };
+        else if (FALSE.has(value.toLowerCase())) delete location.ssl;
+        else fail(displayUrl, `ssl=${value} is not true or false`, 'Write ssl=true or sslmode=require.');
+        break;
+      case 'sslmode': {
+        const mode = value.toLowerCase();
+        if (!SSL_MODES.has(mode)) {
+          fail(displayUrl, `sslmode=${value} is unknown`, 'Use disable, require, verify-ca or verify-full.');
+        }
+        if (mode.startsWith('verify')) location.ssl = { rejectUnauthorized: true };
+        else if (mode.startsWith('require')) location.ssl = { rejectUnauthorized: false };
+        else delete location.ssl;
+        break;
+      }
+      case 'pool_max':
+        location.poolMax = wholeNumber(displayUrl, name, value, 1);
+        break;
+      case 'pool_queue':
+        location.poolQueue = wholeNumber(displayUrl, name, value, 1);
+        break;
+      case 'connect_timeout':
+        location.connectTimeoutMs = wholeNumber(displayUrl, name, value, 1) * 1000;
+        break;
+      case 'statement_timeout':
+        location.statementTimeoutMs = wholeNumber(displayUrl, name, value, 0);
+        break;
+      case 'socket':
+        location.socketPath = value;
+        break;
+      case 'readonly':
+        location.readOnly = TRUE.has(value.toLowerCase());
+        break;
+      default:
+        fail(displayUrl, `unknown option ${name}`, `Known options: ${MYSQL_URL_OPTIONS.join(', ')}.`);
+    }
+  }
+  return location;
+}

@@ -1,0 +1,64 @@
+import { createTestHost } from '@nocoflo/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import plugin from '../../src/index.js';
+import { type ApiServer, startApiServer } from '../fixtures/api-server.js';
+
+let api: ApiServer;
+beforeAll(async () => {
+  api = await startApiServer();
+  api.setDataset('shop', {
+    products: { types: { id: 'integer', title: 'text' }, key: ['id'], rows: [{ id: 1, title: 'Tea 🍵' }] },
+  });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+describe('in a host', () => {
+  it('opens http: URLs with the specs of its config, read-only', async () => {
+    const base = `${api.url}/shop`;
+    const host = await createTestHost({
+      plugins: [{ name: '@nocoflo/rest-datasource', plugin }],
+      config: {
+        '@nocoflo/rest-datasource': {
+          apis: {
+            [base]: {
+              tables: {
+                products: { path: '/page/products', rows: '/data', key: 'id', pagination: { style: 'page' } },
+              },
+            },
+          },
+        },
+      },
+    });
+    try {
+      expect(host.get('@nocoflo/rest-datasource')?.state).toBe('enabled');
+      const ds = await host.datasources.open(base);
+      expect((await ds.readPage('products')).rows).toEqual([{ id: 1, title: 'Tea 🍵' }]);
+      expect(ds.capabilities).toMatchObject({ write: false, aggregate: false, stream: true });
+      await expect(ds.insert('products', { id: 2, title: 'x' })).rejects.toMatchObject({
+        code: 'NCF_READ_ONLY',
+      });
+      await ds.close();
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('refuses a config that is not a spec, naming what is wrong', async () => {
+    const host = await createTestHost({
+      plugins: [{ name: '@nocoflo/rest-datasource', plugin }],
+      config: {
+        '@nocoflo/rest-datasource': { apis: { 'https://x.example': { tables: { t: { path: '/t' } } } } },
+      },
+    });
+    try {
+      const info = host.get('@nocoflo/rest-datasource');
+      expect(info?.state).toBe('failed');
+      expect(info?.error?.code).toBe('NCF_CONFIG_INVALID');
+      expect(info?.error?.message).toMatch(/key/);
+    } finally {
+      await host.stop();
+    }
+  });
+});
