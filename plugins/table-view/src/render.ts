@@ -34,6 +34,9 @@ const OPERATOR_LABELS: Record<FilterOperator, string> = {
 
 const attr = (value: unknown): string => escapeHtml(value);
 
+/** What an editable cell says about itself (its tooltip). */
+const EDIT_HINT = 'Double-click, press Enter or tap twice to edit';
+
 /** What {@link renderTable} needs. */
 export interface RenderTableInput {
   /** The table shown. */
@@ -123,7 +126,8 @@ function renderRow(table: TableSchema, row: Row, writable: boolean, urls: ViewUr
   const cells = table.columns.map((column) => {
     const value = row[column.name] ?? null;
     const editable = writable && isEditableColumn(column);
-    const data = editable ? ` data-value="${attr(toJson(value))}" tabindex="0"` : '';
+    // The browser script makes the grid one tab stop (roving tabindex), so no cell has one here.
+    const data = editable ? ` data-value="${attr(toJson(value))}" title="${EDIT_HINT}"` : '';
     return `<td class="${columnClass(column)}${editable ? ' ncf-editable' : ''}" data-col="${attr(column.name)}"${data}>${formatCell(value)}</td>`;
   });
   if (writable) {

@@ -1,0 +1,256 @@
+/**
+ * The table view on Chinook in a real browser (playwright-core driving Chromium), served by
+ * the built CLI from SQLite and from PostgreSQL: the defects of issue #16, each shown fixed
+ * where a user meets it. Every write is checked in the database itself. Skips cleanly when
+ * the dataset (../shared/datasets/chinook) or a browser is absent; the PostgreSQL half needs
+ * NOCOFLO_PG_URL.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../fixtures/browser.js';
+import { copyChinookSqlite, createChinookPostgres, hasChinook } from '../fixtures/chinook.js';
+import { type RunningServer, startServer } from '../fixtures/serve.js';
+
+const executablePath = findChromium();
+const required = process.env.CI === 'true';
+const pgUrl = process.env.NOCOFLO_PG_URL;
+if (!executablePath && !required) console.warn(`Chinook browser test skipped: ${HOW_TO_GET_CHROMIUM}`);
+if (!hasChinook) console.warn('Chinook browser test skipped: ../shared/datasets/chinook is absent');
+
+type Rows = Record<string, unknown>[];
+type Column =
+  | 'trackId'
+  | 'composer'
+  | 'name'
+  | 'invoiceId'
+  | 'customerId'
+  | 'postalCode'
+  | 'invoiceDate'
+  | 'genreId';
+
+/** How one database names Chinook, and how the test reads and writes it directly. */
+interface Target {
+  name: 'SQLite' | 'PostgreSQL';
+  id: string;
+  tables: { track: string; invoice: string };
+  cols: Record<Column, string>;
+  query(sql: string, params?: unknown[]): Promise<Rows>;
+}
+
+const available = Boolean(executablePath || required) && hasChinook;
+
+/** Over a hundred characters on four lines, like the value the issue measured. */
+const MULTI_LINE = [
+  'First line of a composer note,',
+  'second line: with a tab\there,',
+  'third line — with unicode ✓,',
+  'and a fourth one to end it.',
+].join('\n');
+
+describe.skipIf(!available)('table view in Chromium, on Chinook', () => {
+  let browser: Browser;
+  let server: RunningServer;
+  let work: string;
+  let postgres: Awaited<ReturnType<typeof createChinookPostgres>> | undefined;
+  const targets: Target[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!executablePath) throw new Error(`CI=true needs a browser, but ${HOW_TO_GET_CHROMIUM}`);
+    if (!pgUrl && required) throw new Error('CI=true needs NOCOFLO_PG_URL for the PostgreSQL half');
+    work = mkdtempSync(join(tmpdir(), 'ncf-chinook-e2e-'));
+    const sqliteFile = copyChinookSqlite(work);
+    const urls = [`sqlite:${sqliteFile}`];
+    targets.push({
+      name: 'SQLite',
+      id: 'chinook',
+      tables: { track: 'Track', invoice: 'Invoice' },
+      cols: {
+        trackId: 'TrackId',
+        composer: 'Composer',
+        name: 'Name',
+        invoiceId: 'InvoiceId',
+        customerId: 'CustomerId',
+        postalCode: 'BillingPostalCode',
+        invoiceDate: 'InvoiceDate',
+        genreId: 'GenreId',
+      },
+      async query(sql, params = []) {
+        const db = new Database(sqliteFile, { fileMustExist: true });
+        try {
+          const statement = db.prepare(sql);
+          if (statement.reader) return statement.all(...params) as Rows;
+          statement.run(...params);
+          return [];
+        } finally {
+          db.close();
+        }
+      },
+    });
+    if (pgUrl) {
+      postgres = await createChinookPostgres(pgUrl);
+      const pool = postgres.pool;
+      urls.push(postgres.url);
+      targets.push({
+        name: 'PostgreSQL',
+        id: new URL(postgres.url).pathname.slice(1),
+        tables: { track: 'track', invoice: 'invoice' },
+        cols: {
+          trackId: 'track_id',
+          composer: 'composer',
+          name: 'name',
+          invoiceId: 'invoice_id',
+          customerId: 'customer_id',
+          postalCode: 'billing_postal_code',
+          invoiceDate: 'invoice_date',
+          genreId: 'genre_id',
+        },
+        async query(sql, params = []) {
+          let n = 0;
+          return (
+            await pool.query(
+              sql.replace(/\?/g, () => `$${++n}`),
+              params,
+            )
+          ).rows;
+        },
+      });
+    }
+    server = await startServer({ urls });
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await postgres?.drop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  /** A page that records the data API writes it sends. */
+  async function newPage(width = 1280, height = 800): Promise<{ page: Page; writes: string[] }> {
+    const page = await browser.newPage({ viewport: { width, height } });
+    const writes: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('dialog', (dialog) => void dialog.accept());
+    page.on('request', (request) => {
+      if (request.url().includes('/api/') && request.method() !== 'GET') writes.push(request.method());
+    });
+    return { page, writes };
+  }
+
+  for (const which of ['SQLite', 'PostgreSQL'] as const) {
+    describe(which, () => {
+      const skip = which === 'PostgreSQL' && !pgUrl && !required;
+      const target = () => {
+        const found = targets.find((t) => t.name === which);
+        if (!found) throw new Error(`${which} is not served (see the skip message above)`);
+        return found;
+      };
+      const tableUrl = (table: string, query = '') =>
+        `${server.url}/d/${target().id}/t/${encodeURIComponent(table)}?view=table${query ? `&${query}` : ''}`;
+      const keyed = (page: Page, key: string, id: number, column: string) =>
+        page.locator(`.ncf-grid tbody tr[data-key='{"${key}":${id}}'] td[data-col="${column}"]`);
+      const composerOf = async (id: number): Promise<unknown> => {
+        const t = target();
+        const rows = await t.query(
+          `SELECT "${t.cols.composer}" AS v FROM "${t.tables.track}" WHERE "${t.cols.trackId}" = ?`,
+          [id],
+        );
+        return rows[0]?.v;
+      };
+
+      it.skipIf(skip)(
+        'keeps multi-line text intact: a textarea, nothing sent when unchanged, every newline saved',
+        async () => {
+          const t = target();
+          const { page, writes } = await newPage();
+          await t.query(
+            `UPDATE "${t.tables.track}" SET "${t.cols.composer}" = ? WHERE "${t.cols.trackId}" = 1`,
+            [MULTI_LINE],
+          );
+          await page.goto(tableUrl(t.tables.track));
+          const cell = keyed(page, t.cols.trackId, 1, t.cols.composer);
+          await cell.dblclick();
+          const editor = cell.locator('.ncf-editor textarea');
+          expect(await editor.inputValue()).toBe(MULTI_LINE);
+          await editor.press('Enter');
+          await cell.locator('.ncf-editor').waitFor({ state: 'detached' });
+          expect(writes).toEqual([]);
+          expect(await composerOf(1)).toBe(MULTI_LINE);
+          // Focus stays on the cell, not on <body>.
+          expect(await cell.evaluate((td) => td === document.activeElement)).toBe(true);
+
+          const changed = `${MULTI_LINE}\nA fifth line, added.`;
+          await cell.dblclick();
+          await editor.fill(changed);
+          await editor.press('Enter');
+          await expect.poll(() => composerOf(1)).toBe(changed);
+          expect(writes).toEqual(['PATCH']);
+          expect(await cell.evaluate((td) => td === document.activeElement)).toBe(true);
+          await page.close();
+        },
+      );
+
+      it.skipIf(skip)(
+        'is one tab stop; arrows move, Enter edits, Escape cancels, focus stays on the cell',
+        async () => {
+          const t = target();
+          const { page, writes } = await newPage();
+          await page.goto(tableUrl(t.tables.track));
+          const tabStops = await page
+            .locator(
+              '.ncf-grid [tabindex="0"], .ncf-grid a:not([tabindex="-1"]), .ncf-grid button:not([tabindex="-1"])',
+            )
+            .count();
+          expect(tabStops).toBe(1);
+          const name = keyed(page, t.cols.trackId, 1, t.cols.name);
+          await name.click();
+          await page.keyboard.press('ArrowDown');
+          const below = keyed(page, t.cols.trackId, 2, t.cols.name);
+          expect(await below.evaluate((td) => td === document.activeElement)).toBe(true);
+          await page.keyboard.press('ArrowRight');
+          expect(await page.evaluate(() => document.activeElement?.getAttribute('data-col'))).toBe(
+            await below.evaluate((td) => td.nextElementSibling?.getAttribute('data-col')),
+          );
+          await page.keyboard.press('ArrowLeft');
+          await page.keyboard.press('Enter');
+          const input = below.locator('.ncf-editor input, .ncf-editor textarea');
+          await input.waitFor();
+          await input.fill('typed, then cancelled');
+          await page.keyboard.press('Escape');
+          await below.locator('.ncf-editor').waitFor({ state: 'detached' });
+          expect(await below.evaluate((td) => td === document.activeElement)).toBe(true);
+          expect(writes).toEqual([]);
+          // From the grid, one Tab leaves it (the pager or the add form comes next).
+          await page.keyboard.press('Tab');
+          expect(await page.evaluate(() => Boolean(document.activeElement?.closest('.ncf-grid')))).toBe(
+            false,
+          );
+          await page.close();
+        },
+      );
+
+      it.skipIf(skip)('keeps what was typed when an edit is refused', async () => {
+        const t = target();
+        const { page } = await newPage();
+        await page.goto(tableUrl(t.tables.invoice));
+        const cell = keyed(page, t.cols.invoiceId, 2, t.cols.customerId);
+        await cell.dblclick();
+        await cell.locator('.ncf-editor input').fill('not a number');
+        await cell.locator('.ncf-editor input').press('Enter');
+        await page.locator('.ncf-alert').waitFor({ state: 'visible' });
+        expect(await cell.locator('.ncf-editor input').inputValue()).toBe('not a number');
+        await page.close();
+      });
+    });
+  }
+
+  it('ran without script errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
