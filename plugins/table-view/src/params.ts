@@ -76,8 +76,8 @@ export function coerceFilterValue(column: ColumnSchema, text: string): CellValue
     if (trimmed !== '' && Number.isFinite(n)) return n;
   }
   if (column.type === 'boolean') {
-    if (/^(true|1|yes)$/i.test(trimmed)) return true;
-    if (/^(false|0|no)$/i.test(trimmed)) return false;
+    if (/^(true|1|yes|y|on)$/i.test(trimmed)) return true;
+    if (/^(false|0|no|n|off)$/i.test(trimmed)) return false;
   }
   return column.type === 'text' ? text : trimmed;
 }

@@ -60,7 +60,8 @@ function convert(column: ColumnSchema, value: unknown): { value: CellValue } | {
     case 'boolean': {
       if (typeof value === 'boolean') return { value };
       if (value === 0 || value === 1) return { value: value === 1 };
-      if (text !== undefined && /^(true|false|1|0)$/i.test(text)) return { value: /^(true|1)$/i.test(text) };
+      if (text !== undefined && /^(true|false|1|0|yes|no|y|n|on|off)$/i.test(text.trim()))
+        return { value: /^(true|1|yes|y|on)$/i.test(text.trim()) };
       return { reason: `expected true or false, got ${describe(value)}` };
     }
     case 'date':
