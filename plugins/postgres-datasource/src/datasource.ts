@@ -32,7 +32,7 @@ import {
 import type pg from 'pg';
 import Cursor from 'pg-cursor';
 import { isOrderable, postgresDialect } from './dialect.js';
-import { toNocofloError } from './errors.js';
+import { toNocofloError, withColumn } from './errors.js';
 import { describePgRelation, listPgRelations, type PgRelation } from './introspect.js';
 import { parseTextArray, pgTypes } from './types.js';
 
@@ -163,7 +163,9 @@ export class PostgresDatasource implements Datasource {
     return this.#run('insert', table, async () => {
       const schema = await this.#schema(table);
       const plan = planInsert(schema, values, this.#writeContext(schema));
-      const result = await this.pool.query<Row>({ text: plan.sql, values: plan.params, types: pgTypes });
+      const result = await this.pool
+        .query<Row>({ text: plan.sql, values: plan.params, types: pgTypes })
+        .catch((error: unknown) => Promise.reject(withColumn(error, schema.columns, values)));
       const row = result.rows[0];
       if (!row)
         throw NocofloError.create(Errors.DatasourceError, [`insert into ${table}`, 'no row was returned']);
@@ -175,7 +177,9 @@ export class PostgresDatasource implements Datasource {
     return this.#run('update', table, async () => {
       const schema = await this.#schema(table);
       const plan = planUpdate(schema, key, changes, this.#writeContext(schema));
-      const result = await this.pool.query<Row>({ text: plan.sql, values: plan.params, types: pgTypes });
+      const result = await this.pool
+        .query<Row>({ text: plan.sql, values: plan.params, types: pgTypes })
+        .catch((error: unknown) => Promise.reject(withColumn(error, schema.columns, changes)));
       const row = result.rows[0];
       if (!row) throw NocofloError.create(Errors.RowNotFound, [table, formatKey(key)]);
       return fixRows([row], schema.columns)[0]!;

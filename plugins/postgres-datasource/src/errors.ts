@@ -1,4 +1,11 @@
-import { Errors, errorMessage, isNocofloError, NocofloError } from '@nocoflo/sdk';
+import {
+  type ColumnSchema,
+  Errors,
+  errorMessage,
+  isNocofloError,
+  NocofloError,
+  type Row,
+} from '@nocoflo/sdk';
 
 /** The facts an error message needs: what was being done, to which table. */
 export interface ErrorScope {
@@ -131,4 +138,59 @@ export function toNocofloError(error: unknown, scope: ErrorScope): NocofloError 
     [`${scope.operation}${scope.table ? ` on ${scope.table}` : ''}`, message],
     { cause: error },
   );
+}
+
+/** The type a data-exception message names: `value too long for type character varying(10)`. */
+const NAMED_TYPE = /for type ([a-z][a-z0-9 ]*(?:\(\d+(?:,\s*\d+)?\))?)(?::\s*"(.*)")?/i;
+
+/**
+ * The column a PostgreSQL data exception is about. PostgreSQL names the column only for
+ * some errors (not for "value too long" or "invalid input syntax"), so the statement's
+ * written columns are matched against the type (and the value) the message names; a
+ * statement that writes one column needs no matching. Undefined when it stays ambiguous.
+ */
+export function columnOfDataError(
+  error: unknown,
+  columns: readonly ColumnSchema[],
+  written: Readonly<Row>,
+): string | undefined {
+  const pgError = (error ?? {}) as PgError;
+  if (pgError.column) return pgError.column;
+  if (!pgError.code?.startsWith('22')) return undefined;
+  const candidates = columns.filter((c) => Object.hasOwn(written, c.name));
+  if (candidates.length === 1) return candidates[0]?.name;
+  const match = NAMED_TYPE.exec(errorMessage(error));
+  let found = candidates;
+  if (match?.[1]) {
+    const type = match[1].toLowerCase().replace(/\s+/g, ' ');
+    found = found.filter(
+      (c) => c.nativeType.toLowerCase() === type || c.nativeType.toLowerCase().startsWith(`${type}(`),
+    );
+    const length = /\((\d+)\)$/.exec(type)?.[1];
+    if (length && found.length > 1) {
+      found = found.filter((c) => String(written[c.name] ?? '').length > Number(length));
+    }
+    if (match[2] !== undefined && found.length > 1) {
+      found = found.filter((c) => String(written[c.name]) === match[2]);
+    }
+  } else if (pgError.code === '22003') {
+    found = found.filter((c) => /numeric|integer|int|real|double|decimal/i.test(c.nativeType));
+  }
+  return found.length > 0 && found.length <= 3 ? found.map((c) => c.name).join(' or ') : undefined;
+}
+
+/**
+ * Names the column on a data exception thrown by a write, so the message says
+ * "invoice.billing_postal_code" rather than "invoice.(value)".
+ */
+export function withColumn(
+  error: unknown,
+  columns: readonly ColumnSchema[],
+  written: Readonly<Row>,
+): unknown {
+  const column = columnOfDataError(error, columns, written);
+  if (column && error && typeof error === 'object' && !(error as PgError).column) {
+    (error as PgError).column = column;
+  }
+  return error;
 }

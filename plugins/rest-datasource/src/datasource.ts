@@ -90,6 +90,9 @@ export class RestDatasource implements Datasource {
       aggregate: false,
       sort: specs.every((t) => t.sort?.columns === '*' && t.sort.format !== 'pair'),
       filterOperators: declaredOperators(specs),
+      // Text filters are the API's own (`Name__contains`), which match as the API does;
+      // nothing here can make them ignore case.
+      caseInsensitiveText: false,
     };
   }
 

@@ -1,5 +1,6 @@
 import type { ColumnSchema, ForeignKey, TableInfo, TableSchema } from '@nocoflo/sdk';
 import type Database from 'better-sqlite3';
+import { inferViewColumnTypes } from './infer-view-types.js';
 import { normaliseSqliteType } from './types.js';
 
 interface TableListRow {
@@ -88,7 +89,7 @@ export function describeSqliteTable(db: Database.Database, info: TableInfo, writ
     !withoutRowid && keyRows.length === 1 && keyRows[0]!.type.trim().toUpperCase() === 'INTEGER'
       ? keyRows[0]!.name
       : null;
-  const columns: ColumnSchema[] = rows.map((row) => {
+  const declared: ColumnSchema[] = rows.map((row) => {
     const generated = row.hidden === 2 || row.hidden === 3;
     const column: ColumnSchema = {
       name: row.name,
@@ -100,6 +101,7 @@ export function describeSqliteTable(db: Database.Database, info: TableInfo, writ
     if (generated) column.generated = true;
     return column;
   });
+  const columns = isView ? inferViewColumnTypes(db, info.name, declared) : declared;
   let primaryKey = keyRows.map((row) => row.name);
   if (!isView && primaryKey.length === 0 && !withoutRowid && meta?.type === 'table') {
     const taken = new Set(rows.map((row) => row.name.toLowerCase()));

@@ -38,6 +38,8 @@ export interface TableViewState {
     op: FilterOperator;
     /** The value as typed (comma-separated for `in`). */
     value: string;
+    /** Text operators match upper and lower case apart (`fcase=1`). */
+    caseSensitive?: boolean;
   };
   /** Keyset cursor of the page shown. */
   cursor?: string;
@@ -59,6 +61,9 @@ const VALUELESS: readonly FilterOperator[] = ['isNull', 'isNotNull'];
 
 /** Operators whose value is a comma-separated list. */
 const LIST_OPERATORS: readonly FilterOperator[] = ['in', 'notIn'];
+
+/** Operators that match text, and can ignore case or not. */
+export const TEXT_OPERATORS: readonly FilterOperator[] = ['contains', 'startsWith', 'endsWith'];
 
 /** Whether an operator takes no value. */
 export function isValueless(op: FilterOperator): boolean {
@@ -120,8 +125,13 @@ export function parseParams(table: TableSchema, params: Readonly<Record<string, 
       const text = params.fval ?? '';
       state.filter = { column: column.name, op, value: text };
       const filter: Filter = { column: column.name, op };
+      if (TEXT_OPERATORS.includes(op) && params.fcase === '1') {
+        state.filter.caseSensitive = true;
+        filter.caseSensitive = true;
+      }
       if (LIST_OPERATORS.includes(op)) {
-        filter.value = text.split(',').map((part) => coerceFilterValue(column, part));
+        // "a, b" means a and b: the spaces around a comma are not part of the values.
+        filter.value = text.split(',').map((part) => coerceFilterValue(column, part.trim()));
       } else if (!isValueless(op)) {
         filter.value = coerceFilterValue(column, text);
       }
@@ -148,6 +158,7 @@ export function stateToParams(state: TableViewState): Record<string, string> {
     out.fcol = state.filter.column;
     out.fop = state.filter.op;
     if (!isValueless(state.filter.op)) out.fval = state.filter.value;
+    if (state.filter.caseSensitive) out.fcase = '1';
   }
   if (state.limit !== DEFAULT_PAGE_SIZE) out.limit = String(state.limit);
   if (state.cursor) out.cursor = state.cursor;

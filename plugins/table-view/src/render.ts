@@ -13,6 +13,7 @@ import {
   type TableSchema,
   type ViewUrls,
 } from '@nocoflo/sdk';
+import { describeCount, type RowCount } from './count.js';
 import { columnClass, formatCell, isEditableColumn, toJson } from './format.js';
 import { isValueless, pageHref, type TableViewState } from './params.js';
 
@@ -49,6 +50,10 @@ export interface RenderTableInput {
   urls: ViewUrls;
   /** Messages shown above the table. */
   notices: readonly string[];
+  /** Why the filter in `state` was not applied (the datasource refused it), shown beside the form. */
+  filterError?: string;
+  /** How many rows the table or the filter has, when known. */
+  count?: RowCount;
 }
 
 function keyOf(table: TableSchema, row: Row): Row {
@@ -57,7 +62,12 @@ function keyOf(table: TableSchema, row: Row): Row {
   return key;
 }
 
-function renderFilterForm(table: TableSchema, state: TableViewState, urls: ViewUrls): string {
+function renderFilterForm(
+  table: TableSchema,
+  state: TableViewState,
+  urls: ViewUrls,
+  filterError: string | undefined,
+): string {
   const current = state.filter;
   const columnOptions = table.columns
     .map(
@@ -79,9 +89,10 @@ function renderFilterForm(table: TableSchema, state: TableViewState, urls: ViewU
   return `<form class="ncf-filter" method="get" action="${attr(urls.page)}">
 <label>Filter <select name="fcol" aria-label="Filter column">${columnOptions}</select></label>
 <select name="fop" aria-label="Filter operator">${opOptions}</select>
-<input name="fval" value="${attr(value)}" placeholder="value" aria-label="Filter value">
+<input name="fval" value="${attr(value)}" placeholder="value" aria-label="Filter value"${filterError ? ' aria-invalid="true" aria-describedby="ncf-filter-error"' : ''}>
+<label class="ncf-case" title="Tell upper and lower case apart (contains, starts with, ends with)"><input type="checkbox" name="fcase" value="1"${current?.caseSensitive ? ' checked' : ''}> Match case</label>
 ${keep}<button type="submit">Apply</button>${clear}
-</form>`;
+${filterError ? `<p class="ncf-filter-error" id="ncf-filter-error" role="alert">Filter not applied: ${escapeHtml(filterError)}</p>` : ''}</form>`;
 }
 
 function renderPager(page: Page, state: TableViewState, urls: ViewUrls): string {
@@ -165,23 +176,28 @@ function readOnlyReason(table: TableSchema): string {
 }
 
 /** Renders the table view's HTML. */
-export function renderTable({ table, page, state, urls, notices }: RenderTableInput): string {
+export function renderTable({
+  table,
+  page,
+  state,
+  urls,
+  notices,
+  filterError,
+  count: rowCount,
+}: RenderTableInput): string {
   const writable = table.writable && table.primaryKey.length > 0;
-  const total = page.estimatedTotal ?? (state.filter ? undefined : table.rowCountEstimate);
-  const count =
-    total === undefined
-      ? `${page.rows.length} rows on this page`
-      : `≈ ${total.toLocaleString('en-US')} rows${state.filter ? ' match' : ''}`;
+  const filtered = state.filter !== undefined && filterError === undefined;
+  const count = describeCount(rowCount, page.rows.length, filtered);
   const columns = table.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable }));
   const noticeHtml = notices.map((n) => `<p class="ncf-notice" role="status">${escapeHtml(n)}</p>`).join('');
   const body =
     page.rows.length === 0
-      ? `<tbody><tr><td class="ncf-nodata" colspan="${table.columns.length + (writable ? 1 : 0) + (table.primaryKey.length > 0 ? 1 : 0)}">No rows${state.filter ? ' match the filter' : ''}.</td></tr></tbody>`
+      ? `<tbody><tr><td class="ncf-nodata" colspan="${table.columns.length + (writable ? 1 : 0) + (table.primaryKey.length > 0 ? 1 : 0)}">No rows${filtered ? ' match the filter' : ''}.</td></tr></tbody>`
       : `<tbody>${page.rows.map((row) => renderRow(table, row, writable, urls)).join('')}</tbody>`;
   const readOnly = writable ? '' : `<p class="ncf-readonly">Read-only: ${readOnlyReason(table)}.</p>`;
   return `<section class="ncf-table-view" data-rows-url="${attr(urls.rows)}" data-table="${attr(table.name)}" data-columns="${attr(toJson(columns))}"${writable ? ' data-writable' : ''}>
 ${noticeHtml}<div class="ncf-alert" role="alert" hidden></div>
-<div class="ncf-toolbar">${renderFilterForm(table, state, urls)}<span class="ncf-count">${escapeHtml(count)}</span>${renderPager(page, state, urls)}</div>
+<div class="ncf-toolbar">${renderFilterForm(table, state, urls, filterError)}<span class="ncf-count" role="status">${escapeHtml(count)}</span>${renderPager(page, state, urls)}</div>
 ${readOnly}<div class="ncf-scroll"><table class="ncf-grid">${renderHeader(table, state, urls, writable)}${body}</table></div>
 <div class="ncf-toolbar ncf-bottom">${renderPager(page, state, urls)}</div>
 ${writable ? renderAddForm(table) : ''}

@@ -10,8 +10,32 @@ import {
   type ViewDataAccess,
   type ViewDefinition,
 } from '@nocoflo/sdk';
+import { countRows } from './count.js';
 import { parseParams } from './params.js';
 import { renderTable } from './render.js';
+
+/** Errors that mean the filter's value or shape was wrong, not that the datasource failed. */
+const FILTER_ERRORS = ['NCF_INVALID_VALUE', 'NCF_INVALID_QUERY', 'NCF_COLUMN_NOT_FOUND'];
+
+/**
+ * Reads the page; a filter the datasource refuses (a mistyped value, "abc" for a number) is
+ * dropped and its reason returned, so the page keeps its table and its filter form and the
+ * message stands beside the form instead of replacing the page.
+ */
+async function readFiltered(
+  data: ViewDataAccess,
+  table: string,
+  options: ReadPageOptions,
+  notices: string[],
+): Promise<{ page: Page; filterError?: string }> {
+  try {
+    return { page: await readPageOrFirst(data, table, options, notices) };
+  } catch (error) {
+    if (!options.filter?.length || !FILTER_ERRORS.some((code) => isNocofloError(error, code))) throw error;
+    const page = await data.readPage(table, { ...options, filter: undefined, cursor: null });
+    return { page, filterError: (error as Error).message };
+  }
+}
 
 /** Score for every table with at least one column: a good default, beaten only by a specialised view. */
 export const TABLE_VIEW_SCORE = 50;
@@ -42,9 +66,14 @@ export const tableView: ViewDefinition = defineView({
   assets: ['./assets/table-view.css', './assets/table-view.js'],
   async render({ table, data, params, urls }) {
     const { state, options, notices } = parseParams(table, params);
-    const page = await readPageOrFirst(data, table.name, options, notices);
+    const { page, filterError } = await readFiltered(data, table.name, options, notices);
     if (options.cursor && !page.rows.length)
       notices.push('This page is empty; the rows may have been deleted.');
-    return { html: renderTable({ table, page, state, urls, notices }), title: table.name };
+    const filter = filterError === undefined ? options.filter : undefined;
+    const count = await countRows(data, table, filter, page.estimatedTotal);
+    return {
+      html: renderTable({ table, page, state, urls, notices, filterError, count }),
+      title: table.name,
+    };
   },
 });

@@ -102,6 +102,26 @@ describe.skipIf(!executablePath && !required)('data browser in Chromium', () => 
     expect(page.url()).toContain('sort=ordered_at&dir=desc');
   });
 
+  it('filters a view column as numbers, and offers the view a chart', async () => {
+    const expected = Number(
+      readRow(server.demoDb, 'SELECT count(*) AS n FROM monthly_revenue WHERE revenue > 600000')?.n,
+    );
+    expect(expected).toBeGreaterThan(0);
+    await page.goto(`${server.url}/d/demo/t/monthly_revenue?view=table&fcol=revenue&fop=gt&fval=600000`);
+    expect(await page.locator('.ncf-grid tbody tr').count()).toBe(expected);
+    const revenues = await page.locator('td[data-col="revenue"]').allTextContents();
+    expect(revenues.every((r) => Number(r) > 600000)).toBe(true);
+    expect(await page.locator('th[data-col="revenue"] .ncf-type').textContent()).toBe('float');
+    expect(await switcherViews()).toContain('chart');
+  });
+
+  it('keeps the table and the filter form when a filter value is mistyped', async () => {
+    await page.goto(`${server.url}/d/demo/t/orders?view=table&fcol=customer_id&fop=gt&fval=abc`);
+    expect(await page.locator('.ncf-filter .ncf-filter-error').textContent()).toContain('customer_id');
+    expect(await page.locator('.ncf-grid tbody tr').count()).toBe(50);
+    expect(await page.locator('.ncf-error').count()).toBe(0);
+  });
+
   it('edits a cell: exactly one row changes, and the value is there after a reload', async () => {
     await page.goto(`${server.url}/d/demo/t/orders`);
     const before = snapshot(server.demoDb, 'orders', ['id']);

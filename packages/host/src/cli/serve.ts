@@ -16,6 +16,7 @@ import { isMetadataStore } from '../store/metadata.js';
 import { defaultMetadataStorePath, openMetadataStore } from '../store/open.js';
 import { HOST_VERSION } from '../version.js';
 import { watchPlugins } from '../watch/index.js';
+import { describeUnavailable, findUnavailableDatasources } from './check-datasources.js';
 
 /** Options of `nocoflo serve`, as commander parses them. */
 interface ServeOptions {
@@ -31,7 +32,11 @@ interface ServeOptions {
   config?: string;
   watch?: boolean;
   verbose?: boolean;
+  serveUnavailable?: boolean;
 }
+
+/** Start-up stopped because a datasource cannot be opened (already explained on stderr). */
+class UnavailableDatasourcesError extends Error {}
 
 /** A logger for the terminal: warnings and errors always, the rest with --verbose. */
 function terminalLogger(verbose: boolean): Logger {
@@ -110,6 +115,17 @@ async function serve(urls: string[], options: ServeOptions): Promise<() => Promi
     datasources.unshift(`sqlite:${demo.path}`);
   }
 
+  const unavailable = await findUnavailableDatasources(host, urls);
+  if (unavailable.length > 0) {
+    const serving = options.serveUnavailable === true;
+    process.stderr.write(describeUnavailable(unavailable, serving));
+    if (!serving) {
+      await watcher?.close();
+      await host.stop();
+      throw new UnavailableDatasourcesError();
+    }
+  }
+
   const app = await createServer({
     host,
     datasources,
@@ -183,6 +199,10 @@ export function registerServeCommand(program: Command): void {
     .addOption(new Option('--admin-token <token>').hideHelp())
     .option('--config <file>', `per-plugin config file (default <root>/${CONFIG_FILE_NAME} when present)`)
     .option('--watch', 'reload a directory plugin when its files change')
+    .option(
+      '--serve-unavailable',
+      'serve even when a datasource URL cannot be opened (its pages show the error)',
+    )
     .option('--verbose', 'log what the host does')
     .action(async (urls: string[], options: ServeOptions) => {
       // Signals are handled from the start, so a Ctrl+C during start-up also stops cleanly.
@@ -209,7 +229,9 @@ export function registerServeCommand(program: Command): void {
       try {
         await ready;
       } catch (error) {
-        process.stderr.write(`${isNocofloError(error) ? error.toString() : errorMessage(error)}\n`);
+        if (!(error instanceof UnavailableDatasourcesError)) {
+          process.stderr.write(`${isNocofloError(error) ? error.toString() : errorMessage(error)}\n`);
+        }
         process.exit(1);
       }
     });

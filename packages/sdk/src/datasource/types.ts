@@ -185,7 +185,9 @@ export const FILTER_OPERATORS: readonly FilterOperator[] = [
 /**
  * One filter condition; a query's filters are combined with AND.
  * `contains`, `startsWith` and `endsWith` match text literally (`%` and `_` are not
- * wildcards) and case-sensitively. `in` and `notIn` take an array value (SQL datasources
+ * wildcards) and ignore case unless `caseSensitive` is true (ASCII letters everywhere; other
+ * letters where the database lowercases them: PostgreSQL, MySQL; see
+ * {@link DatasourceCapabilities.caseInsensitiveText} for datasources that cannot ignore case). `in` and `notIn` take an array value (SQL datasources
  * take at most 30,000 values across a query's lists: each is a bound parameter); `isNull` and
  * `isNotNull` take none. `neq` does not match NULLs (SQL semantics).
  */
@@ -196,6 +198,8 @@ export interface Filter {
   op: FilterOperator;
   /** Operand; an array for `in` / `notIn`, absent for `isNull` / `isNotNull`. */
   value?: CellValue | readonly CellValue[];
+  /** For `contains`, `startsWith` and `endsWith`: match upper and lower case apart. Default false. */
+  caseSensitive?: boolean;
 }
 
 /** Options of {@link Datasource.readPage}. */
@@ -325,6 +329,12 @@ export interface DatasourceCapabilities {
    * {@link FilterOperator}.
    */
   filterOperators?: readonly FilterOperator[];
+  /**
+   * Whether text filters (`contains`, `startsWith`, `endsWith`) ignore case unless a filter
+   * says `caseSensitive: true`. Default true. A datasource whose source cannot (an API that
+   * only matches exactly) says false: its text filters then match case-sensitively always.
+   */
+  caseInsensitiveText?: boolean;
 }
 
 /**

@@ -14,6 +14,12 @@ const MAX_BOUND_VALUES = 30_000;
 
 const COMPARISONS = { eq: '=', neq: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
 
+/** A LIKE pattern matching `text` literally, as a substring, prefix or suffix. */
+function likePattern(op: 'contains' | 'startsWith' | 'endsWith', text: string): string {
+  const body = escapeLike(text);
+  return op === 'contains' ? `%${body}%` : op === 'startsWith' ? `${body}%` : `%${body}`;
+}
+
 function textPattern(
   dialect: SqlDialect,
   op: 'contains' | 'startsWith' | 'endsWith',
@@ -24,9 +30,7 @@ function textPattern(
     const pattern = op === 'contains' ? `*${body}*` : op === 'startsWith' ? `${body}*` : `*${body}`;
     return { operator: 'GLOB', pattern };
   }
-  const body = escapeLike(text);
-  const pattern = op === 'contains' ? `%${body}%` : op === 'startsWith' ? `${body}%` : `%${body}`;
-  return { operator: 'LIKE', pattern };
+  return { operator: 'LIKE', pattern: likePattern(op, text) };
 }
 
 /**
@@ -35,8 +39,8 @@ function textPattern(
  * column types, so a bad filter fails with `NCF_COLUMN_NOT_FOUND`, `NCF_INVALID_QUERY` or
  * `NCF_INVALID_VALUE` before any SQL runs.
  *
- * `eq null` and `neq null` mean IS NULL / IS NOT NULL; text operators match literally and
- * case-sensitively.
+ * `eq null` and `neq null` mean IS NULL / IS NOT NULL; text operators match literally,
+ * ignoring case unless the filter says `caseSensitive: true`.
  */
 export function compileFilters(
   schema: TableSchema,
@@ -112,8 +116,17 @@ export function compileFilters(
         if (typeof filter.value !== 'string') {
           invalidQuery(`filter "${op}" on ${column.name} needs a string value`);
         }
-        const { operator, pattern } = textPattern(dialect, op, filter.value);
+        if (filter.caseSensitive !== undefined && typeof filter.caseSensitive !== 'boolean') {
+          invalidQuery(`filter "${op}" on ${column.name}: caseSensitive must be true or false`);
+        }
         const operand = dialect.textOperand ? dialect.textOperand(sql, column) : sql;
+        if (filter.caseSensitive !== true) {
+          // Both sides lowercased by the database itself, so they fold the same way.
+          const pattern = likePattern(op, filter.value);
+          conditions.push(`lower(${operand}) LIKE lower(${params.add(pattern)}) ESCAPE '\\'`);
+          break;
+        }
+        const { operator, pattern } = textPattern(dialect, op, filter.value);
         const escapeClause = operator === 'LIKE' ? ` ESCAPE '\\'` : '';
         conditions.push(`${operand} ${operator} ${params.add(pattern)}${escapeClause}`);
         break;

@@ -97,6 +97,12 @@ export interface DatasourceConformanceCapabilities {
   readonly sort?: boolean;
   /** The filter operators reads support on the fixture's columns. */
   readonly filters?: readonly FilterOperator[];
+  /**
+   * Whether text filters ignore case unless they say `caseSensitive: true` (the SDK's
+   * meaning, and the default). False for a source that only matches case-sensitively: the
+   * checks then expect case-sensitive matches from every text filter.
+   */
+  readonly caseInsensitiveText?: boolean;
 }
 
 /** How {@link describeDatasourceConformance} gets a datasource to test. */

@@ -1,10 +1,50 @@
+import type { ColumnSchema } from '@nocoflo/sdk';
 import { describe, expect, it } from 'vitest';
-import { connectionError, toNocofloError } from '../../src/errors.js';
+import { columnOfDataError, connectionError, toNocofloError, withColumn } from '../../src/errors.js';
 import { normalisePgType, pgTypes } from '../../src/index.js';
 
 const scope = { url: 'postgres://u@h/db', operation: 'update', table: 'orders' };
 const pgError = (code: string, message = 'boom', extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(message), { code, ...extra });
+
+const column = (name: string, nativeType: string): ColumnSchema => ({
+  name,
+  type: 'text',
+  nativeType,
+  nullable: true,
+  hasDefault: false,
+  generated: false,
+});
+
+describe('the column a data exception is about', () => {
+  const columns = [
+    column('billing_city', 'character varying(40)'),
+    column('billing_postal_code', 'character varying(10)'),
+    column('customer_id', 'integer'),
+    column('quantity', 'integer'),
+  ];
+  const tooLong = () => pgError('22001', 'value too long for type character varying(10)');
+
+  it('is the one column written, whatever the message', () => {
+    expect(columnOfDataError(tooLong(), columns, { billing_postal_code: 'x'.repeat(11) })).toBe(
+      'billing_postal_code',
+    );
+  });
+
+  it('is found by the type and value the message names when several are written', () => {
+    const written = { billing_city: 'Oslo', billing_postal_code: '12345678901', customer_id: 1 };
+    expect(columnOfDataError(tooLong(), columns, written)).toBe('billing_postal_code');
+    const syntax = pgError('22P02', 'invalid input syntax for type integer: "abc"');
+    expect(columnOfDataError(syntax, columns, { customer_id: 'abc', quantity: 2 })).toBe('customer_id');
+  });
+
+  it('ends up in the message instead of "(value)"', () => {
+    const error = withColumn(tooLong(), columns, { billing_postal_code: '12345678901' });
+    const mapped = toNocofloError(error, { ...scope, table: 'invoice' });
+    expect(mapped.message).toContain('invoice.billing_postal_code');
+    expect(mapped.message).not.toContain('(value)');
+  });
+});
 
 describe('driver errors → catalog errors', () => {
   it('maps integrity violations, bad values and read-only transactions', () => {

@@ -76,7 +76,14 @@ function specOf(fixture: ConformanceFixture, style: 'page' | 'cursor'): RestSpec
 
 for (const style of ['page', 'cursor'] as const) {
   describeDatasourceConformance(`rest (${style} pagination)`, {
-    capabilities: { readOnly: true, stream: true, aggregate: false, sort: true, filters: FILTERS },
+    capabilities: {
+      readOnly: true,
+      stream: true,
+      aggregate: false,
+      sort: true,
+      filters: FILTERS,
+      caseInsensitiveText: false,
+    },
     async create(fixture) {
       const dataset = `c${randomUUID().replaceAll('-', '')}`;
       const tables: Record<string, ApiTable> = {};

@@ -17,6 +17,8 @@ export interface ResolvedCapabilities {
   readonly sort: boolean;
   /** The filter operators reads accept. */
   readonly filters: ReadonlySet<FilterOperator>;
+  /** Text filters ignore case unless they say `caseSensitive: true`. */
+  readonly caseInsensitiveText: boolean;
   /**
    * Whether the rows the write checks would insert (value round-trips, hostile values)
    * were seeded into the fixture by the author's `create` instead (read-only datasources

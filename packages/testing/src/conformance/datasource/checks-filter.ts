@@ -21,7 +21,7 @@ async function expectFiltered(
     expectSameRows(
       table,
       rows,
-      filtered(table, filter),
+      filtered(table, filter, table.rows, ctx.capabilities.caseInsensitiveText),
       `rows of ${fixtureTable} where ${JSON.stringify(filter)}`,
     );
   }
@@ -29,6 +29,11 @@ async function expectFiltered(
 
 const f = (column: string, op: FilterOperator, value?: Filter['value']): Filter[] =>
   value === undefined ? [{ column, op }] : [{ column, op, value }];
+
+/** The same text filter, matching upper and lower case apart. */
+const exact = (column: string, op: FilterOperator, value: string): Filter[] => [
+  { column, op, value, caseSensitive: true },
+];
 
 /** Per operator: cases on order_lines (and customers where NULL text matters). */
 const CASES: Record<FilterOperator, { title: string; lines: Filter[][]; customers?: Filter[][] }> = {
@@ -99,32 +104,42 @@ const CASES: Record<FilterOperator, { title: string; lines: Filter[][]; customer
     lines: [f('sku', 'notIn', ['apple', 'fig']), f('note', 'notIn', ['red', 'plain'])],
   },
   contains: {
-    title: 'contains matches literally (% and _ are not wildcards) and case-sensitively',
+    title:
+      'contains matches literally (% and _ are not wildcards), ignoring case unless caseSensitive is true',
     lines: [
       f('note', 'contains', '%'),
       f('note', 'contains', '_'),
       f('note', 'contains', 'Re'),
       f('note', 'contains', 'ed'),
+      f('note', 'contains', 'RED'),
+      exact('note', 'contains', 'Re'),
+      exact('note', 'contains', 'RED'),
       f('sku', 'contains', 'a_'),
+      f('sku', 'contains', 'A_'),
       f('note', 'contains', '☕'),
     ],
   },
   startsWith: {
-    title: 'startsWith matches a literal, case-sensitive prefix',
+    title: 'startsWith matches a literal prefix, ignoring case unless caseSensitive is true',
     lines: [
       f('note', 'startsWith', 'R'),
+      f('note', 'startsWith', 'r'),
+      exact('note', 'startsWith', 'r'),
       f('note', 'startsWith', '100%'),
       f('sku', 'startsWith', 'b_'),
+      f('sku', 'startsWith', 'B_'),
       f('sku', 'startsWith', '%'),
     ],
   },
   endsWith: {
-    title: 'endsWith matches a literal, case-sensitive suffix',
+    title: 'endsWith matches a literal suffix, ignoring case unless caseSensitive is true',
     lines: [
       f('note', 'endsWith', '%'),
       f('note', 'endsWith', 'ed'),
       f('note', 'endsWith', 'D'),
+      exact('note', 'endsWith', 'D'),
       f('sku', 'endsWith', '_e'),
+      f('sku', 'endsWith', '_E'),
     ],
   },
   isNull: {

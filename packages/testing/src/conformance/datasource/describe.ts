@@ -41,7 +41,7 @@ const capabilityChecks: readonly ConformanceCheck[] = [
       const own = ctx.ds.capabilities;
       expect(typeof own?.write, 'capabilities.write').toBe('boolean');
       expect(own.write, 'capabilities.write against the declared readOnly').toBe(!ctx.capabilities.readOnly);
-      for (const flag of ['stream', 'aggregate', 'sort'] as const) {
+      for (const flag of ['stream', 'aggregate', 'sort', 'caseInsensitiveText'] as const) {
         if (own[flag] !== undefined) expect(own[flag], `capabilities.${flag}`).toBe(ctx.capabilities[flag]);
       }
       if (own.filterOperators !== undefined) {
@@ -98,6 +98,7 @@ function resolveCapabilities(
     aggregate: declared?.aggregate ?? own?.aggregate ?? true,
     sort: declared?.sort ?? own?.sort ?? true,
     filters: new Set(declared?.filters ?? own?.filterOperators ?? FILTER_OPERATORS),
+    caseInsensitiveText: declared?.caseInsensitiveText ?? own?.caseInsensitiveText ?? true,
     seeded: declared?.readOnly === true,
   };
 }

@@ -2,7 +2,7 @@
  * Expected results computed straight from the fixture rows in JavaScript, independently
  * of any datasource: filters with SQL NULL logic, orderings with NULLs smallest.
  */
-import type { CellValue, Filter, Row, SortSpec } from '@nocoflo/sdk';
+import { type CellValue, type Filter, matchesText, type Row, type SortSpec } from '@nocoflo/sdk';
 import { compareValues, valuesEqual } from '../../values/compare.js';
 import type { FixtureTable } from '../fixture-types.js';
 
@@ -12,8 +12,16 @@ function typeOf(table: FixtureTable, column: string) {
   return found.type;
 }
 
-/** Whether a fixture row satisfies one filter, by the SDK's documented semantics. */
-export function satisfies(table: FixtureTable, row: Row, filter: Filter): boolean {
+/**
+ * Whether a fixture row satisfies one filter, by the SDK's documented semantics; text filters
+ * ignore case unless they say `caseSensitive` or the datasource cannot (`caseInsensitiveText`).
+ */
+export function satisfies(
+  table: FixtureTable,
+  row: Row,
+  filter: Filter,
+  caseInsensitiveText = true,
+): boolean {
   const type = typeOf(table, filter.column);
   const v = row[filter.column] ?? null;
   switch (filter.op) {
@@ -29,11 +37,11 @@ export function satisfies(table: FixtureTable, row: Row, filter: Filter): boolea
       return filter.op === 'in' ? hit : !hit;
     }
     case 'contains':
-      return typeof v === 'string' && v.includes(filter.value as string);
     case 'startsWith':
-      return typeof v === 'string' && v.startsWith(filter.value as string);
-    case 'endsWith':
-      return typeof v === 'string' && v.endsWith(filter.value as string);
+    case 'endsWith': {
+      const caseSensitive = filter.caseSensitive === true || !caseInsensitiveText;
+      return typeof v === 'string' && matchesText(filter.op, v, filter.value as string, caseSensitive);
+    }
     default: {
       const operand = filter.value as CellValue;
       if (v === null || operand === null) return false;
@@ -53,8 +61,9 @@ export function filtered(
   table: FixtureTable,
   filters: readonly Filter[],
   rows: readonly Row[] = table.rows,
+  caseInsensitiveText = true,
 ): Row[] {
-  return rows.filter((r) => filters.every((f) => satisfies(table, r, f)));
+  return rows.filter((r) => filters.every((f) => satisfies(table, r, f, caseInsensitiveText)));
 }
 
 /** Compares two rows by the given sort keys only (no key tiebreak). */

@@ -8,6 +8,7 @@ import {
   Errors,
   FILTER_OPERATORS,
   type Filter,
+  matchesText,
   NocofloError,
   type Row,
   type SortSpec,
@@ -118,14 +119,10 @@ function compileFilter(table: MemoryTable, filter: Filter): (row: Row) => boolea
   if (op === 'contains' || op === 'startsWith' || op === 'endsWith') {
     if (typeof filter.value !== 'string') throw invalid(`the "${op}" filter on ${name} needs a string value`);
     const needle = filter.value;
+    const caseSensitive = filter.caseSensitive === true;
     return (row) => {
       const v = row[name];
-      if (typeof v !== 'string') return false;
-      return op === 'contains'
-        ? v.includes(needle)
-        : op === 'startsWith'
-          ? v.startsWith(needle)
-          : v.endsWith(needle);
+      return typeof v === 'string' && matchesText(op, v, needle, caseSensitive);
     };
   }
   const operand = coerceValue(table.schema.name, col, filter.value);
