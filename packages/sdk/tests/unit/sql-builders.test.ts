@@ -99,18 +99,44 @@ describe('compileFilters', () => {
     expect(params.values).toEqual(["x'; DROP TABLE orders; --", 1, 2]);
   });
 
-  it('matches text literally: LIKE with escapes, or GLOB with bracketed wildcards', () => {
+  it('matches text literally and case-sensitively when asked: LIKE with escapes, or GLOB with bracketed wildcards', () => {
     const like = new SqlParams('dollar');
     expect(
-      compileFilters(orders, [{ column: 'note', op: 'contains', value: '100%_a\\' }], dollar, like),
+      compileFilters(
+        orders,
+        [{ column: 'note', op: 'contains', value: '100%_a\\', caseSensitive: true }],
+        dollar,
+        like,
+      ),
     ).toEqual([`"note" LIKE $1 ESCAPE '\\'`]);
     expect(like.values).toEqual(['%100\\%\\_a\\\\%']);
     const glob = new SqlParams('question');
     expect(
-      compileFilters(orders, [{ column: 'note', op: 'startsWith', value: 'a*?[b' }], question, glob),
+      compileFilters(
+        orders,
+        [{ column: 'note', op: 'startsWith', value: 'a*?[b', caseSensitive: true }],
+        question,
+        glob,
+      ),
     ).toEqual(['"note" GLOB ?']);
     expect(glob.values).toEqual(['a[*][?][[]b*']);
     expect(escapeGlob('*')).toBe('[*]');
+  });
+
+  it('ignores case by default: both sides lowercased by the database, wildcards still literal', () => {
+    const params = new SqlParams('question');
+    expect(
+      compileFilters(orders, [{ column: 'note', op: 'endsWith', value: 'A_b*' }], question, params),
+    ).toEqual([`lower("note") LIKE lower(?) ESCAPE '\\'`]);
+    expect(params.values).toEqual(['%A\\_b*']);
+    expect(() =>
+      compileFilters(
+        orders,
+        [{ column: 'note', op: 'contains', value: 'a', caseSensitive: 'yes' as unknown as boolean }],
+        question,
+        new SqlParams('question'),
+      ),
+    ).toThrow(/caseSensitive must be true or false/);
   });
 
   it('treats eq/neq null as IS NULL / IS NOT NULL, and empty lists as false/true', () => {
