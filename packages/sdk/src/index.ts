@@ -22,6 +22,15 @@ export type {
 export { defineDatasource } from './datasource/define.js';
 export { foldAsciiCase, matchesText, type TextMatchOperator } from './datasource/text-match.js';
 export {
+  canonicalTemporal,
+  canonicalTime,
+  canonicalTimestamp,
+  displayText,
+  isCalendarDate,
+  parseBooleanText,
+  VALUE_EXAMPLES,
+} from './values/codec.js';
+export {
   type AggregateFunction,
   type AggregateQuery,
   type AggregateResult,
@@ -131,6 +140,7 @@ export {
 } from './plugin/types.js';
 export { defineView } from './view/define.js';
 export { escapeHtml } from './view/escape.js';
+export { html, isSafeHtml, joinHtml, type SafeHtml, unsafeRawHtml } from './view/html.js';
 export type {
   ViewDataAccess,
   ViewDefinition,
