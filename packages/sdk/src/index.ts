@@ -22,15 +22,6 @@ export type {
 export { defineDatasource } from './datasource/define.js';
 export { foldAsciiCase, matchesText, type TextMatchOperator } from './datasource/text-match.js';
 export {
-  canonicalTemporal,
-  canonicalTime,
-  canonicalTimestamp,
-  displayText,
-  isCalendarDate,
-  parseBooleanText,
-  VALUE_EXAMPLES,
-} from './values/codec.js';
-export {
   type AggregateFunction,
   type AggregateQuery,
   type AggregateResult,
@@ -138,6 +129,15 @@ export {
   type PluginSource,
   type PluginState,
 } from './plugin/types.js';
+export {
+  canonicalTemporal,
+  canonicalTime,
+  canonicalTimestamp,
+  displayText,
+  isCalendarDate,
+  parseBooleanText,
+  VALUE_EXAMPLES,
+} from './values/codec.js';
 export { defineView } from './view/define.js';
 export { escapeHtml } from './view/escape.js';
 export { html, isSafeHtml, joinHtml, type SafeHtml, unsafeRawHtml } from './view/html.js';

@@ -36,7 +36,14 @@ export const chartView: ViewDefinition = defineView({
     const { settings, notices } = parseSettings(table, params, fromStatistics?.settings);
     if (fromStatistics?.reason) {
       return {
-        html: renderChart({ table, settings, data: EMPTY_CHART, svg: undefined, notices: [fromStatistics.reason, ...notices], urls }),
+        html: renderChart({
+          table,
+          settings,
+          data: EMPTY_CHART,
+          svg: undefined,
+          notices: [fromStatistics.reason, ...notices],
+          urls,
+        }),
         title: `${table.name} (chart)`,
       };
     }

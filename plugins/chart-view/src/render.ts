@@ -14,7 +14,10 @@ import {
   measureLabel,
 } from './settings.js';
 
-function options(values: readonly { value: string; label: string }[], selected: string | undefined): SafeHtml[] {
+function options(
+  values: readonly { value: string; label: string }[],
+  selected: string | undefined,
+): SafeHtml[] {
   return values.map(
     (o) => html`<option value="${o.value}" ${o.value === selected && html`selected`}>${o.label}</option>`,
   );
@@ -97,7 +100,12 @@ export function renderChart({ table, settings, data, svg, notices, urls }: Rende
   const figure = svg
     ? html`<div class="ncf-chart-canvas">${unsafeRawHtml(svg)}</div>`
     : html`<p class="ncf-nodata">${data.limit === 0 ? 'Nothing charted yet.' : 'No rows to chart.'}</p>`;
-  const script = scriptJson({ labels: data.labels, values: data.values, type: settings.type, measure: measureLabel(settings) });
+  const script = scriptJson({
+    labels: data.labels,
+    values: data.values,
+    type: settings.type,
+    measure: measureLabel(settings),
+  });
   return String(html`<section class="ncf-chart-view" data-table="${table.name}">
 ${noticeHtml}${renderForm(table, settings, urls)}
 <figure class="ncf-chart" data-chart-type="${settings.type}">${figure}<figcaption>${what + more}</figcaption></figure>

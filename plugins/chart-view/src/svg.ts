@@ -56,7 +56,11 @@ export function chartOption(
       },
     },
     // Counts are whole numbers: no ticks at 0.2 and 0.4.
-    yAxis: { type: 'value', name: yName, ...(yName.startsWith('number of') || yName.startsWith('count of') ? { minInterval: 1 } : {}) },
+    yAxis: {
+      type: 'value',
+      name: yName,
+      ...(yName.startsWith('number of') || yName.startsWith('count of') ? { minInterval: 1 } : {}),
+    },
     series: [
       type === 'line'
         ? {

@@ -28,7 +28,11 @@ export async function readAddedRow(
   table: TableSchema,
   key: Row,
 ): Promise<Row | undefined> {
-  const filter: Filter[] = table.primaryKey.map((column) => ({ column, op: 'eq', value: key[column] ?? null }));
+  const filter: Filter[] = table.primaryKey.map((column) => ({
+    column,
+    op: 'eq',
+    value: key[column] ?? null,
+  }));
   try {
     return (await data.readPage(table.name, { filter, limit: 1 })).rows[0];
   } catch {

@@ -7,8 +7,8 @@ import {
   type ColumnSchema,
   FILTER_OPERATORS,
   type FilterOperator,
-  type Page,
   html,
+  type Page,
   type Row,
   type SafeHtml,
   type TableSchema,
@@ -75,7 +75,8 @@ function renderFilterForm(
     (c) => html`<option value="${c.name}" ${current?.column === c.name && html`selected`}>${c.name}</option>`,
   );
   const opOptions = FILTER_OPERATORS.map(
-    (op) => html`<option value="${op}" ${(current?.op ?? 'eq') === op && html`selected`}>${OPERATOR_LABELS[op]}</option>`,
+    (op) =>
+      html`<option value="${op}" ${(current?.op ?? 'eq') === op && html`selected`}>${OPERATOR_LABELS[op]}</option>`,
   );
   const keep =
     state.sort &&
@@ -117,7 +118,12 @@ function formHref(urls: ViewUrls, table: TableSchema, row: Row): string {
   return `${urls.page}?${new URLSearchParams({ view: 'form', key: toJson(keyOf(table, row)) })}`;
 }
 
-function renderHeader(table: TableSchema, state: TableViewState, urls: ViewUrls, writable: boolean): SafeHtml {
+function renderHeader(
+  table: TableSchema,
+  state: TableViewState,
+  urls: ViewUrls,
+  writable: boolean,
+): SafeHtml {
   const cells = table.columns.map((column) => {
     const sorted = state.sort?.column === column.name ? state.sort.direction : undefined;
     const next = sorted === 'asc' ? 'desc' : 'asc';

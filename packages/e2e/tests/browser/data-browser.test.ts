@@ -256,7 +256,10 @@ describe.skipIf(!executablePath && !required)('data browser in Chromium', () => 
       /^20\d\d-\d\d: [\d,.]+ \(number of rows\)$/,
     );
     await page.locator('select[name="type"]').selectOption('line');
-    await Promise.all([page.waitForURL(/type=line/), page.locator('.ncf-chart-form button[type="submit"]').click()]);
+    await Promise.all([
+      page.waitForURL(/type=line/),
+      page.locator('.ncf-chart-form button[type="submit"]').click(),
+    ]);
     await screenshot(page, 'chart');
   });
 

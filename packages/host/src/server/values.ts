@@ -27,7 +27,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-
 /** Converts one value for a column, or returns why it does not fit. */
 function convert(column: ColumnSchema, value: unknown): { value: CellValue } | { reason: string } {
   const text = typeof value === 'string' ? value.trim() : undefined;
@@ -70,7 +69,8 @@ function convert(column: ColumnSchema, value: unknown): { value: CellValue } | {
         : { reason: `expected a time like ${VALUE_EXAMPLES.time}, got ${describe(value)}` };
     case 'timestamp':
     case 'timestamptz': {
-      const canonical = text === undefined ? undefined : canonicalTimestamp(text, column.type === 'timestamptz');
+      const canonical =
+        text === undefined ? undefined : canonicalTimestamp(text, column.type === 'timestamptz');
       return canonical !== undefined
         ? { value: canonical }
         : { reason: `expected a date and time like ${VALUE_EXAMPLES[column.type]}, got ${describe(value)}` };

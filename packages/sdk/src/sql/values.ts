@@ -94,7 +94,8 @@ function check(
     case 'timestamptz': {
       // One canonical text (space, no trailing zeros), so a filter on 2021-01-01 finds the
       // midnight SQLite keeps as "2021-01-01 00:00:00", and an edit is stored as the others are.
-      const canonical = typeof value === 'string' ? canonicalTimestamp(value, type === 'timestamptz') : undefined;
+      const canonical =
+        typeof value === 'string' ? canonicalTimestamp(value, type === 'timestamptz') : undefined;
       if (canonical !== undefined) return { ok: canonical };
       return {
         reason: `expected a date and time such as "${VALUE_EXAMPLES[type]}", got ${describe(value)}`,

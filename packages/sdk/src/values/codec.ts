@@ -29,7 +29,11 @@ export function isCalendarDate(text: string): boolean {
   const m = DATE.exec(text);
   if (!m) return false;
   const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return day.getUTCFullYear() === Number(m[1]) && day.getUTCMonth() === Number(m[2]) - 1 && day.getUTCDate() === Number(m[3]);
+  return (
+    day.getUTCFullYear() === Number(m[1]) &&
+    day.getUTCMonth() === Number(m[2]) - 1 &&
+    day.getUTCDate() === Number(m[3])
+  );
 }
 
 /** `Z` → `+00:00`, `+02` → `+02:00`, `+0530` → `+05:30`. */
@@ -93,10 +97,12 @@ export function canonicalTemporal(type: ColumnType | undefined, text: string): s
 export function displayText(value: CellValue | undefined, type?: ColumnType): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string') {
-    if (type === 'timestamp' || type === 'timestamptz' || type === 'time') return canonicalTemporal(type, value);
+    if (type === 'timestamp' || type === 'timestamptz' || type === 'time')
+      return canonicalTemporal(type, value);
     return value;
   }
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return String(value);
   if (value instanceof Uint8Array) return `‹${value.byteLength} bytes›`;
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }

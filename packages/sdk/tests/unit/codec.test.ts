@@ -6,8 +6,8 @@ import {
   displayText,
   isCalendarDate,
   parseBooleanText,
-  validateValue,
 } from '../../src/index.js';
+import { validateValue } from '../../src/sql/index.js';
 
 const column = (type: 'timestamp' | 'timestamptz' | 'date') => ({
   name: 'at',

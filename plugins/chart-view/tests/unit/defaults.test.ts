@@ -1,7 +1,7 @@
 import type { Row, TableSchema } from '@nocoflo/sdk';
 import { describe, expect, it } from 'vitest';
-import { chartView } from '../../src/index.js';
 import { defaultsFromStatistics } from '../../src/defaults.js';
+import { chartView } from '../../src/index.js';
 import { fakeData, urls } from '../fixtures/fake-data.js';
 
 const column = (name: string, type: 'integer' | 'text' | 'decimal', nullable = true) => ({

@@ -126,16 +126,24 @@ export function registerDataApi(
       const keyInput = keyFromRequest(undefined, request.query);
       const columnName = request.query.column;
       if (typeof columnName !== 'string') {
-        throw NocofloError.create(Errors.BadRequest, ['name the cell\'s column with ?column=<name>']);
+        throw NocofloError.create(Errors.BadRequest, ["name the cell's column with ?column=<name>"]);
       }
       const { value, fileName } = await withTable(request.params, async (ds) => {
         const table = await ds.describeTable(request.params.table);
         const column = table.columns.find((c) => c.name === columnName);
         if (!column) {
-          throw NocofloError.create(Errors.ColumnNotFound, [table.name, columnName, table.columns.map((c) => c.name)]);
+          throw NocofloError.create(Errors.ColumnNotFound, [
+            table.name,
+            columnName,
+            table.columns.map((c) => c.name),
+          ]);
         }
         const key = convertKey(table, keyInput);
-        const filter = Object.entries(key).map(([name, v]) => ({ column: name, op: 'eq' as const, value: v }));
+        const filter = Object.entries(key).map(([name, v]) => ({
+          column: name,
+          op: 'eq' as const,
+          value: v,
+        }));
         const page = await ds.readPage(table.name, { filter, limit: 1 });
         const row = page.rows[0];
         if (!row) throw NocofloError.create(Errors.RowNotFound, [table.name, JSON.stringify(key)]);
@@ -149,7 +157,12 @@ export function registerDataApi(
           .type('application/octet-stream')
           .send(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
       }
-      const text = value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+      const text =
+        value === null
+          ? ''
+          : typeof value === 'string'
+            ? value
+            : JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
       return reply
         .header('content-disposition', `attachment; filename="${safeName}.txt"`)
         .type('text/plain; charset=utf-8')
