@@ -5,7 +5,7 @@
  */
 import type { Filter, TableSchema, ViewDataAccess } from '@nocoflo/sdk';
 
-/** Tables estimated above this many rows are not counted on each page view. */
+/** Tables estimated at this many rows or more are not counted on each page view. */
 export const EXACT_COUNT_LIMIT = 1_000_000;
 
 /** A row count, and whether it is exact. */
@@ -27,7 +27,7 @@ export async function countRows(
   pageEstimate: number | undefined,
 ): Promise<RowCount | undefined> {
   const estimate = table.rowCountEstimate;
-  if (estimate !== undefined && estimate > EXACT_COUNT_LIMIT) {
+  if (estimate !== undefined && estimate >= EXACT_COUNT_LIMIT) {
     if (filter?.length) return pageEstimate === undefined ? undefined : { rows: pageEstimate, exact: false };
     return { rows: estimate, exact: false };
   }

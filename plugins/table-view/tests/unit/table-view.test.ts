@@ -49,9 +49,17 @@ describe('table view', () => {
     expect(keyless.html).not.toContain('ncf-open');
   });
 
-  it('shows the estimate instead of counting', async () => {
+  it('shows the estimate, marked as one, instead of counting a very large table', async () => {
     const { html } = await render().result;
-    expect(html).toContain('≈ 1,000,000 rows');
+    expect(html).toContain('≈ 1,000,000 rows (estimate)');
+  });
+
+  it('counts a smaller table exactly, also for a filter, with the right plural', async () => {
+    const small = { ...people, rowCountEstimate: undefined };
+    const { html } = await render({}, small).result;
+    expect(html).toContain('>230 rows<');
+    const one = await render({ fcol: 'id', fop: 'eq', fval: '7' }, small).result;
+    expect(one.html).toContain('>1 row matches<');
   });
 
   it('sorts by the column in the URL and offers the opposite direction in the header', async () => {
