@@ -98,7 +98,7 @@ export function renderChart({ table, settings, data, svg, notices, urls }: Rende
   const noticeHtml = notices.map((n) => html`<p class="ncf-notice" role="status">${n}</p>`);
   // The SVG comes from ECharts' renderer, which escapes the labels it draws.
   const figure = svg
-    ? html`<div class="ncf-chart-canvas">${unsafeRawHtml(svg)}</div>`
+    ? html`<div class="ncf-chart-canvas" tabindex="0" role="group" aria-label="${`Chart: ${what}`}">${unsafeRawHtml(svg)}</div>`
     : html`<p class="ncf-nodata">${data.limit === 0 ? 'Nothing charted yet.' : 'No rows to chart.'}</p>`;
   const script = scriptJson({
     labels: data.labels,

@@ -35,7 +35,8 @@ const VIEWPORTS = [
 
 /** Serious and critical axe violations: rule, impact and the first offending elements. */
 async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
+  // Evaluated through the DevTools protocol: the page's Content-Security-Policy (no inline scripts) stays on.
+  await page.evaluate(AXE_SOURCE);
   const result = (await page.evaluate(
     "axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })))",
   )) as { id: string; impact: string; nodes: string[] }[];
@@ -93,8 +94,8 @@ describe.skipIf(!executablePath && !required)('accessibility and layout of every
           const page = await browser.newPage({ viewport });
           try {
             await page.goto(`${server.url}${path}`);
-            expect(await overflowing(page)).toEqual([]);
-            expect(await seriousViolations(page)).toEqual([]);
+            expect((await overflowing(page)).join('\n')).toBe('');
+            expect((await seriousViolations(page)).join('\n')).toBe('');
           } finally {
             await page.close();
           }

@@ -15,7 +15,7 @@ export const HOST_CSS = `
   button, select, input, textarea { color: var(--ncf-text); background: var(--ncf-surface); border-color: #4a5263; }
   code { background: #262b36; }
   .ncf-error { background: #2a1715; border-color: #6b2b25; }
-  .ncf-error p { color: #ffd2cc; }
+  .ncf-error p, .ncf-error .ncf-hint { color: #ffd2cc; }
   .ncf-state { background: #262b36; }
   .ncf-state-enabled { background: #143321; }
   .ncf-state-failed { background: #3a1714; }
@@ -58,7 +58,7 @@ h2 { font-size: 1.05rem; margin: 0 0 .5rem; }
 .ncf-table-head { display: flex; align-items: baseline; gap: .75rem; flex-wrap: wrap; }
 .ncf-error { border: 1px solid #f3c1bd; background: #fff4f3; color: var(--ncf-bad); border-radius: 8px; padding: .7rem 1rem; margin: .75rem 0; }
 .ncf-error p { margin: .25rem 0 0; color: #5f1b14; }
-.ncf-error .ncf-hint { color: var(--ncf-muted); }
+.ncf-error .ncf-hint { color: #574240; }
 .ncf-plugins { width: 100%; border-collapse: collapse; background: var(--ncf-surface, #fff); border: 1px solid var(--ncf-line); border-radius: 10px; overflow: hidden; }
 .ncf-plugins th, .ncf-plugins td { text-align: left; padding: .55rem .75rem; border-bottom: 1px solid #f0f1f4; vertical-align: top; }
 .ncf-plugins th { background: var(--ncf-subtle, #f6f7f9); font-weight: 600; }
