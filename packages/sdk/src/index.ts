@@ -129,8 +129,18 @@ export {
   type PluginSource,
   type PluginState,
 } from './plugin/types.js';
+export {
+  canonicalTemporal,
+  canonicalTime,
+  canonicalTimestamp,
+  displayText,
+  isCalendarDate,
+  parseBooleanText,
+  VALUE_EXAMPLES,
+} from './values/codec.js';
 export { defineView } from './view/define.js';
 export { escapeHtml } from './view/escape.js';
+export { html, isSafeHtml, joinHtml, type SafeHtml, unsafeRawHtml } from './view/html.js';
 export type {
   ViewDataAccess,
   ViewDefinition,

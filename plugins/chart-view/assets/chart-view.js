@@ -1,12 +1,32 @@
 // @nocoflo/chart-view browser script: redraws when a setting changes and hydrates the
 // server-rendered SVG (ECharts' SSR client) with tooltips. Without scripts the chart is
 // still there and the form still works with its "Draw" button.
+// A choice made with the pointer redraws at once. From the keyboard, arrows only move
+// through the options (each one fires "change" in a closed select): Enter or the Draw
+// button redraws, so a keyboard user is never sent away by one ArrowDown.
 for (const form of document.querySelectorAll('.ncf-chart-form')) {
+  const draw = (select) => {
+    // A bucket only belongs to the x column it was chosen for.
+    if (select.name === 'x' && select.value !== select.dataset.initial) {
+      form.querySelector('select[name="bucket"]')?.remove();
+    }
+    form.requestSubmit();
+  };
   for (const select of form.querySelectorAll('select')) {
+    select.dataset.initial = select.value;
+    let byPointer = false;
+    select.addEventListener('pointerdown', () => {
+      byPointer = true;
+    });
+    select.addEventListener('keydown', (event) => {
+      byPointer = false;
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        draw(select);
+      }
+    });
     select.addEventListener('change', () => {
-      // A bucket only belongs to the x column it was chosen for.
-      if (select.name === 'x') form.querySelector('select[name="bucket"]')?.remove();
-      form.requestSubmit();
+      if (byPointer) draw(select);
     });
   }
 }

@@ -3,7 +3,8 @@
  * SVG with Apache ECharts.
  */
 import { defineView, type TableSchema, type ViewDefinition } from '@nocoflo/sdk';
-import { loadChartData } from './query.js';
+import { defaultsFromStatistics } from './defaults.js';
+import { type ChartData, loadChartData } from './query.js';
 import { renderChart } from './render.js';
 import { isNumeric, isTemporal, measureColumns, measureLabel, parseSettings } from './settings.js';
 import { chartOption, renderSvg } from './svg.js';
@@ -20,6 +21,9 @@ function score(table: TableSchema): number | false {
     : NUMERIC_SCORE;
 }
 
+/** No chart: drawn when no column makes a useful default. */
+const EMPTY_CHART: ChartData = { labels: [], values: [], truncated: false, limit: 0 };
+
 /** The chart view definition. */
 export const chartView: ViewDefinition = defineView({
   name: 'chart',
@@ -27,7 +31,22 @@ export const chartView: ViewDefinition = defineView({
   canHandle: score,
   assets: ['./assets/chart-view.css', './assets/vendor/echarts-ssr-client.js', './assets/chart-view.js'],
   async render({ table, data, params, urls }) {
-    const { settings, notices } = parseSettings(table, params);
+    // Statistics are only needed when the page does not say what to chart.
+    const fromStatistics = params.x === undefined ? await defaultsFromStatistics(data, table) : undefined;
+    const { settings, notices } = parseSettings(table, params, fromStatistics?.settings);
+    if (fromStatistics?.reason) {
+      return {
+        html: renderChart({
+          table,
+          settings,
+          data: EMPTY_CHART,
+          svg: undefined,
+          notices: [fromStatistics.reason, ...notices],
+          urls,
+        }),
+        title: `${table.name} (chart)`,
+      };
+    }
     const chartData = await loadChartData(data, table, settings);
     const svg =
       chartData.values.length === 0

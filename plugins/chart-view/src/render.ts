@@ -2,8 +2,8 @@
  * The chart view's HTML: a settings form (x, bucket, measure, aggregate, type), the SVG and
  * the data the browser script uses for tooltips.
  */
-import { escapeHtml, type TableSchema, type ViewUrls } from '@nocoflo/sdk';
-import type { ChartData } from './query.js';
+import { html, type SafeHtml, type TableSchema, unsafeRawHtml, type ViewUrls } from '@nocoflo/sdk';
+import { type ChartData, isOrderedAxis } from './query.js';
 import {
   AGGREGATES,
   BUCKETS,
@@ -14,18 +14,16 @@ import {
   measureLabel,
 } from './settings.js';
 
-const attr = (value: unknown): string => escapeHtml(value);
-
-function options(values: readonly { value: string; label: string }[], selected: string | undefined): string {
-  return values
-    .map(
-      (o) =>
-        `<option value="${attr(o.value)}"${o.value === selected ? ' selected' : ''}>${escapeHtml(o.label)}</option>`,
-    )
-    .join('');
+function options(
+  values: readonly { value: string; label: string }[],
+  selected: string | undefined,
+): SafeHtml[] {
+  return values.map(
+    (o) => html`<option value="${o.value}" ${o.value === selected && html`selected`}>${o.label}</option>`,
+  );
 }
 
-function renderForm(table: TableSchema, settings: ChartSettings, urls: ViewUrls): string {
+function renderForm(table: TableSchema, settings: ChartSettings, urls: ViewUrls): SafeHtml {
   const x = table.columns.find((c) => c.name === settings.x);
   const xOptions = options(
     table.columns.map((c) => ({ value: c.name, label: `${c.name} (${c.type})` })),
@@ -39,23 +37,25 @@ function renderForm(table: TableSchema, settings: ChartSettings, urls: ViewUrls)
     settings.y ?? '',
   );
   const bucket =
-    x && isTemporal(x)
-      ? `<label>by <select name="bucket">${options(
-          BUCKETS.map((b) => ({ value: b, label: b })),
-          settings.bucket,
-        )}</select></label>`
-      : '';
-  return `<form class="ncf-chart-form" method="get" action="${attr(urls.page)}">
-<label>X <select name="x">${xOptions}</select></label>${bucket}
-<label>Y <select name="y">${yOptions}</select></label>
-<label>Aggregate <select name="agg">${options(
+    x &&
+    isTemporal(x) &&
+    html`<label>by <select name="bucket">${options(
+      BUCKETS.map((b) => ({ value: b, label: b })),
+      settings.bucket,
+    )}</select></label>`;
+  const aggregates = options(
     AGGREGATES.map((a) => ({ value: a, label: a })),
     settings.agg,
-  )}</select></label>
-<label>Chart <select name="type">${options(
+  );
+  const types = options(
     CHART_TYPES.map((t) => ({ value: t, label: t })),
     settings.type,
-  )}</select></label>
+  );
+  return html`<form class="ncf-chart-form" method="get" action="${urls.page}">
+<label>X <select name="x">${xOptions}</select></label>${bucket}
+<label>Y <select name="y">${yOptions}</select></label>
+<label>Aggregate <select name="agg">${aggregates}</select></label>
+<label>Chart <select name="type">${types}</select></label>
 <button type="submit">Draw</button>
 </form>`;
 }
@@ -87,16 +87,28 @@ export interface RenderChartInput {
 /** Renders the chart view's HTML fragment. */
 export function renderChart({ table, settings, data, svg, notices, urls }: RenderChartInput): string {
   const what = `${measureLabel(settings)} by ${settings.x}${settings.bucket ? ` (${settings.bucket})` : ''}`;
+  // Say which groups are shown when not all are: the first ones along an ordered axis, or
+  // the largest ones by the measure.
+  const ordered = isOrderedAxis(table.columns.find((c) => c.name === settings.x)) && settings.type !== 'pie';
   const more = data.truncated
-    ? ` — ${settings.type === 'line' ? 'first' : 'largest'} ${data.limit} groups shown`
+    ? ordered
+      ? ` — the first ${data.limit.toLocaleString('en-US')} by ${settings.x} shown`
+      : ` — the largest ${data.limit.toLocaleString('en-US')} by ${measureLabel(settings)} shown`
     : '';
-  const noticeHtml = notices.map((n) => `<p class="ncf-notice" role="status">${escapeHtml(n)}</p>`).join('');
+  const noticeHtml = notices.map((n) => html`<p class="ncf-notice" role="status">${n}</p>`);
+  // The SVG comes from ECharts' renderer, which escapes the labels it draws.
   const figure = svg
-    ? `<div class="ncf-chart-canvas">${svg}</div>`
-    : '<p class="ncf-nodata">No rows to chart.</p>';
-  return `<section class="ncf-chart-view" data-table="${attr(table.name)}">
+    ? html`<div class="ncf-chart-canvas" tabindex="0" role="group" aria-label="${`Chart: ${what}`}">${unsafeRawHtml(svg)}</div>`
+    : html`<p class="ncf-nodata">${data.limit === 0 ? 'Nothing charted yet.' : 'No rows to chart.'}</p>`;
+  const script = scriptJson({
+    labels: data.labels,
+    values: data.values,
+    type: settings.type,
+    measure: measureLabel(settings),
+  });
+  return String(html`<section class="ncf-chart-view" data-table="${table.name}">
 ${noticeHtml}${renderForm(table, settings, urls)}
-<figure class="ncf-chart" data-chart-type="${attr(settings.type)}">${figure}<figcaption>${escapeHtml(what + more)}</figcaption></figure>
-<script type="application/json" class="ncf-chart-data">${scriptJson({ labels: data.labels, values: data.values, type: settings.type, measure: measureLabel(settings) })}</script>
-</section>`;
+<figure class="ncf-chart" data-chart-type="${settings.type}">${figure}<figcaption>${what + more}</figcaption></figure>
+<script type="application/json" class="ncf-chart-data">${unsafeRawHtml(script)}</script>
+</section>`);
 }

@@ -98,6 +98,7 @@ export function defaultSettings(table: TableSchema): ChartSettings {
 export function parseSettings(
   table: TableSchema,
   params: Readonly<Record<string, string>>,
+  defaults: ChartSettings = defaultSettings(table),
 ): {
   /** The settings to draw with. */
   settings: ChartSettings;
@@ -105,7 +106,7 @@ export function parseSettings(
   notices: string[];
 } {
   const notices: string[] = [];
-  const settings = defaultSettings(table);
+  const settings: ChartSettings = { ...defaults };
   const byName = new Map(table.columns.map((c) => [c.name, c]));
 
   if (params.x !== undefined) {

@@ -48,9 +48,19 @@ export function chartOption(
       name: xName,
       nameLocation: 'middle',
       nameGap: 70,
-      axisLabel: { rotate: data.labels.length > 12 ? 40 : 0, hideOverlap: true },
+      // Long labels are cut (the tooltip has them whole), so they never run over the plot.
+      axisLabel: {
+        rotate: data.labels.length > 12 ? 40 : 0,
+        hideOverlap: true,
+        formatter: (text: string) => (text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text),
+      },
     },
-    yAxis: { type: 'value', name: yName },
+    // Counts are whole numbers: no ticks at 0.2 and 0.4.
+    yAxis: {
+      type: 'value',
+      name: yName,
+      ...(yName.startsWith('number of') || yName.startsWith('count of') ? { minInterval: 1 } : {}),
+    },
     series: [
       type === 'line'
         ? {
@@ -64,6 +74,9 @@ export function chartOption(
     ],
   };
 }
+
+/** Longest axis label drawn, in characters. */
+const MAX_LABEL = 18;
 
 /** Renders an option to an SVG string. */
 export function renderSvg(option: echarts.EChartsOption): string {

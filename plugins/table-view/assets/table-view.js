@@ -95,15 +95,21 @@ function el(tag, props = {}, children = []) {
   return node;
 }
 
-function cellText(value) {
+/** The SDK's display format (displayText): timestamps with a space, no trailing zeros. */
+function cellText(value, type) {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  const text = String(value);
+  if (type !== 'timestamp' && type !== 'timestamptz') return text;
+  return text
+    .replace(/^(\d{4}-\d{2}-\d{2})T/, '$1 ')
+    .replace(/(:\d{2})\.(\d*?)0+(?=$|[Zz+-])/, (_m, s, f) => (f ? `${s}.${f}` : s))
+    .replace(/Z$/i, '+00:00');
 }
 
 /** Fills a cell with a value, the way the server renders it (NULL distinct from ''). */
-function showValue(td, value) {
-  const text = cellText(value);
+function showValue(td, value, type) {
+  const text = cellText(value, type);
   td.replaceChildren();
   if (text === undefined) {
     td.append(el('span', { className: 'ncf-null', title: 'NULL (no value)', textContent: 'NULL' }));
@@ -204,7 +210,7 @@ function setupEditing(root, grid) {
     const cancel = el('button', { type: 'button', textContent: 'Cancel' });
     const close = (value) => {
       td.classList.remove('ncf-editing');
-      showValue(td, value);
+      showValue(td, value, column.type);
       grid.focusCell(td);
     };
     const commit = async (value) => {
@@ -334,8 +340,14 @@ function setupEditing(root, grid) {
         if (isNull) values[input.name] = null;
         else if (input.value !== '') values[input.name] = parseInput(column, input.value);
       }
-      await call('POST', rowsUrl, { values });
-      location.reload();
+      const { row } = await call('POST', rowsUrl, { values });
+      // The page shows the new row first, marked, and says it was added.
+      const key = {};
+      for (const name of JSON.parse(root.dataset.primaryKey)) key[name] = row[name] ?? null;
+      const next = new URL(location.href);
+      next.searchParams.set('added', JSON.stringify(key));
+      next.searchParams.delete('cursor');
+      location.assign(next);
     } catch (error) {
       showError(error);
     }
@@ -343,6 +355,23 @@ function setupEditing(root, grid) {
 }
 
 for (const root of document.querySelectorAll('.ncf-table-view')) {
+  // Long text is cut in the grid; "more" shows all of it in place.
+  root.addEventListener('click', (event) => {
+    const more = event.target.closest('button.ncf-more');
+    if (!more) return;
+    const td = more.closest('td');
+    const full = el('span', { className: 'ncf-full', textContent: more.dataset.full });
+    td.replaceChildren(full);
+    td.focus();
+  });
   const grid = setupGrid(root);
+  const added = root.querySelector('tr.ncf-added');
+  if (added) {
+    added.scrollIntoView({ block: 'center' });
+    // The address no longer says "added": a reload shows the table as it is.
+    const here = new URL(location.href);
+    here.searchParams.delete('added');
+    history.replaceState(null, '', here);
+  }
   if (root.hasAttribute('data-writable')) setupEditing(root, grid);
 }

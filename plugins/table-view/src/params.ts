@@ -10,6 +10,7 @@ import {
   type Filter,
   type FilterOperator,
   NUMERIC_COLUMN_TYPES,
+  parseBooleanText,
   type ReadPageOptions,
   type SortDirection,
   type TableSchema,
@@ -81,8 +82,8 @@ export function coerceFilterValue(column: ColumnSchema, text: string): CellValue
     if (trimmed !== '' && Number.isFinite(n)) return n;
   }
   if (column.type === 'boolean') {
-    if (/^(true|1|yes|y|on)$/i.test(trimmed)) return true;
-    if (/^(false|0|no|n|off)$/i.test(trimmed)) return false;
+    const parsed = parseBooleanText(trimmed);
+    if (parsed !== undefined) return parsed;
   }
   return column.type === 'text' ? text : trimmed;
 }

@@ -5,14 +5,16 @@
  */
 import {
   type ColumnSchema,
-  escapeHtml,
   FILTER_OPERATORS,
   type FilterOperator,
+  html,
   type Page,
   type Row,
+  type SafeHtml,
   type TableSchema,
   type ViewUrls,
 } from '@nocoflo/sdk';
+import { describeKey } from './added.js';
 import { describeCount, type RowCount } from './count.js';
 import { columnClass, formatCell, isEditableColumn, toJson } from './format.js';
 import { isValueless, pageHref, type TableViewState } from './params.js';
@@ -33,8 +35,6 @@ const OPERATOR_LABELS: Record<FilterOperator, string> = {
   isNotNull: 'is not NULL',
 };
 
-const attr = (value: unknown): string => escapeHtml(value);
-
 /** What an editable cell says about itself (its tooltip). */
 const EDIT_HINT = 'Double-click, press Enter or tap twice to edit';
 
@@ -54,6 +54,8 @@ export interface RenderTableInput {
   filterError?: string;
   /** How many rows the table or the filter has, when known. */
   count?: RowCount;
+  /** The row just inserted, shown first and marked. */
+  added?: Row;
 }
 
 function keyOf(table: TableSchema, row: Row): Row {
@@ -67,43 +69,48 @@ function renderFilterForm(
   state: TableViewState,
   urls: ViewUrls,
   filterError: string | undefined,
-): string {
+): SafeHtml {
   const current = state.filter;
-  const columnOptions = table.columns
-    .map(
-      (c) =>
-        `<option value="${attr(c.name)}"${current?.column === c.name ? ' selected' : ''}>${escapeHtml(c.name)}</option>`,
-    )
-    .join('');
+  const columnOptions = table.columns.map(
+    (c) => html`<option value="${c.name}" ${current?.column === c.name && html`selected`}>${c.name}</option>`,
+  );
   const opOptions = FILTER_OPERATORS.map(
     (op) =>
-      `<option value="${op}"${(current?.op ?? 'eq') === op ? ' selected' : ''}>${escapeHtml(OPERATOR_LABELS[op])}</option>`,
-  ).join('');
-  const keep = state.sort
-    ? `<input type="hidden" name="sort" value="${attr(state.sort.column)}"><input type="hidden" name="dir" value="${state.sort.direction}">`
-    : '';
-  const clear = current
-    ? ` <a class="ncf-button ncf-secondary" href="${attr(pageHref(urls.page, { ...state, filter: undefined, cursor: undefined }))}">Clear</a>`
-    : '';
+      html`<option value="${op}" ${(current?.op ?? 'eq') === op && html`selected`}>${OPERATOR_LABELS[op]}</option>`,
+  );
+  const keep =
+    state.sort &&
+    html`<input type="hidden" name="sort" value="${state.sort.column}"><input type="hidden" name="dir" value="${state.sort.direction}">`;
+  const clear =
+    current &&
+    html` <a class="ncf-button ncf-secondary" href="${pageHref(urls.page, { ...state, filter: undefined, cursor: undefined })}">Clear</a>`;
   const value = current && !isValueless(current.op) ? current.value : '';
-  return `<form class="ncf-filter" method="get" action="${attr(urls.page)}">
+  const invalid = filterError && html` aria-invalid="true" aria-describedby="ncf-filter-error"`;
+  return html`<form class="ncf-filter" method="get" action="${urls.page}">
 <label>Filter <select name="fcol" aria-label="Filter column">${columnOptions}</select></label>
 <select name="fop" aria-label="Filter operator">${opOptions}</select>
-<input name="fval" value="${attr(value)}" placeholder="value" aria-label="Filter value"${filterError ? ' aria-invalid="true" aria-describedby="ncf-filter-error"' : ''}>
-<label class="ncf-case" title="Tell upper and lower case apart (contains, starts with, ends with)"><input type="checkbox" name="fcase" value="1"${current?.caseSensitive ? ' checked' : ''}> Match case</label>
+<input name="fval" value="${value}" placeholder="value" aria-label="Filter value"${invalid}>
+<label class="ncf-case" title="Tell upper and lower case apart (contains, starts with, ends with)"><input type="checkbox" name="fcase" value="1" ${current?.caseSensitive && html`checked`}> Match case</label>
 ${keep}<button type="submit">Apply</button>${clear}
-${filterError ? `<p class="ncf-filter-error" id="ncf-filter-error" role="alert">Filter not applied: ${escapeHtml(filterError)}</p>` : ''}</form>`;
+${filterError && html`<p class="ncf-filter-error" id="ncf-filter-error" role="alert">Filter not applied: ${filterError}</p>`}</form>`;
 }
 
-function renderPager(page: Page, state: TableViewState, urls: ViewUrls): string {
-  const link = (label: string, rel: string, cursor: string | null, extra = '') =>
+function renderPager(page: Page, state: TableViewState, urls: ViewUrls): SafeHtml {
+  const link = (label: string, rel: string, cursor: string | null) =>
     cursor
-      ? `<a class="ncf-button" rel="${rel}" data-nav="${rel}" href="${attr(pageHref(urls.page, { ...state, cursor }))}"${extra}>${label}</a>`
-      : `<span class="ncf-button ncf-disabled" aria-disabled="true" data-nav="${rel}">${label}</span>`;
-  const first = state.cursor
-    ? `<a class="ncf-button" data-nav="first" href="${attr(pageHref(urls.page, { ...state, cursor: undefined }))}">⇤ First</a>`
-    : '';
-  return `<nav class="ncf-pager" aria-label="Pages">${first}${link('← Previous', 'prev', page.prevCursor)}${link('Next →', 'next', page.nextCursor)}</nav>`;
+      ? html`<a class="ncf-button" rel="${rel}" data-nav="${rel}" href="${pageHref(urls.page, { ...state, cursor })}">${label}</a>`
+      : html`<span class="ncf-button ncf-disabled" aria-disabled="true" data-nav="${rel}">${label}</span>`;
+  const first =
+    state.cursor &&
+    html`<a class="ncf-button" data-nav="first" href="${pageHref(urls.page, { ...state, cursor: undefined })}">⇤ First</a>`;
+  return html`<nav class="ncf-pager" aria-label="Pages">${first}${link('← Previous', 'prev', page.prevCursor)}${link('Next →', 'next', page.nextCursor)}</nav>`;
+}
+
+/** The data API's download of one cell (`…/cell?key=…&column=…`), for bytes. */
+function cellUrl(urls: ViewUrls, table: TableSchema, row: Row, column: ColumnSchema): string | undefined {
+  if (table.primaryKey.length === 0) return undefined;
+  const query = new URLSearchParams({ key: toJson(keyOf(table, row)), column: column.name });
+  return `${urls.rows.replace(/\/rows$/, '/cell')}?${query}`;
 }
 
 /** Link of a row to the form view (`@nocoflo/form-view`), which shows one record by its key. */
@@ -111,7 +118,12 @@ function formHref(urls: ViewUrls, table: TableSchema, row: Row): string {
   return `${urls.page}?${new URLSearchParams({ view: 'form', key: toJson(keyOf(table, row)) })}`;
 }
 
-function renderHeader(table: TableSchema, state: TableViewState, urls: ViewUrls, writable: boolean): string {
+function renderHeader(
+  table: TableSchema,
+  state: TableViewState,
+  urls: ViewUrls,
+  writable: boolean,
+): SafeHtml {
   const cells = table.columns.map((column) => {
     const sorted = state.sort?.column === column.name ? state.sort.direction : undefined;
     const next = sorted === 'asc' ? 'desc' : 'asc';
@@ -121,52 +133,44 @@ function renderHeader(table: TableSchema, state: TableViewState, urls: ViewUrls,
       cursor: undefined,
     });
     const arrow = sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : '';
-    const key = table.primaryKey.includes(column.name)
-      ? ' <span class="ncf-key" title="primary key">PK</span>'
-      : '';
-    const aria = sorted ? ` aria-sort="${sorted === 'asc' ? 'ascending' : 'descending'}"` : '';
-    return `<th scope="col" class="${columnClass(column)}" data-col="${attr(column.name)}"${aria}><a href="${attr(href)}" title="Sort by ${attr(column.name)} (${next})">${escapeHtml(column.name)}${arrow}</a>${key}<div class="ncf-type">${escapeHtml(column.nativeType || column.type)}</div></th>`;
+    const key =
+      table.primaryKey.includes(column.name) && html` <span class="ncf-key" title="primary key">PK</span>`;
+    const aria = sorted && html` aria-sort="${sorted === 'asc' ? 'ascending' : 'descending'}"`;
+    return html`<th scope="col" class="${columnClass(column)}" data-col="${column.name}"${aria}><a href="${href}" title="Sort by ${column.name} (${next})">${column.name}${arrow}</a>${key}<div class="ncf-type">${column.nativeType || column.type}</div></th>`;
   });
-  if (writable) cells.push('<th scope="col" class="ncf-actions"><span class="ncf-sr">Actions</span></th>');
-  if (table.primaryKey.length > 0)
-    cells.unshift('<th scope="col" class="ncf-open"><span class="ncf-sr">Form</span></th>');
-  return `<thead><tr>${cells.join('')}</tr></thead>`;
+  return html`<thead><tr>${table.primaryKey.length > 0 && html`<th scope="col" class="ncf-open"><span class="ncf-sr">Form</span></th>`}${cells}${writable && html`<th scope="col" class="ncf-actions"><span class="ncf-sr">Actions</span></th>`}</tr></thead>`;
 }
 
-function renderRow(table: TableSchema, row: Row, writable: boolean, urls: ViewUrls): string {
+function renderRow(table: TableSchema, row: Row, writable: boolean, urls: ViewUrls, added = false): SafeHtml {
   const cells = table.columns.map((column) => {
     const value = row[column.name] ?? null;
     const editable = writable && isEditableColumn(column);
     // The browser script makes the grid one tab stop (roving tabindex), so no cell has one here.
-    const data = editable ? ` data-value="${attr(toJson(value))}" title="${EDIT_HINT}"` : '';
-    return `<td class="${columnClass(column)}${editable ? ' ncf-editable' : ''}" data-col="${attr(column.name)}"${data}>${formatCell(value)}</td>`;
+    const data = editable && html` data-value="${toJson(value)}" title="${EDIT_HINT}"`;
+    const download = value instanceof Uint8Array ? cellUrl(urls, table, row, column) : undefined;
+    return html`<td class="${columnClass(column)}${editable ? ' ncf-editable' : ''}" data-col="${column.name}"${data}>${formatCell(value, column.type, download)}</td>`;
   });
-  if (writable) {
-    cells.push(
-      '<td class="ncf-actions"><button type="button" class="ncf-delete" title="Delete this row" aria-label="Delete row">✕</button></td>',
-    );
-  }
-  if (table.primaryKey.length > 0) {
-    cells.unshift(
-      `<td class="ncf-open"><a href="${attr(formHref(urls, table, row))}" title="Open this row as a form" aria-label="Open as a form">⤢</a></td>`,
-    );
-  }
-  const key = writable ? ` data-key="${attr(toJson(keyOf(table, row)))}"` : '';
-  return `<tr${key}>${cells.join('')}</tr>`;
+  const open =
+    table.primaryKey.length > 0 &&
+    html`<td class="ncf-open"><a href="${formHref(urls, table, row)}" title="Open this row as a form" aria-label="Open as a form">⤢</a></td>`;
+  const remove =
+    writable &&
+    html`<td class="ncf-actions"><button type="button" class="ncf-delete" title="Delete this row" aria-label="Delete row">✕</button></td>`;
+  const key = writable && html` data-key="${toJson(keyOf(table, row))}"`;
+  return html`<tr${key}${added && html` class="ncf-added"`}>${open}${cells}${remove}</tr>`;
 }
 
-function renderAddForm(table: TableSchema): string {
+function renderAddForm(table: TableSchema): SafeHtml {
   const fields = table.columns
     .filter((c) => !c.generated && c.type !== 'binary')
     .map((c: ColumnSchema) => {
       const hint = c.hasDefault ? 'default' : c.nullable ? 'NULL' : 'required';
-      const nullBox = c.nullable
-        ? ` <label class="ncf-null-box"><input type="checkbox" name="${attr(c.name)}" data-null> NULL</label>`
-        : '';
-      return `<label class="ncf-field"><span>${escapeHtml(c.name)} <small>${escapeHtml(c.type)}</small></span><input name="${attr(c.name)}" data-type="${attr(c.type)}" placeholder="${hint}">${nullBox}</label>`;
-    })
-    .join('');
-  return `<details class="ncf-add"><summary>Add row</summary><form class="ncf-add-form">${fields}<div><button type="submit">Insert</button> <small>Empty fields take the column default (or NULL).</small></div></form></details>`;
+      const nullBox =
+        c.nullable &&
+        html` <label class="ncf-null-box"><input type="checkbox" name="${c.name}" data-null> NULL</label>`;
+      return html`<label class="ncf-field"><span>${c.name} <small>${c.type}</small></span><input name="${c.name}" data-type="${c.type}" placeholder="${hint}">${nullBox}</label>`;
+    });
+  return html`<details class="ncf-add"><summary>Add row</summary><form class="ncf-add-form">${fields}<div><button type="submit">Insert</button> <small>Empty fields take the column default (or NULL).</small></div></form></details>`;
 }
 
 function readOnlyReason(table: TableSchema): string {
@@ -184,22 +188,31 @@ export function renderTable({
   notices,
   filterError,
   count: rowCount,
+  added,
 }: RenderTableInput): string {
   const writable = table.writable && table.primaryKey.length > 0;
   const filtered = state.filter !== undefined && filterError === undefined;
   const count = describeCount(rowCount, page.rows.length, filtered);
   const columns = table.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable }));
-  const noticeHtml = notices.map((n) => `<p class="ncf-notice" role="status">${escapeHtml(n)}</p>`).join('');
+  const noticeHtml = notices.map((n) => html`<p class="ncf-notice" role="status">${n}</p>`);
+  const addedKey = added ? toJson(keyOf(table, added)) : undefined;
+  const rows = added
+    ? [added, ...page.rows.filter((row) => toJson(keyOf(table, row)) !== addedKey)]
+    : page.rows;
+  const span = table.columns.length + (writable ? 1 : 0) + (table.primaryKey.length > 0 ? 1 : 0);
   const body =
-    page.rows.length === 0
-      ? `<tbody><tr><td class="ncf-nodata" colspan="${table.columns.length + (writable ? 1 : 0) + (table.primaryKey.length > 0 ? 1 : 0)}">No rows${filtered ? ' match the filter' : ''}.</td></tr></tbody>`
-      : `<tbody>${page.rows.map((row) => renderRow(table, row, writable, urls)).join('')}</tbody>`;
-  const readOnly = writable ? '' : `<p class="ncf-readonly">Read-only: ${readOnlyReason(table)}.</p>`;
-  return `<section class="ncf-table-view" data-rows-url="${attr(urls.rows)}" data-table="${attr(table.name)}" data-columns="${attr(toJson(columns))}"${writable ? ' data-writable' : ''}>
-${noticeHtml}<div class="ncf-alert" role="alert" hidden></div>
-<div class="ncf-toolbar">${renderFilterForm(table, state, urls, filterError)}<span class="ncf-count" role="status">${escapeHtml(count)}</span>${renderPager(page, state, urls)}</div>
+    rows.length === 0
+      ? html`<tbody><tr><td class="ncf-nodata" colspan="${span}">No rows${filtered && ' match the filter'}.</td></tr></tbody>`
+      : html`<tbody>${rows.map((row) => renderRow(table, row, writable, urls, row === added))}</tbody>`;
+  const addedNote =
+    added &&
+    html`<p class="ncf-added-note" role="status">Row added (${describeKey(table, added)}); it is shown first.</p>`;
+  const readOnly = !writable && html`<p class="ncf-readonly">Read-only: ${readOnlyReason(table)}.</p>`;
+  return String(html`<section class="ncf-table-view" data-rows-url="${urls.rows}" data-table="${table.name}" data-columns="${toJson(columns)}" data-primary-key="${toJson(table.primaryKey)}"${writable && html` data-writable`}>
+${addedNote}${noticeHtml}<div class="ncf-alert" role="alert" hidden></div>
+<div class="ncf-toolbar">${renderFilterForm(table, state, urls, filterError)}<span class="ncf-count" role="status">${count}</span>${renderPager(page, state, urls)}</div>
 ${readOnly}<div class="ncf-scroll"><table class="ncf-grid">${renderHeader(table, state, urls, writable)}${body}</table></div>
 <div class="ncf-toolbar ncf-bottom">${renderPager(page, state, urls)}</div>
-${writable ? renderAddForm(table) : ''}
-</section>`;
+${writable && renderAddForm(table)}
+</section>`);
 }

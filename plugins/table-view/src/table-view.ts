@@ -10,6 +10,7 @@ import {
   type ViewDataAccess,
   type ViewDefinition,
 } from '@nocoflo/sdk';
+import { parseAddedKey, readAddedRow } from './added.js';
 import { countRows } from './count.js';
 import { parseParams } from './params.js';
 import { renderTable } from './render.js';
@@ -71,8 +72,10 @@ export const tableView: ViewDefinition = defineView({
       notices.push('This page is empty; the rows may have been deleted.');
     const filter = filterError === undefined ? options.filter : undefined;
     const count = await countRows(data, table, filter, page.estimatedTotal);
+    const addedKey = parseAddedKey(table, params.added);
+    const added = addedKey ? await readAddedRow(data, table, addedKey) : undefined;
     return {
-      html: renderTable({ table, page, state, urls, notices, filterError, count }),
+      html: renderTable({ table, page, state, urls, notices, filterError, count, added }),
       title: table.name,
     };
   },

@@ -327,6 +327,32 @@ describe.skipIf(!available)('table view in Chromium, on Chinook', () => {
         },
       );
 
+      it.skipIf(skip)(
+        'dates mean the same on both databases: one filter result, one stored form, one display',
+        async () => {
+          const t = target();
+          const { page } = await newPage();
+          await page.goto(tableUrl(t.tables.invoice, `fcol=${t.cols.invoiceDate}&fop=eq&fval=2021-01-01`));
+          expect(await page.locator('.ncf-count').textContent()).toBe('1 row matches');
+          const shown = await page.locator(`td[data-col="${t.cols.invoiceDate}"]`).allTextContents();
+          expect(shown).toEqual(['2021-01-01 00:00:00']);
+
+          await page.goto(tableUrl(t.tables.invoice));
+          const cell = keyed(page, t.cols.invoiceId, 4, t.cols.invoiceDate);
+          await cell.dblclick();
+          await cell.locator('.ncf-editor input').fill('2024-02-03T10:00:00Z');
+          await cell.locator('.ncf-editor input').press('Enter');
+          await expect.poll(() => cell.textContent()).toBe('2024-02-03 10:00:00');
+          const stored = await t.query(
+            t.name === 'SQLite'
+              ? `SELECT "${t.cols.invoiceDate}" AS v FROM "${t.tables.invoice}" WHERE "${t.cols.invoiceId}" = 4`
+              : `SELECT to_char("${t.cols.invoiceDate}", 'YYYY-MM-DD HH24:MI:SS') AS v FROM "${t.tables.invoice}" WHERE "${t.cols.invoiceId}" = 4`,
+          );
+          expect(stored[0]?.v).toBe('2024-02-03 10:00:00');
+          await page.close();
+        },
+      );
+
       it.skipIf(skip)('counts rows exactly when it is cheap, with the right plural', async () => {
         const t = target();
         const { page } = await newPage();

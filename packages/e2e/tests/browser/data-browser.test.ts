@@ -210,6 +210,12 @@ describe.skipIf(!executablePath && !required)('data browser in Chromium', () => 
     expect(count()).toBe(before + 1);
     const added = readRow(server.demoDb, "SELECT * FROM customers WHERE email = 'erin@example.com'");
     expect(added).toMatchObject({ name: 'Erin E2E', city: 'Cork', phone: null });
+    // The page says so and shows the new row first, on page 1 of the key order though it sorts last.
+    expect(await page.locator('.ncf-added-note').textContent()).toContain(`id ${added?.id}`);
+    const shown = page.locator('.ncf-grid tbody tr.ncf-added');
+    expect(await shown.locator('td[data-col="email"]').textContent()).toBe('erin@example.com');
+    expect(await shown.isVisible()).toBe(true);
+    expect(await page.locator('.ncf-grid tbody tr').first().getAttribute('class')).toBe('ncf-added');
 
     await page.goto(`${server.url}/d/demo/t/customers?sort=id&dir=desc`);
     const newest = page.locator('.ncf-grid tbody tr').first();
@@ -226,8 +232,19 @@ describe.skipIf(!executablePath && !required)('data browser in Chromium', () => 
     await page.locator('.ncf-switcher a[data-view="chart"]').click();
     await page.waitForURL(/view=chart/);
     expect(await page.locator('.ncf-chart svg').count()).toBe(1);
-    await page.locator('select[name="type"]').selectOption('bar');
-    await page.waitForURL(/type=bar/);
+    // From the keyboard, an arrow only moves through the options; Enter draws.
+    const type = page.locator('select[name="type"]');
+    let navigations = 0;
+    const count = (frame: { parentFrame(): unknown }) => {
+      if (!frame.parentFrame()) navigations++;
+    };
+    page.on('framenavigated', count);
+    await type.focus();
+    await type.press('ArrowDown');
+    await type.selectOption('bar');
+    await Promise.all([page.waitForURL(/type=bar/), type.press('Enter')]);
+    page.off('framenavigated', count);
+    expect(navigations).toBe(1);
     expect(await page.locator('.ncf-chart svg path[ecmeta_ssr_type="chart"]').count()).toBeGreaterThanOrEqual(
       20,
     );
@@ -239,7 +256,10 @@ describe.skipIf(!executablePath && !required)('data browser in Chromium', () => 
       /^20\d\d-\d\d: [\d,.]+ \(number of rows\)$/,
     );
     await page.locator('select[name="type"]').selectOption('line');
-    await page.waitForURL(/type=line/);
+    await Promise.all([
+      page.waitForURL(/type=line/),
+      page.locator('.ncf-chart-form button[type="submit"]').click(),
+    ]);
     await screenshot(page, 'chart');
   });
 

@@ -7,29 +7,24 @@
 import {
   type CellValue,
   type ColumnSchema,
+  canonicalTimestamp,
   Errors,
+  isCalendarDate,
   NocofloError,
+  parseBooleanText,
   type Row,
   type RowKey,
   type TableSchema,
+  VALUE_EXAMPLES,
 } from '@nocoflo/sdk';
 
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$/;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function validDate(text: string): boolean {
-  const m = DATE.exec(text);
-  if (!m) return false;
-  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return date.getUTCMonth() === Number(m[2]) - 1 && date.getUTCDate() === Number(m[3]);
 }
 
 /** Converts one value for a column, or returns why it does not fit. */
@@ -60,23 +55,26 @@ function convert(column: ColumnSchema, value: unknown): { value: CellValue } | {
     case 'boolean': {
       if (typeof value === 'boolean') return { value };
       if (value === 0 || value === 1) return { value: value === 1 };
-      if (text !== undefined && /^(true|false|1|0|yes|no|y|n|on|off)$/i.test(text.trim()))
-        return { value: /^(true|1|yes|y|on)$/i.test(text.trim()) };
+      const parsed = text === undefined ? undefined : parseBooleanText(text);
+      if (parsed !== undefined) return { value: parsed };
       return { reason: `expected true or false, got ${describe(value)}` };
     }
     case 'date':
-      return text !== undefined && validDate(text)
+      return text !== undefined && isCalendarDate(text)
         ? { value: text }
-        : { reason: `expected a date like 2024-05-31, got ${describe(value)}` };
+        : { reason: `expected a date like ${VALUE_EXAMPLES.date}, got ${describe(value)}` };
     case 'time':
       return text !== undefined && TIME.test(text)
         ? { value: text }
-        : { reason: `expected a time like 13:45:00, got ${describe(value)}` };
+        : { reason: `expected a time like ${VALUE_EXAMPLES.time}, got ${describe(value)}` };
     case 'timestamp':
-    case 'timestamptz':
-      return text !== undefined && TIMESTAMP.test(text) && validDate(text.slice(0, 10))
-        ? { value: text }
-        : { reason: `expected a date and time like 2024-05-31 13:45:00, got ${describe(value)}` };
+    case 'timestamptz': {
+      const canonical =
+        text === undefined ? undefined : canonicalTimestamp(text, column.type === 'timestamptz');
+      return canonical !== undefined
+        ? { value: canonical }
+        : { reason: `expected a date and time like ${VALUE_EXAMPLES[column.type]}, got ${describe(value)}` };
+    }
     case 'uuid':
       return text !== undefined && UUID.test(text)
         ? { value: text }

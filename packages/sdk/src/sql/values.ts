@@ -1,12 +1,12 @@
 import type { CellValue, ColumnSchema, ColumnType } from '../datasource/types.js';
 import { Errors } from '../errors/catalog.js';
 import { NocofloError } from '../errors/nocoflo-error.js';
+import { canonicalTimestamp, isCalendarDate, VALUE_EXAMPLES } from '../values/codec.js';
 
 const INTEGER_TEXT = /^[+-]?\d+$/;
 const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 const TIME_TEXT = /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}(:?\d{2})?|Z)?$/;
-const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*([+-]\d{2}(:?\d{2})?|Z)?$/i;
 const UUID_TEXT = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -83,17 +83,24 @@ function check(
       if (typeof value === 'string' && UUID_TEXT.test(value)) return { ok: value };
       return { reason: `expected a UUID such as "0b6c1e1e-…", got ${describe(value)}` };
     case 'date':
-      if (typeof value === 'string' && DATE_TEXT.test(value)) return { ok: value };
-      return { reason: `expected an ISO date such as "2024-01-31", got ${describe(value)}` };
+      if (typeof value === 'string' && DATE_TEXT.test(value.trim()) && isCalendarDate(value.trim())) {
+        return { ok: value.trim() };
+      }
+      return { reason: `expected a date such as "${VALUE_EXAMPLES.date}", got ${describe(value)}` };
     case 'time':
       if (typeof value === 'string' && TIME_TEXT.test(value)) return { ok: value };
-      return { reason: `expected an ISO time such as "13:45:00", got ${describe(value)}` };
+      return { reason: `expected a time such as "${VALUE_EXAMPLES.time}", got ${describe(value)}` };
     case 'timestamp':
-    case 'timestamptz':
-      if (typeof value === 'string' && TIMESTAMP_TEXT.test(value.trim())) return { ok: value };
+    case 'timestamptz': {
+      // One canonical text (space, no trailing zeros), so a filter on 2021-01-01 finds the
+      // midnight SQLite keeps as "2021-01-01 00:00:00", and an edit is stored as the others are.
+      const canonical =
+        typeof value === 'string' ? canonicalTimestamp(value, type === 'timestamptz') : undefined;
+      if (canonical !== undefined) return { ok: canonical };
       return {
-        reason: `expected an ISO timestamp such as "2024-01-31T13:45:00Z", got ${describe(value)}`,
+        reason: `expected a date and time such as "${VALUE_EXAMPLES[type]}", got ${describe(value)}`,
       };
+    }
     case 'json':
       if (isJsonValue(value)) return { ok: value as CellValue };
       return { reason: `expected a JSON value, got ${describe(value)}` };

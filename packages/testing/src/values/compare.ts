@@ -3,17 +3,16 @@
  * normalised type. The memory datasource runs on it, and the conformance suite uses it to
  * compute expected results from the fixture.
  */
-import type { CellValue, ColumnType } from '@nocoflo/sdk';
+import { type CellValue, type ColumnType, canonicalTemporal } from '@nocoflo/sdk';
 import { compareDecimals, isDecimalText, normalizeDecimal } from './decimal.js';
 
-/** Canonical text of a timestamp or time: `T` separator, no trailing fractional zeros. */
-export function normalizeTemporal(value: string): string {
-  return value
-    .trim()
-    .replace(/^(\d{4}-\d{2}-\d{2})[ T]/, '$1T')
-    .replace(/(\d{2}:\d{2}:\d{2})\.(\d*?)0*(?=$|[Zz+-])/, (_m, hms: string, frac: string) =>
-      frac ? `${hms}.${frac}` : hms,
-    );
+/**
+ * Canonical text of a timestamp or time, by the SDK's value codec: space separator, no
+ * trailing fractional zeros, `+00:00` for `Z`. With a type, a `timestamp` (without time
+ * zone) drops an offset as the databases do.
+ */
+export function normalizeTemporal(value: string, type: ColumnType = 'timestamptz'): string {
+  return canonicalTemporal(type, value);
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
@@ -54,7 +53,7 @@ export function compareNonNull(type: ColumnType | undefined, a: CellValue, b: Ce
   if (a instanceof Uint8Array && b instanceof Uint8Array) return compareBytes(a, b);
   if (typeof a === 'string' && typeof b === 'string') {
     if (type === 'timestamp' || type === 'timestamptz' || type === 'time') {
-      return compareText(normalizeTemporal(a), normalizeTemporal(b));
+      return compareText(normalizeTemporal(a, type), normalizeTemporal(b, type));
     }
     return compareText(a, b);
   }
@@ -94,7 +93,7 @@ export function canonicalText(type: ColumnType | undefined, value: CellValue | u
     case 'timestamp':
     case 'timestamptz':
     case 'time':
-      if (typeof value === 'string') return `str:${normalizeTemporal(value)}`;
+      if (typeof value === 'string') return `str:${normalizeTemporal(value, type)}`;
       break;
     case 'json':
     case 'array':

@@ -56,6 +56,8 @@ describe('value comparison', () => {
     expect(canonicalText('integer', 9007199254740993n)).toBe('num:9007199254740993');
     expect(canonicalText('float', -0)).toBe('num:0');
     expect(canonicalText('text', null)).toBe('null');
-    expect(normalizeTemporal('2024-02-29 13:45:30.000')).toBe('2024-02-29T13:45:30');
+    expect(normalizeTemporal('2024-02-29T13:45:30.000')).toBe('2024-02-29 13:45:30');
+    expect(normalizeTemporal('2024-02-29T13:45:30Z')).toBe('2024-02-29 13:45:30+00:00');
+    expect(normalizeTemporal('2024-02-29T13:45:30Z', 'timestamp')).toBe('2024-02-29 13:45:30');
   });
 });

@@ -137,7 +137,7 @@ describe('chart view: rendering', () => {
   it('says when groups were cut', async () => {
     const { html } = await render({ x: 'name', type: 'bar' });
     expect(barCount(html)).toBe(MAX_CATEGORIES);
-    expect(html).toContain(`largest ${MAX_CATEGORIES} groups shown`);
+    expect(html).toContain(`the largest ${MAX_CATEGORIES} by sum of amount shown`);
   });
 
   it('shows a message instead of an empty chart', async () => {

@@ -8,18 +8,31 @@ export const HOST_ASSET_BASE = '/_assets/host/';
 
 /** The web app's stylesheet: plain CSS, no framework. */
 export const HOST_CSS = `
-:root { --ncf-text: #1f2430; --ncf-muted: #6b7280; --ncf-line: #e3e6ec; --ncf-bg: #f6f7f9; --ncf-accent: #2f5bd3; --ncf-bad: #b42318; --ncf-good: #067647; }
+:root { color-scheme: light dark; --ncf-text: #1f2430; --ncf-muted: #6b7280; --ncf-line: #e3e6ec; --ncf-bg: #f6f7f9; --ncf-surface: #fff; --ncf-subtle: #f6f7f9; --ncf-hover: #fafbff; --ncf-added: #eefbf1; --ncf-accent: #2f5bd3; --ncf-bad: #b42318; --ncf-good: #067647; }
+/* Dark theme: the same page in the colours the operating system asks for. */
+@media (prefers-color-scheme: dark) {
+  :root { --ncf-text: #e6e8ee; --ncf-muted: #a3acbb; --ncf-line: #333a47; --ncf-bg: #121418; --ncf-surface: #1b1e25; --ncf-subtle: #222630; --ncf-hover: #232838; --ncf-added: #143321; --ncf-accent: #8fb0ff; --ncf-bad: #ff8a80; --ncf-good: #6fdc8c; }
+  button, select, input, textarea { color: var(--ncf-text); background: var(--ncf-surface); border-color: #4a5263; }
+  code { background: #262b36; }
+  .ncf-error { background: #2a1715; border-color: #6b2b25; }
+  .ncf-error p, .ncf-error .ncf-hint { color: #ffd2cc; }
+  .ncf-state { background: #262b36; }
+  .ncf-state-enabled { background: #143321; }
+  .ncf-state-failed { background: #3a1714; }
+  .ncf-state-disabled { background: #222630; }
+  .ncf-sep { color: #59606e; }
+}
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
 body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ncf-text); background: var(--ncf-bg); }
 a { color: var(--ncf-accent); }
 button, select, input { font: inherit; }
-button { padding: .3rem .75rem; border: 1px solid #c9cfda; border-radius: 6px; background: #fff; cursor: pointer; }
+button { padding: .3rem .75rem; border: 1px solid #c9cfda; border-radius: 6px; background: var(--ncf-surface, #fff); cursor: pointer; }
 button:hover { border-color: var(--ncf-accent); color: var(--ncf-accent); }
 button:disabled { opacity: .5; cursor: default; }
-select, input { padding: .25rem .4rem; border: 1px solid #c9cfda; border-radius: 6px; background: #fff; }
+select, input { padding: .25rem .4rem; border: 1px solid #c9cfda; border-radius: 6px; background: var(--ncf-surface, #fff); }
 code { font: .85em ui-monospace, SFMono-Regular, Menlo, monospace; background: #eef0f4; padding: .05rem .3rem; border-radius: 4px; }
-.ncf-header { display: flex; align-items: center; gap: 1rem; padding: .6rem 1.25rem; background: #fff; border-bottom: 1px solid var(--ncf-line); }
+.ncf-header { display: flex; align-items: center; gap: 1rem; padding: .6rem 1.25rem; background: var(--ncf-surface, #fff); border-bottom: 1px solid var(--ncf-line); }
 .ncf-brand { font-weight: 700; color: var(--ncf-text); text-decoration: none; letter-spacing: .02em; }
 .ncf-crumbs { display: flex; gap: .4rem; align-items: center; color: var(--ncf-muted); min-width: 0; }
 .ncf-crumbs a { color: inherit; text-decoration: none; }
@@ -33,7 +46,7 @@ code { font: .85em ui-monospace, SFMono-Regular, Menlo, monospace; background: #
 h1 { font-size: 1.35rem; margin: .4rem 0 1rem; }
 h2 { font-size: 1.05rem; margin: 0 0 .5rem; }
 .ncf-muted { color: var(--ncf-muted); }
-.ncf-card { background: #fff; border: 1px solid var(--ncf-line); border-radius: 10px; padding: 1rem 1.25rem; margin-bottom: 1rem; }
+.ncf-card { background: var(--ncf-surface, #fff); border: 1px solid var(--ncf-line); border-radius: 10px; padding: 1rem 1.25rem; margin-bottom: 1rem; }
 .ncf-card header { display: flex; align-items: baseline; gap: .75rem; flex-wrap: wrap; margin-bottom: .5rem; }
 .ncf-tables { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: .5rem; }
 .ncf-tables a { display: flex; justify-content: space-between; gap: .5rem; padding: .55rem .75rem; border: 1px solid var(--ncf-line); border-radius: 8px; text-decoration: none; color: var(--ncf-text); }
@@ -41,14 +54,14 @@ h2 { font-size: 1.05rem; margin: 0 0 .5rem; }
 .ncf-tables .ncf-kind { font-size: .75rem; color: var(--ncf-muted); }
 .ncf-switcher { display: flex; gap: .25rem; border-bottom: 1px solid var(--ncf-line); margin-bottom: .75rem; }
 .ncf-switcher a { padding: .4rem .9rem; text-decoration: none; color: var(--ncf-muted); border: 1px solid transparent; border-bottom: none; border-radius: 8px 8px 0 0; margin-bottom: -1px; }
-.ncf-switcher a[aria-current] { color: var(--ncf-text); background: #fff; border-color: var(--ncf-line); font-weight: 600; }
+.ncf-switcher a[aria-current] { color: var(--ncf-text); background: var(--ncf-surface, #fff); border-color: var(--ncf-line); font-weight: 600; }
 .ncf-table-head { display: flex; align-items: baseline; gap: .75rem; flex-wrap: wrap; }
 .ncf-error { border: 1px solid #f3c1bd; background: #fff4f3; color: var(--ncf-bad); border-radius: 8px; padding: .7rem 1rem; margin: .75rem 0; }
 .ncf-error p { margin: .25rem 0 0; color: #5f1b14; }
-.ncf-error .ncf-hint { color: var(--ncf-muted); }
-.ncf-plugins { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--ncf-line); border-radius: 10px; overflow: hidden; }
+.ncf-error .ncf-hint { color: #574240; }
+.ncf-plugins { width: 100%; border-collapse: collapse; background: var(--ncf-surface, #fff); border: 1px solid var(--ncf-line); border-radius: 10px; overflow: hidden; }
 .ncf-plugins th, .ncf-plugins td { text-align: left; padding: .55rem .75rem; border-bottom: 1px solid #f0f1f4; vertical-align: top; }
-.ncf-plugins th { background: #f6f7f9; font-weight: 600; }
+.ncf-plugins th { background: var(--ncf-subtle, #f6f7f9); font-weight: 600; }
 .ncf-plugins .ncf-actions { white-space: nowrap; }
 .ncf-state { display: inline-block; font-size: .78rem; padding: .05rem .5rem; border-radius: 999px; background: #eef0f4; }
 .ncf-state-enabled { background: #dcfae6; color: var(--ncf-good); }
@@ -57,7 +70,18 @@ h2 { font-size: 1.05rem; margin: 0 0 .5rem; }
 .ncf-plugin-error { color: var(--ncf-bad); font-size: .85rem; margin-top: .3rem; max-width: 40rem; }
 .ncf-plugin-error .ncf-hint { color: var(--ncf-muted); }
 .ncf-token-form { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; margin: .5rem 0 1rem; }
-.ncf-token-form input { min-width: 22rem; }
+.ncf-token-form input { min-width: min(22rem, 100%); }
+@media (max-width: 720px) {
+  .ncf-header { flex-wrap: wrap; gap: .25rem 1rem; padding: .5rem .75rem; }
+  .ncf-main { padding: .75rem .75rem 2rem; }
+  /* The plugins table becomes one card per plugin, each cell labelled by its column. */
+  .ncf-plugins thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  .ncf-plugins, .ncf-plugins tbody, .ncf-plugins tr, .ncf-plugins td { display: block; width: 100%; }
+  .ncf-plugins tr { border-bottom: 1px solid var(--ncf-line); padding: .4rem 0; }
+  .ncf-plugins td { border: none; padding: .2rem .75rem; overflow-wrap: anywhere; }
+  .ncf-plugins td[data-label]::before { content: attr(data-label); display: block; font-size: .75rem; color: var(--ncf-muted); }
+  .ncf-plugins .ncf-actions { white-space: normal; display: flex; flex-wrap: wrap; gap: .4rem; }
+}
 .ncf-config { margin-top: 1rem; max-width: 48rem; }
 .ncf-config form { display: grid; gap: .75rem; }
 .ncf-config fieldset { border: 1px solid var(--ncf-line); border-radius: 8px; padding: .5rem .9rem .8rem; display: grid; gap: .6rem; }

@@ -2,7 +2,7 @@
  * The page frame every HTML page of the web app shares: header with navigation, the
  * host's stylesheet, the page's own stylesheets and scripts.
  */
-import { escapeHtml, type SerializedNocofloError } from '@nocoflo/sdk';
+import { html, joinHtml, type SerializedNocofloError, unsafeRawHtml } from '@nocoflo/sdk';
 import { HOST_ASSET_BASE } from './host-assets.js';
 
 /** What a page puts into the frame. */
@@ -30,48 +30,45 @@ export function renderPage({
   scripts = [],
   section = 'data',
 }: PageInput): string {
-  const crumbHtml = crumbs
-    .map((c) =>
-      c.href
-        ? `<a href="${escapeHtml(c.href)}">${escapeHtml(c.label)}</a>`
-        : `<span aria-current="page">${escapeHtml(c.label)}</span>`,
-    )
-    .join('<span class="ncf-sep">/</span>');
-  const links = [`${HOST_ASSET_BASE}host.css`, ...styles]
-    .map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`)
-    .join('\n');
-  const scriptTags = scripts
-    .map((src) => `<script type="module" src="${escapeHtml(src)}"></script>`)
-    .join('\n');
-  const current = (name: string) => (section === name ? ' aria-current="page"' : '');
-  return `<!doctype html>
+  const crumbHtml = joinHtml(
+    crumbs.map((c) =>
+      c.href ? html`<a href="${c.href}">${c.label}</a>` : html`<span aria-current="page">${c.label}</span>`,
+    ),
+    html`<span class="ncf-sep">/</span>`,
+  );
+  const links = [`${HOST_ASSET_BASE}host.css`, ...styles].map(
+    (href) => html`<link rel="stylesheet" href="${href}">\n`,
+  );
+  const scriptTags = scripts.map((src) => html`<script type="module" src="${src}"></script>\n`);
+  const current = (name: string) => section === name && html` aria-current="page"`;
+  // The body was built by the pages with the same template: inserted as it is.
+  return String(html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · nocoflo</title>
+<meta name="color-scheme" content="light dark">
+<title>${title} · nocoflo</title>
 <link rel="icon" href="data:,">
-${links}
-</head>
+${links}</head>
 <body>
 <header class="ncf-header">
 <a class="ncf-brand" href="/">nocoflo</a>
 <nav class="ncf-crumbs" aria-label="Breadcrumbs">${crumbHtml}</nav>
-<nav class="ncf-top"><a href="/"${current('data')}>Data</a><a href="/admin"${current('admin')}>Plugins</a></nav>
+<nav class="ncf-top" aria-label="Sections"><a href="/"${current('data')}>Data</a><a href="/admin"${current('admin')}>Plugins</a></nav>
 </header>
 <main class="ncf-main">
-${body}
+${unsafeRawHtml(body)}
 </main>
-${scriptTags}
-</body>
-</html>`;
+${scriptTags}</body>
+</html>`);
 }
 
 /** An error as a box a person can act on: title, message, hint. */
 export function renderErrorBox(error: SerializedNocofloError): string {
-  return `<div class="ncf-error" role="alert" data-code="${escapeHtml(error.code)}">
-<strong>${escapeHtml(error.title)}</strong> <code>${escapeHtml(error.code)}</code>
-<p>${escapeHtml(error.message)}</p>
-<p class="ncf-hint">${escapeHtml(error.hint)}</p>
-</div>`;
+  return String(html`<div class="ncf-error" role="alert" data-code="${error.code}">
+<strong>${error.title}</strong> <code>${error.code}</code>
+<p>${error.message}</p>
+<p class="ncf-hint">${error.hint}</p>
+</div>`);
 }

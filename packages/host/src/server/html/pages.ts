@@ -1,9 +1,17 @@
 /**
  * The HTML of the web app's pages: home (datasources and their tables), table page (view
  * switcher and the chosen view's fragment) and admin page (plugins and their buttons).
- * Everything that comes from data, plugins or the URL is escaped here.
+ * Built with the SDK's `html` template: everything that comes from data, plugins or the URL
+ * is escaped unless it is HTML a view rendered.
  */
-import { escapeHtml, type PluginInfo, type SerializedNocofloError, type TableInfo } from '@nocoflo/sdk';
+import {
+  html,
+  joinHtml,
+  type PluginInfo,
+  type SerializedNocofloError,
+  type TableInfo,
+  unsafeRawHtml,
+} from '@nocoflo/sdk';
 import type { ResolvedView } from '../../types.js';
 import { HOST_ASSET_BASE } from './host-assets.js';
 import { renderErrorBox, renderPage } from './layout.js';
@@ -39,21 +47,19 @@ export function renderHome(datasources: readonly HomeDatasource[]): string {
   const cards = datasources.map((ds) => {
     const tables = ds.tables
       ? ds.tables.length === 0
-        ? '<p class="ncf-muted">No tables.</p>'
-        : `<ul class="ncf-tables">${ds.tables
-            .map(
-              (t) =>
-                `<li><a href="${escapeHtml(tablePageUrl(ds.id, t.name))}"><span>${escapeHtml(t.name)}${t.kind === 'view' ? ' <span class="ncf-kind">view</span>' : ''}</span><span class="ncf-muted">${escapeHtml(formatCount(t.rowCountEstimate))}</span></a></li>`,
-            )
-            .join('')}</ul>`
+        ? html`<p class="ncf-muted">No tables.</p>`
+        : html`<ul class="ncf-tables">${ds.tables.map(
+            (t) =>
+              html`<li><a href="${tablePageUrl(ds.id, t.name)}"><span>${t.name}${t.kind === 'view' && html` <span class="ncf-kind">view</span>`}</span><span class="ncf-muted">${formatCount(t.rowCountEstimate)}</span></a></li>`,
+          )}</ul>`
       : '';
-    return `<section class="ncf-card" data-datasource="${escapeHtml(ds.id)}"><header><h2>${escapeHtml(ds.id)}</h2><code>${escapeHtml(ds.displayUrl)}</code></header>${ds.error ? renderErrorBox(ds.error) : tables}</section>`;
+    return html`<section class="ncf-card" data-datasource="${ds.id}"><header><h2>${ds.id}</h2><code>${ds.displayUrl}</code></header>${ds.error ? unsafeRawHtml(renderErrorBox(ds.error)) : tables}</section>`;
   });
   const body =
     datasources.length === 0
-      ? '<p>No datasources. Start the server with a URL: <code>nocoflo serve sqlite:./my.db</code>, or <code>nocoflo serve --demo</code>.</p>'
-      : cards.join('\n');
-  return renderPage({ title: 'Data', body: `<h1>Data</h1>${body}` });
+      ? html`<p>No datasources. Start the server with a URL: <code>nocoflo serve sqlite:./my.db</code>, or <code>nocoflo serve --demo</code>.</p>`
+      : joinHtml(cards, '\n');
+  return renderPage({ title: 'Data', body: String(html`<h1>Data</h1>${body}`) });
 }
 
 /** What the table page shows. */
@@ -77,18 +83,17 @@ export function renderTablePage({
   notices,
 }: TablePageInput): string {
   const page = tablePageUrl(datasource, table);
-  const switcher = views
-    .map((v) => {
-      const here = v.name === current.name;
-      return `<a href="${escapeHtml(`${page}?view=${encodeURIComponent(v.name)}`)}" data-view="${escapeHtml(v.name)}"${here ? ' aria-current="page"' : ''} title="${escapeHtml(`${v.plugin} (score ${v.score})`)}">${escapeHtml(v.title)}</a>`;
-    })
-    .join('');
+  const switcher = views.map((v) => {
+    const here = v.name === current.name;
+    return html`<a href="${`${page}?view=${encodeURIComponent(v.name)}`}" data-view="${v.name}"${here && html` aria-current="page"`} title="${`${v.plugin} (score ${v.score})`}">${v.title}</a>`;
+  });
   const assets = current.definition.assets ?? [];
-  const noticeHtml = notices.map((n) => `<p class="ncf-muted" role="status">${escapeHtml(n)}</p>`).join('');
-  const main = 'error' in content ? renderErrorBox(content.error) : content.html;
-  const body = `<div class="ncf-table-head"><h1>${escapeHtml(table)}</h1></div>
+  const noticeHtml = notices.map((n) => html`<p class="ncf-muted" role="status">${n}</p>`);
+  // The view's fragment is the view's own HTML (built with the same template by our views).
+  const main = unsafeRawHtml('error' in content ? renderErrorBox(content.error) : content.html);
+  const body = String(html`<div class="ncf-table-head"><h1>${table}</h1></div>
 ${noticeHtml}<nav class="ncf-switcher" aria-label="Views">${switcher}</nav>
-<div class="ncf-view" data-view="${escapeHtml(current.name)}">${main}</div>`;
+<div class="ncf-view" data-view="${current.name}">${main}</div>`);
   return renderPage({
     title: 'error' in content ? table : (content.title ?? table),
     body,
@@ -105,7 +110,9 @@ export function renderErrorPage(
 ): string {
   return renderPage({
     title: error.title,
-    body: `<h1>${escapeHtml(error.title)}</h1>${renderErrorBox(error)}<p><a href="/">Back to the data</a></p>`,
+    body: String(
+      html`<h1>${error.title}</h1>${unsafeRawHtml(renderErrorBox(error))}<p><a href="/">Back to the data</a></p>`,
+    ),
     crumbs,
   });
 }
@@ -130,32 +137,35 @@ export function renderAdmin(plugins: readonly PluginInfo[]): string {
       ...p.contributions.datasources.map((d) => `datasource ${d}`),
       ...p.contributions.hooks.map((h) => `hook ${h}`),
     ];
-    const error = p.error
-      ? `<div class="ncf-plugin-error" data-code="${escapeHtml(p.error.code)}"><strong>${escapeHtml(p.error.title)}</strong>: ${escapeHtml(p.error.message)}<div class="ncf-hint">${escapeHtml(p.error.hint)}</div></div>`
-      : '';
-    const warnings = p.warnings.map((w) => `<div class="ncf-muted">⚠ ${escapeHtml(w)}</div>`).join('');
-    const buttons = [
-      ...actionsFor(p).map(
-        (a) =>
-          `<button type="button" data-action="${a}" data-plugin="${escapeHtml(p.name)}">${a[0]?.toUpperCase()}${a.slice(1)}</button>`,
-      ),
-      `<button type="button" data-configure="${escapeHtml(p.name)}">Configure</button>`,
-    ].join(' ');
-    return `<tr data-plugin="${escapeHtml(p.name)}" data-state="${escapeHtml(p.state)}">
-<td><strong>${escapeHtml(p.displayName ?? p.name)}</strong>${p.displayName ? ` <code>${escapeHtml(p.name)}</code>` : ''}${p.description ? `<div class="ncf-muted">${escapeHtml(p.description)}</div>` : ''}${warnings}</td>
-<td>${escapeHtml(p.version)}</td>
-<td><span class="ncf-state ncf-state-${escapeHtml(p.state)}">${escapeHtml(p.state)}</span>${error}</td>
-<td class="ncf-muted">${escapeHtml(contributions.join(', ') || p.provides.join(', '))}</td>
-<td class="ncf-muted">${escapeHtml(p.source)}</td>
+    const error =
+      p.error &&
+      html`<div class="ncf-plugin-error" data-code="${p.error.code}"><strong>${p.error.title}</strong>: ${p.error.message}<div class="ncf-hint">${p.error.hint}</div></div>`;
+    const warnings = p.warnings.map((w) => html`<div class="ncf-muted">⚠ ${w}</div>`);
+    const buttons = joinHtml(
+      [
+        ...actionsFor(p).map(
+          (a) =>
+            html`<button type="button" data-action="${a}" data-plugin="${p.name}">${a[0]?.toUpperCase()}${a.slice(1)}</button>`,
+        ),
+        html`<button type="button" data-configure="${p.name}">Configure</button>`,
+      ],
+      ' ',
+    );
+    return html`<tr data-plugin="${p.name}" data-state="${p.state}">
+<td><strong>${p.displayName ?? p.name}</strong>${p.displayName && html` <code>${p.name}</code>`}${p.description && html`<div class="ncf-muted">${p.description}</div>`}${warnings}</td>
+<td data-label="Version">${p.version}</td>
+<td data-label="State"><span class="ncf-state ncf-state-${p.state}">${p.state}</span>${error}</td>
+<td class="ncf-muted" data-label="Contributes">${contributions.join(', ') || p.provides.join(', ')}</td>
+<td class="ncf-muted" data-label="Source">${p.source}</td>
 <td class="ncf-actions">${buttons}</td>
 </tr>`;
   });
-  const body = `<h1>Plugins</h1>
+  const body = String(html`<h1>Plugins</h1>
 <form class="ncf-token-form" hidden><label>Admin token <input name="token" type="password" autocomplete="off" required></label><button type="submit">Use token</button><span class="ncf-muted">Printed once by <code>nocoflo serve</code> when it was generated; kept in the data folder's <code>admin-token</code> file (or set with NOCOFLO_ADMIN_TOKEN).</span></form>
 <div class="ncf-error ncf-admin-alert" role="alert" hidden></div>
 <table class="ncf-plugins"><thead><tr><th>Plugin</th><th>Version</th><th>State</th><th>Contributes</th><th>Source</th><th><span class="ncf-muted">Actions</span></th></tr></thead>
-<tbody>${rows.join('\n') || '<tr><td colspan="6" class="ncf-muted">No plugins found.</td></tr>'}</tbody></table>
-<section class="ncf-card ncf-config" aria-live="polite" hidden></section>`;
+<tbody>${rows.length > 0 ? joinHtml(rows, '\n') : html`<tr><td colspan="6" class="ncf-muted">No plugins found.</td></tr>`}</tbody></table>
+<section class="ncf-card ncf-config" aria-live="polite" hidden></section>`);
   return renderPage({
     title: 'Plugins',
     body,

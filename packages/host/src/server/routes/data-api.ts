@@ -11,6 +11,7 @@
  * | PATCH | /api/datasources/:ds/tables/:table/rows | `{ key, changes }` | `{ row }` |
  * | DELETE | /api/datasources/:ds/tables/:table/rows | `{ key }` (or `?key=<json>`) | 204 |
  * | POST | /api/datasources/:ds/tables/:table/aggregate | `AggregateQuery` | `{ rows }` |
+ * | GET | /api/datasources/:ds/tables/:table/cell | `?key=<json>&column=<name>` | the value as a download (bytes as they are, anything else as text) |
  *
  * Writes are checked against the table schema first (unknown column, wrong type,
  * incomplete key: nothing is written), then run through the host's datasource, so the
@@ -115,6 +116,57 @@ export function registerDataApi(
         await ds.delete(table.name, convertKey(table, keyInput));
       });
       return reply.status(204).send();
+    },
+  );
+
+  // One cell as a file: how a BLOB (shown as ‹N bytes›) or a very long text is downloaded.
+  app.get<{ Params: TableParams; Querystring: Query }>(
+    '/api/datasources/:ds/tables/:table/cell',
+    async (request, reply) => {
+      const keyInput = keyFromRequest(undefined, request.query);
+      const columnName = request.query.column;
+      if (typeof columnName !== 'string') {
+        throw NocofloError.create(Errors.BadRequest, ["name the cell's column with ?column=<name>"]);
+      }
+      const { value, fileName } = await withTable(request.params, async (ds) => {
+        const table = await ds.describeTable(request.params.table);
+        const column = table.columns.find((c) => c.name === columnName);
+        if (!column) {
+          throw NocofloError.create(Errors.ColumnNotFound, [
+            table.name,
+            columnName,
+            table.columns.map((c) => c.name),
+          ]);
+        }
+        const key = convertKey(table, keyInput);
+        const filter = Object.entries(key).map(([name, v]) => ({
+          column: name,
+          op: 'eq' as const,
+          value: v,
+        }));
+        const page = await ds.readPage(table.name, { filter, limit: 1 });
+        const row = page.rows[0];
+        if (!row) throw NocofloError.create(Errors.RowNotFound, [table.name, JSON.stringify(key)]);
+        const keyText = Object.values(key).map(String).join('-');
+        return { value: row[column.name] ?? null, fileName: `${table.name}-${column.name}-${keyText}` };
+      });
+      const safeName = fileName.replace(/[^\w.-]+/g, '_');
+      if (value instanceof Uint8Array) {
+        return reply
+          .header('content-disposition', `attachment; filename="${safeName}.bin"`)
+          .type('application/octet-stream')
+          .send(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+      }
+      const text =
+        value === null
+          ? ''
+          : typeof value === 'string'
+            ? value
+            : JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+      return reply
+        .header('content-disposition', `attachment; filename="${safeName}.txt"`)
+        .type('text/plain; charset=utf-8')
+        .send(text);
     },
   );
 

@@ -1,0 +1,106 @@
+/**
+ * Every page type of the web app in a real browser (playwright-core driving Chromium), on
+ * the demo data: axe-core finds no serious or critical accessibility violation, and at
+ * 1280×800 and at 390×844 nothing overflows the viewport (every element's box ends inside
+ * it, or inside a box that scrolls on its own, like the grid and the chart).
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../fixtures/browser.js';
+import { ADMIN_TOKEN, type RunningServer, startServer } from '../fixtures/serve.js';
+
+const executablePath = findChromium();
+const required = process.env.CI === 'true';
+if (!executablePath && !required) console.warn(`accessibility test skipped: ${HOW_TO_GET_CHROMIUM}`);
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** One page of each type, by its path. */
+const PAGES: Record<string, string> = {
+  home: '/',
+  'table view': '/d/demo/t/orders?view=table',
+  'table view of a database view': '/d/demo/t/monthly_revenue?view=table',
+  'chart view': '/d/demo/t/orders?view=chart',
+  'form view': '/d/demo/t/customers?view=form',
+  'unknown table': '/d/demo/t/no_such_table',
+  admin: `/admin#token=${ADMIN_TOKEN}`,
+};
+
+const VIEWPORTS = [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+];
+
+/** Serious and critical axe violations: rule, impact and the first offending elements. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol: the page's Content-Security-Policy (no inline scripts) stays on.
+  await page.evaluate(AXE_SOURCE);
+  const result = (await page.evaluate(
+    "axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })))",
+  )) as { id: string; impact: string; nodes: string[] }[];
+  return result
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.nodes.join(', ')}`);
+}
+
+/**
+ * Elements whose box ends past the right edge of the viewport without a scrolling (or
+ * clipping) ancestor to hold them, and whether the page itself scrolls sideways.
+ */
+async function overflowing(page: Page): Promise<string[]> {
+  return (await page.evaluate(`(() => {
+    const width = document.documentElement.clientWidth;
+    const held = (el) => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        const overflow = getComputedStyle(p).overflowX;
+        if (overflow === 'auto' || overflow === 'scroll' || overflow === 'hidden') return true;
+      }
+      return false;
+    };
+    const out = [];
+    if (document.documentElement.scrollWidth > width + 1) out.push('the page scrolls sideways: ' + document.documentElement.scrollWidth + ' > ' + width);
+    for (const el of document.body.querySelectorAll('*')) {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      if (box.right > width + 1 && !held(el)) {
+        out.push(el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') + ' ends at ' + Math.round(box.right));
+      }
+    }
+    return out.slice(0, 10);
+  })()`)) as string[];
+}
+
+describe.skipIf(!executablePath && !required)('accessibility and layout of every page type', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!executablePath) throw new Error(`CI=true needs a browser, but ${HOW_TO_GET_CHROMIUM}`);
+    server = await startServer();
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  for (const viewport of VIEWPORTS) {
+    describe(`at ${viewport.width}×${viewport.height}`, () => {
+      for (const [name, path] of Object.entries(PAGES)) {
+        it(`${name}: no serious or critical axe violation, nothing overflows`, async () => {
+          const page = await browser.newPage({ viewport });
+          try {
+            await page.goto(`${server.url}${path}`);
+            expect((await overflowing(page)).join('\n')).toBe('');
+            expect((await seriousViolations(page)).join('\n')).toBe('');
+          } finally {
+            await page.close();
+          }
+        });
+      }
+    });
+  }
+});
