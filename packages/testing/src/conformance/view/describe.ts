@@ -223,9 +223,22 @@ function registerChecks(resolveView: () => ViewDefinition, options: ViewConforma
   });
 }
 
+/** Whether a plugin's views can be tested from its declarations alone (see describeViewConformance). */
+function isStatic(plugin: NocofloPlugin, names: readonly string[], options: ViewConformanceOptions): boolean {
+  const declared = new Set((plugin.views ?? []).map((v) => v.name));
+  return (
+    options.config === undefined &&
+    plugin.setup === undefined &&
+    plugin.enable === undefined &&
+    names.every((n) => declared.has(n))
+  );
+}
+
 /**
  * Registers the view conformance suite for a view definition, or for the views of a
- * plugin (started in a real test host, so views registered in `setup` count too).
+ * plugin. A plugin with `setup`, `enable` or `config`, or whose `options.views` names views
+ * it registers at runtime, is started in a real test host (so `@nocoflo/host` must be
+ * installed); a plugin that only declares views is tested from its declarations.
  *
  * @example
  * ```ts
@@ -257,6 +270,16 @@ export function describeViewConformance(
       it('the plugin declares views to test', () => {
         expect.fail('the plugin declares no views; name the views it registers at runtime in options.views');
       });
+      return;
+    }
+    // A plugin whose views are all declared, with no lifecycle and no config, is tested
+    // without a host: its views are exactly its declarations, and a view plugin's tests
+    // then need neither @nocoflo/host nor its native SQLite driver installed.
+    if (isStatic(subject, names, options)) {
+      for (const viewName of names) {
+        const view = subject.views?.find((v) => v.name === viewName) as ViewDefinition;
+        describe(`view ${viewName}`, () => registerChecks(() => view, options));
+      }
       return;
     }
     let host: TestHost | undefined;
