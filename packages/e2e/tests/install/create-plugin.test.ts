@@ -230,7 +230,7 @@ describe('npm run dev in a scaffolded plugin', () => {
         expect(link, home).toBeDefined();
         const tablePage = new URL(`${link}?view=acme`, base);
         const before = await (await fetch(tablePage)).text();
-        expect(before).toContain('data-view="acme"');
+        expect(before, output).toContain('data-view="acme"');
         expect(before).toContain('class="ncf-list-view"');
         expect(before).toContain('>List</a>');
 

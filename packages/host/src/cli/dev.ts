@@ -138,18 +138,21 @@ export function registerDevCommand(program: Command): void {
       const build = options.build && manifest.scripts?.build !== undefined;
       if (build) buildOnce(dir);
       const root = devRoot(dir, manifest.name);
-      const builder = build ? watchBuild(dir) : undefined;
-      await runUntilSignal(
-        serve([], {
-          port: options.port,
-          host: options.host,
-          demo: true,
-          root,
-          pluginsDir: ['plugins'],
-          watch: true,
-          ...(options.verbose ? { verbose: true } : {}),
-        }),
-        () => builder?.kill('SIGTERM'),
-      );
+      let builder: ChildProcess | undefined;
+      // The build watcher starts once the host watches the plugin: its first build (tsup
+      // cleans dist/ and writes it again) then reloads the plugin instead of racing its load.
+      const ready = serve([], {
+        port: options.port,
+        host: options.host,
+        demo: true,
+        root,
+        pluginsDir: ['plugins'],
+        watch: true,
+        ...(options.verbose ? { verbose: true } : {}),
+      }).then((stop) => {
+        if (build) builder = watchBuild(dir);
+        return stop;
+      });
+      await runUntilSignal(ready, () => builder?.kill('SIGTERM'));
     });
 }
