@@ -38,7 +38,7 @@ async function defaultRender({ table, data }: ViewRenderInput): Promise<ViewRend
   const body = page.rows
     .map(
       (row) =>
-        `<tr>${table.columns.map((c) => `<td>${escapeHtml(formatCell(row[c.name]))}</td>`).join('')}</tr>`,
+        `<tr>${table.columns.map((c) => cellHtml(row[c.name])).join('')}</tr>`,
     )
     .join('');
   return {
@@ -47,8 +47,13 @@ async function defaultRender({ table, data }: ViewRenderInput): Promise<ViewRend
   };
 }
 
+/** A cell; NULL is marked, so it never reads as an empty string. */
+function cellHtml(value: unknown): string {
+  if (value === null || value === undefined) return '<td data-null="true"></td>';
+  return `<td>${escapeHtml(formatCell(value))}</td>`;
+}
+
 function formatCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
   if (value instanceof Uint8Array) return `${value.length} bytes`;
   if (typeof value === 'object')
     return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
