@@ -36,10 +36,7 @@ async function defaultRender({ table, data }: ViewRenderInput): Promise<ViewRend
   const page = await data.readPage(table.name, { limit: 50 });
   const head = table.columns.map((c) => `<th>${escapeHtml(c.name)}</th>`).join('');
   const body = page.rows
-    .map(
-      (row) =>
-        `<tr>${table.columns.map((c) => cellHtml(row[c.name])).join('')}</tr>`,
-    )
+    .map((row) => `<tr>${table.columns.map((c) => cellHtml(row[c.name])).join('')}</tr>`)
     .join('');
   return {
     html: `<table class="mock-view"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`,
