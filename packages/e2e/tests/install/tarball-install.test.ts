@@ -105,11 +105,13 @@ describe('a host installed from tarballs', () => {
   });
 
   it('serves the table page over HTTP with `nocoflo serve sqlite:…`', async () => {
-    await withServer(['serve', 'sqlite:./people.db', '--port', '0'], async (base) => {
-      const home = await (await fetch(base)).text();
+    // --local-admin: a browser on this machine is signed in as the first admin (no setup step).
+    await withServer(['serve', 'sqlite:./people.db', '--port', '0', '--local-admin'], async (base) => {
+      const browser = { headers: { accept: 'text/html' } };
+      const home = await (await fetch(base, browser)).text();
       const link = /href="([^"]*\/t\/people)"/.exec(home)?.[1];
       expect(link, home).toBeDefined();
-      const page = await fetch(new URL(link ?? '', base));
+      const page = await fetch(new URL(link ?? '', base), browser);
       expect(page.status).toBe(200);
       const html = await page.text();
       expect(html).toContain('<table');
