@@ -4,6 +4,7 @@
  */
 import { html, joinHtml, type SerializedNocofloError, unsafeRawHtml } from '@nocoflo/sdk';
 import { HOST_ASSET_BASE } from './host-assets.js';
+import { currentPageViewer } from './page-context.js';
 
 /** What a page puts into the frame. */
 export interface PageInput {
@@ -18,7 +19,7 @@ export interface PageInput {
   /** Module script URLs, in order. */
   scripts?: readonly string[];
   /** Which top-level section is current. */
-  section?: 'data' | 'admin';
+  section?: 'data' | 'admin' | 'users' | 'audit';
 }
 
 /** Renders a full HTML document. */
@@ -41,6 +42,21 @@ export function renderPage({
   );
   const scriptTags = scripts.map((src) => html`<script type="module" src="${src}"></script>\n`);
   const current = (name: string) => section === name && html` aria-current="page"`;
+  const viewer = currentPageViewer();
+  const csrf = viewer ? viewer.csrfToken() : '';
+  const isAdmin = viewer?.actor.role === 'admin';
+  const adminLinks =
+    isAdmin &&
+    html`<a href="/admin"${current('admin')}>Plugins</a><a href="/admin/users"${current('users')}>Users</a><a href="/admin/audit"${current('audit')}>Audit</a>`;
+  const account = viewer
+    ? html`<span class="ncf-account" data-role="${viewer.actor.role ?? ''}">${viewer.actor.name} <small>${viewer.actor.role ?? ''}</small></span>${
+        viewer.actor.via === 'session' &&
+        html`<form method="post" action="/sign-out" class="ncf-sign-out"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Sign out</button></form>`
+      }`
+    : html`<a href="/sign-in">Sign in</a>`;
+  const csrfHead =
+    csrf &&
+    html`<meta name="nocoflo-csrf" content="${csrf}">\n<script type="module" src="${`${HOST_ASSET_BASE}csrf.js`}"></script>\n`;
   // The body was built by the pages with the same template: inserted as it is.
   return String(html`<!doctype html>
 <html lang="en">
@@ -50,12 +66,12 @@ export function renderPage({
 <meta name="color-scheme" content="light dark">
 <title>${title} · nocoflo</title>
 <link rel="icon" href="data:,">
-${links}</head>
+${csrfHead}${links}</head>
 <body>
 <header class="ncf-header">
 <a class="ncf-brand" href="/">nocoflo</a>
 <nav class="ncf-crumbs" aria-label="Breadcrumbs">${crumbHtml}</nav>
-<nav class="ncf-top" aria-label="Sections"><a href="/"${current('data')}>Data</a><a href="/admin"${current('admin')}>Plugins</a></nav>
+<nav class="ncf-top" aria-label="Sections"><a href="/"${current('data')}>Data</a>${adminLinks}${account}</nav>
 </header>
 <main class="ncf-main">
 ${unsafeRawHtml(body)}
