@@ -47,7 +47,7 @@ describe('nocoflo serve with datasources it cannot open', () => {
     const server = await startServer({ urls: unavailableUrls(), args: ['--serve-unavailable'] });
     try {
       expect(server.output()).toMatch(/warning: \d datasources cannot be opened; serving anyway/);
-      const home = await (await fetch(server.url)).text();
+      const home = await (await fetch(server.url, { headers: { accept: 'text/html' } })).text();
       expect(home).toContain('missing.sqlite');
     } finally {
       await server.stop();
