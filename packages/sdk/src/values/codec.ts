@@ -8,14 +8,27 @@
 import type { CellValue, ColumnType } from '../datasource/types.js';
 
 /** Examples used in every message about a value's form, so they never disagree. */
-export const VALUE_EXAMPLES = {
+export const VALUE_EXAMPLES: {
+  /** A date. */
+  readonly date: '2024-01-31';
+  /** A time of day. */
+  readonly time: '13:45:00';
+  /** A timestamp without time zone. */
+  readonly timestamp: '2024-01-31 13:45:00';
+  /** A timestamp with time zone. */
+  readonly timestamptz: '2024-01-31 13:45:00+00:00';
+  /** An exact decimal (given as a string). */
+  readonly decimal: '"12.50"';
+  /** The booleans people may type. */
+  readonly boolean: 'true or false (also yes/no, 1/0, on/off)';
+} = {
   date: '2024-01-31',
   time: '13:45:00',
   timestamp: '2024-01-31 13:45:00',
   timestamptz: '2024-01-31 13:45:00+00:00',
   decimal: '"12.50"',
   boolean: 'true or false (also yes/no, 1/0, on/off)',
-} as const;
+};
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
