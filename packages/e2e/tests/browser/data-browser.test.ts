@@ -47,7 +47,7 @@ describe.skipIf(!executablePath && !required)('data browser in Chromium', () => 
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('dialog', (dialog) => void dialog.accept());
-  }, 240_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

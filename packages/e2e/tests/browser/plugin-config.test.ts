@@ -34,7 +34,7 @@ describe.skipIf(!executablePath && !required)('plugin config editor in Chromium'
     page.on('response', async (response) => {
       if (response.url().includes('/admin/')) answers.push(await response.text().catch(() => ''));
     });
-  }, 240_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
