@@ -27,5 +27,7 @@ export const workspaceAliases = [
 export const sharedTestOptions = {
   testTimeout: 15 * 60_000,
   hookTimeout: 15 * 60_000,
+  // `expect.poll` gives up after 1 s by default: far too soon for a page or a server under load.
+  expect: { poll: { timeout: 5 * 60_000 } },
   maxWorkers: Math.max(2, availableParallelism() - 1),
 } as const;
