@@ -17,7 +17,8 @@
  *
  * The tests of a file run in order; each step builds on the one before.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,9 +89,11 @@ beforeAll(async () => {
   await run('node', ['make-db.mjs', 'people.db'], app);
 });
 
-afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+// Removing several installed node_modules trees takes minutes on a loaded machine: the
+// same generous budget as the installs, and asynchronous so the runner's timer can report.
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+}, 10 * MINUTE);
 
 describe('a host installed from tarballs', () => {
   it('took better-sqlite3 from the npm tarball and its binary from the workspace, compiling nothing', () => {
