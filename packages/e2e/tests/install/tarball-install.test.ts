@@ -89,11 +89,11 @@ beforeAll(async () => {
   await run('node', ['make-db.mjs', 'people.db'], app);
 });
 
-// Removing several installed node_modules trees takes minutes on a loaded machine: the
-// same generous budget as the installs, and asynchronous so the runner's timer can report.
+// Removing several installed node_modules trees takes minutes on a loaded machine: within the
+// shared generous hook limit (vitest.shared.ts), and asynchronous so the runner's timer can report.
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
-}, 10 * MINUTE);
+});
 
 describe('a host installed from tarballs', () => {
   it('took better-sqlite3 from the npm tarball and its binary from the workspace, compiling nothing', () => {
