@@ -6,7 +6,7 @@
  * there, the install runs the package's real scripts on the real npm tarball but unpacks the
  * binary the workspace already compiled instead of compiling SQLite again (minutes of CPU).
  */
-import { mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { repoRoot, run } from './commands.js';
@@ -39,29 +39,11 @@ export async function packNativePrebuild(dest: string): Promise<NativePrebuild> 
   const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
   const libc = report?.header?.glibcVersionRuntime ? '' : process.platform === 'linux' ? 'musl' : '';
   const name = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}${libc}-${process.arch}.tar.gz`;
-  await run('tar', ['-czf', join(dest, name), '-C', dir, 'build/Release/better_sqlite3.node'], dir);
+  // A copy is archived, not the workspace's file: its hard links (pnpm's store, other
+  // worktrees installing) change its ctime, and tar refuses a file that changes as it reads.
+  const stage = join(dest, 'stage');
+  cpSync(join(dir, 'build/Release/better_sqlite3.node'), join(stage, 'build/Release/better_sqlite3.node'));
+  await run('tar', ['-czf', join(dest, name), '-C', stage, 'build/Release/better_sqlite3.node'], stage);
+  rmSync(stage, { recursive: true, force: true });
   return { version, env: { npm_config_better_sqlite3_local_prebuilds: dest } };
-}
-
-/** The dependency fields of a package.json that may name better-sqlite3. */
-interface Manifest {
-  dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-  overrides?: Record<string, string>;
-}
-
-/**
- * Pins better-sqlite3 in a project to the version the workspace compiled, so its install
- * finds the local prebuild: the project's own range when it names it, else an npm override
- * for the copy its dependencies (the host) bring.
- */
-export function pinBetterSqlite(manifest: Manifest, native: NativePrebuild): void {
-  let direct = false;
-  for (const deps of [manifest.dependencies, manifest.devDependencies]) {
-    if (deps?.['better-sqlite3']) {
-      deps['better-sqlite3'] = native.version;
-      direct = true;
-    }
-  }
-  if (!direct) manifest.overrides = { ...manifest.overrides, 'better-sqlite3': native.version };
 }
