@@ -104,21 +104,8 @@ function newest(path) {
   return latest;
 }
 
-/** Oldest modification time (ms) of a file under `dir`, 0 when it has none. */
-function oldestFile(dir) {
-  if (!existsSync(dir)) return 0;
-  let oldest = Number.POSITIVE_INFINITY;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    const time = entry.isDirectory() ? oldestFile(path) : statSync(path).mtimeMs;
-    if (time === 0) return 0;
-    oldest = Math.min(oldest, time);
-  }
-  return oldest === Number.POSITIVE_INFINITY ? 0 : oldest;
-}
-
 /**
- * The packages whose `dist` is missing or older than one of their build inputs (turbo.json's
+ * The packages whose `dist` is missing or was last written before one of their build inputs (turbo.json's
  * `build.inputs`, plus the shared tsconfig.base.json). Empty means every build is current and
  * `turbo run build` would only replay its cache.
  */
@@ -137,7 +124,9 @@ export function staleBuilds() {
         .filter((file) => /^tsconfig.*\.json$/.test(file))
         .map((file) => newest(join(dir, file))),
     );
-    const built = oldestFile(join(dir, 'dist'));
+    // The newest file, not the oldest: turbo's cache replays a build's files over `dist`
+    // without removing chunks an earlier build left, so old files there mean nothing.
+    const built = newest(join(dir, 'dist'));
     if (built === 0 || built < inputs) stale.push(manifest.name);
   }
   return stale;
