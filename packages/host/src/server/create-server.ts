@@ -16,8 +16,10 @@ import { crossSitePlugin } from './plugins/cross-site.js';
 import { MemoryViewPreferences } from './preferences.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerAssetRoutes } from './routes/assets.js';
+import { registerAuditRoutes } from './routes/audit.js';
 import { registerDataApi } from './routes/data-api.js';
 import { registerPages } from './routes/pages.js';
+import { RowWrites } from './row-writes.js';
 import type { ServerContext, ServerOptions } from './types.js';
 
 /** Store setting holding the secret sessions are signed with (shared by hosts on one store). */
@@ -92,7 +94,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   registerAssetRoutes(app, host);
   registerAccountRoutes(app, { accounts, connections, setupToken: options.setupToken });
-  registerDataApi(app, host, connections);
+  const writes = new RowWrites(connections, accounts);
+  registerDataApi(app, host, connections, writes);
+  registerAuditRoutes(app, accounts, writes);
   registerPages(app, host, connections, preferences);
   for (const extension of [...builtInExtensions, ...(options.extensions ?? [])]) await extension(app, ctx);
 
