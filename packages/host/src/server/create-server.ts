@@ -94,10 +94,11 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   registerAssetRoutes(app, host);
   registerAccountRoutes(app, { accounts, connections, setupToken: options.setupToken });
-  const writes = new RowWrites(connections, accounts);
+  // Read-only: no write route exists at all (not even for admins), so nothing can write data.
+  const writes = options.readOnly ? undefined : new RowWrites(connections, accounts);
   registerDataApi(app, host, connections, writes);
   registerAuditRoutes(app, accounts, writes);
-  registerPages(app, host, connections, preferences);
+  registerPages(app, host, connections, preferences, accounts);
   for (const extension of [...builtInExtensions, ...(options.extensions ?? [])]) await extension(app, ctx);
 
   app.addHook('onClose', async () => {

@@ -10,6 +10,8 @@ export interface AuditPageInput {
   entries: readonly AuditEntry[];
   filter: AuditFilter;
   csrf: string;
+  /** Whether reverting is possible (not on a read-only server). */
+  canRevert: boolean;
   notice?: string;
   error?: SerializedNocofloError;
 }
@@ -27,9 +29,10 @@ export function renderAudit(input: AuditPageInput): string {
   const input_ = (name: keyof AuditFilter, label: string) =>
     `<label>${label} <input name="${name}" value="${escapeHtml(String(f[name] ?? ''))}" size="12"></label>`;
   const rows = input.entries.map((e) => {
-    const revert = isRevertible(e)
-      ? `<form method="post" action="/admin/audit/${encodeURIComponent(e.id)}/revert" class="ncf-inline"><input type="hidden" name="_csrf" value="${escapeHtml(input.csrf)}"><button type="submit">Revert</button></form>`
-      : '';
+    const revert =
+      input.canRevert && isRevertible(e)
+        ? `<form method="post" action="/admin/audit/${encodeURIComponent(e.id)}/revert" class="ncf-inline"><input type="hidden" name="_csrf" value="${escapeHtml(input.csrf)}"><button type="submit">Revert</button></form>`
+        : '';
     return `<tr data-entry="${escapeHtml(e.id)}" data-action="${escapeHtml(e.action)}">
 <td class="ncf-muted">${escapeHtml(e.at.replace('T', ' ').slice(0, 19))}</td>
 <td>${escapeHtml(e.actor)}</td>

@@ -23,7 +23,11 @@ function filterFrom(query: Query): AuditFilter {
 }
 
 /** Registers the audit page and its revert action. */
-export function registerAuditRoutes(app: FastifyInstance, accounts: AccountStore, writes: RowWrites): void {
+export function registerAuditRoutes(
+  app: FastifyInstance,
+  accounts: AccountStore,
+  writes: RowWrites | undefined,
+): void {
   const admin = { config: { access: 'admin' } } as const;
 
   const page = async (
@@ -42,6 +46,7 @@ export function registerAuditRoutes(app: FastifyInstance, accounts: AccountStore
           entries,
           filter,
           csrf: reply.generateCsrf(),
+          canRevert: writes !== undefined,
           ...(extra.notice ? { notice: extra.notice } : {}),
           ...(extra.error ? { error: extra.error.toJSON() } : {}),
         }),
@@ -50,6 +55,7 @@ export function registerAuditRoutes(app: FastifyInstance, accounts: AccountStore
 
   app.get('/admin/audit', admin, (request, reply) => page(request, reply));
 
+  if (!writes) return;
   app.post<{ Params: { id: string } }>('/admin/audit/:id/revert', admin, async (request, reply) => {
     const entry = await accounts.getAudit(request.params.id);
     if (!entry) throw NocofloError.create(Errors.NotFound, ['POST', `audit entry ${request.params.id}`]);

@@ -68,13 +68,12 @@ export function registerDataApi(
   app: FastifyInstance,
   host: PluginHost,
   connections: DatasourceConnections,
-  writes: RowWrites,
+  writes: RowWrites | undefined,
 ): void {
   const withTable = <T>(params: TableParams, fn: (datasource: Datasource) => Promise<T>) =>
     connections.use(params.ds, fn);
 
   const read = { config: { access: 'read' } } as const;
-  const write = { config: { access: 'write' } } as const;
 
   app.get('/api/datasources', { config: { access: 'signed-in' } }, async () => ({
     datasources: connections.list().map((e) => ({ id: e.id, url: e.displayUrl })),
@@ -105,6 +104,17 @@ export function registerDataApi(
     },
   );
 
+  if (writes) registerRowWrites(app, writes);
+
+  app.post<{ Params: TableParams }>('/api/datasources/:ds/tables/:table/aggregate', read, async (request) => {
+    const query = bodyObject(request.body) as unknown as AggregateQuery;
+    return withTable(request.params, (ds) => ds.aggregate(request.params.table, query));
+  });
+}
+
+/** The write routes; a read-only server has none (`--read-only`: no write path at all). */
+function registerRowWrites(app: FastifyInstance, writes: RowWrites): void {
+  const write = { config: { access: 'write' } } as const;
   const target = (params: TableParams) => ({ datasource: params.ds, table: params.table });
 
   app.post<{ Params: TableParams }>(
@@ -146,9 +156,4 @@ export function registerDataApi(
       return reply.status(204).send();
     },
   );
-
-  app.post<{ Params: TableParams }>('/api/datasources/:ds/tables/:table/aggregate', read, async (request) => {
-    const query = bodyObject(request.body) as unknown as AggregateQuery;
-    return withTable(request.params, (ds) => ds.aggregate(request.params.table, query));
-  });
 }
