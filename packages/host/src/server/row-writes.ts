@@ -11,6 +11,7 @@
 import {
   type Datasource,
   Errors,
+  isNocofloError,
   NocofloError,
   type Row,
   type RowKey,
@@ -142,9 +143,9 @@ export class RowWrites {
       const changes = convertRow(table, changesInput, 'changes');
       return this.#onRow(target, key, async () => {
         const before = await readRow(ds, table, key);
-        if (seen !== undefined && (before === undefined || rowVersion(before) !== seen)) {
-          throw this.#stale(target, key, before, seen);
-        }
+        // Gone meanwhile: 404, as without a version; changed meanwhile: 409 with the row now.
+        if (before === undefined) throw NocofloError.create(Errors.RowNotFound, [target.table, toJson(key)]);
+        if (seen !== undefined && rowVersion(before) !== seen) throw this.#stale(target, key, before, seen);
         const row = await ds.update(table.name, key, changes);
         await this.#audit(actor, as, 'row.update', target, {
           key: plain(key) ?? {},
@@ -170,9 +171,9 @@ export class RowWrites {
       const key = convertKey(table, keyInput);
       await this.#onRow(target, key, async () => {
         const before = await readRow(ds, table, key);
-        if (seen !== undefined && (before === undefined || rowVersion(before) !== seen)) {
-          throw this.#stale(target, key, before, seen);
-        }
+        // Gone meanwhile: 404, as without a version; changed meanwhile: 409 with the row now.
+        if (before === undefined) throw NocofloError.create(Errors.RowNotFound, [target.table, toJson(key)]);
+        if (seen !== undefined && rowVersion(before) !== seen) throw this.#stale(target, key, before, seen);
         await ds.delete(table.name, key);
         await this.#audit(actor, as, 'row.delete', target, { key: plain(key) ?? {}, before: plain(before) });
       });
@@ -185,6 +186,23 @@ export class RowWrites {
    * current row). The revert is itself audited (`row.revert`, naming the entry).
    */
   async revert(actor: Actor, entry: AuditEntry): Promise<void> {
+    try {
+      await this.#revert(actor, entry);
+    } catch (error) {
+      // A row deleted since the change also changed since: the revert is refused the same way.
+      if (isNocofloError(error, Errors.RowNotFound) && entry.key) {
+        throw this.#stale(
+          { datasource: entry.datasource ?? '', table: entry.table ?? '' },
+          entry.key as RowKey,
+          undefined,
+          'deleted',
+        );
+      }
+      throw error;
+    }
+  }
+
+  async #revert(actor: Actor, entry: AuditEntry): Promise<void> {
     if (!entry.datasource || !entry.table || !entry.key) {
       throw NocofloError.create(Errors.BadRequest, [`the audit entry ${entry.id} is not a row write`]);
     }
