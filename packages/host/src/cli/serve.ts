@@ -19,7 +19,7 @@ import { HOST_VERSION } from '../version.js';
 import { watchPlugins } from '../watch/index.js';
 
 /** Options of `nocoflo serve`, as commander parses them. */
-interface ServeOptions {
+export interface ServeOptions {
   port: string;
   host: string;
   allowedHost?: string[];
@@ -109,7 +109,7 @@ async function firstRun(
 }
 
 /** Starts everything and resolves once the server listens; returns the stop function. */
-async function serve(urls: string[], options: ServeOptions): Promise<() => Promise<void>> {
+export async function serve(urls: string[], options: ServeOptions): Promise<() => Promise<void>> {
   if (options.adminToken !== undefined) {
     throw NocofloError.create(Errors.SecretRefused, [
       'the admin token given with --admin-token',
@@ -255,33 +255,43 @@ export function registerServeCommand(program: Command): void {
     .option('--config <file>', `per-plugin config file (default <root>/${CONFIG_FILE_NAME} when present)`)
     .option('--watch', 'reload a directory plugin when its files change')
     .option('--verbose', 'log what the host does')
-    .action(async (urls: string[], options: ServeOptions) => {
-      // Signals are handled from the start, so a Ctrl+C during start-up also stops cleanly.
-      const ready = serve(urls, options);
-      let stopping = false;
-      const shutdown = (signal: string) => {
-        if (stopping) process.exit(1); // a second Ctrl+C: stop waiting
-        stopping = true;
-        process.stdout.write(`\n${signal}: stopping…\n`);
-        // A plugin that hangs on teardown must not keep the process alive forever.
-        setTimeout(() => process.exit(1), 10_000).unref();
-        ready
-          .then((stop) => stop())
-          .then(
-            () => process.exit(0),
-            (error: unknown) => {
-              process.stderr.write(`error while stopping: ${errorMessage(error)}\n`);
-              process.exit(1);
-            },
-          );
-      };
-      process.on('SIGINT', () => shutdown('SIGINT'));
-      process.on('SIGTERM', () => shutdown('SIGTERM'));
-      try {
-        await ready;
-      } catch (error) {
-        process.stderr.write(`${isNocofloError(error) ? error.toString() : errorMessage(error)}\n`);
-        process.exit(1);
-      }
-    });
+    .action((urls: string[], options: ServeOptions) => runUntilSignal(serve(urls, options)));
+}
+
+/**
+ * Waits for a server start, then keeps the process up until SIGINT or SIGTERM and stops it.
+ * Signals are handled from the start, so a Ctrl+C during start-up also stops cleanly.
+ * `cleanup` runs after the server stopped (e.g. a build watcher of `nocoflo dev`).
+ */
+export async function runUntilSignal(
+  ready: Promise<() => Promise<void>>,
+  cleanup: () => void = () => {},
+): Promise<void> {
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) process.exit(1); // a second Ctrl+C: stop waiting
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping…\n`);
+    // A plugin that hangs on teardown must not keep the process alive forever.
+    setTimeout(() => process.exit(1), 10_000).unref();
+    ready
+      .then((stop) => stop())
+      .finally(cleanup)
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`error while stopping: ${errorMessage(error)}\n`);
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  try {
+    await ready;
+  } catch (error) {
+    cleanup();
+    process.stderr.write(`${isNocofloError(error) ? error.toString() : errorMessage(error)}\n`);
+    process.exit(1);
+  }
 }
