@@ -151,6 +151,44 @@ function setupEditing(root, grid) {
     if (detail.code) alertBox.dataset.code = detail.code;
     alertBox.hidden = false;
   }
+  /**
+   * Someone changed the row since this page read it (409): show the current values in the
+   * row, say what happened, and offer to apply this edit again on top of them.
+   */
+  function showConflict(tr, td, column, mine, detail, retry) {
+    const current = detail.details?.current;
+    if (current) {
+      for (const cell of tr.querySelectorAll('td[data-col]')) {
+        if (cell.dataset.col in current)
+          showValue(cell, current[cell.dataset.col], columns.get(cell.dataset.col)?.type);
+      }
+      tr.dataset.version = detail.details.version;
+    }
+    const again = el('button', {
+      type: 'button',
+      className: 'ncf-retry',
+      textContent: 'Apply my change again',
+    });
+    again.addEventListener('click', () => {
+      clearError();
+      void retry(mine);
+    });
+    alertBox.replaceChildren(
+      el('strong', { textContent: `${detail.title}: ` }),
+      detail.message ?? '',
+      el('div', {
+        className: 'ncf-hint',
+        textContent: current
+          ? `${column.name} is now ${cellText(current[column.name]) ?? 'NULL'}; yours was ${cellText(mine) ?? 'NULL'}.`
+          : 'The row was deleted meanwhile.',
+      }),
+      ...(current ? [again] : []),
+    );
+    alertBox.dataset.code = detail.code;
+    alertBox.hidden = false;
+    td.classList.add('ncf-conflict');
+  }
+
   function clearError() {
     alertBox.hidden = true;
     alertBox.replaceChildren();
@@ -218,7 +256,12 @@ function setupEditing(root, grid) {
       const key = JSON.parse(tr.dataset.key);
       for (const b of [save, setNull, cancel]) b.disabled = true;
       try {
-        const { row } = await call('PATCH', rowsUrl, { key, changes: { [column.name]: value } });
+        const { row, version } = await call('PATCH', rowsUrl, {
+          key,
+          changes: { [column.name]: value },
+          ...(tr.dataset.version ? { version: tr.dataset.version } : {}),
+        });
+        if (version) tr.dataset.version = version;
         close(row[column.name]);
         const newKey = {};
         for (const name of Object.keys(key)) newKey[name] = row[name] ?? key[name];
@@ -226,10 +269,15 @@ function setupEditing(root, grid) {
         td.classList.add('ncf-saved');
         setTimeout(() => td.classList.remove('ncf-saved'), 1300);
       } catch (error) {
-        // What the person typed stays in the editor, to be corrected or cancelled.
         for (const b of [save, setNull, cancel]) b.disabled = false;
-        showError(error);
-        input.focus();
+        if (error.detail?.code === 'NCF_ROW_CHANGED') {
+          close(original);
+          showConflict(tr, td, column, value, error.detail, commit);
+        } else {
+          // What the person typed stays in the editor, to be corrected or cancelled.
+          showError(error);
+          input.focus();
+        }
       }
     };
     save.addEventListener('click', () => {
@@ -318,7 +366,10 @@ function setupEditing(root, grid) {
     if (!confirm('Delete this row?')) return;
     clearError();
     try {
-      await call('DELETE', rowsUrl, { key: JSON.parse(tr.dataset.key) });
+      await call('DELETE', rowsUrl, {
+        key: JSON.parse(tr.dataset.key),
+        ...(tr.dataset.version ? { version: tr.dataset.version } : {}),
+      });
       const next = tr.nextElementSibling ?? tr.previousElementSibling;
       const column = button.closest('td').cellIndex;
       tr.remove();

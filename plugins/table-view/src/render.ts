@@ -10,6 +10,7 @@ import {
   html,
   type Page,
   type Row,
+  rowVersion,
   type SafeHtml,
   type TableSchema,
   type ViewUrls,
@@ -156,7 +157,8 @@ function renderRow(table: TableSchema, row: Row, writable: boolean, urls: ViewUr
   const remove =
     writable &&
     html`<td class="ncf-actions"><button type="button" class="ncf-delete" title="Delete this row" aria-label="Delete row">✕</button></td>`;
-  const key = writable && html` data-key="${toJson(keyOf(table, row))}"`;
+  // The row's version goes back with an edit, so a change made meanwhile is not overwritten (409).
+  const key = writable && html` data-key="${toJson(keyOf(table, row))}" data-version="${rowVersion(row)}"`;
   return html`<tr${key}${added && html` class="ncf-added"`}>${open}${cells}${remove}</tr>`;
 }
 
