@@ -21,12 +21,21 @@
  * incomplete key: nothing is written), then run through the host's datasource, so the
  * data hooks see them and a `beforeWrite` veto comes back as NCF_WRITE_VETOED.
  */
-import { type AggregateQuery, type Datasource, Errors, NocofloError, rowVersion } from '@nocoflo/sdk';
+import {
+  type AggregateQuery,
+  type CellValue,
+  type Datasource,
+  Errors,
+  type Filter,
+  NocofloError,
+  rowVersion,
+} from '@nocoflo/sdk';
 import type { FastifyInstance } from 'fastify';
 import type { PluginHost } from '../../types.js';
 import type { DatasourceConnections } from '../connections.js';
 import { readOptionsFromQuery } from '../read-options.js';
 import type { RowWrites } from '../row-writes.js';
+import { convertKey } from '../values.js';
 
 interface TableParams {
   ds: string;
@@ -128,10 +137,10 @@ export function registerDataApi(
           ]);
         }
         const key = convertKey(table, keyInput);
-        const filter = Object.entries(key).map(([name, v]) => ({
+        const filter: Filter[] = Object.entries(key).map(([name, v]) => ({
           column: name,
-          op: 'eq' as const,
-          value: v,
+          op: 'eq',
+          value: v as CellValue,
         }));
         const page = await ds.readPage(table.name, { filter, limit: 1 });
         const row = page.rows[0];
