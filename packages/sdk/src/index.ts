@@ -86,6 +86,7 @@ export {
   type TapFn,
 } from './hooks/specs.js';
 export { silentLogger } from './logger.js';
+export { packagePathProblem } from './manifest/package-path.js';
 export {
   contributionKindSchema,
   formatIssues,
