@@ -53,8 +53,8 @@ export function manifestPathEscapes(
   const problems: string[] = [];
   for (const [field, path] of named) {
     if (path === undefined) continue;
-    const escape = packagePathEscape(dir, path);
-    if (escape) problems.push(`nocoflo.${field}: ${JSON.stringify(path)} ${escape}`);
+    const leak = packagePathEscape(dir, path);
+    if (leak) problems.push(`nocoflo.${field}: ${JSON.stringify(path)} ${leak}`);
   }
   return problems;
 }

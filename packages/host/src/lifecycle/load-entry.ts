@@ -22,11 +22,11 @@ function describeValue(value: unknown): string {
 /** Imports the entry and returns its default export, or throws the catalog error that says why not. */
 export async function loadEntry(plugin: string, dir: string, entry: string): Promise<NocofloPlugin> {
   // Checked again at the moment of import: the files may have changed since discovery.
-  const escape = packagePathEscape(dir, entry);
-  if (escape) {
+  const leak = packagePathEscape(dir, entry);
+  if (leak) {
     throw NocofloError.create(Errors.ManifestInvalid, [
       plugin,
-      `nocoflo.entry: ${JSON.stringify(entry)} ${escape}`,
+      `nocoflo.entry: ${JSON.stringify(entry)} ${leak}`,
     ]);
   }
   const entryPath = resolve(dir, entry);

@@ -35,11 +35,11 @@ export async function readPluginMigrations(
 ): Promise<PendingMigration[]> {
   const folder = resolve(source.path, source.migrations ?? 'migrations');
   const rel = relative(resolve(source.path), folder);
-  const escape = packagePathEscape(source.path, source.migrations ?? 'migrations');
-  if (rel.startsWith('..') || isAbsolute(rel) || escape) {
+  const leak = packagePathEscape(source.path, source.migrations ?? 'migrations');
+  if (rel.startsWith('..') || isAbsolute(rel) || leak) {
     throw NocofloError.create(Errors.MigrationInvalid, [
       source.name,
-      `the migrations folder ${JSON.stringify(source.migrations ?? 'migrations')} is outside the plugin folder${escape ? ` (it ${escape})` : ''}`,
+      `the migrations folder ${JSON.stringify(source.migrations ?? 'migrations')} is outside the plugin folder${leak ? ` (it ${leak})` : ''}`,
     ]);
   }
   const isDir = await stat(folder).then(
