@@ -48,9 +48,9 @@ for (const backend of [
 
     it.each(ESCAPES)(
       'refuses $name with NCF_SQL_REFUSED naming the file and statement; nothing is left',
-      async (escape) => {
-        const folder = writePluginDir(join(dir.path, 'plugins'), escape.name, escape.name, {
-          files: { 'migrations/0001_escape.sql': escape.sql },
+      async (attempt) => {
+        const folder = writePluginDir(join(dir.path, 'plugins'), attempt.name, attempt.name, {
+          files: { 'migrations/0001_attempt.sql': attempt.sql },
         });
         const start = async () => {
           const store = await openMetadataStore(storeUrl);
@@ -59,20 +59,20 @@ for (const backend of [
           return host;
         };
         let host = await start();
-        const info = host.get(escape.name);
+        const info = host.get(attempt.name);
         expect(info?.state).toBe('failed');
         expect(info?.error?.code).toBe('NCF_SQL_REFUSED');
-        expect(info?.error?.message).toContain('migrations/0001_escape.sql');
+        expect(info?.error?.message).toContain('migrations/0001_attempt.sql');
         expect(info?.error?.message).toMatch(/transaction control/);
-        expect(info?.error?.message).toMatch(escape.statement);
+        expect(info?.error?.message).toMatch(attempt.statement);
         await host.stop();
 
         // Had any statement of the file run, `half` would exist and this clean migration would fail.
-        await rm(join(folder, 'migrations', '0001_escape.sql'));
+        await rm(join(folder, 'migrations', '0001_attempt.sql'));
         await writeFile(join(folder, 'migrations', '0001_clean.sql'), 'CREATE TABLE half (id INTEGER);');
         host = await start();
-        expect(host.get(escape.name)?.error).toBeUndefined();
-        expect(host.get(escape.name)?.state).toBe('enabled');
+        expect(host.get(attempt.name)?.error).toBeUndefined();
+        expect(host.get(attempt.name)?.state).toBe('enabled');
         await host.stop();
       },
     );
