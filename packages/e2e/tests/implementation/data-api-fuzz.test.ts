@@ -11,7 +11,6 @@ import { FILTER_OPERATORS } from '@nocoflo/sdk';
 import sqlitePlugin from '@nocoflo/sqlite-datasource';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -206,7 +205,7 @@ for (const backend of backends) {
   describe.skipIf(backend.skip)(`data API under forged input (${backend.name})`, () => {
     let db: Backend;
     let host: PluginHost;
-    let app: FastifyInstance;
+    let app: Awaited<ReturnType<typeof createServer>>;
     let rowsUrl: string;
     beforeAll(async () => {
       db = await backend.make();
