@@ -129,6 +129,7 @@ export {
   type PluginSource,
   type PluginState,
 } from './plugin/types.js';
+export { isCredentialName, REDACTED_CREDENTIAL, redactCredentials, redactUrl } from './redact/redact.js';
 export { defineView } from './view/define.js';
 export { escapeHtml } from './view/escape.js';
 export type {

@@ -35,9 +35,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     bodyLimit: 10 * 1024 * 1024,
   });
   app.setReplySerializer((payload) => toJson(payload));
-  installErrorHandlers(app, host);
-
   const connections = new DatasourceConnections(host, options.datasources);
+  installErrorHandlers(app, host, (text) => connections.scrub(text));
   const preferences = options.preferences ?? options.store ?? new MemoryViewPreferences();
   const ctx: ServerContext = {
     host,
@@ -49,7 +48,14 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   registerAssetRoutes(app, host);
   registerDataApi(app, host, connections);
-  registerPages(app, host, connections, preferences);
+  registerPages(app, host, connections, preferences, (request) => {
+    try {
+      ctx.requireAdmin(request);
+      return true;
+    } catch {
+      return false;
+    }
+  });
   for (const extension of [...builtInExtensions, ...(options.extensions ?? [])]) await extension(app, ctx);
 
   app.addHook('onClose', async () => {

@@ -3,7 +3,7 @@
  * admin page.
  */
 import { Errors, isNocofloError, NocofloError, type TableSchema, type ViewDataAccess } from '@nocoflo/sdk';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PluginHost, ResolvedView } from '../../types.js';
 import type { DatasourceConnections } from '../connections.js';
 import { PAGE_HEADERS, toNocofloError } from '../errors.js';
@@ -64,6 +64,7 @@ export function registerPages(
   host: PluginHost,
   connections: DatasourceConnections,
   preferences: ViewPreferences,
+  isAdmin: (request: FastifyRequest) => boolean = () => false,
 ): void {
   app.get('/', async (_request, reply) => {
     const datasources = await Promise.all(
@@ -72,7 +73,11 @@ export function registerPages(
           const tables = await connections.use(entry.id, (ds) => ds.listTables());
           return { id: entry.id, displayUrl: entry.displayUrl, tables };
         } catch (error) {
-          return { id: entry.id, displayUrl: entry.displayUrl, error: toNocofloError(error).toJSON() };
+          return {
+            id: entry.id,
+            displayUrl: entry.displayUrl,
+            error: toNocofloError(error, connections.scrub.bind(connections)).toJSON(),
+          };
         }
       }),
     );
@@ -94,7 +99,7 @@ export function registerPages(
           views,
           requested,
           preferences,
-          preferenceKey(entry.displayUrl, table.name),
+          preferenceKey(entry.key, table.name),
           notices,
         );
         const urls = {
@@ -108,7 +113,7 @@ export function registerPages(
         } catch (error) {
           // The switcher stays usable when one view fails; a closed datasource is retried by `use`.
           if (isNocofloError(error, Errors.DatasourceClosed)) throw error;
-          content = { error: toNocofloError(error).toJSON() };
+          content = { error: toNocofloError(error, connections.scrub.bind(connections)).toJSON() };
         }
         return renderTablePage({ datasource: id, table: table.name, views, current, content, notices });
       });
@@ -116,5 +121,8 @@ export function registerPages(
     },
   );
 
-  app.get('/admin', async (_request, reply) => sendPage(reply, renderAdmin(host.list())));
+  // Plugin errors can quote what a plugin was given (a key in a message): only the token holder sees them.
+  app.get('/admin', async (request, reply) =>
+    sendPage(reply, renderAdmin(host.list(), { showErrors: isAdmin(request) })),
+  );
 }
