@@ -31,6 +31,7 @@ interface ServeOptions {
   config?: string;
   watch?: boolean;
   verbose?: boolean;
+  callbackTimeout?: string;
 }
 
 /** A logger for the terminal: warnings and errors always, the rest with --verbose. */
@@ -57,6 +58,15 @@ function parsePort(text: string): number {
   return port;
 }
 
+function parseCallbackTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 1) {
+    throw new Error(`--callback-timeout must be a whole number of milliseconds, at least 1, not "${text}".`);
+  }
+  return ms;
+}
+
 /** Starts everything and resolves once the server listens; returns the stop function. */
 async function serve(urls: string[], options: ServeOptions): Promise<() => Promise<void>> {
   if (options.adminToken !== undefined) {
@@ -66,6 +76,7 @@ async function serve(urls: string[], options: ServeOptions): Promise<() => Promi
     ]);
   }
   const port = parsePort(options.port);
+  const callbackTimeoutMs = parseCallbackTimeout(options.callbackTimeout);
   const root = resolve(options.root);
   const logger = terminalLogger(options.verbose ?? false);
   const dataDir = resolve(root, options.dataDir ?? '.nocoflo');
@@ -89,6 +100,7 @@ async function serve(urls: string[], options: ServeOptions): Promise<() => Promi
     dataDir,
     logger,
     secretKeyring,
+    ...(callbackTimeoutMs !== undefined ? { callbackTimeoutMs } : {}),
     ...(configFile ? { config: configFile.plugins } : {}),
   });
   await host.start();
@@ -182,6 +194,10 @@ export function registerServeCommand(program: Command): void {
     // Refused with a hint: a token on the command line is visible to every user of the machine.
     .addOption(new Option('--admin-token <token>').hideHelp())
     .option('--config <file>', `per-plugin config file (default <root>/${CONFIG_FILE_NAME} when present)`)
+    .option(
+      '--callback-timeout <ms>',
+      'how long a plugin callback (setup, enable, …) may take before that plugin fails (default 10000)',
+    )
     .option('--watch', 'reload a directory plugin when its files change')
     .option('--verbose', 'log what the host does')
     .action(async (urls: string[], options: ServeOptions) => {
