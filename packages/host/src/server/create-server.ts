@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { adminTokenCheck } from './auth.js';
+import { registerAuthThrottle } from './auth-throttle.js';
 import { DatasourceConnections } from './connections.js';
 import { installErrorHandlers } from './errors.js';
 import { builtInExtensions } from './extensions.js';
@@ -37,6 +38,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.setReplySerializer((payload) => toJson(payload));
   const connections = new DatasourceConnections(host, options.datasources);
   installErrorHandlers(app, host, (text) => connections.scrub(text));
+  // Before any route: every route registered afterwards, in every scope, is throttled.
+  await registerAuthThrottle(app, {
+    adminToken: options.adminToken,
+    store: options.store,
+    logger: host.logger,
+    limit: options.authRateLimit,
+  });
   const preferences = options.preferences ?? options.store ?? new MemoryViewPreferences();
   const ctx: ServerContext = {
     host,

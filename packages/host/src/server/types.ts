@@ -2,9 +2,11 @@
  * The web server's public shapes: what `createServer` takes, and the context that server
  * extensions (the admin API, plugin routes) are registered with.
  */
+
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MetadataStore } from '../store/metadata.js';
 import type { PluginHost } from '../types.js';
+import type { AuthRateLimit } from './auth-throttle.js';
 import type { DatasourceConnections } from './connections.js';
 
 /** Where the view a person picked for each table is remembered (the metadata store fits). */
@@ -29,6 +31,11 @@ export interface ServerOptions {
   extensions?: readonly ServerExtension[];
   /** Log every request through Fastify's logger. Default false. */
   logRequests?: boolean;
+  /**
+   * Failed authentications (a wrong admin or API token) allowed per client address and
+   * window; over it, requests with a credential answer 429. Default 10 per minute.
+   */
+  authRateLimit?: AuthRateLimit;
 }
 
 /** What server extensions get besides the Fastify instance. */

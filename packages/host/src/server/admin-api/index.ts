@@ -28,6 +28,7 @@ import {
 import type { MetadataStore } from '../../store/metadata.js';
 import { isMetadataStore } from '../../store/metadata.js';
 import type { PluginHost } from '../../types.js';
+import { type AuthRateLimit, registerAuthThrottle } from '../auth-throttle.js';
 import type { ServerContext, ServerExtension } from '../types.js';
 import { bearerToken, createApiToken, isAdminToken } from './credentials.js';
 import { installJsonErrors } from './errors.js';
@@ -48,6 +49,8 @@ export interface AdminApiOptions {
   install?: InstallOptions;
   /** Path prefix. Default `/admin`. */
   prefix?: string;
+  /** Failed authentications allowed per client address (see `createServer`). Default 10 per minute. */
+  authRateLimit?: AuthRateLimit;
 }
 
 /** States in which a plugin's code is loaded in the host. */
@@ -118,6 +121,8 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
   const prefix = options.prefix ?? '/admin';
   const locks = new KeyedMutex();
   const maxBytes = options.install?.maxBytes ?? 50 * 1024 * 1024;
+  // createServer registered it already; the admin API used on its own gets its own.
+  await registerAuthThrottle(app, { adminToken, store, logger: host.logger, limit: options.authRateLimit });
 
   await app.register(
     async (scope) => {

@@ -47,7 +47,18 @@ describe('a setup that never settles fails that plugin, not the process', () => 
     const cli = await bundleChild('cli');
     const spawned = spawn(
       process.execPath,
-      [cli, 'serve', 'sqlite::memory:', '--root', root, '--port', '0', '--callback-timeout', '300', '--verbose'],
+      [
+        cli,
+        'serve',
+        'sqlite::memory:',
+        '--root',
+        root,
+        '--port',
+        '0',
+        '--callback-timeout',
+        '300',
+        '--verbose',
+      ],
       { env: { ...process.env, NOCOFLO_ADMIN_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child = spawned;
@@ -60,7 +71,9 @@ describe('a setup that never settles fails that plugin, not the process', () => 
       };
       spawned.stdout.on('data', onData);
       spawned.stderr.on('data', onData);
-      spawned.on('close', (code) => reject(new Error(`nocoflo serve exited (${code}) before listening:\n${output}`)));
+      spawned.on('close', (code) =>
+        reject(new Error(`nocoflo serve exited (${code}) before listening:\n${output}`)),
+      );
     });
     expect(output).toMatch(/plugin hangs failed: .*setup/);
     const response = await fetch(`${base}/admin/plugins`, { headers: { authorization: `Bearer ${TOKEN}` } });

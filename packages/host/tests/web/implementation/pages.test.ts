@@ -100,7 +100,7 @@ describe('admin page and admin API', () => {
     );
   });
 
-  it('shows a failed plugin with its error', async () => {
+  it('shows a failed plugin with its error to the admin token holder only', async () => {
     const { definePlugin } = await import('@nocoflo/sdk');
     await web.host.register(
       definePlugin({
@@ -110,7 +110,14 @@ describe('admin page and admin API', () => {
       }),
       { name: 'broken-plugin', version: '0.0.1' },
     );
-    const { html } = await page('/admin');
+    const { html: anonymous } = await page('/admin');
+    expect(anonymous).toMatch(/data-plugin="broken-plugin" data-state="failed"/);
+    expect(anonymous).not.toContain('cannot reach the licence server');
+    const { body: html } = await web.app.inject({
+      method: 'GET',
+      url: '/admin',
+      headers: { accept: 'text/html', authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(html).toMatch(
       /data-plugin="broken-plugin" data-state="failed"[\s\S]*?cannot reach the licence server/,
     );
