@@ -8,6 +8,7 @@ import { registerInitCommand } from './cli/init.js';
 import { registerPluginsCommand } from './cli/plugins.js';
 import { registerSecretsCommand } from './cli/secrets.js';
 import { registerServeCommand } from './cli/serve.js';
+import { registerUsersCommand } from './cli/users.js';
 import { HOST_VERSION } from './version.js';
 
 const program = new Command('nocoflo')
@@ -17,6 +18,7 @@ registerPluginsCommand(program);
 registerInitCommand(program);
 registerServeCommand(program);
 registerSecretsCommand(program);
+registerUsersCommand(program);
 
 // Commands report their own failures; this catches what escapes them. A nocoflo error keeps
 // its code and hint, which say what to do.

@@ -16,7 +16,8 @@
  *
  * The tests of a file run in order; each step builds on the one before.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,9 +80,11 @@ beforeAll(async () => {
   await run('node', ['make-db.mjs', 'people.db'], app);
 }, 40 * MINUTE);
 
-afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+// Removing several installed node_modules trees takes minutes on a loaded machine: the
+// same generous budget as the installs, and asynchronous so the runner's timer can report.
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+}, 10 * MINUTE);
 
 describe('a host installed from tarballs', () => {
   it('finds exactly the installed plugins, by their keyword (nocoflo plugins list)', async () => {

@@ -21,6 +21,7 @@ import { watchPlugins } from '../watch/index.js';
 interface ServeOptions {
   port: string;
   host: string;
+  allowedHost?: string[];
   demo?: boolean;
   root: string;
   pluginsDir: string[];
@@ -65,6 +66,13 @@ function parseCallbackTimeout(text: string | undefined): number | undefined {
     throw new Error(`--callback-timeout must be a whole number of milliseconds, at least 1, not "${text}".`);
   }
   return ms;
+}
+
+/** Names the server answers: `--allowed-host` ones, and the listen address unless it is a wildcard. */
+function allowedHosts(options: ServeOptions): string[] {
+  const names = [...(options.allowedHost ?? [])];
+  if (options.host !== '0.0.0.0' && options.host !== '::') names.push(options.host);
+  return names;
 }
 
 /** Starts everything and resolves once the server listens; returns the stop function. */
@@ -126,6 +134,7 @@ async function serve(urls: string[], options: ServeOptions): Promise<() => Promi
     host,
     datasources,
     adminToken: token.token,
+    allowedHosts: allowedHosts(options),
     ...(isMetadataStore(store) ? { store } : {}),
   });
   try {
@@ -172,6 +181,10 @@ export function registerServeCommand(program: Command): void {
     .argument('[urls...]', 'datasource URLs, e.g. sqlite:./shop.db postgres://user@host/db')
     .option('-p, --port <n>', 'port to listen on (0: any free port)', process.env.PORT ?? '3000')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--allowed-host <name...>',
+      'host names the server answers besides the loopback names (a page opened by any other name gets 403)',
+    )
     .option('--demo', 'also serve the demo database (the default when no URL is given)')
     .option(
       '--root <dir>',

@@ -9,6 +9,7 @@ import { DatasourceConnections } from './connections.js';
 import { installErrorHandlers } from './errors.js';
 import { builtInExtensions } from './extensions.js';
 import { toJson } from './json.js';
+import { crossSitePlugin } from './plugins/cross-site.js';
 import { MemoryViewPreferences } from './preferences.js';
 import { registerAssetRoutes } from './routes/assets.js';
 import { registerDataApi } from './routes/data-api.js';
@@ -38,6 +39,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.setReplySerializer((payload) => toJson(payload));
   const connections = new DatasourceConnections(host, options.datasources);
   installErrorHandlers(app, host, (text) => connections.scrub(text));
+  // First: a request for a name the operator did not allow, or a cross-site write, reaches nothing.
+  await app.register(crossSitePlugin, { allowedHosts: options.allowedHosts });
   // Before any route: every route registered afterwards, in every scope, is throttled.
   await registerAuthThrottle(app, {
     adminToken: options.adminToken,

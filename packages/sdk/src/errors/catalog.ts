@@ -449,6 +449,86 @@ export const Forbidden = defineError({
   hint: () => 'Ask an administrator to grant the permission.',
 });
 
+/** A request named a `Host` the operator did not allow (DNS rebinding looks like this). */
+export const HostNotAllowed = defineError({
+  code: 'NCF_HOST_NOT_ALLOWED',
+  title: 'Host not allowed',
+  status: 403,
+  message: (host: string, allowed: readonly string[]) =>
+    `The request was addressed to the host "${host}", which this server does not answer (it answers ${list(allowed)}).`,
+  hint: (host: string) =>
+    `If "${host}" is a name of this server, start it with \`--allowed-host ${host.replace(/:\d+$/, '')}\`; otherwise open the server by one of the allowed names.`,
+});
+
+/** A mutating request came from another site (its `Origin` or `Sec-Fetch-Site` says so). */
+export const CrossSiteRefused = defineError({
+  code: 'NCF_CROSS_SITE_REFUSED',
+  title: 'Cross-site request refused',
+  status: 403,
+  message: (origin: string, host: string) =>
+    `A change was sent from ${origin}, which is not this server (${host}); nothing was changed.`,
+  hint: () =>
+    'Make changes from the nocoflo pages themselves, or from a script that sends an API token in `Authorization: Bearer <token>` and no foreign Origin.',
+});
+
+/** A request that needs someone signed in (or an API token) came without either. */
+export const SignInRequired = defineError({
+  code: 'NCF_SIGN_IN_REQUIRED',
+  title: 'Sign-in required',
+  status: 401,
+  message: (what: string) => `${what} needs you to be signed in.`,
+  hint: () =>
+    'Sign in at /sign-in, or send an API token as `Authorization: Bearer <token>` (create one on the admin users page or with `nocoflo users`).',
+});
+
+/** The actor's role or grants do not allow what the request does. */
+export const NotAllowed = defineError({
+  code: 'NCF_NOT_ALLOWED',
+  title: 'Not allowed',
+  status: 403,
+  message: (actor: string, action: string) => `${actor} may not ${action}.`,
+  hint: () => 'Ask an administrator for a role or grant that allows it.',
+});
+
+/** A signed-in write came without the page's CSRF token. */
+export const CsrfRefused = defineError({
+  code: 'NCF_CSRF_REFUSED',
+  title: 'CSRF token missing or wrong',
+  status: 403,
+  message: (reason: string) => `The change was refused: ${reason}; nothing was changed.`,
+  hint: () =>
+    'Reload the page and try again (its token may have expired); scripts send an API token as `Authorization: Bearer <token>` instead.',
+});
+
+/** A write named a row version that is no longer current (someone changed the row since). */
+export const RowChanged = defineError({
+  code: 'NCF_ROW_CHANGED',
+  title: 'Row changed meanwhile',
+  status: 409,
+  message: (table: string, key: string) =>
+    `The row ${key} of ${table} changed since you read it; your change was not applied.`,
+  hint: () =>
+    'Look at the current values (in `details.current`), then apply your change again on top of them.',
+});
+
+/** A user name that does not exist. */
+export const UserNotFound = defineError({
+  code: 'NCF_USER_NOT_FOUND',
+  title: 'No such user',
+  status: 404,
+  message: (name: string) => `There is no user named "${name}".`,
+  hint: () => 'List the users with `nocoflo users list` or on the admin users page.',
+});
+
+/** The server cannot start as asked (e.g. reachable from the network with no user). */
+export const ServeRefused = defineError({
+  code: 'NCF_SERVE_REFUSED',
+  title: 'Refusing to serve',
+  status: 400,
+  message: (reason: string, _hint: string) => `nocoflo will not serve: ${reason}.`,
+  hint: (_reason: string, hint: string) => hint,
+});
+
 // ── Operations: metadata store, migrations, install ─────────────────────────
 
 /** The metadata store could not be opened, read or written. */
@@ -672,6 +752,14 @@ export const Errors = {
   Unauthorized,
   RateLimited,
   Forbidden,
+  HostNotAllowed,
+  CrossSiteRefused,
+  SignInRequired,
+  NotAllowed,
+  CsrfRefused,
+  RowChanged,
+  UserNotFound,
+  ServeRefused,
   MetadataStoreFailed,
   MigrationChanged,
   MigrationFailed,
