@@ -4,6 +4,7 @@
  */
 import { isNocofloError } from '@nocoflo/sdk';
 import { Command } from 'commander';
+import { registerDevCommand } from './cli/dev.js';
 import { registerInitCommand } from './cli/init.js';
 import { registerPluginsCommand } from './cli/plugins.js';
 import { registerSecretsCommand } from './cli/secrets.js';
@@ -17,6 +18,7 @@ const program = new Command('nocoflo')
 registerPluginsCommand(program);
 registerInitCommand(program);
 registerServeCommand(program);
+registerDevCommand(program);
 registerSecretsCommand(program);
 registerUsersCommand(program);
 

@@ -502,6 +502,17 @@ class Host implements PluginHost {
     await this.unload(record, 'torn_down');
     record.error = undefined;
     record.blockedBy = undefined;
+    if (record.source === 'directory' && record.location) {
+      // A plugin folder that is a symlink may point somewhere else now (a replaced link):
+      // follow it, so the reload loads the code the link names today, not the old target.
+      const now = discover({
+        root: this.root,
+        pluginDirs: this.pluginDirs,
+        scanNodeModules: false,
+        hostVersion: this.version,
+      }).find((c) => c.name === record.name && c.location.source === 'directory');
+      if (now) record.location = now.location;
+    }
     if (record.source !== 'registered' && record.location) {
       const candidate = readCandidate(record.location, this.version);
       if (!candidate) {

@@ -708,6 +708,30 @@ export const ScaffoldRefused = defineError({
   hint: (_dir: string, _reason: string, hint: string) => hint,
 });
 
+/**
+ * A view declares an asset (`assets` of its definition) that its package cannot serve: the
+ * file is missing, lies outside the package, or is left out of the published tarball.
+ */
+export const ViewAssetInvalid = defineError({
+  code: 'NCF_VIEW_ASSET_INVALID',
+  title: 'A view asset is missing',
+  status: 400,
+  message: (plugin: string, view: string, asset: string, reason: string) =>
+    `${plugin}'s view "${view}" declares the asset ${asset}, but ${reason}.`,
+  hint: () =>
+    'List assets relative to the package folder (e.g. ./assets/view.js), keep the files there, and include their folder in package.json "files" (e.g. ["dist", "assets"]).',
+});
+
+/** A testing-kit function needs a real host, and `@nocoflo/host` (its optional peer) is not installed. */
+export const TestHostUnavailable = defineError({
+  code: 'NCF_TEST_HOST_UNAVAILABLE',
+  title: 'The test host is not installed',
+  status: 500,
+  message: (what: string) => `${what} runs a real nocoflo host, and @nocoflo/host is not installed.`,
+  hint: () =>
+    'Install it next to @nocoflo/testing: npm install --save-dev @nocoflo/host (a plugin whose views are declared statically needs none).',
+});
+
 /** The catalog, keyed by name. */
 export const Errors = {
   PackageJsonUnreadable,
@@ -777,4 +801,6 @@ export const Errors = {
   DatasourceNotFound,
   InternalError,
   ScaffoldRefused,
+  TestHostUnavailable,
+  ViewAssetInvalid,
 } as const;

@@ -12,6 +12,7 @@ import { createServer } from '../../../src/server/index.js';
 import type { PluginHost } from '../../../src/types.js';
 
 const TOKEN = 'no-secrets-admin-token';
+const auth = { authorization: `Bearer ${TOKEN}` };
 const SECRETS = ['Hunter2Secret', 'p@ss@Word9', 'SslPassPhrase7', 'QueryToken42', 'plugin-api-key-XYZ123'];
 
 // A careless datasource plugin: its errors quote the URL (and file) it was given, verbatim.
@@ -71,7 +72,7 @@ describe('no secret or internal path without the admin token', () => {
   };
 
   it('/api/datasources shows redacted URLs and the SQLite file relative to the root', async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/datasources' });
+    const response = await app.inject({ method: 'GET', url: '/api/datasources', headers: auth });
     expectClean(response.body);
     const urls = response.json().datasources.map((d: { url: string }) => d.url);
     expect(urls).toContain('sqlite:data/shop.db');
@@ -80,15 +81,19 @@ describe('no secret or internal path without the admin token', () => {
   });
 
   it('the home page and every data API error leave credentials and paths out', async () => {
-    const home = await app.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } });
+    const home = await app.inject({ method: 'GET', url: '/', headers: { accept: 'text/html', ...auth } });
     expect(home.statusCode).toBe(200);
     expect(home.body).toContain('could not open');
     expectClean(home.body);
-    const ids = (await app.inject({ method: 'GET', url: '/api/datasources' }))
+    const ids = (await app.inject({ method: 'GET', url: '/api/datasources', headers: auth }))
       .json()
       .datasources.map((d: { id: string }) => d.id);
     for (const id of ids) {
-      const response = await app.inject({ method: 'GET', url: `/api/datasources/${id}/tables` });
+      const response = await app.inject({
+        method: 'GET',
+        url: `/api/datasources/${id}/tables`,
+        headers: auth,
+      });
       expect(response.statusCode).toBeGreaterThanOrEqual(400);
       expectClean(response.body);
     }
@@ -97,8 +102,6 @@ describe('no secret or internal path without the admin token', () => {
   it('/admin shows a plugin error only to a caller holding the token', async () => {
     expect(host.get('leaky')?.state).toBe('failed');
     const anonymous = await app.inject({ method: 'GET', url: '/admin', headers: { accept: 'text/html' } });
-    expect(anonymous.statusCode).toBe(200);
-    expect(anonymous.body).toContain('leaky');
     expect(anonymous.body).not.toContain('upstream said 401');
     expectClean(anonymous.body);
     const wrong = await app.inject({

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { isNocofloError, pluginPackageJsonSchema } from '@nocoflo/sdk';
 import semver from 'semver';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { initPlugin } from '../../src/cli/init.js';
-import { HOST_VERSION } from '../../src/version.js';
+import { scaffoldPlugin as initPlugin } from '../src/scaffold.js';
+import { NOCOFLO_VERSIONS } from '../src/versions.js';
 
 let work: string;
 beforeEach(() => {
@@ -18,7 +18,7 @@ afterEach(() => {
 
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 
-describe('nocoflo plugin init', () => {
+describe('scaffoldPlugin', () => {
   it('writes a view plugin whose package.json is a valid plugin manifest for this host', async () => {
     const result = await initPlugin({ dir: join(work, 'nocoflo-cards-view'), kind: 'view' });
     expect(result.name).toBe('nocoflo-cards-view');
@@ -26,6 +26,7 @@ describe('nocoflo plugin init', () => {
       expect.arrayContaining([
         '.gitignore',
         'README.md',
+        'assets/view.css',
         'package.json',
         'src/index.ts',
         'tests/conformance.test.ts',
@@ -39,8 +40,14 @@ describe('nocoflo plugin init', () => {
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
     expect(manifest.keywords).toContain('nocoflo-plugin');
     expect(manifest.nocoflo.provides).toEqual(['view']);
-    expect(semver.satisfies(HOST_VERSION, manifest.nocoflo.host)).toBe(true);
+    expect(semver.satisfies(NOCOFLO_VERSIONS.host, manifest.nocoflo.host)).toBe(true);
     expect(manifest.devDependencies['@nocoflo/testing']).toMatch(/^\^\d/);
+    // npm test builds and runs the suite in one command; the assets ship in the tarball.
+    expect(manifest.scripts.test).toBe('tsup && vitest run');
+    expect(manifest.scripts.dev).toMatch(
+      /^npx --yes --package=@nocoflo\/host@\^\d\S* --package=@nocoflo\/sqlite-datasource@\^\d\S* -- nocoflo dev$/,
+    );
+    expect(manifest.files).toEqual(['dist', 'assets']);
     expect(readFileSync(join(result.dir, 'tests/conformance.test.ts'), 'utf8')).toContain(
       'describeViewConformance',
     );
@@ -66,6 +73,20 @@ describe('nocoflo plugin init', () => {
 
     const given = await initPlugin({ dir: join(work, 'b'), kind: 'datasource', scheme: 'duck' });
     expect(readFileSync(join(given.dir, 'src/index.ts'), 'utf8')).toContain("SCHEME = 'duck'");
+  });
+
+  it('writes the description into package.json (JSON-escaped) and the README, and names the view after the package', async () => {
+    const result = await initPlugin({
+      dir: join(work, 'cards'),
+      kind: 'view',
+      name: '@acme/nocoflo-cards-view',
+      description: 'Orders as "cards" \\ one per row',
+    });
+    expect(result.slug).toBe('cards');
+    const manifest = readJson(join(result.dir, 'package.json'));
+    expect(manifest.description).toBe('Orders as "cards" \\ one per row');
+    expect(readFileSync(join(result.dir, 'README.md'), 'utf8')).toContain('Orders as "cards" \\ one per row');
+    expect(readFileSync(join(result.dir, 'src/index.ts'), 'utf8')).toContain("name: 'cards'");
   });
 
   it('refuses a folder that is not empty, and writes nothing', async () => {
@@ -95,8 +116,8 @@ describe('nocoflo plugin init', () => {
 });
 
 describe('docs/examples/datasource-plugin', () => {
-  it('is exactly what `plugin init --kind datasource --name nocoflo-mydb-datasource` writes', async () => {
-    const example = fileURLToPath(new URL('../../../../docs/examples/datasource-plugin', import.meta.url));
+  it('is exactly what `npm create @nocoflo/plugin -- --kind datasource --name nocoflo-mydb-datasource` writes', async () => {
+    const example = fileURLToPath(new URL('../../../docs/examples/datasource-plugin', import.meta.url));
     const result = await initPlugin({
       dir: join(work, 'fresh'),
       kind: 'datasource',
