@@ -87,7 +87,7 @@ describe('a setup that never settles fails that plugin, not the process', () => 
     });
     expect(available.find((p) => p.name === 'fine')?.state).toBe('enabled');
     // Still serving, and still alive afterwards.
-    expect((await fetch(`${base}/`)).status).toBe(200);
+    expect((await fetch(`${base}/`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
     expect(spawned.exitCode).toBeNull();
   });
 });
