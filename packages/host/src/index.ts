@@ -15,6 +15,7 @@ export {
   type ApiToken,
   type AuditEntry,
   type AuditFilter,
+  type CreatedToken,
   type Grant,
   ROLES,
   type Role,
@@ -55,7 +56,7 @@ export {
 export type { ConfigIssue, PluginConfigView } from './secrets/plugin-configs.js';
 export { type RotationResult, rotateSecretKey } from './secrets/rotate.js';
 export { AdminClient, type PluginDetail, type PluginList } from './server/admin-api/client.js';
-export { type AdminApiOptions, registerAdminApi } from './server/admin-api/index.js';
+export { type AdminApiOptions, type AdminAudit, registerAdminApi } from './server/admin-api/index.js';
 export type { DatasourceConnections, DatasourceEntry } from './server/connections.js';
 export {
   createServer,

@@ -20,6 +20,7 @@ export type {
   SqlValue,
 } from './database/types.js';
 export { defineDatasource } from './datasource/define.js';
+export { rowVersion } from './datasource/row-version.js';
 export {
   type AggregateFunction,
   type AggregateQuery,

@@ -16,8 +16,10 @@ import { crossSitePlugin } from './plugins/cross-site.js';
 import { MemoryViewPreferences } from './preferences.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerAssetRoutes } from './routes/assets.js';
+import { registerAuditRoutes } from './routes/audit.js';
 import { registerDataApi } from './routes/data-api.js';
 import { registerPages } from './routes/pages.js';
+import { RowWrites } from './row-writes.js';
 import type { ServerContext, ServerOptions } from './types.js';
 
 /** Store setting holding the secret sessions are signed with (shared by hosts on one store). */
@@ -92,8 +94,11 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   registerAssetRoutes(app, host);
   registerAccountRoutes(app, { accounts, connections, setupToken: options.setupToken });
-  registerDataApi(app, host, connections);
-  registerPages(app, host, connections, preferences);
+  // Read-only: no write route exists at all (not even for admins), so nothing can write data.
+  const writes = options.readOnly ? undefined : new RowWrites(connections, accounts);
+  registerDataApi(app, host, connections, writes);
+  registerAuditRoutes(app, accounts, writes);
+  registerPages(app, host, connections, preferences, accounts);
   for (const extension of [...builtInExtensions, ...(options.extensions ?? [])]) await extension(app, ctx);
 
   app.addHook('onClose', async () => {

@@ -4,8 +4,10 @@
  */
 import { Errors, isNocofloError, NocofloError, type TableSchema, type ViewDataAccess } from '@nocoflo/sdk';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AccountStore } from '../../accounts/types.js';
 import type { PluginHost, ResolvedView } from '../../types.js';
 import { mayData } from '../access/rules.js';
+import { viewPreferencesFor } from '../access/view-preferences.js';
 import type { DatasourceConnections } from '../connections.js';
 import { PAGE_HEADERS, toNocofloError } from '../errors.js';
 import {
@@ -64,7 +66,8 @@ export function registerPages(
   app: FastifyInstance,
   host: PluginHost,
   connections: DatasourceConnections,
-  preferences: ViewPreferences,
+  sitePreferences: ViewPreferences,
+  accounts: AccountStore,
 ): void {
   app.get('/', { config: { access: 'signed-in' } }, async (request, reply) => {
     const actor = request.actor;
@@ -91,7 +94,8 @@ export function registerPages(
     async (request, reply) => {
       const { ds: id, table: tableName } = request.params;
       const entry = connections.entry(id);
-      const { view: requested, ...params } = flatParams(request.query);
+      const { view: requested, default: scope, ...params } = flatParams(request.query);
+      const preferences = viewPreferencesFor(request.actor, sitePreferences, accounts, scope === 'site');
       const html = await connections.use(id, async (datasource) => {
         const described: TableSchema = await datasource.describeTable(tableName);
         // A view offers no edit affordance to an actor who may not write this table.
