@@ -87,6 +87,7 @@ export {
   type TapFn,
 } from './hooks/specs.js';
 export { silentLogger } from './logger.js';
+export { packagePathProblem } from './manifest/package-path.js';
 export {
   contributionKindSchema,
   formatIssues,
@@ -129,6 +130,7 @@ export {
   type PluginSource,
   type PluginState,
 } from './plugin/types.js';
+export { isCredentialName, REDACTED_CREDENTIAL, redactCredentials, redactUrl } from './redact/redact.js';
 export { defineView } from './view/define.js';
 export { escapeHtml } from './view/escape.js';
 export type {
