@@ -128,7 +128,12 @@ class Host implements PluginHost {
       (plugin, error) => this.failLater(plugin, 'its view canHandle', error),
       this.#callbackTimeoutMs,
     );
-    this.datasources = new DatasourceRegistryImpl(this.hooks, this.#callbackTimeoutMs, this.root);
+    this.datasources = new DatasourceRegistryImpl(
+      this.hooks,
+      this.#callbackTimeoutMs,
+      this.root,
+      options.maxDatasourceConnections,
+    );
     this.routes = new RouteRegistryImpl(() => this.declaredPermissions());
     this.#events.setMaxListeners(0);
   }

@@ -399,15 +399,14 @@ export const DatasourceError = defineError({
 
 // ── HTTP and operations ──────────────────────────────────────────────────────
 
-/** Every connection a datasource may hold is in use and the wait for one is over. */
+/** Every connection a datasource (or the host) may hold is in use: the request is refused rather than queued. */
 export const DatasourceBusy = defineError({
   code: 'NCF_DATASOURCE_BUSY',
   title: 'Datasource busy',
   status: 503,
-  message: (datasource: string, limit: number, waitedMs: number) =>
-    `All ${limit} connections to ${datasource} are in use; none came free within ${waitedMs} ms.`,
+  message: (datasource: string, reason: string) => `${datasource} is busy: ${reason}.`,
   hint: () =>
-    'Retry in a moment. Operators raise pool_max in the datasource URL (and the host-wide maxConnections), or look for slow queries holding connections.',
+    'Retry in a moment. Operators raise pool_max / pool_queue in the datasource URL or the host-wide maxDatasourceConnections, or look for slow queries holding connections.',
 });
 
 /** A request's input failed validation. */
