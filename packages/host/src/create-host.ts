@@ -45,6 +45,7 @@ import { pluginDataDir } from './namespaces/plugin-data-dir.js';
 import { PluginDatabases } from './namespaces/plugin-databases.js';
 import { PluginConfigs, type PluginConfigView } from './secrets/plugin-configs.js';
 import { redactingLogger, secretRedactor } from './secrets/redact.js';
+import { crashPoint } from './store/crash-point.js';
 import { MemoryStore } from './store/memory-store.js';
 import type { PluginStateStore, StoredPluginState } from './store/types.js';
 import type { HostEvents, HostOptions, PluginHost, RegisteredManifest } from './types.js';
@@ -128,7 +129,12 @@ class Host implements PluginHost {
       (plugin, error) => this.failLater(plugin, 'its view canHandle', error),
       this.#callbackTimeoutMs,
     );
-    this.datasources = new DatasourceRegistryImpl(this.hooks, this.#callbackTimeoutMs, this.root);
+    this.datasources = new DatasourceRegistryImpl(
+      this.hooks,
+      this.#callbackTimeoutMs,
+      this.root,
+      options.maxDatasourceConnections,
+    );
     this.routes = new RouteRegistryImpl(() => this.declaredPermissions());
     this.#events.setMaxListeners(0);
   }
@@ -372,16 +378,18 @@ class Host implements PluginHost {
     const dataDir = pluginDataDir(this.dataDir, record.name);
     if (record.location) {
       // Pending SQL migrations run before setup; a changed or failing one fails this plugin only.
-      await applyPluginMigrations({
+      const migrated = await applyPluginMigrations({
         store: this.#store,
         plugin: {
           name: record.name,
+          version: record.version,
           path: record.location.dir,
           ...(record.manifest?.migrations ? { migrations: record.manifest.migrations } : {}),
         },
         openNamespace: () => this.#databases.namespace(record.name, dataDir),
         logger: this.logger,
       });
+      if (migrated.applied.length > 0) crashPoint('plugin:after-migrations');
     }
     const runtime: PluginRuntime = new PluginRuntime({
       name: record.name,

@@ -59,7 +59,9 @@ export { AdminClient, type PluginDetail, type PluginList } from './server/admin-
 export { type AdminApiOptions, type AdminAudit, registerAdminApi } from './server/admin-api/index.js';
 export type { DatasourceConnections, DatasourceEntry } from './server/connections.js';
 export {
+  type AuthRateLimit,
   createServer,
+  DEFAULT_AUTH_RATE_LIMIT,
   type ResolveAdminTokenOptions,
   type ResolvedAdminToken,
   resolveAdminToken,

@@ -88,6 +88,7 @@ export {
   type TapFn,
 } from './hooks/specs.js';
 export { silentLogger } from './logger.js';
+export { packagePathProblem } from './manifest/package-path.js';
 export {
   contributionKindSchema,
   formatIssues,
@@ -130,6 +131,7 @@ export {
   type PluginSource,
   type PluginState,
 } from './plugin/types.js';
+export { isCredentialName, REDACTED_CREDENTIAL, redactCredentials, redactUrl } from './redact/redact.js';
 export {
   canonicalTemporal,
   canonicalTime,

@@ -9,7 +9,14 @@
  * privilege on this store's schema. The store's user therefore needs CREATEROLE.
  */
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { Errors, errorMessage, type Logger, NocofloError, silentLogger } from '@nocoflo/sdk';
+import {
+  Errors,
+  errorMessage,
+  type Logger,
+  NocofloError,
+  redactUrl as redactSdkUrl,
+  silentLogger,
+} from '@nocoflo/sdk';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
 import { PostgresNamespace } from '../namespaces/postgres-namespace.js';
@@ -40,15 +47,9 @@ export interface PostgresStoreOptions {
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** The URL without its password, for messages. */
+/** The URL without its credentials, for messages (the SDK's one redaction function). */
 export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'postgres://(unparseable URL)';
-  }
+  return redactSdkUrl(url);
 }
 
 /** Splits nocoflo's own `schema` query parameter off a PostgreSQL URL. */

@@ -29,6 +29,7 @@ import type { MetadataStore } from '../../store/metadata.js';
 import { isMetadataStore } from '../../store/metadata.js';
 import type { PluginHost } from '../../types.js';
 import { bearerToken, isAdminToken } from '../access/actor.js';
+import { type AuthRateLimit, registerAuthThrottle } from '../auth-throttle.js';
 import type { ServerContext, ServerExtension } from '../types.js';
 import { createApiToken } from './credentials.js';
 import { installJsonErrors } from './errors.js';
@@ -49,6 +50,8 @@ export interface AdminApiOptions {
   install?: InstallOptions;
   /** Path prefix. Default `/admin`. */
   prefix?: string;
+  /** Failed authentications allowed per client address (see `createServer`). Default 10 per minute. */
+  authRateLimit?: AuthRateLimit;
   /** Records each change in the audit trail (plugin actions, config, install, tokens). */
   audit?: AdminAudit;
 }
@@ -135,6 +138,8 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
   const prefix = options.prefix ?? '/admin';
   const locks = new KeyedMutex();
   const maxBytes = options.install?.maxBytes ?? 50 * 1024 * 1024;
+  // createServer registered it already; the admin API used on its own gets its own.
+  await registerAuthThrottle(app, { adminToken, store, logger: host.logger, limit: options.authRateLimit });
 
   await app.register(
     async (scope) => {

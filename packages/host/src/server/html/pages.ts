@@ -130,16 +130,24 @@ function actionsFor(plugin: PluginInfo): string[] {
 }
 
 /** The admin page: every plugin with version, state, error and buttons. */
-export function renderAdmin(plugins: readonly PluginInfo[]): string {
+export function renderAdmin(
+  plugins: readonly PluginInfo[],
+  options: {
+    /** Show each failed plugin's error (the caller holds the admin token). Default false. */
+    showErrors?: boolean;
+  } = {},
+): string {
   const rows = plugins.map((p) => {
     const contributions = [
       ...p.contributions.views.map((v) => `view ${v}`),
       ...p.contributions.datasources.map((d) => `datasource ${d}`),
       ...p.contributions.hooks.map((h) => `hook ${h}`),
     ];
-    const error =
-      p.error &&
-      html`<div class="ncf-plugin-error" data-code="${p.error.code}"><strong>${p.error.title}</strong>: ${p.error.message}<div class="ncf-hint">${p.error.hint}</div></div>`;
+    const error = !p.error
+      ? ''
+      : !options.showErrors
+        ? html`<div class="ncf-plugin-error ncf-muted">Use the admin token to see why it failed.</div>`
+        : html`<div class="ncf-plugin-error" data-code="${p.error.code}"><strong>${p.error.title}</strong>: ${p.error.message}<div class="ncf-hint">${p.error.hint}</div></div>`;
     const warnings = p.warnings.map((w) => html`<div class="ncf-muted">⚠ ${w}</div>`);
     const buttons = joinHtml(
       [

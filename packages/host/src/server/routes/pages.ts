@@ -81,7 +81,11 @@ export function registerPages(
           );
           return { id: entry.id, displayUrl: entry.displayUrl, tables };
         } catch (error) {
-          return { id: entry.id, displayUrl: entry.displayUrl, error: toNocofloError(error).toJSON() };
+          return {
+            id: entry.id,
+            displayUrl: entry.displayUrl,
+            error: toNocofloError(error, connections.scrub.bind(connections)).toJSON(),
+          };
         }
       }),
     );
@@ -109,7 +113,7 @@ export function registerPages(
           views,
           requested,
           preferences,
-          preferenceKey(entry.displayUrl, table.name),
+          preferenceKey(entry.key, table.name),
           notices,
         );
         const urls = {
@@ -123,7 +127,7 @@ export function registerPages(
         } catch (error) {
           // The switcher stays usable when one view fails; a closed datasource is retried by `use`.
           if (isNocofloError(error, Errors.DatasourceClosed)) throw error;
-          content = { error: toNocofloError(error).toJSON() };
+          content = { error: toNocofloError(error, connections.scrub.bind(connections)).toJSON() };
         }
         return renderTablePage({ datasource: id, table: table.name, views, current, content, notices });
       });
@@ -131,7 +135,8 @@ export function registerPages(
     },
   );
 
+  // Only admins reach this page; plugin errors (which may quote what a plugin was given) are theirs to see.
   app.get('/admin', { config: { access: 'admin' } }, async (_request, reply) =>
-    sendPage(reply, renderAdmin(host.list())),
+    sendPage(reply, renderAdmin(host.list(), { showErrors: true })),
   );
 }

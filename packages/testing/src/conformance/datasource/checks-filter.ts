@@ -125,6 +125,7 @@ const CASES: Record<FilterOperator, { title: string; lines: Filter[][]; customer
       f('note', 'startsWith', 'R'),
       f('note', 'startsWith', 'r'),
       exact('note', 'startsWith', 'r'),
+      f('note', 'startsWith', 'ed'), // inside some notes, at the start of none: not "contains"
       f('note', 'startsWith', '100%'),
       f('sku', 'startsWith', 'b_'),
       f('sku', 'startsWith', 'B_'),
