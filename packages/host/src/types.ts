@@ -14,7 +14,7 @@ import type {
   TableSchema,
   ViewDefinition,
 } from '@nocoflo/sdk';
-import type { InstallOptions, InstallSource } from './install/install.js';
+import type { InstallOptions, InstallSource } from './install/types.js';
 import type { SecretKeyring } from './secrets/keyring.js';
 import type { PluginConfigView } from './secrets/plugin-configs.js';
 import type { PluginStateStore } from './store/types.js';
