@@ -21,6 +21,7 @@ import { watchPlugins } from '../watch/index.js';
 interface ServeOptions {
   port: string;
   host: string;
+  allowedHost?: string[];
   demo?: boolean;
   root: string;
   pluginsDir: string[];
@@ -55,6 +56,13 @@ function parsePort(text: string): number {
     throw new Error(`--port must be a whole number from 0 to 65535 (0 picks a free port), not "${text}".`);
   }
   return port;
+}
+
+/** Names the server answers: `--allowed-host` ones, and the listen address unless it is a wildcard. */
+function allowedHosts(options: ServeOptions): string[] {
+  const names = [...(options.allowedHost ?? [])];
+  if (options.host !== '0.0.0.0' && options.host !== '::') names.push(options.host);
+  return names;
 }
 
 /** Starts everything and resolves once the server listens; returns the stop function. */
@@ -114,6 +122,7 @@ async function serve(urls: string[], options: ServeOptions): Promise<() => Promi
     host,
     datasources,
     adminToken: token.token,
+    allowedHosts: allowedHosts(options),
     ...(isMetadataStore(store) ? { store } : {}),
   });
   try {
@@ -160,6 +169,10 @@ export function registerServeCommand(program: Command): void {
     .argument('[urls...]', 'datasource URLs, e.g. sqlite:./shop.db postgres://user@host/db')
     .option('-p, --port <n>', 'port to listen on (0: any free port)', process.env.PORT ?? '3000')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--allowed-host <name...>',
+      'host names the server answers besides the loopback names (a page opened by any other name gets 403)',
+    )
     .option('--demo', 'also serve the demo database (the default when no URL is given)')
     .option(
       '--root <dir>',

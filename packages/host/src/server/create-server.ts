@@ -8,6 +8,7 @@ import { DatasourceConnections } from './connections.js';
 import { installErrorHandlers } from './errors.js';
 import { builtInExtensions } from './extensions.js';
 import { toJson } from './json.js';
+import { crossSitePlugin } from './plugins/cross-site.js';
 import { MemoryViewPreferences } from './preferences.js';
 import { registerAssetRoutes } from './routes/assets.js';
 import { registerDataApi } from './routes/data-api.js';
@@ -36,6 +37,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
   app.setReplySerializer((payload) => toJson(payload));
   installErrorHandlers(app, host);
+  // First: a request for a name the operator did not allow, or a cross-site write, reaches nothing.
+  await app.register(crossSitePlugin, { allowedHosts: options.allowedHosts });
 
   const connections = new DatasourceConnections(host, options.datasources);
   const preferences = options.preferences ?? options.store ?? new MemoryViewPreferences();

@@ -27,6 +27,11 @@ export interface ServerOptions {
   preferences?: ViewPreferences;
   /** Extra parts registered after the built-in ones. */
   extensions?: readonly ServerExtension[];
+  /**
+   * Host names the server answers besides the loopback names (`localhost`, `127.0.0.1`,
+   * `::1`, `*.localhost`); any other `Host` gets 403. `*` answers every name.
+   */
+  allowedHosts?: readonly string[];
   /** Log every request through Fastify's logger. Default false. */
   logRequests?: boolean;
 }

@@ -427,6 +427,28 @@ export const Forbidden = defineError({
   hint: () => 'Ask an administrator to grant the permission.',
 });
 
+/** A request named a `Host` the operator did not allow (DNS rebinding looks like this). */
+export const HostNotAllowed = defineError({
+  code: 'NCF_HOST_NOT_ALLOWED',
+  title: 'Host not allowed',
+  status: 403,
+  message: (host: string, allowed: readonly string[]) =>
+    `The request was addressed to the host "${host}", which this server does not answer (it answers ${list(allowed)}).`,
+  hint: (host: string) =>
+    `If "${host}" is a name of this server, start it with \`--allowed-host ${host.replace(/:\d+$/, '')}\`; otherwise open the server by one of the allowed names.`,
+});
+
+/** A mutating request came from another site (its `Origin` or `Sec-Fetch-Site` says so). */
+export const CrossSiteRefused = defineError({
+  code: 'NCF_CROSS_SITE_REFUSED',
+  title: 'Cross-site request refused',
+  status: 403,
+  message: (origin: string, host: string) =>
+    `A change was sent from ${origin}, which is not this server (${host}); nothing was changed.`,
+  hint: () =>
+    'Make changes from the nocoflo pages themselves, or from a script that sends an API token in `Authorization: Bearer <token>` and no foreign Origin.',
+});
+
 // ── Operations: metadata store, migrations, install ─────────────────────────
 
 /** The metadata store could not be opened, read or written. */
@@ -648,6 +670,8 @@ export const Errors = {
   BadRequest,
   Unauthorized,
   Forbidden,
+  HostNotAllowed,
+  CrossSiteRefused,
   MetadataStoreFailed,
   MigrationChanged,
   MigrationFailed,
