@@ -85,6 +85,7 @@ class Host implements PluginHost {
   readonly #events = new EventEmitter();
   readonly #lock = new HostLock();
   readonly #lifecycle: PluginLifecycle;
+  readonly #runtimes: RuntimeFactory;
   #started = false;
   #stopped = false;
   #unsubscribeStore: (() => void) | undefined;
@@ -120,7 +121,13 @@ class Host implements PluginHost {
     this.datasources = new DatasourceRegistryImpl(this.hooks, callbackTimeoutMs, this.root);
     this.routes = new RouteRegistryImpl(() => this.#table.declaredPermissions());
     this.#events.setMaxListeners(0);
-    const runtimes = new RuntimeFactory();
+    const runtimes = new RuntimeFactory({
+      ...(options.isolation ? { isolation: options.isolation } : {}),
+      tapTimeoutMs: options.tapTimeoutMs ?? DEFAULT_TAP_TIMEOUT_MS,
+      dialect: () => this.#databases.dialect,
+      storedLevel: () => undefined,
+    });
+    this.#runtimes = runtimes;
     this.#lifecycle = new PluginLifecycle({
       table: this.#table,
       states: new PluginStates(this.#events, this.hooks),
@@ -140,6 +147,8 @@ class Host implements PluginHost {
       dataDir: this.dataDir,
       callbackTimeoutMs,
       createRuntime: (record, runtimeOptions) => runtimes.create(record, runtimeOptions),
+      levelOf: (record) => runtimes.levelOf(record),
+      restart: options.isolation?.restart ?? {},
     });
   }
 
@@ -147,12 +156,14 @@ class Host implements PluginHost {
 
   list(): PluginInfo[] {
     const conflicts = this.datasources.conflicts();
-    return this.#table.sorted().map((record) => pluginInfo(record, conflicts));
+    return this.#table
+      .sorted()
+      .map((record) => pluginInfo(record, conflicts, this.#runtimes.levelOf(record)));
   }
 
   get(name: string): PluginInfo | undefined {
     const record = this.#table.get(name);
-    return record ? pluginInfo(record, this.datasources.conflicts()) : undefined;
+    return record ? this.info(record) : undefined;
   }
 
   service<T = unknown>(name: string): T | undefined {
@@ -219,6 +230,7 @@ class Host implements PluginHost {
     return this.exclusive(async () => {
       if (this.#stopped) return;
       this.#stopped = true;
+      this.#lifecycle.stopRestarts();
       this.#unsubscribeStore?.();
       if (this.hooks.hostStopping.isUsed()) {
         await this.hooks.hostStopping
@@ -235,6 +247,7 @@ class Host implements PluginHost {
   enable(name: string): Promise<PluginInfo> {
     return this.exclusive(async () => {
       const record = this.#table.require(name);
+      this.#lifecycle.resetHealth(record);
       await this.#lifecycle.persistChoice(record, true);
       await this.#lifecycle.enableRecord(record, true);
       return this.info(record);
@@ -244,6 +257,7 @@ class Host implements PluginHost {
   disable(name: string): Promise<PluginInfo> {
     return this.exclusive(async () => {
       const record = this.#table.require(name);
+      this.#lifecycle.resetHealth(record);
       await this.#lifecycle.persistChoice(record, false);
       await this.#lifecycle.disableRecord(record);
       return this.info(record);
@@ -253,6 +267,7 @@ class Host implements PluginHost {
   reload(name: string): Promise<PluginInfo> {
     return this.exclusive(async () => {
       const record = this.#table.require(name);
+      this.#lifecycle.resetHealth(record);
       await this.#lifecycle.reloadRecord(record);
       return this.info(record);
     });
@@ -341,7 +356,7 @@ class Host implements PluginHost {
   }
 
   private info(record: PluginRecord): PluginInfo {
-    return pluginInfo(record, this.datasources.conflicts());
+    return pluginInfo(record, this.datasources.conflicts(), this.#runtimes.levelOf(record));
   }
 }
 

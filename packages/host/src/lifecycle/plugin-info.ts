@@ -1,5 +1,5 @@
 /** Builds the public {@link PluginInfo} of a record. */
-import { Errors, NocofloError, type PluginInfo } from '@nocoflo/sdk';
+import { Errors, type IsolationLevel, NocofloError, type PluginInfo } from '@nocoflo/sdk';
 import type { PluginRecord } from './plugin-record.js';
 
 /** A scheme claimed by several plugins. */
@@ -9,7 +9,11 @@ export interface SchemeConflict {
 }
 
 /** What the host reports about one plugin: plain data. */
-export function pluginInfo(record: PluginRecord, conflicts: readonly SchemeConflict[]): PluginInfo {
+export function pluginInfo(
+  record: PluginRecord,
+  conflicts: readonly SchemeConflict[],
+  isolation: IsolationLevel,
+): PluginInfo {
   const contributions = {
     views: [] as string[],
     datasources: [] as string[],
@@ -43,5 +47,16 @@ export function pluginInfo(record: PluginRecord, conflicts: readonly SchemeConfl
     contributions,
     permissions: [...(record.loaded?.permissions ?? record.definition?.permissions ?? [])],
     warnings,
+    runtime: {
+      isolation: record.runtime?.level ?? isolation,
+      restarts: record.health?.restarts ?? 0,
+      ...(record.health?.lastError ? { lastError: record.health.lastError } : {}),
+      ...(record.health?.crashLoop ? { crashLoop: true } : {}),
+      permissions: {
+        addons: record.manifest?.permissions?.addons ?? false,
+        fsRead: [...(record.manifest?.permissions?.fsRead ?? [])],
+        env: [...(record.manifest?.permissions?.env ?? [])],
+      },
+    },
   };
 }

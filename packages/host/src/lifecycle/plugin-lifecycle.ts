@@ -16,14 +16,16 @@ import type { Candidate } from '../discovery/types.js';
 import { applyPluginMigrations } from '../migrations/apply.js';
 import { pluginDataDir } from '../namespaces/plugin-data-dir.js';
 import type { PluginDatabases } from '../namespaces/plugin-databases.js';
+import type { RestartOptions } from '../runtime/isolation-options.js';
 import type { RuntimeRegistries } from '../runtime/plugin-scope.js';
-import type { PluginRuntime, RuntimeOptions } from '../runtime/types.js';
+import type { IsolationLevel, PluginRuntime, RuntimeOptions } from '../runtime/types.js';
 import type { PluginConfigs } from '../secrets/plugin-configs.js';
 import type { PluginStateStore, StoredPluginState } from '../store/types.js';
 import type { HostLock } from './host-lock.js';
 import type { PluginRecord } from './plugin-record.js';
 import type { PluginStates } from './plugin-states.js';
 import type { PluginTable } from './plugin-table.js';
+import { freshHealth, nextRestart } from './restart-policy.js';
 import { TimeoutError } from './timeout.js';
 
 /** What the lifecycle works with. */
@@ -42,6 +44,10 @@ export interface LifecycleOptions {
   callbackTimeoutMs: number;
   /** Creates the runtime a record's code runs in (its isolation level is the factory's choice). */
   createRuntime(record: PluginRecord, options: RuntimeOptions): PluginRuntime;
+  /** The level a record's code runs at. */
+  levelOf(record: PluginRecord): IsolationLevel;
+  /** How crashed isolated plugins are restarted. */
+  restart: RestartOptions;
 }
 
 const toJson = (error: NocofloError) => error.toJSON();
@@ -49,6 +55,7 @@ const toJson = (error: NocofloError) => error.toJSON();
 /** Drives records through their states. */
 export class PluginLifecycle {
   #storedStates = new Map<string, StoredPluginState>();
+  #stopped = false;
 
   constructor(private readonly o: LifecycleOptions) {}
 
@@ -332,9 +339,67 @@ export class PluginLifecycle {
     this.o.lock.outside(() => {
       void this.o.lock.exclusive(async () => {
         const record = this.o.table.get(plugin);
-        if (record && record.state !== 'failed' && record.runtime) await this.failRecord(record, failure);
+        if (!record || record.state === 'failed' || !record.runtime) return;
+        const isolated = record.runtime.level !== 'inline';
+        await this.failRecord(record, failure);
+        if (isolated) this.scheduleRestart(record);
       });
     });
+  }
+
+  /** Restarts a crashed isolated plugin after a backoff, unless it is in a crash loop. */
+  private scheduleRestart(record: PluginRecord): void {
+    record.health ??= freshHealth();
+    const health = record.health;
+    const delay = nextRestart(
+      health,
+      record.error ?? { code: 'unknown', title: '', message: '', hint: '' },
+      this.o.restart,
+    );
+    if (delay === undefined) {
+      this.o.logger.error(
+        `${record.name} failed ${health.failures.length} times in a row: it stays failed until an operator enables or reloads it`,
+        { plugin: record.name },
+      );
+      return;
+    }
+    clearTimeout(record.restartTimer);
+    record.restartTimer = setTimeout(() => {
+      record.restartTimer = undefined;
+      void this.o.lock
+        .exclusive(async () => {
+          if (record.state !== 'failed' || this.#stopped || !this.o.table.has(record.name)) return;
+          health.restarts++;
+          this.o.logger.warn(`restarting ${record.name} (restart ${health.restarts})`, {
+            plugin: record.name,
+          });
+          await this.reloadRecord(record);
+        })
+        .catch((error) =>
+          this.o.logger.error(`could not restart ${record.name}`, { error: errorMessage(error) }),
+        );
+    }, delay);
+    record.restartTimer.unref();
+  }
+
+  /** An operator acted on the plugin: the crash count starts again (the last error stays visible). */
+  resetHealth(record: PluginRecord): void {
+    clearTimeout(record.restartTimer);
+    record.restartTimer = undefined;
+    if (record.health)
+      record.health = {
+        ...freshHealth(),
+        ...(record.health.lastError ? { lastError: record.health.lastError } : {}),
+      };
+  }
+
+  /** No more restarts (the host stops). */
+  stopRestarts(): void {
+    this.#stopped = true;
+    for (const record of this.o.table.all()) {
+      clearTimeout(record.restartTimer);
+      record.restartTimer = undefined;
+    }
   }
 
   /** Writes the operator's enabled/disabled choice. */

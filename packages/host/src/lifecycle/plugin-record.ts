@@ -7,6 +7,7 @@ import type {
 } from '@nocoflo/sdk';
 import type { PluginLocation } from '../discovery/types.js';
 import type { LoadedPlugin, PluginRuntime } from '../runtime/types.js';
+import type { PluginHealth } from './restart-policy.js';
 
 /** Everything the host keeps about one plugin. */
 export interface PluginRecord {
@@ -28,6 +29,10 @@ export interface PluginRecord {
   loaded?: LoadedPlugin;
   /** Present between setup and teardown. */
   runtime?: PluginRuntime;
+  /** Crashes and restarts of its isolated code. */
+  health?: PluginHealth;
+  /** A restart the watchdog scheduled. */
+  restartTimer?: NodeJS.Timeout;
   /** The dependency that holds this plugin back (disabled or failed); it comes back with it. */
   blockedBy?: string;
 }

@@ -151,8 +151,11 @@ export class PluginScope {
     this.#timers.clear();
   }
 
-  /** Records a registration according to the current mode; returns its disposer. */
-  private register(contribution: Contribution, operation: string): Disposer {
+  /**
+   * Records a registration according to the current mode; returns its disposer. Throws
+   * `NCF_CONTEXT_DISPOSED` outside setup and enable.
+   */
+  register(contribution: Contribution, operation: string): Disposer {
     switch (this.#mode) {
       case 'setup':
         this.#persistent.push(contribution);

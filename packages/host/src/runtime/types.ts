@@ -8,13 +8,12 @@
  * The host drives every runtime through the same calls; the plugin sees the same
  * `PluginContext` at every level.
  */
-import type { Logger, PermissionDefinition, PluginDatabase, SerializedNocofloError } from '@nocoflo/sdk';
+import type { IsolationLevel, Logger, PermissionDefinition, PluginDatabase } from '@nocoflo/sdk';
 import type { z } from 'zod';
 import type { Contribution } from '../lifecycle/contribution.js';
 import type { RuntimeRegistries } from './plugin-scope.js';
 
-/** Where a plugin's code runs. */
-export type IsolationLevel = 'inline' | 'worker' | 'process';
+export type { IsolationLevel };
 
 /** Every {@link IsolationLevel}, most isolated last. */
 export const ISOLATION_LEVELS: readonly IsolationLevel[] = ['inline', 'worker', 'process'];
@@ -85,14 +84,4 @@ export interface PluginRuntime {
   dispose(): Promise<void>;
   /** The contributions currently reachable, for `PluginInfo`. */
   attachedContributions(): readonly Contribution[];
-  /** Restart count and last crash, for isolated runtimes. */
-  readonly health?: RuntimeHealth;
-}
-
-/** What the watchdog reports about an isolated runtime. */
-export interface RuntimeHealth {
-  /** How often it was started again after a crash. */
-  restarts: number;
-  /** The last failure, if any. */
-  lastError?: SerializedNocofloError;
 }
