@@ -182,10 +182,12 @@ export class IsolatedRuntime implements PluginRuntime {
     if (this.#dead) throw this.#dead;
     const rpc = this.require(this.#rpc, 'loaded');
     if (timeoutMs === 'none') return fn(rpc).catch((error) => Promise.reject(this.#dead ?? revive(error)));
+    // A call with a deadline needs no other watch; one without is watched by the heartbeat.
+    if (timeoutMs !== undefined) return this.withDeadline(what, fn, rpc, timeoutMs);
     this.#inFlight++;
     this.watch();
     try {
-      return timeoutMs === undefined ? await fn(rpc) : await withTimeout(() => fn(rpc), timeoutMs);
+      return await fn(rpc);
     } catch (error) {
       if (error instanceof TimeoutError) {
         const timeout = NocofloError.create(Errors.PluginCallbackTimeout, [
@@ -201,6 +203,30 @@ export class IsolatedRuntime implements PluginRuntime {
       throw asCallbackError(this.options.name, what, revive(error));
     } finally {
       this.#inFlight--;
+    }
+  }
+
+  private async withDeadline<T>(
+    what: string,
+    fn: (rpc: Rpc) => Promise<T>,
+    rpc: Rpc,
+    timeoutMs: number,
+  ): Promise<T> {
+    try {
+      return await withTimeout(() => fn(rpc), timeoutMs);
+    } catch (error) {
+      if (error instanceof TimeoutError) {
+        const timeout = NocofloError.create(Errors.PluginCallbackTimeout, [
+          this.options.name,
+          what,
+          error.ms,
+        ]);
+        // A missed deadline ends the code: a sync loop cannot be interrupted any other way.
+        this.fail(what, timeout);
+        throw timeout;
+      }
+      if (this.#dead && !isWireError(error)) throw this.#dead;
+      throw asCallbackError(this.options.name, what, revive(error));
     }
   }
 

@@ -122,6 +122,24 @@ function actionsFor(plugin: PluginInfo): string[] {
   }
 }
 
+/** Where a plugin runs, what it asks for, and how often it was restarted (last error included). */
+function runtimeSummary(runtime: NonNullable<PluginInfo['runtime']>): string {
+  const asks = [
+    runtime.permissions.addons ? 'native addons' : '',
+    runtime.permissions.fsRead.length ? `reads ${runtime.permissions.fsRead.join(', ')}` : '',
+    runtime.permissions.env.length ? `env ${runtime.permissions.env.join(', ')}` : '',
+  ].filter(Boolean);
+  const restarts = runtime.restarts
+    ? `<div data-restarts="${runtime.restarts}">restarted ${runtime.restarts}×${runtime.crashLoop ? ' (crash loop)' : ''}</div>`
+    : '';
+  const last = runtime.lastError
+    ? `<div class="ncf-plugin-error" data-last-error="${escapeHtml(runtime.lastError.code)}">last error: ${escapeHtml(runtime.lastError.message)}</div>`
+    : '';
+  return `<div data-isolation="${escapeHtml(runtime.isolation)}">${escapeHtml(runtime.isolation)}</div>${
+    asks.length ? `<div>asks for ${escapeHtml(asks.join('; '))}</div>` : ''
+  }${restarts}${last}`;
+}
+
 /** The admin page: every plugin with version, state, error and buttons. */
 export function renderAdmin(plugins: readonly PluginInfo[]): string {
   const rows = plugins.map((p) => {
@@ -134,6 +152,7 @@ export function renderAdmin(plugins: readonly PluginInfo[]): string {
       ? `<div class="ncf-plugin-error" data-code="${escapeHtml(p.error.code)}"><strong>${escapeHtml(p.error.title)}</strong>: ${escapeHtml(p.error.message)}<div class="ncf-hint">${escapeHtml(p.error.hint)}</div></div>`
       : '';
     const warnings = p.warnings.map((w) => `<div class="ncf-muted">⚠ ${escapeHtml(w)}</div>`).join('');
+    const runtime = p.runtime ? runtimeSummary(p.runtime) : '';
     const buttons = [
       ...actionsFor(p).map(
         (a) =>
@@ -146,7 +165,7 @@ export function renderAdmin(plugins: readonly PluginInfo[]): string {
 <td>${escapeHtml(p.version)}</td>
 <td><span class="ncf-state ncf-state-${escapeHtml(p.state)}">${escapeHtml(p.state)}</span>${error}</td>
 <td class="ncf-muted">${escapeHtml(contributions.join(', ') || p.provides.join(', '))}</td>
-<td class="ncf-muted">${escapeHtml(p.source)}</td>
+<td class="ncf-muted">${escapeHtml(p.source)}${runtime}</td>
 <td class="ncf-actions">${buttons}</td>
 </tr>`;
   });
