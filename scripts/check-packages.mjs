@@ -28,6 +28,8 @@ function manifestProblems({ dir, relDir, manifest: m }) {
     `"repository" needs url and directory "${relDir}"`,
   );
   need(typeof m.engines?.node === 'string', '"engines.node" is missing');
+  need(/^https:\/\//.test(m.homepage ?? ''), '"homepage" needs an https URL (the registry links it)');
+  need(/^https:\/\//.test(m.bugs?.url ?? m.bugs ?? ''), '"bugs" needs an https URL of the issue tracker');
   need(typeof m.description === 'string' && m.description.length > 0, '"description" is missing');
   need(Array.isArray(m.files) && m.files.includes('dist'), '"files" must whitelist "dist"');
   need(m.exports && typeof m.exports === 'object' && m.exports['.'], '"exports" must map "."');
@@ -46,6 +48,11 @@ function manifestProblems({ dir, relDir, manifest: m }) {
     const text = readFileSync(readme, 'utf8');
     need(/^#+ .*install/im.test(text), 'README.md has no "Install" section');
     need(/```(ts|js|typescript|javascript)\b/.test(text), 'README.md has no ```ts example');
+    // The README is read on the registry's page and inside node_modules, where a relative
+    // link (../../README.md) leads nowhere: links must be absolute.
+    for (const [, url] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      need(/^(https?:|mailto:|#)/.test(url), `README.md links to "${url}": use an absolute repository URL`);
+    }
   }
   need(existsSync(join(dir, 'CHANGELOG.md')), 'CHANGELOG.md is missing (changesets writes into it)');
   if ((m.keywords ?? []).includes('nocoflo-plugin')) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Type-checks every ```ts block of every `@example` tag in the API reference: the TypeDoc
-// JSON model (`docs/api/api.json`, written by `pnpm docs`), so exactly the examples users
+// JSON model (`docs/api/api.json`, written by `pnpm run docs`), so exactly the examples users
 // read are checked. Each block is compiled as its own module, in a scratch project whose
 // node_modules links the workspace packages (resolved through their `exports`, to the
 // built `.d.ts`, as for users) and their third-party dependencies. Exit code 1 with tsc's
@@ -22,7 +22,7 @@ import { publishablePackages, root } from './workspace-packages.mjs';
 
 const model = process.argv[2] ?? join(root, 'docs/api/api.json');
 if (!existsSync(model)) {
-  console.error(`${model} is missing: run \`pnpm docs\` first (TypeDoc writes it).`);
+  console.error(`${model} is missing: run \`pnpm run docs\` first (TypeDoc writes it).`);
   process.exit(1);
 }
 

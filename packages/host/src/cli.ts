@@ -4,10 +4,12 @@
  */
 import { isNocofloError } from '@nocoflo/sdk';
 import { Command } from 'commander';
+import { registerDevCommand } from './cli/dev.js';
 import { registerInitCommand } from './cli/init.js';
 import { registerPluginsCommand } from './cli/plugins.js';
 import { registerSecretsCommand } from './cli/secrets.js';
 import { registerServeCommand } from './cli/serve.js';
+import { registerUsersCommand } from './cli/users.js';
 import { HOST_VERSION } from './version.js';
 
 const program = new Command('nocoflo')
@@ -16,7 +18,9 @@ const program = new Command('nocoflo')
 registerPluginsCommand(program);
 registerInitCommand(program);
 registerServeCommand(program);
+registerDevCommand(program);
 registerSecretsCommand(program);
+registerUsersCommand(program);
 
 // Commands report their own failures; this catches what escapes them. A nocoflo error keeps
 // its code and hint, which say what to do.

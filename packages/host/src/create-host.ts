@@ -149,6 +149,13 @@ class Host implements PluginHost {
       createRuntime: (record, runtimeOptions) => runtimes.create(record, runtimeOptions),
       levelOf: (record) => runtimes.levelOf(record),
       restart: options.isolation?.restart ?? {},
+      relocate: (record) =>
+        discover({
+          root: this.root,
+          pluginDirs: this.pluginDirs,
+          scanNodeModules: false,
+          hostVersion: this.version,
+        }).find((c) => c.name === record.name && c.location.source === 'directory')?.location,
     });
   }
 

@@ -9,6 +9,18 @@
  *
  * @packageDocumentation
  */
+export {
+  type Access,
+  type AccountStore,
+  type ApiToken,
+  type AuditEntry,
+  type AuditFilter,
+  type Grant,
+  ROLES,
+  type Role,
+  type StoredSession,
+  type User,
+} from './accounts/index.js';
 export { createHost } from './create-host.js';
 export { type DiscoveredPlugin, discoverPlugins } from './discovery/discover-plugins.js';
 export {

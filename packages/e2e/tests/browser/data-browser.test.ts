@@ -139,7 +139,7 @@ describe.skipIf(!executablePath && !required)('data browser in Chromium', () => 
 
   it('refuses an edit of a row deleted meanwhile (stale key), says why, and changes nothing', async () => {
     const rows = `${server.url}/api/datasources/demo/tables/orders/rows`;
-    const json = { 'content-type': 'application/json' };
+    const json = { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` };
     const values = {
       customer_id: 1,
       ordered_at: '2025-01-01 12:00:00',

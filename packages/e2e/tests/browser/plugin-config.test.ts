@@ -41,7 +41,12 @@ describe.skipIf(!executablePath && !required)('plugin config editor in Chromium'
     await server?.stop();
   });
 
-  const seen = async () => (await fetch(`${server.url}/plugins/${PLUGIN}/seen`)).json();
+  const seen = async () =>
+    (
+      await fetch(`${server.url}/plugins/${PLUGIN}/seen`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      })
+    ).json();
   const field = (path: string) => page.locator(`.ncf-config-form [data-path="${path}"]`);
   const openEditor = async () => {
     await page.goto(`${server.url}/admin#token=${ADMIN_TOKEN}`);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changedKeys, readRow, snapshot } from '../fixtures/database.js';
-import { type RunningServer, readAudit, startServer } from '../fixtures/serve.js';
+import { ADMIN_TOKEN, type RunningServer, readAudit, startServer } from '../fixtures/serve.js';
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -16,7 +16,11 @@ afterAll(async () => {
 const api = async (method: string, path: string, body?: unknown) => {
   const response = await fetch(`${server.url}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    // Scripts use the operator's admin token; browsers sign in (see the browser tests).
+    headers: {
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -143,7 +147,7 @@ describe('nocoflo serve on the demo data', () => {
       expect(current(await page(first, '/d/demo/t/products?view=chart'))).toBe('chart');
       await fetch(`${first.url}/api/datasources/demo/tables/customers/rows`, {
         method: 'PATCH',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
         body: JSON.stringify({ key: { id: 1 }, changes: { city: 'Kept City' } }),
       });
       expect(await first.stop()).toBe(0);

@@ -10,13 +10,15 @@
  * 2. The view plugin of docs/writing-a-view-plugin.md (docs/examples/view-plugin), copied
  *    outside the repo, installs the SDK and testing tarballs, builds, typechecks, passes
  *    the view conformance suite, and then loads in the app of (1) from its own tarball.
- * 3. `nocoflo plugin init` writes a view and a datasource plugin that pass their suites.
- * 4. The rest of the plugin family (form view, MySQL and REST datasources) installs into the
+ * 3. The rest of the plugin family (form view, MySQL and REST datasources) installs into the
  *    app of (1) from tarballs (mysql2 from the registry) and works there.
+ *
+ * Scaffolding plugins with `npm create @nocoflo/plugin` is create-plugin.test.ts.
  *
  * The tests of a file run in order; each step builds on the one before.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,9 +81,11 @@ beforeAll(async () => {
   await run('node', ['make-db.mjs', 'people.db'], app);
 }, 40 * MINUTE);
 
-afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+// Removing several installed node_modules trees takes minutes on a loaded machine: the
+// same generous budget as the installs, and asynchronous so the runner's timer can report.
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+}, 10 * MINUTE);
 
 describe('a host installed from tarballs', () => {
   it('finds exactly the installed plugins, by their keyword (nocoflo plugins list)', async () => {
@@ -101,11 +105,13 @@ describe('a host installed from tarballs', () => {
   });
 
   it('serves the table page over HTTP with `nocoflo serve sqlite:…`', async () => {
-    await withServer(['serve', 'sqlite:./people.db', '--port', '0'], async (base) => {
-      const home = await (await fetch(base)).text();
+    // --local-admin: a browser on this machine is signed in as the first admin (no setup step).
+    await withServer(['serve', 'sqlite:./people.db', '--port', '0', '--local-admin'], async (base) => {
+      const browser = { headers: { accept: 'text/html' } };
+      const home = await (await fetch(base, browser)).text();
       const link = /href="([^"]*\/t\/people)"/.exec(home)?.[1];
       expect(link, home).toBeDefined();
-      const page = await fetch(new URL(link ?? '', base));
+      const page = await fetch(new URL(link ?? '', base), browser);
       expect(page.status).toBe(200);
       const html = await page.text();
       expect(html).toContain('<table');
@@ -167,35 +173,6 @@ describe('the view plugin of the guide, written outside the repo', () => {
     },
     10 * MINUTE,
   );
-});
-
-describe('plugins written by `nocoflo plugin init` of the installed host', () => {
-  for (const kind of ['view', 'datasource'] as const) {
-    it(
-      `a ${kind} plugin builds, typechecks and passes its conformance suite at once`,
-      async () => {
-        const dir = join(work, `acme-${kind}`);
-        const cli = join(app, 'node_modules/.bin/nocoflo');
-        await run(cli, ['plugin', 'init', dir, '--kind', kind, '--name', `nocoflo-acme-${kind}`], app);
-        const manifestFile = join(dir, 'package.json');
-        const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
-        expect(manifest.keywords).toContain('nocoflo-plugin');
-        expect(manifest.nocoflo.provides).toEqual([kind]);
-        useTarballs(manifest, tarballs);
-        writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
-        // The datasource's conformance test writes SQLite files, so its install compiles
-        // better-sqlite3; the view's does not need it (see above).
-        await npmInstall(dir, kind === 'view' ? ['--ignore-scripts'] : []);
-        await run('npm', ['run', 'build'], dir);
-        expect(existsSync(join(dir, 'dist/index.d.ts'))).toBe(true);
-        await run('npm', ['run', 'typecheck'], dir);
-        const { stdout } = await run('npm', ['test', '--', '--reporter=verbose'], dir);
-        expect(stdout).toContain(`${kind} conformance`);
-        expect(stdout).not.toMatch(/\b[1-9]\d* (failed|skipped)\b/);
-      },
-      30 * MINUTE,
-    );
-  }
 });
 
 describe('the rest of the plugin family, installed from tarballs', () => {

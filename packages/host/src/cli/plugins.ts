@@ -1,5 +1,5 @@
 /**
- * `nocoflo plugins …`: list, inspect, validate, enable, disable, reload, install, uninstall
+ * `nocoflo plugins …`: list, info, validate, enable, disable, reload, install, uninstall
  * and configure plugins — against the local app folder and its metadata store, or, with
  * `--url`, against a running server's admin API (token from `NOCOFLO_ADMIN_TOKEN`).
  *
@@ -36,6 +36,8 @@ import { CONFIG_FILE_NAME, readConfigFile } from '../store/config-file.js';
 import type { MetadataStore } from '../store/metadata.js';
 import { defaultMetadataStorePath, openMetadataStore } from '../store/open.js';
 import { HOST_VERSION } from '../version.js';
+import { withDeclaredContributions } from './declared-contributions.js';
+import { checkDeclaredAssets } from './validate-assets.js';
 
 /** Options every `plugins` subcommand accepts. */
 interface CommonOptions {
@@ -243,9 +245,7 @@ function action<A extends unknown[]>(fn: (...args: A) => Promise<number | undefi
 export function registerPluginsCommand(program: Command): void {
   const plugins = program
     .command('plugins')
-    .description(
-      'list, inspect, validate, enable, disable, reload, install, uninstall and configure plugins',
-    );
+    .description('list, info, validate, enable, disable, reload, install, uninstall and configure plugins');
 
   common(plugins.command('list'))
     .description('list the plugins with their version, state and source')
@@ -255,7 +255,7 @@ export function registerPluginsCommand(program: Command): void {
         const client = remote(options);
         const list = client
           ? (await client.list()).available
-          : await local(options, async ({ host }) => host.list());
+          : await local(options, async ({ host }) => withDeclaredContributions(host.list()));
         printPlugins(list, options.json);
         return list.some((p) => p.state === 'failed') ? EXIT.failed : EXIT.ok;
       }),
@@ -351,6 +351,7 @@ export function registerPluginsCommand(program: Command): void {
         }
         const pkg = await validatePluginPackage(folder, { hostVersion: HOST_VERSION });
         const definition = await loadEntry(pkg.name, folder, pkg.packageJson.nocoflo.entry);
+        const assets = checkDeclaredAssets(pkg.name, folder, definition, pkg.packageJson);
         const migrations = await readPluginMigrations(
           { name: pkg.name, path: folder, migrations: pkg.packageJson.nocoflo.migrations },
           'sqlite',
@@ -365,6 +366,7 @@ export function registerPluginsCommand(program: Command): void {
           config: definition.config !== undefined,
           permissions: (definition.permissions ?? []).map((p) => p.key),
           migrations: migrations.map((m) => m.id),
+          assets,
         };
         if (options.json) json(report);
         else
@@ -375,6 +377,7 @@ export function registerPluginsCommand(program: Command): void {
               `  host       "${report.host}" admits ${HOST_VERSION}`,
               '  entry      default-exports definePlugin(...)',
               `  config     ${report.config ? 'has a zod schema' : 'none'}`,
+              `  assets     ${assets.length ? `${assets.join(', ')} (present, shipped by "files")` : 'none'}`,
               `  migrations ${report.migrations.length ? report.migrations.join(', ') : 'none'}`,
             ].join('\n'),
           );

@@ -3,6 +3,7 @@
  * `--demo`) it serves the demo database, creating it in the data folder the first time.
  */
 
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Errors, errorMessage, isNocofloError, type Logger, NocofloError } from '@nocoflo/sdk';
@@ -18,10 +19,12 @@ import { HOST_VERSION } from '../version.js';
 import { watchPlugins } from '../watch/index.js';
 
 /** Options of `nocoflo serve`, as commander parses them. */
-interface ServeOptions {
+export interface ServeOptions {
   port: string;
   host: string;
   allowedHost?: string[];
+  readOnly?: boolean;
+  localAdmin?: boolean;
   demo?: boolean;
   root: string;
   pluginsDir: string[];
@@ -65,8 +68,48 @@ function allowedHosts(options: ServeOptions): string[] {
   return names;
 }
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/**
+ * How people get in on first run: with no user, a one-time setup link creates the first
+ * admin; the demo on a loopback address creates a local admin and signs browsers in as it.
+ * Reachable from the network with no user and not read-only: refused.
+ */
+async function firstRun(
+  store: Awaited<ReturnType<typeof openMetadataStore>>,
+  options: ServeOptions,
+  demo: boolean,
+): Promise<{ setupToken?: string; autoSignIn?: string; note?: string }> {
+  const accounts = store.accounts();
+  const users = await accounts.countUsers();
+  const loopback = LOOPBACK.has(options.host);
+  if ((demo || options.localAdmin) && loopback) {
+    let admin = (await accounts.listUsers()).find((u) => u.role === 'admin');
+    if (!admin) {
+      admin = await accounts.createUser('admin', 'admin', randomBytes(18).toString('base64url'));
+      await accounts.appendAudit({
+        actor: 'cli',
+        action: 'user.add',
+        detail: { user: admin.name, role: 'admin', local: true },
+      });
+    }
+    return {
+      autoSignIn: admin.name,
+      note: `browsers on this machine are signed in as ${admin.name} (admin); \`nocoflo users reset-password ${admin.name}\` sets a password for signing in elsewhere`,
+    };
+  }
+  if (users > 0 || options.readOnly) return {};
+  if (!loopback) {
+    throw NocofloError.create(Errors.ServeRefused, [
+      `no user exists yet, and ${options.host} is reachable from other machines: anyone could become the first admin`,
+      'create the first admin with `nocoflo users add <name> --role admin`, serve on 127.0.0.1 first and open the setup link, or pass --read-only to publish data with no write path',
+    ]);
+  }
+  return { setupToken: randomBytes(24).toString('base64url') };
+}
+
 /** Starts everything and resolves once the server listens; returns the stop function. */
-async function serve(urls: string[], options: ServeOptions): Promise<() => Promise<void>> {
+export async function serve(urls: string[], options: ServeOptions): Promise<() => Promise<void>> {
   if (options.adminToken !== undefined) {
     throw NocofloError.create(Errors.SecretRefused, [
       'the admin token given with --admin-token',
@@ -118,9 +161,14 @@ async function serve(urls: string[], options: ServeOptions): Promise<() => Promi
     datasources.unshift(`sqlite:${demo.path}`);
   }
 
+  const demo = Boolean(options.demo || urls.length === 0);
+  const access = isMetadataStore(store) ? await firstRun(store, options, demo) : {};
   const app = await createServer({
     host,
     datasources,
+    ...(options.readOnly ? { readOnly: true } : {}),
+    ...(access.autoSignIn ? { autoSignIn: access.autoSignIn } : {}),
+    ...(access.setupToken ? { setupToken: access.setupToken } : {}),
     adminToken: token.token,
     allowedHosts: allowedHosts(options),
     ...(isMetadataStore(store) ? { store } : {}),
@@ -151,6 +199,11 @@ async function serve(urls: string[], options: ServeOptions): Promise<() => Promi
     `nocoflo ${HOST_VERSION} is serving ${base}\n` +
       datasources.map((url) => `  data:  ${url}\n`).join('') +
       `  admin: ${adminUrl}\n` +
+      (access.setupToken
+        ? `  setup: ${base}/setup?token=${access.setupToken}  (no user yet: open it to create the first admin; it works once)\n`
+        : '') +
+      (access.note ? `  sign-in: ${access.note}\n` : '') +
+      (options.readOnly ? '  read-only: no write path; anyone who reaches the server may read\n' : '') +
       'Press Ctrl+C to stop.\n',
   );
 
@@ -172,6 +225,11 @@ export function registerServeCommand(program: Command): void {
     .option(
       '--allowed-host <name...>',
       'host names the server answers besides the loopback names (a page opened by any other name gets 403)',
+    )
+    .option('--read-only', 'serve with no write path at all; anyone who reaches the server may read')
+    .option(
+      '--local-admin',
+      'on a loopback address, sign every browser on this machine in as the first admin (what --demo does)',
     )
     .option('--demo', 'also serve the demo database (the default when no URL is given)')
     .option(
@@ -197,33 +255,43 @@ export function registerServeCommand(program: Command): void {
     .option('--config <file>', `per-plugin config file (default <root>/${CONFIG_FILE_NAME} when present)`)
     .option('--watch', 'reload a directory plugin when its files change')
     .option('--verbose', 'log what the host does')
-    .action(async (urls: string[], options: ServeOptions) => {
-      // Signals are handled from the start, so a Ctrl+C during start-up also stops cleanly.
-      const ready = serve(urls, options);
-      let stopping = false;
-      const shutdown = (signal: string) => {
-        if (stopping) process.exit(1); // a second Ctrl+C: stop waiting
-        stopping = true;
-        process.stdout.write(`\n${signal}: stopping…\n`);
-        // A plugin that hangs on teardown must not keep the process alive forever.
-        setTimeout(() => process.exit(1), 10_000).unref();
-        ready
-          .then((stop) => stop())
-          .then(
-            () => process.exit(0),
-            (error: unknown) => {
-              process.stderr.write(`error while stopping: ${errorMessage(error)}\n`);
-              process.exit(1);
-            },
-          );
-      };
-      process.on('SIGINT', () => shutdown('SIGINT'));
-      process.on('SIGTERM', () => shutdown('SIGTERM'));
-      try {
-        await ready;
-      } catch (error) {
-        process.stderr.write(`${isNocofloError(error) ? error.toString() : errorMessage(error)}\n`);
-        process.exit(1);
-      }
-    });
+    .action((urls: string[], options: ServeOptions) => runUntilSignal(serve(urls, options)));
+}
+
+/**
+ * Waits for a server start, then keeps the process up until SIGINT or SIGTERM and stops it.
+ * Signals are handled from the start, so a Ctrl+C during start-up also stops cleanly.
+ * `cleanup` runs after the server stopped (e.g. a build watcher of `nocoflo dev`).
+ */
+export async function runUntilSignal(
+  ready: Promise<() => Promise<void>>,
+  cleanup: () => void = () => {},
+): Promise<void> {
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) process.exit(1); // a second Ctrl+C: stop waiting
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping…\n`);
+    // A plugin that hangs on teardown must not keep the process alive forever.
+    setTimeout(() => process.exit(1), 10_000).unref();
+    ready
+      .then((stop) => stop())
+      .finally(cleanup)
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`error while stopping: ${errorMessage(error)}\n`);
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  try {
+    await ready;
+  } catch (error) {
+    cleanup();
+    process.stderr.write(`${isNocofloError(error) ? error.toString() : errorMessage(error)}\n`);
+    process.exit(1);
+  }
 }

@@ -12,7 +12,7 @@ import {
   type PluginState,
 } from '@nocoflo/sdk';
 import { readCandidate } from '../discovery/read-candidate.js';
-import type { Candidate } from '../discovery/types.js';
+import type { Candidate, PluginLocation } from '../discovery/types.js';
 import { applyPluginMigrations } from '../migrations/apply.js';
 import { pluginDataDir } from '../namespaces/plugin-data-dir.js';
 import type { PluginDatabases } from '../namespaces/plugin-databases.js';
@@ -48,6 +48,8 @@ export interface LifecycleOptions {
   levelOf(record: PluginRecord): IsolationLevel;
   /** How crashed isolated plugins are restarted. */
   restart: RestartOptions;
+  /** Where a directory plugin's folder is now (a symlinked folder may point elsewhere since it was found). */
+  relocate(record: PluginRecord): PluginLocation | undefined;
 }
 
 const toJson = (error: NocofloError) => error.toJSON();
@@ -244,6 +246,12 @@ export class PluginLifecycle {
     await this.unload(record, 'torn_down');
     record.error = undefined;
     record.blockedBy = undefined;
+    if (record.source === 'directory' && record.location) {
+      // A plugin folder that is a symlink may point somewhere else now (a replaced link):
+      // follow it, so the reload loads the code the link names today, not the old target.
+      const now = this.o.relocate(record);
+      if (now) record.location = now;
+    }
     if (record.source !== 'registered' && record.location) {
       const candidate = readCandidate(record.location, this.o.hostVersion);
       if (!candidate) {

@@ -32,6 +32,7 @@ import type { ServiceRegistryImpl } from '../contributions/service-registry.js';
 import type { ViewRegistryImpl } from '../contributions/view-registry.js';
 import type { Contribution } from '../lifecycle/contribution.js';
 import { withTimeout } from '../lifecycle/timeout.js';
+import { assetProblem } from '../lifecycle/view-assets.js';
 
 /** The host parts a runtime registers into. */
 export interface RuntimeRegistries {
@@ -210,6 +211,13 @@ export class PluginScope {
 
   private viewContribution(view: ViewDefinition): Contribution {
     const { name, path, registries } = this.options;
+    // A declared asset the package cannot serve fails the plugin at load, not in the browser.
+    if (path !== undefined) {
+      for (const asset of view.assets ?? []) {
+        const problem = assetProblem(path, asset);
+        if (problem) throw NocofloError.create(Errors.ViewAssetInvalid, [name, view.name, asset, problem]);
+      }
+    }
     return {
       kind: 'view',
       name: view.name,

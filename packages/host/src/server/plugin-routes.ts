@@ -19,6 +19,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MetadataStore } from '../store/metadata.js';
 import { isMetadataStore } from '../store/metadata.js';
 import type { PluginHost } from '../types.js';
+import { holdsPluginPermission } from './access/rules.js';
 import { holds, identifyCaller } from './admin-api/credentials.js';
 import { installJsonErrors } from './admin-api/errors.js';
 import type { ServerContext, ServerExtension } from './types.js';
@@ -123,7 +124,20 @@ export async function registerPluginRoutes(
     if (!target || !match) throw NocofloError.create(Errors.RouteNotFound, [request.method, url]);
     const { route } = match.route;
 
-    if (route.permission !== undefined) {
+    const actor = request.actor;
+    if (actor !== undefined) {
+      // Inside the server: the auth plugin resolved the actor; the route's permission (or,
+      // without one, the viewer / editor role) decides.
+      if (!holdsPluginPermission(actor, request.method, route.permission)) {
+        if (actor.role === undefined && actor.permissions.length === 0) {
+          throw NocofloError.create(Errors.SignInRequired, [`${request.method} ${url}`]);
+        }
+        throw NocofloError.create(Errors.Forbidden, [route.permission ?? 'editor or viewer role'], {
+          details: { plugin: target.plugin, permission: route.permission ?? null },
+        });
+      }
+    } else if (route.permission !== undefined) {
+      // A standalone dispatcher (no auth plugin): the admin token or an API token listing it.
       const caller = await identifyCaller(request.headers.authorization, adminToken, store);
       if (!holds(caller, route.permission)) {
         throw NocofloError.create(Errors.Forbidden, [route.permission], {
@@ -163,7 +177,12 @@ export async function registerPluginRoutes(
 
   await app.register(async (scope) => {
     installJsonErrors(scope, host);
-    scope.route({ method: [...METHODS], url: `${prefix}/*`, handler: dispatch });
+    scope.route({
+      method: [...METHODS],
+      url: `${prefix}/*`,
+      config: { access: 'plugin' },
+      handler: dispatch,
+    });
   });
 }
 

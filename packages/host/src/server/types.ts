@@ -2,7 +2,8 @@
  * The web server's public shapes: what `createServer` takes, and the context that server
  * extensions (the admin API, plugin routes) are registered with.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { AccountStore } from '../accounts/types.js';
 import type { MetadataStore } from '../store/metadata.js';
 import type { PluginHost } from '../types.js';
 import type { DatasourceConnections } from './connections.js';
@@ -32,6 +33,18 @@ export interface ServerOptions {
    * `::1`, `*.localhost`); any other `Host` gets 403. `*` answers every name.
    */
   allowedHosts?: readonly string[];
+  /**
+   * Serve with no write path: data writes and admin changes answer 403 to everyone, and
+   * anyone may read without signing in (publishing data, as Datasette does).
+   */
+  readOnly?: boolean;
+  /**
+   * Signs every browser on a loopback connection in as this user: the demo's local admin,
+   * so `npm start` opens straight into a working page. Never set it for a server others reach.
+   */
+  autoSignIn?: string;
+  /** The one-time token of the setup link that creates the first admin while no user exists. */
+  setupToken?: string;
   /** Log every request through Fastify's logger. Default false. */
   logRequests?: boolean;
 }
@@ -46,6 +59,6 @@ export interface ServerContext {
   readonly connections: DatasourceConnections;
   /** The metadata store, when the server was given one. */
   readonly store?: MetadataStore;
-  /** Throws `NCF_UNAUTHORIZED` unless the request carries the admin token. */
-  requireAdmin(request: FastifyRequest): void;
+  /** Users, sessions, grants, tokens and the audit trail (in the metadata store, else in memory). */
+  readonly accounts: AccountStore;
 }

@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { Errors, errorMessage, NocofloError } from '@nocoflo/sdk';
 import type { Kysely, Transaction } from 'kysely';
+import { KyselyAccountStore } from '../accounts/kysely-account-store.js';
+import type { AccountStore } from '../accounts/types.js';
 import type { NamespaceOptions, PluginNamespace } from '../namespaces/types.js';
 import { crashPoint } from './crash-point.js';
 import type {
@@ -36,6 +38,7 @@ export abstract class KyselyMetadataStore implements MetadataStore {
   /** @internal Dialect differences in stored values. */
   protected readonly codec: StoreCodec;
   #closed = false;
+  #accounts: AccountStore | undefined;
 
   protected constructor(location: string, db: Kysely<HostTables>, dialect: MetadataDialect) {
     this.location = location;
@@ -462,6 +465,16 @@ export abstract class KyselyMetadataStore implements MetadataStore {
     return this.run('read namespaces', () =>
       this.db.selectFrom('plugin_namespaces').select(['plugin', 'kind', 'name']).orderBy('plugin').execute(),
     );
+  }
+
+  /** Users, sessions, grants, API tokens, per-user preferences and the audit trail in this store. */
+  accounts(): AccountStore {
+    this.#accounts ??= new KyselyAccountStore({
+      db: this.db,
+      codec: this.codec,
+      run: (operation, fn) => this.run(operation, fn),
+    });
+    return this.#accounts;
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@
  * plugin's data namespace, per-table view preferences, API tokens, the config change log
  * and the store's settings.
  */
+import type { AccountStore } from '../accounts/types.js';
 import type { NamespaceMigration, NamespaceOptions, PluginNamespace } from '../namespaces/types.js';
 import type { PluginStateStore } from './types.js';
 
@@ -129,6 +130,8 @@ export interface MetadataStore extends PluginStateStore {
    * the new config): what key rotation re-encrypts secrets with. Nothing changes when `fn` throws.
    */
   rewritePluginConfigs(fn: (name: string, config: unknown) => unknown): Promise<number>;
+  /** Users, sessions, grants, API tokens, per-user preferences and the audit trail. */
+  accounts(): AccountStore;
 }
 
 /** Whether a store is a full {@link MetadataStore} (supports migrations, tokens, view preferences). */

@@ -4,7 +4,8 @@
  * folder is picked up by a rescan. The server keeps running throughout: a reload swaps
  * the plugin's registrations, and requests already being handled by the old code finish.
  */
-import { sep } from 'node:path';
+import { type FSWatcher as DirWatcher, readdirSync, realpathSync, watch as watchDir } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { errorMessage, type Logger } from '@nocoflo/sdk';
 import { type FSWatcher, watch } from 'chokidar';
 import { WORK_DIR } from '../install/journal.js';
@@ -35,6 +36,30 @@ const IGNORED_SEGMENTS = new Set(['node_modules', '.git', WORK_DIR]);
 /** Whether a path lies below `dir` (or is `dir`). */
 const isInside = (path: string, dir: string) =>
   path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+
+/** The real path of a file or folder, or undefined when it is gone (a removed link). */
+function realPath(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The folder directly inside a plugin directory that `path` lies in (`plugins/x` for
+ * `plugins/x/dist/index.js`), as the watcher names it: through a symlinked plugin folder,
+ * chokidar reports paths below the link, while the host knows the plugin by its real path.
+ */
+function topFolder(path: string, dirs: readonly string[]): string | undefined {
+  for (const dir of dirs) {
+    const rel = relative(dir, path);
+    if (!rel || rel.startsWith('..') || rel.startsWith(sep)) continue;
+    const first = rel.split(sep)[0];
+    if (first) return join(dir, first);
+  }
+  return undefined;
+}
 
 /**
  * Watches the plugin directories and reloads a directory plugin when its files change.
@@ -109,23 +134,89 @@ export function watchPlugins(
     );
   };
 
-  const onChange = (path: string) => {
-    const owner = host
+  // Plugin folder (as the watcher names it) → the plugin loaded from it, so a symlinked
+  // folder whose link was removed or replaced still finds the plugin it used to hold.
+  const lastOwner = new Map<string, string>();
+
+  const ownerOf = (path: string, folder: string | undefined): string | undefined => {
+    const real = folder === undefined ? undefined : realPath(folder);
+    const candidates = host
       .list()
-      .filter((p) => p.source === 'directory' && p.path !== undefined && isInside(path, p.path))
-      .sort((a, b) => (b.path?.length ?? 0) - (a.path?.length ?? 0))[0];
-    if (owner) schedule(owner.name);
-    else if (path.endsWith(`${sep}package.json`)) schedule('\0rescan'); // a new plugin folder
+      .filter((p) => p.source === 'directory' && p.path !== undefined)
+      .filter(
+        (p) => isInside(path, p.path as string) || (real !== undefined && isInside(real, p.path as string)),
+      )
+      .sort((a, b) => (b.path?.length ?? 0) - (a.path?.length ?? 0));
+    return candidates[0]?.name ?? (folder === undefined ? undefined : lastOwner.get(folder));
+  };
+
+  const onChange = (event: string, path: string) => {
+    const folder = topFolder(path, dirs);
+    const owner = ownerOf(path, folder);
+    if (owner && folder) lastOwner.set(folder, owner);
+    // The plugin folder itself came or went (a link made, removed or pointed elsewhere): the
+    // plugin reloads from wherever the folder points now, and a new name is picked up.
+    const folderChanged = folder !== undefined && path === folder && event !== 'change';
+    if (owner) schedule(owner);
+    if ((!owner || folderChanged) && (folderChanged || path.endsWith(`${sep}package.json`)))
+      schedule('\0rescan'); // a new plugin folder
   };
 
   const watcher: FSWatcher = watch(dirs, {
     ignoreInitial: true,
+    // Plugin folders may be symlinks (`npm link`, `nocoflo dev`, pnpm layouts): watch their targets.
+    followSymlinks: true,
     ignored: (path: string) => path.split(/[\\/]/).some((segment) => IGNORED_SEGMENTS.has(segment)),
     awaitWriteFinish: false,
   });
-  watcher.on('all', (_event, path) => onChange(path));
+  watcher.on('all', (event, path) => onChange(event, path));
   watcher.on('error', (error) => logger.warn(`watch: ${errorMessage(error)}`));
-  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+
+  // chokidar sees no change when a symlinked plugin folder is replaced by a link of the same
+  // name to another folder (the entry still exists, as a folder): node's own watcher on each
+  // plugin directory reports the rename, and the folder is watched afresh at its new target.
+  const folderOwners = () => {
+    for (const dir of dirs) {
+      let entries: string[] = [];
+      try {
+        entries = readdirSync(dir);
+      } catch {
+        continue; // a plugin directory that does not exist (yet)
+      }
+      for (const entry of entries) {
+        const folder = join(dir, entry);
+        const owner = ownerOf(folder, folder);
+        if (owner) lastOwner.set(folder, owner);
+      }
+    }
+  };
+  const onFolderRenamed = (folder: string) => {
+    if (closed) return;
+    const owner = lastOwner.get(folder) ?? ownerOf(folder, folder);
+    if (owner) schedule(owner);
+    schedule('\0rescan');
+    watcher.unwatch(folder);
+    watcher.add(folder);
+  };
+  const dirWatchers: DirWatcher[] = [];
+  for (const dir of dirs) {
+    try {
+      const dirWatcher = watchDir(dir, (event, name) => {
+        if (event === 'rename' && name) onFolderRenamed(join(dir, name.toString()));
+      });
+      dirWatcher.on('error', (error) => logger.warn(`watch: ${errorMessage(error)}`));
+      dirWatchers.push(dirWatcher);
+    } catch {
+      // The directory does not exist: chokidar reports it once created; links in it are then
+      // followed by chokidar alone.
+    }
+  }
+  const ready = new Promise<void>((resolve) =>
+    watcher.once('ready', () => {
+      folderOwners();
+      resolve();
+    }),
+  );
 
   return {
     ready,
@@ -133,6 +224,7 @@ export function watchPlugins(
       closed = true;
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
+      for (const dirWatcher of dirWatchers) dirWatcher.close();
       await watcher.close();
       await Promise.allSettled([...running.values()]);
     },

@@ -449,6 +449,64 @@ export const CrossSiteRefused = defineError({
     'Make changes from the nocoflo pages themselves, or from a script that sends an API token in `Authorization: Bearer <token>` and no foreign Origin.',
 });
 
+/** A request that needs someone signed in (or an API token) came without either. */
+export const SignInRequired = defineError({
+  code: 'NCF_SIGN_IN_REQUIRED',
+  title: 'Sign-in required',
+  status: 401,
+  message: (what: string) => `${what} needs you to be signed in.`,
+  hint: () =>
+    'Sign in at /sign-in, or send an API token as `Authorization: Bearer <token>` (create one on the admin users page or with `nocoflo users`).',
+});
+
+/** The actor's role or grants do not allow what the request does. */
+export const NotAllowed = defineError({
+  code: 'NCF_NOT_ALLOWED',
+  title: 'Not allowed',
+  status: 403,
+  message: (actor: string, action: string) => `${actor} may not ${action}.`,
+  hint: () => 'Ask an administrator for a role or grant that allows it.',
+});
+
+/** A signed-in write came without the page's CSRF token. */
+export const CsrfRefused = defineError({
+  code: 'NCF_CSRF_REFUSED',
+  title: 'CSRF token missing or wrong',
+  status: 403,
+  message: (reason: string) => `The change was refused: ${reason}; nothing was changed.`,
+  hint: () =>
+    'Reload the page and try again (its token may have expired); scripts send an API token as `Authorization: Bearer <token>` instead.',
+});
+
+/** A write named a row version that is no longer current (someone changed the row since). */
+export const RowChanged = defineError({
+  code: 'NCF_ROW_CHANGED',
+  title: 'Row changed meanwhile',
+  status: 409,
+  message: (table: string, key: string) =>
+    `The row ${key} of ${table} changed since you read it; your change was not applied.`,
+  hint: () =>
+    'Look at the current values (in `details.current`), then apply your change again on top of them.',
+});
+
+/** A user name that does not exist. */
+export const UserNotFound = defineError({
+  code: 'NCF_USER_NOT_FOUND',
+  title: 'No such user',
+  status: 404,
+  message: (name: string) => `There is no user named "${name}".`,
+  hint: () => 'List the users with `nocoflo users list` or on the admin users page.',
+});
+
+/** The server cannot start as asked (e.g. reachable from the network with no user). */
+export const ServeRefused = defineError({
+  code: 'NCF_SERVE_REFUSED',
+  title: 'Refusing to serve',
+  status: 400,
+  message: (reason: string, _hint: string) => `nocoflo will not serve: ${reason}.`,
+  hint: (_reason: string, hint: string) => hint,
+});
+
 // ── Operations: metadata store, migrations, install ─────────────────────────
 
 /** The metadata store could not be opened, read or written. */
@@ -628,6 +686,30 @@ export const ScaffoldRefused = defineError({
   hint: (_dir: string, _reason: string, hint: string) => hint,
 });
 
+/**
+ * A view declares an asset (`assets` of its definition) that its package cannot serve: the
+ * file is missing, lies outside the package, or is left out of the published tarball.
+ */
+export const ViewAssetInvalid = defineError({
+  code: 'NCF_VIEW_ASSET_INVALID',
+  title: 'A view asset is missing',
+  status: 400,
+  message: (plugin: string, view: string, asset: string, reason: string) =>
+    `${plugin}'s view "${view}" declares the asset ${asset}, but ${reason}.`,
+  hint: () =>
+    'List assets relative to the package folder (e.g. ./assets/view.js), keep the files there, and include their folder in package.json "files" (e.g. ["dist", "assets"]).',
+});
+
+/** A testing-kit function needs a real host, and `@nocoflo/host` (its optional peer) is not installed. */
+export const TestHostUnavailable = defineError({
+  code: 'NCF_TEST_HOST_UNAVAILABLE',
+  title: 'The test host is not installed',
+  status: 500,
+  message: (what: string) => `${what} runs a real nocoflo host, and @nocoflo/host is not installed.`,
+  hint: () =>
+    'Install it next to @nocoflo/testing: npm install --save-dev @nocoflo/host (a plugin whose views are declared statically needs none).',
+});
+
 /** The catalog, keyed by name. */
 export const Errors = {
   PackageJsonUnreadable,
@@ -672,6 +754,12 @@ export const Errors = {
   Forbidden,
   HostNotAllowed,
   CrossSiteRefused,
+  SignInRequired,
+  NotAllowed,
+  CsrfRefused,
+  RowChanged,
+  UserNotFound,
+  ServeRefused,
   MetadataStoreFailed,
   MigrationChanged,
   MigrationFailed,
@@ -689,4 +777,6 @@ export const Errors = {
   DatasourceNotFound,
   InternalError,
   ScaffoldRefused,
+  TestHostUnavailable,
+  ViewAssetInvalid,
 } as const;

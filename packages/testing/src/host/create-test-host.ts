@@ -6,16 +6,10 @@
 import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import {
-  createHost,
-  type HostOptions,
-  MemoryStore,
-  type PluginHost,
-  type PluginStateStore,
-  type RegisteredManifest,
-} from '@nocoflo/host';
+import type { HostOptions, PluginHost, PluginStateStore, RegisteredManifest } from '@nocoflo/host';
 import type { Logger, NocofloPlugin } from '@nocoflo/sdk';
 import { type HookSpies, spyOnHooks } from '../mocks/hook-spies.js';
+import { loadHost } from './load-host.js';
 import { createMemoryLogger, type LogEntry } from './memory-logger.js';
 
 /** A plugin given in code: its definition and the manifest facts package.json would give. */
@@ -126,6 +120,8 @@ function wrap(host: PluginHost, tempDir: string, spies: HookSpies, logs: readonl
  * ```
  */
 export async function createTestHost(options: TestHostOptions = {}): Promise<TestHost> {
+  // Loaded here, not at import: @nocoflo/host is an optional peer of the testing kit.
+  const { createHost, MemoryStore } = await loadHost('createTestHost');
   const tempDir = await mkdtemp(join(tmpdir(), 'nocoflo-test-host-'));
   try {
     const linkDir = join(tempDir, 'plugins');

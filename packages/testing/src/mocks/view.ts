@@ -36,10 +36,7 @@ async function defaultRender({ table, data }: ViewRenderInput): Promise<ViewRend
   const page = await data.readPage(table.name, { limit: 50 });
   const head = table.columns.map((c) => `<th>${escapeHtml(c.name)}</th>`).join('');
   const body = page.rows
-    .map(
-      (row) =>
-        `<tr>${table.columns.map((c) => `<td>${escapeHtml(formatCell(row[c.name]))}</td>`).join('')}</tr>`,
-    )
+    .map((row) => `<tr>${table.columns.map((c) => cellHtml(row[c.name])).join('')}</tr>`)
     .join('');
   return {
     html: `<table class="mock-view"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`,
@@ -47,8 +44,13 @@ async function defaultRender({ table, data }: ViewRenderInput): Promise<ViewRend
   };
 }
 
+/** A cell; NULL is marked, so it never reads as an empty string. */
+function cellHtml(value: unknown): string {
+  if (value === null || value === undefined) return '<td data-null="true"></td>';
+  return `<td>${escapeHtml(formatCell(value))}</td>`;
+}
+
 function formatCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
   if (value instanceof Uint8Array) return `${value.length} bytes`;
   if (typeof value === 'object')
     return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));

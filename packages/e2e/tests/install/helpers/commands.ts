@@ -36,6 +36,8 @@ export interface RunOptions {
    * `npm install`, whose native compile must not starve the tests running next to it.
    */
   lowPriority?: boolean;
+  /** Variables added to the clean environment (e.g. where prebuilt binaries are). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Runs a command; rejects with its whole output when it exits non-zero. */
@@ -46,7 +48,8 @@ export function run(
   options: RunOptions = {},
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...cleanEnv(), ...options.env };
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     if (options.lowPriority && child.pid !== undefined) {
       try {
         setPriority(child.pid, 19);
@@ -85,9 +88,17 @@ export function pnpm(): { command: string; args: string[] } {
   return { command: 'npx', args: ['--yes', packageManager] };
 }
 
-/** `npm install` as a user runs it, quiet about audits and funding, using the npm cache first. */
-export function npmInstall(cwd: string, args: readonly string[] = []): Promise<CommandResult> {
+/**
+ * `npm install` as a user runs it, quiet about audits and funding, using the npm cache first;
+ * `env` adds variables such as the local prebuilds folder of `packNativePrebuild`.
+ */
+export function npmInstall(
+  cwd: string,
+  args: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CommandResult> {
   return run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...args], cwd, {
     lowPriority: true,
+    env,
   });
 }

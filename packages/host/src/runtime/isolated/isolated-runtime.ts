@@ -24,6 +24,7 @@ import { type BirpcReturn, createBirpc } from 'birpc';
 import { z } from 'zod';
 import type { Contribution } from '../../lifecycle/contribution.js';
 import { TimeoutError, withTimeout } from '../../lifecycle/timeout.js';
+import { assetProblem } from '../../lifecycle/view-assets.js';
 import { asCallbackError } from '../callback.js';
 import { PluginScope } from '../plugin-scope.js';
 import type {
@@ -397,6 +398,14 @@ export class IsolatedRuntime implements PluginRuntime {
         };
       }
       case 'view': {
+        // A declared asset the package cannot serve fails the plugin at load, not in the browser.
+        if (path !== undefined) {
+          for (const asset of wire.assets ?? []) {
+            const problem = assetProblem(path, asset);
+            if (problem)
+              throw NocofloError.create(Errors.ViewAssetInvalid, [name, wire.name, asset, problem]);
+          }
+        }
         const view = this.viewProxy(wire);
         return {
           kind: 'view',

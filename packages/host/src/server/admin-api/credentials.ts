@@ -3,8 +3,11 @@
  * with a set of permissions, stored hashed in the metadata store. Plugin routes that
  * require a permission check it here.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { MetadataStore, StoredApiToken } from '../../store/metadata.js';
+import { bearerToken, isAdminToken } from '../access/actor.js';
+
+export { bearerToken, isAdminToken };
 
 /** The caller behind a request. */
 export type Caller = { kind: 'admin' } | { kind: 'token'; token: StoredApiToken } | { kind: 'anonymous' };
@@ -12,21 +15,6 @@ export type Caller = { kind: 'admin' } | { kind: 'token'; token: StoredApiToken 
 /** sha256 hex of a token secret: what the store keeps. */
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
-}
-
-/** The bearer token of an `Authorization` header, if any. */
-export function bearerToken(header: string | string[] | undefined): string | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  const match = value ? /^Bearer\s+(\S+)\s*$/i.exec(value) : null;
-  return match?.[1];
-}
-
-/** Whether `given` is the admin token, compared in constant time. */
-export function isAdminToken(given: string | undefined, adminToken: string): boolean {
-  if (given === undefined) return false;
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(adminToken).digest();
-  return timingSafeEqual(a, b);
 }
 
 /** Identifies the caller from its `Authorization` header. */

@@ -28,8 +28,9 @@ import {
 import type { MetadataStore } from '../../store/metadata.js';
 import { isMetadataStore } from '../../store/metadata.js';
 import type { PluginHost } from '../../types.js';
+import { bearerToken, isAdminToken } from '../access/actor.js';
 import type { ServerContext, ServerExtension } from '../types.js';
-import { bearerToken, createApiToken, isAdminToken } from './credentials.js';
+import { createApiToken } from './credentials.js';
 import { installJsonErrors } from './errors.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
@@ -64,7 +65,13 @@ interface InstallBody {
   spec?: unknown;
 }
 
+/**
+ * The admin check of a standalone admin API (registered without the server's auth plugin):
+ * the admin token in `Authorization: Bearer`. Inside the server, the auth plugin has already
+ * resolved the actor and the route rule `admin` has been enforced.
+ */
 function requireAdmin(request: FastifyRequest, adminToken: string): void {
+  if ((request as { actor?: unknown }).actor !== undefined) return;
   const header = request.headers.authorization;
   if (header === undefined)
     throw NocofloError.create(Errors.Unauthorized, ['no Authorization header was sent']);
@@ -127,7 +134,11 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         { parseAs: 'buffer', bodyLimit: maxBytes },
         (_request, body, done) => done(null, body),
       );
-      scope.addHook('onRequest', async (request) => requireAdmin(request, adminToken));
+      // Every admin route needs the admin role (the auth plugin enforces it before the handler).
+      scope.addHook('onRoute', (route) => {
+        route.config = { ...route.config, access: 'admin' };
+      });
+      scope.addHook('preHandler', async (request) => requireAdmin(request, adminToken));
 
       scope.get('/plugins', async () => {
         const plugins = host.list();

@@ -84,7 +84,10 @@ if (fromHash) {
 }
 const tokenForm = document.querySelector('.ncf-token-form');
 const alertBox = document.querySelector('.ncf-admin-alert');
-const showTokenForm = () => { if (tokenForm) tokenForm.hidden = !!sessionStorage.getItem(TOKEN_KEY) && tokenForm.dataset.force !== 'true'; };
+// A signed-in admin's session (with the page's CSRF token) is enough; the token form is for the operator's admin token.
+const signedIn = !!document.querySelector('meta[name="nocoflo-csrf"]');
+const tokenHeader = () => { const token = sessionStorage.getItem(TOKEN_KEY); return token ? { authorization: 'Bearer ' + token } : {}; };
+const showTokenForm = () => { if (tokenForm) tokenForm.hidden = (signedIn || !!sessionStorage.getItem(TOKEN_KEY)) && tokenForm.dataset.force !== 'true'; };
 showTokenForm();
 tokenForm?.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -115,7 +118,7 @@ for (const button of document.querySelectorAll('button[data-action]')) {
     try {
       const response = await fetch('/admin/plugins/' + encodeURIComponent(plugin) + '/' + action, {
         method: 'POST',
-        headers: { authorization: 'Bearer ' + (sessionStorage.getItem(TOKEN_KEY) ?? ''), accept: 'application/json' },
+        headers: { ...tokenHeader(), accept: 'application/json' },
       });
       if (response.ok) { location.reload(); return; }
       const payload = await response.json().catch(() => ({}));
@@ -132,7 +135,7 @@ for (const button of document.querySelectorAll('button[data-action]')) {
 // Secret fields (writeOnly) are password inputs that start empty: left empty, the stored
 // value is kept; the server validates and answers path-precise issues shown by each field.
 const configPanel = document.querySelector('.ncf-config');
-const authHeaders = () => ({ authorization: 'Bearer ' + (sessionStorage.getItem(TOKEN_KEY) ?? ''), accept: 'application/json' });
+const authHeaders = () => ({ ...tokenHeader(), accept: 'application/json' });
 const el = (tag, props = {}, children = []) => {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
@@ -313,5 +316,27 @@ async function openConfig(plugin, notice) {
 }
 for (const button of document.querySelectorAll('button[data-configure]')) {
   button.addEventListener('click', () => void openConfig(button.dataset.configure));
+}
+`;
+
+/**
+ * Sends the page's CSRF token (from `<meta name="nocoflo-csrf">`) with every same-origin
+ * write the page's scripts make with `fetch`, so view plugins' browser code needs no
+ * change to pass the server's CSRF check.
+ */
+export const CSRF_JS = `
+const token = document.querySelector('meta[name="nocoflo-csrf"]')?.getAttribute('content');
+if (token) {
+  const original = window.fetch.bind(window);
+  const safe = new Set(['GET', 'HEAD', 'OPTIONS']);
+  window.fetch = (input, init = {}) => {
+    const request = input instanceof Request ? input : undefined;
+    const method = (init.method ?? request?.method ?? 'GET').toUpperCase();
+    const url = new URL(request ? request.url : String(input), location.href);
+    if (safe.has(method) || url.origin !== location.origin) return original(input, init);
+    const headers = new Headers(init.headers ?? request?.headers ?? undefined);
+    if (!headers.has('x-csrf-token')) headers.set('x-csrf-token', token);
+    return original(input, { ...init, headers });
+  };
 }
 `;

@@ -4,6 +4,7 @@
  */
 import { escapeHtml, type SerializedNocofloError } from '@nocoflo/sdk';
 import { HOST_ASSET_BASE } from './host-assets.js';
+import { currentPageViewer } from './page-context.js';
 
 /** What a page puts into the frame. */
 export interface PageInput {
@@ -18,7 +19,7 @@ export interface PageInput {
   /** Module script URLs, in order. */
   scripts?: readonly string[];
   /** Which top-level section is current. */
-  section?: 'data' | 'admin';
+  section?: 'data' | 'admin' | 'users' | 'audit';
 }
 
 /** Renders a full HTML document. */
@@ -44,6 +45,19 @@ export function renderPage({
     .map((src) => `<script type="module" src="${escapeHtml(src)}"></script>`)
     .join('\n');
   const current = (name: string) => (section === name ? ' aria-current="page"' : '');
+  const viewer = currentPageViewer();
+  const csrf = viewer ? viewer.csrfToken() : '';
+  const isAdmin = viewer?.actor.role === 'admin';
+  const adminLinks = isAdmin
+    ? `<a href="/admin"${current('admin')}>Plugins</a><a href="/admin/users"${current('users')}>Users</a><a href="/admin/audit"${current('audit')}>Audit</a>`
+    : '';
+  const account = viewer
+    ? `<span class="ncf-account" data-role="${escapeHtml(viewer.actor.role ?? '')}">${escapeHtml(viewer.actor.name)} <small>${escapeHtml(viewer.actor.role ?? '')}</small></span>${
+        viewer.actor.via === 'session'
+          ? `<form method="post" action="/sign-out" class="ncf-sign-out"><input type="hidden" name="_csrf" value="${escapeHtml(csrf)}"><button type="submit">Sign out</button></form>`
+          : ''
+      }`
+    : '<a href="/sign-in">Sign in</a>';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -51,13 +65,13 @@ export function renderPage({
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · nocoflo</title>
 <link rel="icon" href="data:,">
-${links}
+${csrf ? `<meta name="nocoflo-csrf" content="${escapeHtml(csrf)}">\n<script type="module" src="${HOST_ASSET_BASE}csrf.js"></script>\n` : ''}${links}
 </head>
 <body>
 <header class="ncf-header">
 <a class="ncf-brand" href="/">nocoflo</a>
 <nav class="ncf-crumbs" aria-label="Breadcrumbs">${crumbHtml}</nav>
-<nav class="ncf-top"><a href="/"${current('data')}>Data</a><a href="/admin"${current('admin')}>Plugins</a></nav>
+<nav class="ncf-top"><a href="/"${current('data')}>Data</a>${adminLinks}${account}</nav>
 </header>
 <main class="ncf-main">
 ${body}

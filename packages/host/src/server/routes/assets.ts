@@ -9,7 +9,7 @@ import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { Errors, NocofloError } from '@nocoflo/sdk';
 import type { FastifyInstance } from 'fastify';
 import type { PluginHost } from '../../types.js';
-import { ADMIN_JS, HOST_ASSET_BASE, HOST_CSS } from '../html/host-assets.js';
+import { ADMIN_JS, CSRF_JS, HOST_ASSET_BASE, HOST_CSS } from '../html/host-assets.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -44,15 +44,20 @@ export async function resolvePluginAsset(host: PluginHost, plugin: string, asset
 
 /** Registers the asset routes. */
 export function registerAssetRoutes(app: FastifyInstance, host: PluginHost): void {
-  app.get(`${HOST_ASSET_BASE}host.css`, (_request, reply) =>
+  const config = { access: 'public' } as const;
+  app.get(`${HOST_ASSET_BASE}host.css`, { config }, (_request, reply) =>
     reply.type(CONTENT_TYPES['.css']!).send(HOST_CSS),
   );
-  app.get(`${HOST_ASSET_BASE}admin.js`, (_request, reply) =>
+  app.get(`${HOST_ASSET_BASE}admin.js`, { config }, (_request, reply) =>
     reply.type(CONTENT_TYPES['.js']!).send(ADMIN_JS),
+  );
+  app.get(`${HOST_ASSET_BASE}csrf.js`, { config }, (_request, reply) =>
+    reply.type(CONTENT_TYPES['.js']!).send(CSRF_JS),
   );
 
   app.get<{ Params: { plugin: string; '*': string } }>(
     '/_assets/plugins/:plugin/*',
+    { config },
     async (request, reply) => {
       const file = await resolvePluginAsset(host, request.params.plugin, request.params['*']);
       const body = await readFile(file);

@@ -58,15 +58,18 @@ export function registerDataApi(
   const withTable = <T>(params: TableParams, fn: (datasource: Datasource) => Promise<T>) =>
     connections.use(params.ds, fn);
 
-  app.get('/api/datasources', async () => ({
+  const read = { config: { access: 'read' } } as const;
+  const write = { config: { access: 'write' } } as const;
+
+  app.get('/api/datasources', { config: { access: 'signed-in' } }, async () => ({
     datasources: connections.list().map((e) => ({ id: e.id, url: e.displayUrl })),
   }));
 
-  app.get<{ Params: { ds: string } }>('/api/datasources/:ds/tables', async (request) => ({
+  app.get<{ Params: { ds: string } }>('/api/datasources/:ds/tables', read, async (request) => ({
     tables: await connections.use(request.params.ds, (ds) => ds.listTables()),
   }));
 
-  app.get<{ Params: TableParams }>('/api/datasources/:ds/tables/:table', async (request) =>
+  app.get<{ Params: TableParams }>('/api/datasources/:ds/tables/:table', read, async (request) =>
     withTable(request.params, async (ds) => {
       const table = await ds.describeTable(request.params.table);
       const views = host.views
@@ -78,23 +81,28 @@ export function registerDataApi(
 
   app.get<{ Params: TableParams; Querystring: Query }>(
     '/api/datasources/:ds/tables/:table/rows',
+    read,
     async (request) => {
       const options = readOptionsFromQuery(request.query);
       return withTable(request.params, (ds) => ds.readPage(request.params.table, options));
     },
   );
 
-  app.post<{ Params: TableParams }>('/api/datasources/:ds/tables/:table/rows', async (request, reply) => {
-    const body = bodyObject(request.body);
-    const row = await withTable(request.params, async (ds) => {
-      const table = await ds.describeTable(request.params.table);
-      assertWritable(table, false);
-      return ds.insert(table.name, convertRow(table, body.values ?? {}, 'values'));
-    });
-    return reply.status(201).send({ row });
-  });
+  app.post<{ Params: TableParams }>(
+    '/api/datasources/:ds/tables/:table/rows',
+    write,
+    async (request, reply) => {
+      const body = bodyObject(request.body);
+      const row = await withTable(request.params, async (ds) => {
+        const table = await ds.describeTable(request.params.table);
+        assertWritable(table, false);
+        return ds.insert(table.name, convertRow(table, body.values ?? {}, 'values'));
+      });
+      return reply.status(201).send({ row });
+    },
+  );
 
-  app.patch<{ Params: TableParams }>('/api/datasources/:ds/tables/:table/rows', async (request) => {
+  app.patch<{ Params: TableParams }>('/api/datasources/:ds/tables/:table/rows', write, async (request) => {
     const body = bodyObject(request.body);
     const row = await withTable(request.params, async (ds) => {
       const table = await ds.describeTable(request.params.table);
@@ -107,6 +115,7 @@ export function registerDataApi(
 
   app.delete<{ Params: TableParams; Querystring: Query }>(
     '/api/datasources/:ds/tables/:table/rows',
+    write,
     async (request, reply) => {
       const keyInput = keyFromRequest(request.body, request.query);
       await withTable(request.params, async (ds) => {
@@ -118,7 +127,7 @@ export function registerDataApi(
     },
   );
 
-  app.post<{ Params: TableParams }>('/api/datasources/:ds/tables/:table/aggregate', async (request) => {
+  app.post<{ Params: TableParams }>('/api/datasources/:ds/tables/:table/aggregate', read, async (request) => {
     const query = bodyObject(request.body) as unknown as AggregateQuery;
     return withTable(request.params, (ds) => ds.aggregate(request.params.table, query));
   });

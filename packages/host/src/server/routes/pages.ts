@@ -5,6 +5,7 @@
 import { Errors, isNocofloError, NocofloError, type TableSchema, type ViewDataAccess } from '@nocoflo/sdk';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { PluginHost, ResolvedView } from '../../types.js';
+import { mayData } from '../access/rules.js';
 import type { DatasourceConnections } from '../connections.js';
 import { PAGE_HEADERS, toNocofloError } from '../errors.js';
 import {
@@ -65,11 +66,16 @@ export function registerPages(
   connections: DatasourceConnections,
   preferences: ViewPreferences,
 ): void {
-  app.get('/', async (_request, reply) => {
+  app.get('/', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const actor = request.actor;
+    const readable = connections.list().filter((entry) => mayData(actor, 'read', entry.id));
     const datasources = await Promise.all(
-      connections.list().map(async (entry): Promise<HomeDatasource> => {
+      readable.map(async (entry): Promise<HomeDatasource> => {
         try {
-          const tables = await connections.use(entry.id, (ds) => ds.listTables());
+          // Tables a grant hides (`none`) are not listed.
+          const tables = (await connections.use(entry.id, (ds) => ds.listTables())).filter((t) =>
+            mayData(actor, 'read', entry.id, t.name),
+          );
           return { id: entry.id, displayUrl: entry.displayUrl, tables };
         } catch (error) {
           return { id: entry.id, displayUrl: entry.displayUrl, error: toNocofloError(error).toJSON() };
@@ -81,12 +87,17 @@ export function registerPages(
 
   app.get<{ Params: { ds: string; table: string }; Querystring: Record<string, string | string[]> }>(
     '/d/:ds/t/:table',
+    { config: { access: 'read' } },
     async (request, reply) => {
       const { ds: id, table: tableName } = request.params;
       const entry = connections.entry(id);
       const { view: requested, ...params } = flatParams(request.query);
       const html = await connections.use(id, async (datasource) => {
-        const table: TableSchema = await datasource.describeTable(tableName);
+        const described: TableSchema = await datasource.describeTable(tableName);
+        // A view offers no edit affordance to an actor who may not write this table.
+        const table = mayData(request.actor, 'write', id, described.name)
+          ? described
+          : { ...described, writable: false };
         const views = host.views.forTable(table);
         if (views.length === 0) throw NocofloError.create(Errors.NoViewForTable, [table.name]);
         const notices: string[] = [];
@@ -116,5 +127,7 @@ export function registerPages(
     },
   );
 
-  app.get('/admin', async (_request, reply) => sendPage(reply, renderAdmin(host.list())));
+  app.get('/admin', { config: { access: 'admin' } }, async (_request, reply) =>
+    sendPage(reply, renderAdmin(host.list())),
+  );
 }

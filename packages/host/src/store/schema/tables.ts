@@ -50,13 +50,70 @@ export interface ViewPreferencesTable {
   updated_at: Time;
 }
 
-/** API tokens, by the sha256 of their secret. */
+/** API tokens, by the sha256 of their secret; owned by a user since 0004 (older ones have none). */
 export interface ApiTokensTable {
   id: string;
   name: string;
   secret_hash: string;
   permissions: Json;
   created_at: Time;
+  user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The role the token acts with (at most its owner's); null: the owner's. */
+  role: ColumnType<string | null, string | null | undefined, string | null>;
+  expires_at: ColumnType<string | Date | null, string | null | undefined, string | null>;
+}
+
+/** People who sign in. */
+export interface UsersTable {
+  id: string;
+  name: string;
+  role: string;
+  /** `scrypt$N$r$p$salt$hash`, never the password. */
+  password_hash: string;
+  created_at: Time;
+  updated_at: Time;
+}
+
+/** Sign-in sessions (the @fastify/session store), shared by hosts on one store. */
+export interface SessionsTable {
+  id: string;
+  data: Json;
+  user_id: string | null;
+  expires_at: Time;
+}
+
+/** A grant narrows a user's role on one datasource, or one table of it (`*`: every table). */
+export interface GrantsTable {
+  id: string;
+  user_id: string;
+  datasource: string;
+  table_name: string;
+  /** `none`, `read` or `write`. */
+  access: string;
+  created_at: Time;
+}
+
+/** The view each user chose per table (the site default lives in `view_preferences`). */
+export interface UserViewPreferencesTable {
+  user_id: string;
+  key: string;
+  view: string;
+  settings: ColumnType<unknown, string | null | undefined, string | null>;
+  updated_at: Time;
+}
+
+/** The append-only audit trail: every write, config change, plugin action and sign-in. */
+export interface AuditLogTable {
+  id: string;
+  at: Time;
+  actor: string;
+  action: string;
+  datasource: string | null;
+  table_name: string | null;
+  row_key: ColumnType<unknown, string | null | undefined, never>;
+  before: ColumnType<unknown, string | null | undefined, never>;
+  after: ColumnType<unknown, string | null | undefined, never>;
+  detail: ColumnType<unknown, string | null | undefined, never>;
 }
 
 /** Each plugin's data namespace: a SQLite file (`sqlite-file`) or a PostgreSQL schema and role (`postgres-schema`). */
@@ -96,6 +153,11 @@ export interface HostTables {
   plugin_namespaces: PluginNamespacesTable;
   plugin_config_changes: PluginConfigChangesTable;
   store_settings: StoreSettingsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  grants: GrantsTable;
+  user_view_preferences: UserViewPreferencesTable;
+  audit_log: AuditLogTable;
 }
 
 /** Names of the host's tables (and the migrator's), which plugin SQL may never touch or adopt. */
@@ -108,6 +170,11 @@ export const HOST_TABLE_NAMES: readonly string[] = [
   'plugin_namespaces',
   'plugin_config_changes',
   'store_settings',
+  'users',
+  'sessions',
+  'grants',
+  'user_view_preferences',
+  'audit_log',
   'host_migrations',
   'host_migrations_lock',
 ];

@@ -51,7 +51,8 @@ describe('admin API and plugin routes inside createServer', () => {
     expect(created.statusCode).toBe(201);
     const reader = { authorization: `Bearer ${created.json().secret}` };
 
-    expect((await app.inject({ url: '/plugins/@ops/notes/list' })).statusCode).toBe(403);
+    // Anonymous callers must sign in first (401); a signed-in actor without the permission gets 403.
+    expect((await app.inject({ url: '/plugins/@ops/notes/list' })).statusCode).toBe(401);
     expect((await app.inject({ url: '/plugins/@ops/notes/list', headers: reader })).json()).toEqual(['n1']);
     expect((await app.inject({ url: '/plugins/%40ops%2Fnotes/list', headers: reader })).statusCode).toBe(200);
 

@@ -23,6 +23,7 @@ const patch = (headers: Record<string, string>) =>
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers },
     payload: { key: { id: 1 }, changes: { label: 'pwned' } },
   });
+const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const labelOfRow1 = () => web.data.items.find((row) => row.id === 1)?.label;
 
 describe('cross-site protection', () => {
@@ -60,7 +61,11 @@ describe('cross-site protection', () => {
     expect(sameOrigin.statusCode).toBe(200);
     expect(labelOfRow1()).toBe('pwned');
     for (const host of ['127.0.0.1:8080', '[::1]:8080', 'app.localhost']) {
-      const read = await web.app.inject({ method: 'GET', url: '/api/datasources', headers: { host } });
+      const read = await web.app.inject({
+        method: 'GET',
+        url: '/api/datasources',
+        headers: { host, ...auth },
+      });
       expect(read.statusCode, host).toBe(200);
     }
   });
@@ -73,7 +78,10 @@ describe('cross-site protection', () => {
       allowedHosts: ['Data.Example.org'],
     });
     try {
-      const allowed = await app.inject({ url: '/api/datasources', headers: { host: 'data.example.org' } });
+      const allowed = await app.inject({
+        url: '/api/datasources',
+        headers: { host: 'data.example.org', ...auth },
+      });
       expect(allowed.statusCode).toBe(200);
       const other = await app.inject({ url: '/api/datasources', headers: { host: 'evil.example' } });
       expect(other.statusCode).toBe(403);

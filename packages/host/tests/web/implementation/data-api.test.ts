@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startWebHost, type WebHost } from '../fixtures/web-host.js';
+import { ADMIN_TOKEN, startWebHost, type WebHost } from '../fixtures/web-host.js';
 
 let web: WebHost;
 beforeEach(async () => {
@@ -11,8 +11,14 @@ afterEach(async () => {
 
 const rows = '/api/datasources/main/tables/items/rows';
 const lines = '/api/datasources/main/tables/lines/rows';
+// Called as the operator's admin token (an admin actor); access per role is in access.test.ts.
 const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
-  web.app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
+  web.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
 
 describe('data API: reading', () => {
   it('lists datasources, tables and a table schema with the views that can show it', async () => {

@@ -9,8 +9,13 @@ afterEach(async () => {
   await web.close();
 });
 
+// Pages are read as the operator's admin token (an admin actor); access per role is in access.test.ts.
 const page = async (url: string) => {
-  const response = await web.app.inject({ method: 'GET', url, headers: { accept: 'text/html' } });
+  const response = await web.app.inject({
+    method: 'GET',
+    url,
+    headers: { accept: 'text/html', authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
   return { status: response.statusCode, html: response.body, headers: response.headers };
 };
 const switcher = (html: string) =>
@@ -119,7 +124,7 @@ describe('admin page and admin API', () => {
   it('needs the admin token for changes', async () => {
     const none = await admin('grid-view', 'disable', '');
     expect(none.statusCode).toBe(401);
-    expect(none.json().error.code).toBe('NCF_UNAUTHORIZED');
+    expect(none.json().error.code).toBe('NCF_SIGN_IN_REQUIRED');
     expect((await admin('grid-view', 'disable', 'wrong')).statusCode).toBe(401);
     expect(web.host.get('grid-view')?.state).toBe('enabled');
     const reloaded = await admin('grid-view', 'reload');

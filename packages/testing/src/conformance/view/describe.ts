@@ -17,6 +17,7 @@ import { formatHtmlProblems, parseHtml } from '../../html/parse.js';
 import { createMemoryDatasource } from '../../mocks/memory-datasource/memory-datasource.js';
 import type { MemoryTableInit } from '../../mocks/memory-datasource/table.js';
 import type { ConformanceCheckInfo } from '../datasource/describe.js';
+import { registerDataChecks } from './checks-data.js';
 import { liveInjections } from './inert.js';
 import { mixedTable, renderVariants, sampleTables, XSS_TOKEN } from './samples.js';
 
@@ -39,6 +40,11 @@ export interface ViewConformanceOptions {
   sample?: MemoryTableInit;
   /** Time limit of one check, in ms. Default 30,000. */
   timeoutMs?: number;
+  /**
+   * The package folder declared assets are relative to, and whose package.json `files` must
+   * ship them. Default: the working folder (where vitest runs the plugin's tests).
+   */
+  packageDir?: string;
 }
 
 /** Every check of the view suite: stable id and title (the test is named `<id>: <title>`). */
@@ -65,6 +71,32 @@ export const VIEW_CONFORMANCE_CHECKS: readonly ConformanceCheckInfo[] = [
   {
     id: 'render.everyType',
     title: 'a table with every column type renders well-formed HTML, if the view accepts it',
+  },
+  {
+    id: 'render.shownRows',
+    title: 'the rows shown are the rows readPage returned, from the first and in order (none skipped)',
+  },
+  {
+    id: 'render.ownLinks',
+    title:
+      "the view's own links (cursor, sort, …) render when followed: cursors reach readPage, pages do not repeat, aria-sort matches the sort asked for",
+  },
+  {
+    id: 'render.badParams',
+    title: 'parameters that make no sense render well-formed HTML or reject with a NocofloError',
+  },
+  {
+    id: 'render.dataError',
+    title: 'a data handle that fails makes render reject or show the error, never "No rows"',
+  },
+  { id: 'render.nullDistinct', title: 'a NULL cell renders differently from an empty string' },
+  {
+    id: 'render.hostileKeys',
+    title: 'key columns holding quotes and markup stay inert, and keys in attributes decode to real keys',
+  },
+  {
+    id: 'assets.declared',
+    title: 'every declared asset is a file inside the package, shipped by package.json "files"',
   },
 ];
 
@@ -214,6 +246,8 @@ function registerChecks(resolveView: () => ViewDefinition, options: ViewConforma
   test('render.wide', async () =>
     expectWellFormed(await render(resolveView(), variants.wide), 'a 160-column table'));
 
+  registerDataChecks(test, resolveView, options);
+
   test('render.everyType', async () => {
     const view = resolveView();
     const init = sampleTables().everyType as MemoryTableInit;
@@ -223,9 +257,22 @@ function registerChecks(resolveView: () => ViewDefinition, options: ViewConforma
   });
 }
 
+/** Whether a plugin's views can be tested from its declarations alone (see describeViewConformance). */
+function isStatic(plugin: NocofloPlugin, names: readonly string[], options: ViewConformanceOptions): boolean {
+  const declared = new Set((plugin.views ?? []).map((v) => v.name));
+  return (
+    options.config === undefined &&
+    plugin.setup === undefined &&
+    plugin.enable === undefined &&
+    names.every((n) => declared.has(n))
+  );
+}
+
 /**
  * Registers the view conformance suite for a view definition, or for the views of a
- * plugin (started in a real test host, so views registered in `setup` count too).
+ * plugin. A plugin with `setup`, `enable` or `config`, or whose `options.views` names views
+ * it registers at runtime, is started in a real test host (so `@nocoflo/host` must be
+ * installed); a plugin that only declares views is tested from its declarations.
  *
  * @example
  * ```ts
@@ -257,6 +304,16 @@ export function describeViewConformance(
       it('the plugin declares views to test', () => {
         expect.fail('the plugin declares no views; name the views it registers at runtime in options.views');
       });
+      return;
+    }
+    // A plugin whose views are all declared, with no lifecycle and no config, is tested
+    // without a host: its views are exactly its declarations, and a view plugin's tests
+    // then need neither @nocoflo/host nor its native SQLite driver installed.
+    if (isStatic(subject, names, options)) {
+      for (const viewName of names) {
+        const view = subject.views?.find((v) => v.name === viewName) as ViewDefinition;
+        describe(`view ${viewName}`, () => registerChecks(() => view, options));
+      }
       return;
     }
     let host: TestHost | undefined;

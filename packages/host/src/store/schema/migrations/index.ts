@@ -8,6 +8,7 @@
 import { baseline } from './0001-baseline.js';
 import { pluginNamespaces } from './0002-plugin-namespaces.js';
 import { configChangesAndSettings } from './0003-config-changes-and-settings.js';
+import { accountsAndAudit } from './0004-accounts-and-audit.js';
 import type { HostMigration } from './types.js';
 
 export type { HostMigration, HostMigrationContext } from './types.js';
@@ -17,4 +18,5 @@ export const HOST_MIGRATIONS: Readonly<Record<string, HostMigration>> = {
   '0001_baseline': baseline,
   '0002_plugin_namespaces': pluginNamespaces,
   '0003_config_changes_and_settings': configChangesAndSettings,
+  '0004_accounts_and_audit': accountsAndAudit,
 };

@@ -1,0 +1,256 @@
+/**
+ * A plugin author's first ten minutes, from packed tarballs only, in empty folders outside
+ * the workspace:
+ *
+ * 1. `npm create @nocoflo/plugin` (here `npm exec` of the create-plugin tarball, which is what
+ *    `npm create` runs) writes a view and a datasource plugin from flags, asking nothing.
+ * 2. Each installs (`@nocoflo/*` from tarballs, the rest from the registry through npm's
+ *    cache) and passes `npm test` — build and conformance suite — in one command. The view
+ *    plugin's install has no `@nocoflo/host`, so no better-sqlite3 and no pg.
+ * 3. Both, packed with `npm pack`, load into a host installed from tarballs: the datasource
+ *    opens its own URL scheme and the view renders a table read through it.
+ * 4. `npm run dev` in the view plugin serves it on the demo data from its folder, and an edit
+ *    of its source is rebuilt and reloaded while the same server keeps running.
+ *
+ * better-sqlite3's binary is the workspace's (helpers/native-prebuild.ts): nothing compiles.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, npmInstall, repoRoot, run } from './helpers/commands.js';
+import { type NativePrebuild, packNativePrebuild } from './helpers/native-prebuild.js';
+import { packWorkspace, type Tarballs, tarball } from './helpers/tarballs.js';
+
+// Generous limits that only catch a hang: npm installs on a loaded two-core machine are slow.
+const MINUTE = 60_000;
+const fixtures = join(repoRoot, 'packages/e2e/tests/install/fixtures');
+const gettingStarted = join(repoRoot, 'docs/examples/getting-started');
+
+let work: string;
+let tarballs: Tarballs;
+let native: NativePrebuild;
+let app: string;
+const packed = new Map<'view' | 'datasource', string>();
+const projects = new Map<'view' | 'datasource', string>();
+
+interface Manifest {
+  name: string;
+  files?: string[];
+  scripts: Record<string, string>;
+  keywords: string[];
+  nocoflo: { provides: string[] };
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  overrides?: Record<string, string>;
+}
+
+/** Points every `@nocoflo/*` range at its tarball (what the published versions would be). */
+function pointAtTarballs(manifest: Manifest): void {
+  for (const deps of [manifest.dependencies, manifest.devDependencies]) {
+    for (const name of Object.keys(deps ?? {})) {
+      if (deps && name.startsWith('@nocoflo/')) deps[name] = `file:${tarball(tarballs, name)}`;
+    }
+  }
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'nocoflo-create-'));
+  mkdirSync(join(work, 'packs'));
+  [tarballs, native] = await Promise.all([
+    packWorkspace(join(work, 'packs')),
+    packNativePrebuild(join(work, 'prebuilds')),
+  ]);
+  app = join(work, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  await npmInstall(
+    app,
+    [
+      tarball(tarballs, '@nocoflo/sdk'),
+      tarball(tarballs, '@nocoflo/host'),
+      tarball(tarballs, '@nocoflo/sqlite-datasource'),
+      `better-sqlite3@${native.version}`,
+    ],
+    native.env,
+  );
+  cpSync(join(fixtures, 'run-scaffolded.mjs'), join(app, 'run-scaffolded.mjs'));
+  cpSync(join(gettingStarted, 'make-db.mjs'), join(app, 'make-db.mjs'));
+  await run('node', ['make-db.mjs', 'people.db'], app);
+}, 30 * MINUTE);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('npm create @nocoflo/plugin, in an empty folder outside the workspace', () => {
+  for (const kind of ['view', 'datasource'] as const) {
+    it(
+      `writes a ${kind} plugin whose npm test (build + conformance) passes in one command`,
+      async () => {
+        const empty = join(work, `empty-${kind}`);
+        mkdirSync(empty);
+        const { stdout: said } = await run(
+          'npm',
+          [
+            'exec',
+            '--yes',
+            `--package=${tarball(tarballs, '@nocoflo/create-plugin')}`,
+            `--package=${tarball(tarballs, '@nocoflo/sdk')}`,
+            '--',
+            'create-plugin',
+            `acme-${kind}`,
+            '--kind',
+            kind,
+            '--name',
+            `nocoflo-acme-${kind}`,
+            '--description',
+            `The acme ${kind}.`,
+            '--yes',
+          ],
+          empty,
+        );
+        expect(said).toContain('npm test');
+        const dir = join(empty, `acme-${kind}`);
+        const manifestFile = join(dir, 'package.json');
+        const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
+        expect(manifest).toMatchObject({ name: `nocoflo-acme-${kind}`, description: `The acme ${kind}.` });
+        expect(manifest.keywords).toContain('nocoflo-plugin');
+        expect(manifest.nocoflo.provides).toEqual([kind]);
+        expect(manifest.scripts.dev).toContain('nocoflo dev');
+        if (kind === 'view') expect(manifest.files).toContain('assets');
+        pointAtTarballs(manifest);
+        // The datasource's tests write SQLite files: better-sqlite3 at the version whose binary
+        // the workspace compiled, taken as a local prebuild.
+        if (kind === 'datasource' && manifest.devDependencies)
+          manifest.devDependencies['better-sqlite3'] = native.version;
+        writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+        await npmInstall(dir, [], native.env);
+        if (kind === 'view') {
+          // A pure view plugin's dev install stays light: the host is an optional peer of the kit.
+          expect(existsSync(join(dir, 'node_modules/@nocoflo/host'))).toBe(false);
+          expect(existsSync(join(dir, 'node_modules/better-sqlite3'))).toBe(false);
+          expect(existsSync(join(dir, 'node_modules/pg'))).toBe(false);
+        }
+        const { stdout } = await run('npm', ['test', '--', '--reporter=verbose'], dir);
+        expect(stdout).toContain(`${kind} conformance`);
+        expect(stdout).not.toMatch(/\b[1-9]\d* (failed|skipped)\b/);
+        expect(existsSync(join(dir, 'dist/index.d.ts'))).toBe(true);
+        await run('npm', ['run', 'typecheck'], dir);
+
+        const { stdout: packOut } = await run(
+          'npm',
+          ['pack', '--pack-destination', join(work, 'packs')],
+          dir,
+        );
+        packed.set(kind, join(work, 'packs', packOut.trim().split('\n').at(-1) ?? ''));
+        projects.set(kind, dir);
+      },
+      30 * MINUTE,
+    );
+  }
+
+  it(
+    'both load into a host installed from tarballs: the view renders a table the datasource reads',
+    async () => {
+      const view = packed.get('view');
+      const datasource = packed.get('datasource');
+      if (!view || !datasource) throw new Error('the scaffolding tests above did not pack both plugins');
+      await npmInstall(app, [view, datasource], native.env);
+      const { stdout } = await run('node', ['run-scaffolded.mjs', 'acme:people.db', 'people', 'acme'], app);
+      const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as {
+        plugins: { name: string; state: string; source: string; error?: { message: string } }[];
+        views: string[];
+        html: string;
+      };
+      for (const name of ['nocoflo-acme-view', 'nocoflo-acme-datasource']) {
+        const plugin = result.plugins.find((p) => p.name === name);
+        expect(plugin, `${name}: ${plugin?.error?.message ?? 'not found'}`).toMatchObject({
+          state: 'enabled',
+          source: 'node_modules',
+        });
+      }
+      expect(result.views).toContain('acme');
+      expect(result.html).toContain('class="ncf-list-view"');
+      expect(result.html).toContain('&lt;Grace Hopper&gt;');
+      // The declared asset is in the tarball the host installed.
+      expect(existsSync(join(app, 'node_modules/nocoflo-acme-view/assets/view.css'))).toBe(true);
+    },
+    20 * MINUTE,
+  );
+});
+
+describe('npm run dev in a scaffolded plugin', () => {
+  it(
+    'serves the plugin on the demo data, then rebuilds and reloads it on an edit without a restart',
+    async () => {
+      const dir = projects.get('view');
+      if (!dir) throw new Error('the view scaffolding test above did not run');
+      // `npm run dev` runs the host through npx, which takes a locally installed one first: the
+      // tarball here (npm would fetch the published one), better-sqlite3 pinned to the prebuild.
+      const manifestFile = join(dir, 'package.json');
+      const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
+      manifest.overrides = { 'better-sqlite3': native.version };
+      writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+      await npmInstall(
+        dir,
+        ['--save-dev', tarball(tarballs, '@nocoflo/host'), tarball(tarballs, '@nocoflo/sqlite-datasource')],
+        native.env,
+      );
+
+      const child = spawn('npm', ['run', 'dev', '--', '--port', '0', '--verbose'], {
+        cwd: dir,
+        env: cleanEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true, // its own process group: npm, npx, the host and tsup --watch stop together
+      });
+      let output = '';
+      const waitForOutput = (pattern: RegExp) =>
+        new Promise<RegExpExecArray>((resolve, reject) => {
+          const check = () => {
+            const match = pattern.exec(output);
+            if (match) resolve(match);
+          };
+          child.stdout.on('data', check);
+          child.stderr.on('data', check);
+          child.on('exit', (code) => reject(new Error(`npm run dev exited ${code}:\n${output}`)));
+          check();
+        });
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      try {
+        const base = (await waitForOutput(/is serving (http:\/\/\S+)/))[1] ?? '';
+        const home = await (await fetch(base)).text();
+        const link = /href="([^"]*\/t\/[^"]+)"/.exec(home)?.[1];
+        expect(link, home).toBeDefined();
+        const tablePage = new URL(`${link}?view=acme`, base);
+        const before = await (await fetch(tablePage)).text();
+        expect(before, output).toContain('data-view="acme"');
+        expect(before).toContain('class="ncf-list-view"');
+        expect(before).toContain('>List</a>');
+
+        const source = join(dir, 'src/index.ts');
+        writeFileSync(source, readFileSync(source, 'utf8').replace("title: 'List'", "title: 'Cards'"));
+        // The same server (same URL) serves the rebuilt plugin once tsup and the reload are done;
+        // the test's own time limit catches a reload that never comes.
+        let after = '';
+        while (!after.includes('>Cards</a>')) {
+          if (child.exitCode !== null) throw new Error(`npm run dev exited:\n${output}`);
+          await new Promise((r) => setTimeout(r, 200));
+          after = await (await fetch(tablePage)).text();
+        }
+        expect(after, output).toContain('>Cards</a>');
+        expect(after).toContain('class="ncf-list-view"');
+      } finally {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+    },
+    20 * MINUTE,
+  );
+});

@@ -1,0 +1,265 @@
+/**
+ * Who may do what: sign-in and sign-out, roles and grants, CSRF on session writes, API
+ * tokens, and the route × role matrix generated from the server's own route list (a route
+ * without an access rule fails here).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ROUTE_ACCESS, type RouteAccess } from '../../../src/server/access/rules.js';
+import { type Session, signIn } from '../fixtures/sign-in.js';
+import { ADMIN_TOKEN, startWebHost, type WebHost } from '../fixtures/web-host.js';
+
+let web: WebHost;
+const PASSWORD = 'correct horse';
+const sessions: Record<string, Session> = {};
+
+beforeEach(async () => {
+  web = await startWebHost();
+  for (const role of ['viewer', 'editor', 'admin'] as const) {
+    await web.accounts.createUser(role, role, PASSWORD);
+    sessions[role] = await signIn(web.app, role, PASSWORD);
+  }
+});
+afterEach(async () => {
+  await web.close();
+});
+
+const rows = '/api/datasources/main/tables/items/rows';
+const lines = '/api/datasources/main/tables/lines/rows';
+const as = (who: Session | undefined, method: string, url: string, payload?: object) =>
+  web.app.inject({
+    method: method as 'GET',
+    url,
+    ...(who ? { cookies: who.cookies, headers: who.headers } : {}),
+    ...(payload ? { payload } : {}),
+  });
+
+describe('signing in', () => {
+  it('signs in with the form into a HttpOnly SameSite=Lax cookie, shows who is signed in, signs out', async () => {
+    const response = await web.app.inject({
+      method: 'POST',
+      url: '/sign-in',
+      payload: `name=editor&password=${encodeURIComponent(PASSWORD)}&next=%2Fd%2Fmain%2Ft%2Fitems`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toBe('/d/main/t/items');
+    const setCookie = String(response.headers['set-cookie']);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    const session = sessions.editor as Session;
+    const home = await web.app.inject({
+      url: '/',
+      cookies: session.cookies,
+      headers: { accept: 'text/html' },
+    });
+    expect(home.body).toMatch(/class="ncf-account"[^>]*>editor <small>editor<\/small>/);
+    expect(home.body).toContain('action="/sign-out"');
+    const out = await as(session, 'POST', '/sign-out', {});
+    expect(out.statusCode).toBe(303);
+    expect((await as(session, 'GET', rows)).statusCode).toBe(401);
+  });
+
+  it('refuses a wrong password and records sign-ins in the audit trail', async () => {
+    const wrong = await web.app.inject({
+      method: 'POST',
+      url: '/sign-in',
+      payload: 'name=editor&password=nope',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.headers['set-cookie']).toBeUndefined();
+    const trail = await web.accounts.listAudit({ action: 'auth.' });
+    expect(trail.map((e) => e.action)).toContain('auth.sign-in-failed');
+    expect(trail.filter((e) => e.action === 'auth.sign-in').map((e) => e.actor)).toEqual(
+      expect.arrayContaining(['user:viewer', 'user:editor', 'user:admin']),
+    );
+  });
+
+  it('sends anonymous browsers to the sign-in page and anonymous API calls get 401', async () => {
+    const page = await web.app.inject({ url: '/d/main/t/items', headers: { accept: 'text/html' } });
+    expect(page.statusCode).toBe(303);
+    expect(page.headers.location).toBe('/sign-in?next=%2Fd%2Fmain%2Ft%2Fitems');
+    const api = await web.app.inject({
+      method: 'PATCH',
+      url: rows,
+      payload: { key: { id: 1 }, changes: { qty: 1 } },
+    });
+    expect(api.statusCode).toBe(401);
+    expect(api.json().error.code).toBe('NCF_SIGN_IN_REQUIRED');
+  });
+});
+
+describe('roles, grants and CSRF', () => {
+  const patch = { key: { id: 1 }, changes: { qty: 5 } };
+
+  it('lets a viewer read but not write, and an editor write', async () => {
+    expect((await as(sessions.viewer, 'GET', rows)).statusCode).toBe(200);
+    const denied = await as(sessions.viewer, 'PATCH', rows, patch);
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json().error.code).toBe('NCF_NOT_ALLOWED');
+    expect(web.data.items.find((r) => r.id === 1)?.qty).toBe(10);
+    expect((await as(sessions.editor, 'PATCH', rows, patch)).statusCode).toBe(200);
+    expect(web.data.items.find((r) => r.id === 1)?.qty).toBe(5);
+  });
+
+  it('refuses a session write without the CSRF token, and takes a bearer API token instead', async () => {
+    const session = sessions.editor as Session;
+    const noToken = await web.app.inject({
+      method: 'PATCH',
+      url: rows,
+      cookies: session.cookies,
+      payload: patch,
+    });
+    expect(noToken.statusCode).toBe(403);
+    expect(noToken.json().error.code).toBe('NCF_CSRF_REFUSED');
+    const wrong = await web.app.inject({
+      method: 'PATCH',
+      url: rows,
+      cookies: session.cookies,
+      headers: { 'x-csrf-token': 'forged' },
+      payload: patch,
+    });
+    expect(wrong.statusCode).toBe(403);
+    expect(web.data.items.find((r) => r.id === 1)?.qty).toBe(10);
+
+    const editor = await web.accounts.findUser('editor');
+    const { secret } = await web.accounts.createToken(editor?.id ?? '', 'script');
+    const viaToken = await web.app.inject({
+      method: 'PATCH',
+      url: rows,
+      headers: { authorization: `Bearer ${secret}` },
+      payload: patch,
+    });
+    expect(viaToken.statusCode).toBe(200);
+    const { secret: readOnly } = await web.accounts.createToken(editor?.id ?? '', 'reader', {
+      role: 'viewer',
+    });
+    const narrowed = await web.app.inject({
+      method: 'PATCH',
+      url: rows,
+      headers: { authorization: `Bearer ${readOnly}` },
+      payload: patch,
+    });
+    expect(narrowed.statusCode).toBe(403);
+  });
+
+  it('narrows an editor by grants: writes one table, only reads another, cannot see a third', async () => {
+    const editor = await web.accounts.findUser('editor');
+    await web.accounts.setGrant(editor?.id ?? '', 'main', '*', 'read');
+    await web.accounts.setGrant(editor?.id ?? '', 'main', 'items', 'write');
+    expect((await as(sessions.editor, 'PATCH', rows, patch)).statusCode).toBe(200);
+    const line = { key: { order_id: 1, line_no: 1 }, changes: { qty: 9 } };
+    expect((await as(sessions.editor, 'PATCH', lines, line)).statusCode).toBe(403);
+    expect((await as(sessions.editor, 'GET', lines)).statusCode).toBe(200);
+    await web.accounts.setGrant(editor?.id ?? '', 'main', 'lines', 'none');
+    expect((await as(sessions.editor, 'GET', lines)).statusCode).toBe(403);
+    // A grant never widens a role.
+    const viewer = await web.accounts.findUser('viewer');
+    await web.accounts.setGrant(viewer?.id ?? '', 'main', 'items', 'write');
+    expect((await as(sessions.viewer, 'PATCH', rows, patch)).statusCode).toBe(403);
+  });
+
+  it('keeps the operator admin token working as an admin', async () => {
+    const response = await web.app.inject({
+      url: '/admin/plugins',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(response.statusCode).toBe(200);
+  });
+});
+
+describe('plugin routes', () => {
+  it('map declared permissions onto roles: viewers read, editors write, a permission needs an admin or a token', async () => {
+    const { definePlugin } = await import('@nocoflo/sdk');
+    await web.host.register(
+      definePlugin({
+        permissions: [{ key: 'notes.export', description: 'Export notes' }],
+        setup(ctx) {
+          ctx.registerRoute({ method: 'GET', path: '/notes', handler: () => ({ body: ['n1'] }) });
+          ctx.registerRoute({ method: 'POST', path: '/notes', handler: () => ({ status: 201, body: 'ok' }) });
+          ctx.registerRoute({
+            method: 'GET',
+            path: '/export',
+            permission: 'notes.export',
+            handler: () => ({ body: 'csv' }),
+          });
+        },
+      }),
+      { name: 'notes', version: '1.0.0' },
+    );
+    const status = async (role: string | undefined, method: string, path: string) =>
+      (
+        await as(
+          role ? sessions[role] : undefined,
+          method,
+          `/plugins/notes${path}`,
+          method === 'GET' ? undefined : {},
+        )
+      ).statusCode;
+    expect(await status(undefined, 'GET', '/notes')).toBe(401);
+    expect(await status('viewer', 'GET', '/notes')).toBe(200);
+    expect(await status('viewer', 'POST', '/notes')).toBe(403);
+    expect(await status('editor', 'POST', '/notes')).toBe(201);
+    expect(await status('editor', 'GET', '/export')).toBe(403);
+    expect(await status('admin', 'GET', '/export')).toBe(200);
+    const editor = await web.accounts.findUser('editor');
+    const { secret } = await web.accounts.createToken(editor?.id ?? '', 'export', {
+      permissions: ['notes.export'],
+    });
+    const viaToken = await web.app.inject({
+      url: '/plugins/notes/export',
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(viaToken.statusCode).toBe(200);
+  });
+});
+
+/** Which roles pass each rule; `plugin` routes decide per route and are tested below. */
+const PASSES: Record<RouteAccess, readonly string[]> = {
+  public: ['anonymous', 'viewer', 'editor', 'admin'],
+  'signed-in': ['viewer', 'editor', 'admin'],
+  read: ['viewer', 'editor', 'admin'],
+  write: ['editor', 'admin'],
+  admin: ['admin'],
+  plugin: ['viewer', 'editor', 'admin'],
+};
+
+/** Values for route parameters: real ones for data routes, names that do not exist elsewhere. */
+function fill(url: string): string {
+  return url
+    .replace(':ds', 'main')
+    .replace(':table', 'items')
+    .replace(/:[a-zA-Z]+/g, 'no-such-thing')
+    .replace('*', 'no-such-thing/x');
+}
+
+describe('route × role matrix', () => {
+  it('has an access rule on every route, and each role gets exactly what the rule allows', async () => {
+    const routes = web.app
+      .routeRules()
+      .flatMap((route) => route.method.split(',').map((method) => ({ ...route, method })))
+      .filter((route) => route.method !== 'HEAD');
+    expect(routes.length).toBeGreaterThan(20);
+    const withoutRule = routes.filter((route) => !ROUTE_ACCESS.includes(route.access as RouteAccess));
+    expect(withoutRule.map((r) => `${r.method} ${r.url}`)).toEqual([]);
+
+    const table: string[] = [];
+    for (const route of routes) {
+      // Sign-out ends the session it is called with, and plugin routes decide per route: both have their own tests.
+      if (route.url === '/sign-out' || route.access === 'plugin') continue;
+      for (const role of ['anonymous', 'viewer', 'editor', 'admin']) {
+        const who = role === 'anonymous' ? undefined : sessions[role];
+        const mutating = route.method !== 'GET';
+        const response = await as(who, route.method, fill(route.url), mutating ? {} : undefined);
+        const passed = response.statusCode !== 401 && response.statusCode !== 403;
+        const expected = PASSES[route.access as RouteAccess].includes(role);
+        // Public routes may still refuse on their own terms (the setup link needs its token).
+        if (route.access === 'public' && !passed) continue;
+        table.push(
+          `${route.method} ${route.url} ${role}: ${passed === expected ? 'ok' : `got ${response.statusCode}`}`,
+        );
+      }
+    }
+    expect(table.filter((line) => !line.endsWith(': ok'))).toEqual([]);
+  });
+});
