@@ -149,7 +149,7 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   {
     name: 'sync loop in a service method',
     source: `export default definePlugin({ setup(ctx) { ctx.services.provide('offender.svc', { run() { ${LOOP} } }); } });`,
-    trigger: (host) => (host.service('offender.svc') as { run(): Promise<void> }).run(),
+    trigger: async (host) => (host.service('offender.svc') as { run(): unknown }).run(),
     cause: TIMEOUT,
   },
   {

@@ -232,7 +232,7 @@ export class IsolatedRuntime implements PluginRuntime {
   }
 
   /** A sync call (canHandle, a sync hook's tap): the host thread waits for the worker's answer. */
-  private callSyncNow(what: string, id: number, args: unknown[]): unknown {
+  private callSyncNow(what: string, id: number, args: unknown[], method?: string): unknown {
     if (this.#dead) throw this.#dead;
     const sync = this.#transport?.sync;
     if (!sync)
@@ -242,7 +242,11 @@ export class IsolatedRuntime implements PluginRuntime {
         `a synchronous call is not available at the ${this.level} level`,
       ]);
     try {
-      return callSync(sync, { id, args }, this.options.tapTimeoutMs);
+      return callSync(
+        sync,
+        { id, args, ...(method === undefined ? {} : { method }) },
+        this.options.tapTimeoutMs,
+      );
     } catch (error) {
       if (error instanceof TimeoutError) {
         const timeout = NocofloError.create(Errors.PluginCallbackTimeout, [
@@ -439,19 +443,7 @@ export class IsolatedRuntime implements PluginRuntime {
         };
       }
       case 'service': {
-        const service = Object.freeze(
-          Object.fromEntries(
-            wire.methods.map((method) => [
-              method,
-              (...args: unknown[]) =>
-                this.call(
-                  `service "${wire.name}".${method}`,
-                  (rpc) => rpc.service(wire.id, method, args),
-                  undefined,
-                ),
-            ]),
-          ),
-        );
+        const service = this.serviceProxy(wire);
         return {
           kind: 'service',
           name: wire.name,
@@ -477,6 +469,25 @@ export class IsolatedRuntime implements PluginRuntime {
       };
     }
     return (...args) => this.callSyncNow(what, id, args);
+  }
+
+  /**
+   * Another plugin (or the host) calls an isolated plugin's service as it would call it inline:
+   * a method that answers with a value answers synchronously (a sync call, as for `canHandle`);
+   * one that answers with a promise gives a promise.
+   */
+  private serviceProxy(wire: Extract<ContributionWire, { kind: 'service' }>): unknown {
+    const invoke =
+      (method: string) =>
+      (...args: unknown[]): unknown => {
+        const what = `service "${wire.name}"${method ? `.${method}` : ''}`;
+        const answer = this.callSyncNow(what, wire.id, args, method) as { value?: unknown; pending?: number };
+        if (answer.pending === undefined) return answer.value;
+        const pending = answer.pending;
+        return this.call(what, (rpc) => rpc.settle(pending), undefined);
+      };
+    const methods = Object.fromEntries(wire.methods.map((method) => [method, invoke(method)]));
+    return Object.freeze(wire.callable ? Object.assign(invoke(''), methods) : methods);
   }
 
   private viewProxy(wire: Extract<ContributionWire, { kind: 'view' }>): ViewDefinition {

@@ -29,7 +29,7 @@ export type ContributionWire =
   | { kind: 'view'; id: number; name: string; title: string; priority?: number; assets?: readonly string[] }
   | { kind: 'datasource'; id: number; name: string; schemes: readonly string[]; description?: string }
   | { kind: 'route'; id: number; method: RouteMethod; path: string; permission?: string }
-  | { kind: 'service'; id: number; name: string; methods: readonly string[] };
+  | { kind: 'service'; id: number; name: string; methods: readonly string[]; callable?: boolean };
 
 /** What the child reports once the plugin's entry is imported. */
 export interface LoadedWire {
@@ -105,6 +105,8 @@ export interface ChildFunctions {
   streamClose(stream: number): Promise<void>;
   route(id: number, request: RouteRequest): Promise<RouteResponse>;
   service(id: number, method: string, args: unknown[]): Promise<unknown>;
+  /** The result of a service call that answered a sync call with a promise. */
+  settle(pending: number): Promise<unknown>;
   /** Answers with nothing: the host checks the plugin's thread still runs its event loop. */
   ping(): Promise<void>;
 }

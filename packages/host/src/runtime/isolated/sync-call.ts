@@ -20,6 +20,8 @@ export interface SyncChannel {
 export interface SyncCall {
   id: number;
   args: unknown[];
+  /** For a service call: the method ('' for a service that is itself a function). */
+  method?: string;
 }
 
 type Answer = { ok: true; value: unknown } | { ok: false; error: WireError };

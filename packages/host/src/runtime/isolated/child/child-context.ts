@@ -218,8 +218,15 @@ export class ChildScope {
         provide(serviceName: string, service: unknown) {
           const object = (service ?? {}) as Record<string, unknown>;
           const methods = methodNames(object);
+          const callable = typeof service === 'function';
           return scope.register(
-            { kind: 'service', id: scope.nextId(), name: serviceName, methods },
+            {
+              kind: 'service',
+              id: scope.nextId(),
+              name: serviceName,
+              methods,
+              ...(callable ? { callable } : {}),
+            },
             { kind: 'service', service: object },
             'services.provide',
           );
@@ -275,7 +282,7 @@ export function datasourceWire(id: number, datasource: DatasourceDefinition): Co
 function methodNames(object: Record<string, unknown>): string[] {
   const names = new Set<string>();
   let current: object | null = object;
-  while (current && current !== Object.prototype) {
+  while (current && current !== Object.prototype && current !== Function.prototype) {
     for (const key of Object.getOwnPropertyNames(current)) {
       if (key !== 'constructor' && typeof (object as Record<string, unknown>)[key] === 'function')
         names.add(key);

@@ -244,15 +244,30 @@ const functions: ChildFunctions = {
   },
 
   async service(id, method, args) {
-    const entry = must(lookup(id), `service #${id}`);
-    if (entry.kind !== 'service') throw new Error(`#${id} is not a service`);
-    const fn = entry.service[method];
-    if (typeof fn !== 'function') throw new Error(`the service has no method "${method}"`);
-    return (fn as (...a: unknown[]) => unknown).apply(entry.service, args);
+    return callService(id, method, args);
+  },
+
+  async settle(id) {
+    const result = pendingResults.get(id);
+    pendingResults.delete(id);
+    return result;
   },
 
   async ping() {},
 };
+
+/** Results of service calls that answered a sync call with a promise, until the host collects them. */
+const pendingResults = new Map<number, Promise<unknown>>();
+
+/** Calls a provided service: `method` '' is the service itself, when it is a function. */
+function callService(id: number, method: string, args: unknown[]): unknown {
+  const entry = must(lookup(id), `service #${id}`);
+  if (entry.kind !== 'service') throw new Error(`#${id} is not a service`);
+  const target = entry.service as unknown;
+  const fn = method === '' ? target : (target as Record<string, unknown>)[method];
+  if (typeof fn !== 'function') throw new Error(`the service has no method "${method}"`);
+  return (fn as (...a: unknown[]) => unknown).apply(target, args);
+}
 
 function viewOf(id: number): ViewDefinition {
   const entry = must(lookup(id), `view #${id}`);
@@ -306,6 +321,18 @@ const host = createBirpc<HostFunctions, ChildFunctions>(wired(functions), {
 });
 
 function syncHandler(call: SyncCall): unknown {
+  if (call.method !== undefined) {
+    // A service call: a value comes back at once; a promise is collected later with settle().
+    const result = callService(call.id, call.method, call.args);
+    if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
+      const pending = nextHandle++;
+      const settled = Promise.resolve(result);
+      settled.catch(() => undefined);
+      pendingResults.set(pending, settled);
+      return { pending };
+    }
+    return { value: result };
+  }
   const entry = must(lookup(call.id), `#${call.id}`);
   if (entry.kind === 'view') return entry.view.canHandle(call.args[0] as never);
   if (entry.kind === 'tap') return entry.fn(...call.args);
