@@ -9,6 +9,10 @@ export default defineConfig([
     clean: true,
     sourcemap: true,
     target: 'node20',
+    // Kysely (the metadata store's query builder) ships ~260 ES modules that Node would load one
+    // by one at every start: bundled it loads in a fifth of the time and ~15 MB less memory. It
+    // stays a dependency, for the types in index.d.ts; no Kysely object crosses the package.
+    noExternal: ['kysely'],
     // The CommonJS import shim is loaded at run time with createRequire, next to the bundle.
     async onSuccess() {
       await copyFile('src/lifecycle/native-import.cjs', 'dist/native-import.cjs');

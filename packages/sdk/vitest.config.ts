@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
-import { workspaceAliases } from '../../vitest.shared.js';
+import { sharedTestOptions, workspaceAliases } from '../../vitest.shared.js';
 
 export default defineConfig({
   resolve: { alias: workspaceAliases },
   test: {
     include: ['tests/**/*.test.ts'],
+    ...sharedTestOptions,
     typecheck: { enabled: true, include: ['tests/types/**/*.test-d.ts'] },
   },
 });

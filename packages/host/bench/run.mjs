@@ -10,6 +10,7 @@ const sections = {
   lifecycle: async () => (await import('./lifecycle.mjs')).benchLifecycle(),
   'rows-api': async () => (await import('./rows-api.mjs')).benchRowsApi(),
   isolation: async () => (await import('./isolation.mjs')).benchIsolation(),
+  'cold-start': async () => (await import('./cold-start.mjs')).benchColdStart(),
 };
 
 const rows = [];

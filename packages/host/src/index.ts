@@ -15,6 +15,7 @@ export {
   type ApiToken,
   type AuditEntry,
   type AuditFilter,
+  type CreatedToken,
   type Grant,
   ROLES,
   type Role,
@@ -56,10 +57,12 @@ export {
 export type { ConfigIssue, PluginConfigView } from './secrets/plugin-configs.js';
 export { type RotationResult, rotateSecretKey } from './secrets/rotate.js';
 export { AdminClient, type PluginDetail, type PluginList } from './server/admin-api/client.js';
-export { type AdminApiOptions, registerAdminApi } from './server/admin-api/index.js';
+export { type AdminApiOptions, type AdminAudit, registerAdminApi } from './server/admin-api/index.js';
 export type { DatasourceConnections, DatasourceEntry } from './server/connections.js';
 export {
+  type AuthRateLimit,
   createServer,
+  DEFAULT_AUTH_RATE_LIMIT,
   type ResolveAdminTokenOptions,
   type ResolvedAdminToken,
   resolveAdminToken,

@@ -20,6 +20,7 @@ export type {
   SqlValue,
 } from './database/types.js';
 export { defineDatasource } from './datasource/define.js';
+export { rowVersion } from './datasource/row-version.js';
 export {
   type AggregateFunction,
   type AggregateQuery,
@@ -86,6 +87,7 @@ export {
   type TapFn,
 } from './hooks/specs.js';
 export { silentLogger } from './logger.js';
+export { packagePathProblem } from './manifest/package-path.js';
 export {
   contributionKindSchema,
   formatIssues,
@@ -132,6 +134,7 @@ export {
   type PluginSource,
   type PluginState,
 } from './plugin/types.js';
+export { isCredentialName, REDACTED_CREDENTIAL, redactCredentials, redactUrl } from './redact/redact.js';
 export { defineView } from './view/define.js';
 export { escapeHtml } from './view/escape.js';
 export type {

@@ -32,7 +32,7 @@ export const chartView: ViewDefinition = defineView({
     const svg =
       chartData.values.length === 0
         ? undefined
-        : renderSvg(chartOption(chartData, settings.type, settings.x, measureLabel(settings)));
+        : await renderSvg(chartOption(chartData, settings.type, settings.x, measureLabel(settings)));
     return {
       html: renderChart({ table, settings, data: chartData, svg, notices, urls }),
       title: `${table.name} (chart)`,

@@ -2,8 +2,11 @@
  * Server-side rendering with Apache ECharts: no DOM, the SVG renderer in SSR mode. The SVG
  * carries ECharts' `ecmeta_*` attributes, which the browser script hydrates with the
  * official lightweight SSR client for tooltips.
+ *
+ * ECharts itself is loaded on the first render, and only the parts the view uses
+ * (./echarts-runtime.ts): the types below are erased at build time.
  */
-import * as echarts from 'echarts';
+import type * as echarts from 'echarts';
 import type { ChartData } from './query.js';
 import type { ChartType } from './settings.js';
 
@@ -65,9 +68,20 @@ export function chartOption(
   };
 }
 
-/** Renders an option to an SVG string. */
-export function renderSvg(option: echarts.EChartsOption): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, ...CHART_SIZE });
+/** The ECharts parts the view uses, loaded once, on the first render. */
+let runtime: Promise<typeof import('./echarts-runtime.js')> | undefined;
+
+/**
+ * Renders an option to an SVG string. The first call loads ECharts (only its core, the bar,
+ * line and pie series, their components and the SVG renderer); later calls reuse it.
+ */
+export async function renderSvg(option: echarts.EChartsOption): Promise<string> {
+  runtime ??= import('./echarts-runtime.js').catch((error: unknown) => {
+    runtime = undefined; // let a later render try again rather than keep the failure
+    throw error;
+  });
+  const { init } = await runtime;
+  const chart = init(null, null, { renderer: 'svg', ssr: true, ...CHART_SIZE });
   try {
     chart.setOption(option);
     return chart.renderToSVGString({ useViewBox: true });

@@ -1,4 +1,4 @@
-import { type DatasourceDefinition, type DatasourceOpenOptions, defineDatasource } from '@nocoflo/sdk';
+import type { DatasourceOpenOptions } from '@nocoflo/sdk';
 import mysql, { type ConnectionOptions, type PoolOptions, type RowDataPacket } from 'mysql2/promise';
 import { MysqlDatasource } from './datasource.js';
 import { SESSION_SQL } from './dialect.js';
@@ -124,11 +124,3 @@ export async function openMysql(url: string, options: MysqlOpenOptions = {}): Pr
     maxConnections: poolMax,
   });
 }
-
-/** The datasource factory the plugin contributes: `mysql:` and `mariadb:` URLs. */
-export const mysqlDatasource: DatasourceDefinition = defineDatasource({
-  name: 'mysql',
-  schemes: ['mysql', 'mariadb'],
-  description: 'MySQL and MariaDB (mysql2, pooled): mysql://user:password@host:3306/database',
-  open: (url: string, options: DatasourceOpenOptions) => openMysql(url, options as MysqlOpenOptions),
-});

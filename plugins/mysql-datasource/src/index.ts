@@ -5,11 +5,12 @@
  * @packageDocumentation
  */
 import { definePlugin } from '@nocoflo/sdk';
-import { mysqlDatasource } from './definition.js';
+import { mysqlDatasource } from './factory.js';
 
 export { MysqlDatasource, type MysqlServerInfo } from './datasource.js';
-export { type MysqlOpenOptions, mysqlDatasource, openMysql } from './definition.js';
+export { type MysqlOpenOptions, openMysql } from './definition.js';
 export { isOrderable, mysqlDialect, SESSION_SQL } from './dialect.js';
+export { mysqlDatasource } from './factory.js';
 export { enumLabels, type MysqlColumnType, normaliseMysqlType, rowDecoder } from './types.js';
 export { MYSQL_URL_OPTIONS, type MysqlLocation, parseMysqlUrl, redactMysqlUrl } from './url.js';
 

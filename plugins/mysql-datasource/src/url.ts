@@ -1,4 +1,4 @@
-import { Errors, NocofloError } from '@nocoflo/sdk';
+import { Errors, NocofloError, redactUrl } from '@nocoflo/sdk';
 
 /** What a `mysql:` or `mariadb:` URL says, ready for a mysql2 pool. */
 export interface MysqlLocation {
@@ -76,15 +76,9 @@ function wholeNumber(url: string, name: string, value: string, min: number): num
   return number;
 }
 
-/** The URL with its password removed. */
+/** The URL with every credential redacted (the SDK's one redaction function). */
 export function redactMysqlUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return url.replace(/:[^:@/]*@/, '@');
-  }
+  return redactUrl(url);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type DatasourceDefinition, type DatasourceOpenOptions, defineDatasource } from '@nocoflo/sdk';
+import type { DatasourceOpenOptions } from '@nocoflo/sdk';
 import pg from 'pg';
 import { PostgresDatasource } from './datasource.js';
 import { connectionError } from './errors.js';
@@ -45,11 +45,3 @@ export async function openPostgres(
   }
   return new PostgresDatasource(pool, location.displayUrl, !readOnly);
 }
-
-/** The datasource factory the plugin contributes: `postgres:` and `postgresql:` URLs. */
-export const postgresDatasource: DatasourceDefinition = defineDatasource({
-  name: 'postgres',
-  schemes: ['postgres', 'postgresql'],
-  description: 'PostgreSQL (pg, pooled): postgres://user:password@host:5432/database?sslmode=require',
-  open: (url: string, options: DatasourceOpenOptions) => openPostgres(url, options),
-});

@@ -5,10 +5,11 @@
  * @packageDocumentation
  */
 import { definePlugin } from '@nocoflo/sdk';
-import { postgresDatasource } from './definition.js';
+import { postgresDatasource } from './factory.js';
 
 export { PostgresDatasource } from './datasource.js';
-export { openPostgres, type PostgresOpenOptions, postgresDatasource } from './definition.js';
+export { openPostgres, type PostgresOpenOptions } from './definition.js';
+export { postgresDatasource } from './factory.js';
 export { relationName } from './introspect.js';
 export { normalisePgType, type PgTypeInfo, pgTypes } from './types.js';
 export { POSTGRES_URL_OPTIONS, type PostgresLocation, parsePostgresUrl } from './url.js';

@@ -1,4 +1,4 @@
-import { Errors, NocofloError } from '@nocoflo/sdk';
+import { Errors, NocofloError, redactUrl } from '@nocoflo/sdk';
 import type { PoolConfig } from 'pg';
 
 /** What a `postgres:` URL says: the pool configuration and the URL without its password. */
@@ -50,17 +50,6 @@ function positiveInteger(url: string, name: string, value: string, min = 0): num
   return number;
 }
 
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '';
-    if (parsed.searchParams.has('password')) parsed.searchParams.delete('password');
-    return parsed.toString();
-  } catch {
-    return url.replace(/:[^:@/]*@/, '@');
-  }
-}
-
 /**
  * Reads a `postgres:` or `postgresql:` URL the way libpq does for the parts it shares
  * (`postgres://user:password@host:port/database`, `?host=/socket/dir`, `sslmode=…`), plus
@@ -70,7 +59,7 @@ function redact(url: string): string {
  * (server options such as `-c work_mem=64MB`) and `readonly`.
  */
 export function parsePostgresUrl(url: string): PostgresLocation {
-  const displayUrl = redact(url);
+  const displayUrl = redactUrl(url);
   const lower = url.toLowerCase();
   if (!lower.startsWith('postgres://') && !lower.startsWith('postgresql://')) {
     fail(displayUrl, 'it is not a postgres:// URL', 'Write postgres://user:password@host:5432/database.');

@@ -7,6 +7,7 @@ import {
   Errors,
   errorMessage,
   NocofloError,
+  redactUrl,
 } from '@nocoflo/sdk';
 import { RestDatasource } from './datasource.js';
 import { RestHttpClient } from './http.js';
@@ -23,15 +24,9 @@ function fail(url: string, reason: string, hint: string): never {
   throw NocofloError.create(Errors.ConnectionFailed, [url, reason, hint]);
 }
 
-/** The URL without password (and its `spec` option kept, so the source stays visible). */
+/** The URL with every credential redacted (the SDK's one redaction function); its `spec` option stays visible. */
 export function redactRestUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return url.replace(/:[^:@/]*@/, '@');
-  }
+  return redactUrl(url);
 }
 
 async function loadSpec(url: URL, displayUrl: string, options: RestOpenOptions): Promise<RestSpec> {

@@ -59,6 +59,43 @@ function setup(root) {
     if (detail.code) alertBox.dataset.code = detail.code;
     alertBox.hidden = false;
   }
+  /**
+   * Someone changed the row since this page read it (409): show the current values in the
+   * row, say what happened, and offer to apply this edit again on top of them.
+   */
+  function showConflict(tr, td, column, mine, detail, retry) {
+    const current = detail.details?.current;
+    if (current) {
+      for (const cell of tr.querySelectorAll('td[data-col]')) {
+        if (cell.dataset.col in current) showValue(cell, current[cell.dataset.col]);
+      }
+      tr.dataset.version = detail.details.version;
+    }
+    const again = el('button', {
+      type: 'button',
+      className: 'ncf-retry',
+      textContent: 'Apply my change again',
+    });
+    again.addEventListener('click', () => {
+      clearError();
+      void retry(mine);
+    });
+    alertBox.replaceChildren(
+      el('strong', { textContent: `${detail.title}: ` }),
+      detail.message ?? '',
+      el('div', {
+        className: 'ncf-hint',
+        textContent: current
+          ? `${column.name} is now ${cellText(current[column.name]) ?? 'NULL'}; yours was ${cellText(mine) ?? 'NULL'}.`
+          : 'The row was deleted meanwhile.',
+      }),
+      ...(current ? [again] : []),
+    );
+    alertBox.dataset.code = detail.code;
+    alertBox.hidden = false;
+    td.classList.add('ncf-conflict');
+  }
+
   function clearError() {
     alertBox.hidden = true;
     alertBox.replaceChildren();
@@ -101,7 +138,12 @@ function setup(root) {
       clearError();
       const key = JSON.parse(tr.dataset.key);
       try {
-        const { row } = await call('PATCH', rowsUrl, { key, changes: { [column.name]: value } });
+        const { row, version } = await call('PATCH', rowsUrl, {
+          key,
+          changes: { [column.name]: value },
+          ...(tr.dataset.version ? { version: tr.dataset.version } : {}),
+        });
+        if (version) tr.dataset.version = version;
         td.classList.remove('ncf-editing');
         showValue(td, row[column.name]);
         const newKey = {};
@@ -111,7 +153,9 @@ function setup(root) {
         setTimeout(() => td.classList.remove('ncf-saved'), 1300);
       } catch (error) {
         restore();
-        showError(error);
+        if (error.detail?.code === 'NCF_ROW_CHANGED')
+          showConflict(tr, td, column, value, error.detail, commit);
+        else showError(error);
       }
     };
     save.addEventListener('click', () => {
@@ -149,7 +193,10 @@ function setup(root) {
     if (!confirm('Delete this row?')) return;
     clearError();
     try {
-      await call('DELETE', rowsUrl, { key: JSON.parse(tr.dataset.key) });
+      await call('DELETE', rowsUrl, {
+        key: JSON.parse(tr.dataset.key),
+        ...(tr.dataset.version ? { version: tr.dataset.version } : {}),
+      });
       tr.remove();
     } catch (error) {
       showError(error);

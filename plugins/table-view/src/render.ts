@@ -10,6 +10,7 @@ import {
   type FilterOperator,
   type Page,
   type Row,
+  rowVersion,
   type TableSchema,
   type ViewUrls,
 } from '@nocoflo/sdk';
@@ -136,7 +137,10 @@ function renderRow(table: TableSchema, row: Row, writable: boolean, urls: ViewUr
       `<td class="ncf-open"><a href="${attr(formHref(urls, table, row))}" title="Open this row as a form" aria-label="Open as a form">⤢</a></td>`,
     );
   }
-  const key = writable ? ` data-key="${attr(toJson(keyOf(table, row)))}"` : '';
+  // The row's version goes back with an edit, so a change made meanwhile is not overwritten (409).
+  const key = writable
+    ? ` data-key="${attr(toJson(keyOf(table, row)))}" data-version="${attr(rowVersion(row))}"`
+    : '';
   return `<tr${key}>${cells.join('')}</tr>`;
 }
 

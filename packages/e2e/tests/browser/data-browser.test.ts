@@ -8,7 +8,12 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../fixtures/browser.js';
+import {
+  CHROMIUM_ARGS,
+  findChromium,
+  HOW_TO_GET_CHROMIUM,
+  NO_PLAYWRIGHT_LIMIT,
+} from '../fixtures/browser.js';
 import { changedKeys, readRow, snapshot } from '../fixtures/database.js';
 import { ADMIN_TOKEN, REPO_ROOT, type RunningServer, startServer } from '../fixtures/serve.js';
 
@@ -43,11 +48,12 @@ describe.skipIf(!executablePath && !required)('data browser in Chromium', () => 
   beforeAll(async () => {
     if (!executablePath) throw new Error(`CI=true needs a browser, but ${HOW_TO_GET_CHROMIUM}`);
     server = await startServer();
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: NO_PLAYWRIGHT_LIMIT });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.setDefaultTimeout(NO_PLAYWRIGHT_LIMIT);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('dialog', (dialog) => void dialog.accept());
-  }, 240_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -196,7 +202,7 @@ describe.skipIf(!executablePath && !required)('data browser in Chromium', () => 
     expect(await newest.locator('td[data-col="email"]').textContent()).toBe('erin@example.com');
     await newest.locator('button.ncf-delete').click();
     await expect.poll(count).toBe(before);
-    // The page shows the grid again once the delete's answer is back, a moment after the row is gone.
+    // The row leaves the page once the answer arrives (after the database commit and the audit record).
     await expect
       .poll(() => page.locator('.ncf-grid tbody tr').first().locator('td[data-col="email"]').textContent())
       .not.toBe('erin@example.com');

@@ -12,7 +12,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../fixtures/browser.js';
+import {
+  CHROMIUM_ARGS,
+  findChromium,
+  HOW_TO_GET_CHROMIUM,
+  NO_PLAYWRIGHT_LIMIT,
+} from '../fixtures/browser.js';
 import { copyChinookSqlite, createChinookPostgres, hasChinook } from '../fixtures/chinook.js';
 import { REPO_ROOT, type RunningServer, startServer } from '../fixtures/serve.js';
 
@@ -123,8 +128,8 @@ describe.skipIf(!available)('form view in Chromium, on Chinook', () => {
       });
     }
     server = await startServer({ urls });
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-  }, 240_000);
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: NO_PLAYWRIGHT_LIMIT });
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -135,6 +140,7 @@ describe.skipIf(!available)('form view in Chromium, on Chinook', () => {
 
   async function newPage(width = 1280): Promise<Page> {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
+    page.setDefaultTimeout(NO_PLAYWRIGHT_LIMIT);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('dialog', (dialog) => void dialog.accept());
     return page;

@@ -9,7 +9,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../fixtures/browser.js';
+import {
+  CHROMIUM_ARGS,
+  findChromium,
+  HOW_TO_GET_CHROMIUM,
+  NO_PLAYWRIGHT_LIMIT,
+} from '../fixtures/browser.js';
 import { ADMIN_TOKEN, REPO_ROOT, type RunningServer, startServer } from '../fixtures/serve.js';
 
 const executablePath = findChromium();
@@ -28,13 +33,14 @@ describe.skipIf(!executablePath && !required)('plugin config editor in Chromium'
   beforeAll(async () => {
     if (!executablePath) throw new Error(`CI=true needs a browser, but ${HOW_TO_GET_CHROMIUM}`);
     server = await startServer();
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: NO_PLAYWRIGHT_LIMIT });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(NO_PLAYWRIGHT_LIMIT);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('response', async (response) => {
       if (response.url().includes('/admin/')) answers.push(await response.text().catch(() => ''));
     });
-  }, 240_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

@@ -8,7 +8,7 @@ import { ADMIN_TOKEN, type RunningServer, readAudit, startServer } from '../fixt
 let server: RunningServer;
 beforeAll(async () => {
   server = await startServer();
-}, 240_000);
+});
 afterAll(async () => {
   await server?.stop();
 });
@@ -160,11 +160,11 @@ describe('nocoflo serve on the demo data', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 240_000);
+  });
 
   it('stops cleanly on SIGTERM', async () => {
     const local = await startServer();
     expect(await local.stop()).toBe(0);
     expect(local.output()).toContain('SIGTERM: stopping');
-  }, 240_000);
+  });
 });

@@ -6,7 +6,8 @@
  * 1. An app installs the host, the SQLite datasource and the table view: the `nocoflo` CLI
  *    finds exactly those plugins by their keyword; the host opens a `sqlite:` URL and
  *    renders a table, from code (docs/examples/getting-started) and as `nocoflo serve`.
- *    (npm compiles better-sqlite3 from source here: the slow part.)
+ *    better-sqlite3's install script finds the binary the workspace compiled as a local
+ *    prebuild (helpers/native-prebuild.ts) instead of compiling SQLite again.
  * 2. The view plugin of docs/writing-a-view-plugin.md (docs/examples/view-plugin), copied
  *    outside the repo, installs the SDK and testing tarballs, builds, typechecks, passes
  *    the view conformance suite, and then loads in the app of (1) from its own tarball.
@@ -23,10 +24,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npmInstall, repoRoot, run } from './helpers/commands.js';
+import { type NativePrebuild, packNativePrebuild } from './helpers/native-prebuild.js';
 import { withServer as serveIn } from './helpers/serve.js';
 import { packWorkspace, type Tarballs, tarball, useTarballs } from './helpers/tarballs.js';
 
-const MINUTE = 60_000;
 const fixtures = join(repoRoot, 'packages/e2e/tests/install/fixtures');
 const gettingStarted = join(repoRoot, 'docs/examples/getting-started');
 
@@ -38,6 +39,7 @@ interface HostRun {
 
 let work: string;
 let tarballs: Tarballs;
+let native: NativePrebuild;
 let app: string;
 
 /** Runs the host in the app on its SQLite file, through the public API (fixtures/run-host.mjs). */
@@ -62,32 +64,47 @@ function copyProject(from: string, to: string): void {
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'nocoflo-install-'));
   mkdirSync(join(work, 'packs'));
-  tarballs = await packWorkspace(join(work, 'packs'));
+  [tarballs, native] = await Promise.all([
+    packWorkspace(join(work, 'packs')),
+    packNativePrebuild(join(work, 'prebuilds')),
+  ]);
 
   app = join(work, 'app');
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  // better-sqlite3 is the app's own, to write its data file; it is the host's too (one copy).
-  const hostManifest = JSON.parse(readFileSync(join(repoRoot, 'packages/host/package.json'), 'utf8'));
-  await npmInstall(app, [
-    tarball(tarballs, '@nocoflo/sdk'),
-    tarball(tarballs, '@nocoflo/host'),
-    tarball(tarballs, '@nocoflo/sqlite-datasource'),
-    tarball(tarballs, '@nocoflo/table-view'),
-    `better-sqlite3@${hostManifest.dependencies['better-sqlite3']}`,
-  ]);
+  // better-sqlite3 is the app's own, to write its data file; it is the host's too (one copy),
+  // at the version the workspace compiled, whose binary the install takes as a local prebuild.
+  await npmInstall(
+    app,
+    [
+      tarball(tarballs, '@nocoflo/sdk'),
+      tarball(tarballs, '@nocoflo/host'),
+      tarball(tarballs, '@nocoflo/sqlite-datasource'),
+      tarball(tarballs, '@nocoflo/table-view'),
+      `better-sqlite3@${native.version}`,
+    ],
+    native.env,
+  );
   cpSync(join(fixtures, 'run-host.mjs'), join(app, 'run-host.mjs'));
   for (const file of ['make-db.mjs', 'render-table.mjs']) cpSync(join(gettingStarted, file), join(app, file));
   await run('node', ['make-db.mjs', 'people.db'], app);
-}, 40 * MINUTE);
+});
 
-// Removing several installed node_modules trees takes minutes on a loaded machine: the
-// same generous budget as the installs, and asynchronous so the runner's timer can report.
+// Removing several installed node_modules trees takes minutes on a loaded machine: within the
+// shared generous hook limit (vitest.shared.ts), and asynchronous so the runner's timer can report.
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
-}, 10 * MINUTE);
+});
 
 describe('a host installed from tarballs', () => {
+  it('took better-sqlite3 from the npm tarball and its binary from the workspace, compiling nothing', () => {
+    const installed = join(app, 'node_modules/better-sqlite3');
+    expect(JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).version).toBe(native.version);
+    expect(existsSync(join(installed, 'build/Release/better_sqlite3.node'))).toBe(true);
+    // node-gyp leaves its object files next to the binary; an unpacked prebuild has none.
+    expect(existsSync(join(installed, 'build/Release/obj.target'))).toBe(false);
+  });
+
   it('finds exactly the installed plugins, by their keyword (nocoflo plugins list)', async () => {
     const { stdout } = await run('npx', ['--no-install', 'nocoflo', 'plugins', 'list', '--json'], app);
     const plugins = JSON.parse(stdout) as HostRun['plugins'];
@@ -133,86 +150,78 @@ describe('a host installed from tarballs', () => {
 describe('the view plugin of the guide, written outside the repo', () => {
   let plugin: string;
 
-  it(
-    'builds, typechecks and passes the view conformance suite against the tarballs',
-    async () => {
-      plugin = join(work, 'cards-view');
-      copyProject(join(repoRoot, 'docs/examples/view-plugin'), plugin);
-      const manifestFile = join(plugin, 'package.json');
-      const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
-      useTarballs(manifest, tarballs);
-      writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
-      // A view plugin never opens SQLite, so the native build of better-sqlite3 (a dependency
-      // of the host the testing kit runs) is skipped here: --ignore-scripts.
-      await npmInstall(plugin, ['--ignore-scripts']);
-      await run('npm', ['run', 'build'], plugin);
-      expect(existsSync(join(plugin, 'dist/index.js'))).toBe(true);
-      expect(existsSync(join(plugin, 'dist/index.d.ts'))).toBe(true);
-      await run('npm', ['run', 'typecheck'], plugin);
-      const { stdout } = await run('npm', ['test', '--', '--reporter=verbose'], plugin);
-      expect(stdout).toContain('view conformance: cards');
-      expect(stdout).not.toMatch(/\b[1-9]\d* (failed|skipped)\b/);
-    },
-    20 * MINUTE,
-  );
+  it('builds, typechecks and passes the view conformance suite against the tarballs', async () => {
+    plugin = join(work, 'cards-view');
+    copyProject(join(repoRoot, 'docs/examples/view-plugin'), plugin);
+    const manifestFile = join(plugin, 'package.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    useTarballs(manifest, tarballs);
+    writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+    // A view plugin never opens SQLite, so the native build of better-sqlite3 (a dependency
+    // of the host the testing kit runs) is skipped here: --ignore-scripts.
+    await npmInstall(plugin, ['--ignore-scripts']);
+    await run('npm', ['run', 'build'], plugin);
+    expect(existsSync(join(plugin, 'dist/index.js'))).toBe(true);
+    expect(existsSync(join(plugin, 'dist/index.d.ts'))).toBe(true);
+    await run('npm', ['run', 'typecheck'], plugin);
+    const { stdout } = await run('npm', ['test', '--', '--reporter=verbose'], plugin);
+    expect(stdout).toContain('view conformance: cards');
+    expect(stdout).not.toMatch(/\b[1-9]\d* (failed|skipped)\b/);
+  });
 
-  it(
-    'loads in the host installed from tarballs, next to the table view',
-    async () => {
-      const { stdout } = await run('npm', ['pack', '--pack-destination', join(work, 'packs')], plugin);
-      const file = join(work, 'packs', stdout.trim().split('\n').at(-1) ?? '');
-      await npmInstall(app, [file]);
-      const result = await runHost('cards');
-      expect(result.plugins.find((p) => p.name === 'nocoflo-cards-view')).toMatchObject({
-        state: 'enabled',
-        source: 'node_modules',
-      });
-      expect(result.views).toEqual(['table', 'cards']);
-      expect(result.html).toContain('class="card"');
-      expect(result.html).toContain('&lt;Grace Hopper&gt;');
-    },
-    10 * MINUTE,
-  );
+  it('loads in the host installed from tarballs, next to the table view', async () => {
+    const { stdout } = await run('npm', ['pack', '--pack-destination', join(work, 'packs')], plugin);
+    const file = join(work, 'packs', stdout.trim().split('\n').at(-1) ?? '');
+    await npmInstall(app, [file], native.env);
+    const result = await runHost('cards');
+    expect(result.plugins.find((p) => p.name === 'nocoflo-cards-view')).toMatchObject({
+      state: 'enabled',
+      source: 'node_modules',
+    });
+    expect(result.views).toEqual(['table', 'cards']);
+    expect(result.html).toContain('class="card"');
+    expect(result.html).toContain('&lt;Grace Hopper&gt;');
+  });
 });
 
 describe('the rest of the plugin family, installed from tarballs', () => {
-  it(
-    'the form view renders a record, the REST datasource reads an API, the MySQL datasource reaches its server',
-    async () => {
-      await npmInstall(app, [
+  it('the form view renders a record, the REST datasource reads an API, the MySQL datasource reaches its server', async () => {
+    await npmInstall(
+      app,
+      [
         tarball(tarballs, '@nocoflo/form-view'),
         tarball(tarballs, '@nocoflo/mysql-datasource'),
         tarball(tarballs, '@nocoflo/rest-datasource'),
-      ]);
-      cpSync(join(fixtures, 'run-family.mjs'), join(app, 'run-family.mjs'));
-      const { stdout } = await run('node', ['run-family.mjs', 'people.db', 'people'], app);
-      const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as {
-        plugins: HostRun['plugins'];
-        views: string[];
-        formHtml: string;
-        rest: { rows: { id: number; title: string }[]; write: boolean };
-        mysql?: { serverVersion: string };
-      };
-      for (const name of ['@nocoflo/form-view', '@nocoflo/mysql-datasource', '@nocoflo/rest-datasource']) {
-        const plugin = result.plugins.find((p) => p.name === name);
-        expect(plugin, `${name}: ${plugin?.error?.message ?? 'not found'}`).toMatchObject({
-          state: 'enabled',
-        });
-      }
-      expect(result.views).toContain('form');
-      expect(result.formHtml).toContain('class="ncf-form-view"');
-      expect(result.formHtml).toContain('Ada Lovelace');
-      expect(result.rest).toEqual({
-        rows: [
-          { id: 1, title: 'first' },
-          { id: 2, title: 'second' },
-          { id: 3, title: 'third' },
-        ],
-        write: false,
+      ],
+      native.env,
+    );
+    cpSync(join(fixtures, 'run-family.mjs'), join(app, 'run-family.mjs'));
+    const { stdout } = await run('node', ['run-family.mjs', 'people.db', 'people'], app);
+    const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as {
+      plugins: HostRun['plugins'];
+      views: string[];
+      formHtml: string;
+      rest: { rows: { id: number; title: string }[]; write: boolean };
+      mysql?: { serverVersion: string };
+    };
+    for (const name of ['@nocoflo/form-view', '@nocoflo/mysql-datasource', '@nocoflo/rest-datasource']) {
+      const plugin = result.plugins.find((p) => p.name === name);
+      expect(plugin, `${name}: ${plugin?.error?.message ?? 'not found'}`).toMatchObject({
+        state: 'enabled',
       });
-      if (process.env.NOCOFLO_MYSQL_URL || process.env.CI)
-        expect(result.mysql?.serverVersion).toMatch(/^(MariaDB|MySQL) \d/);
-    },
-    20 * MINUTE,
-  );
+    }
+    expect(result.views).toContain('form');
+    expect(result.formHtml).toContain('class="ncf-form-view"');
+    expect(result.formHtml).toContain('Ada Lovelace');
+    expect(result.rest).toEqual({
+      rows: [
+        { id: 1, title: 'first' },
+        { id: 2, title: 'second' },
+        { id: 3, title: 'third' },
+      ],
+      write: false,
+    });
+    if (process.env.NOCOFLO_MYSQL_URL || process.env.CI)
+      expect(result.mysql?.serverVersion).toMatch(/^(MariaDB|MySQL) \d/);
+  });
 });

@@ -10,6 +10,7 @@ export type {
   ApiToken,
   AuditEntry,
   AuditFilter,
+  CreatedToken,
   Grant,
   Role,
   StoredSession,

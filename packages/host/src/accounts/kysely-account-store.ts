@@ -14,6 +14,7 @@ import type {
   ApiToken,
   AuditEntry,
   AuditFilter,
+  CreatedToken,
   Grant,
   Role,
   StoredSession,
@@ -327,7 +328,7 @@ export class KyselyAccountStore implements AccountStore {
     userId: string,
     name: string,
     options: { role?: Role; expiresAt?: string; permissions?: readonly string[] } = {},
-  ): Promise<{ secret: string; token: ApiToken }> {
+  ): Promise<CreatedToken> {
     const owner = await this.getUser(userId);
     if (!owner) throw NocofloError.create(Errors.UserNotFound, [userId]);
     if (options.role !== undefined) {

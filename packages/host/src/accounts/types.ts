@@ -108,6 +108,14 @@ export interface StoredSession {
   expiresAt: string;
 }
 
+/** A token just created: its secret (shown this once, never stored) and its record. */
+export interface CreatedToken {
+  /** The secret to send as `Authorization: Bearer <secret>`. */
+  secret: string;
+  /** The stored token, without the secret. */
+  token: ApiToken;
+}
+
 /** Where users, grants, tokens, sessions, per-user preferences and the audit trail live. */
 export interface AccountStore {
   /** How many users exist. */
@@ -145,7 +153,7 @@ export interface AccountStore {
     userId: string,
     name: string,
     options?: { role?: Role; expiresAt?: string; permissions?: readonly string[] },
-  ): Promise<{ secret: string; token: ApiToken }>;
+  ): Promise<CreatedToken>;
   /** The token a secret belongs to, unless it expired. */
   findToken(secret: string): Promise<ApiToken | undefined>;
   /** Tokens, of one user or every one. */

@@ -35,6 +35,7 @@ export interface ServeOptions {
   config?: string;
   watch?: boolean;
   verbose?: boolean;
+  callbackTimeout?: string;
 }
 
 /** A logger for the terminal: warnings and errors always, the rest with --verbose. */
@@ -59,6 +60,15 @@ function parsePort(text: string): number {
     throw new Error(`--port must be a whole number from 0 to 65535 (0 picks a free port), not "${text}".`);
   }
   return port;
+}
+
+function parseCallbackTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 1) {
+    throw new Error(`--callback-timeout must be a whole number of milliseconds, at least 1, not "${text}".`);
+  }
+  return ms;
 }
 
 /** Names the server answers: `--allowed-host` ones, and the listen address unless it is a wildcard. */
@@ -117,6 +127,7 @@ export async function serve(urls: string[], options: ServeOptions): Promise<() =
     ]);
   }
   const port = parsePort(options.port);
+  const callbackTimeoutMs = parseCallbackTimeout(options.callbackTimeout);
   const root = resolve(options.root);
   const logger = terminalLogger(options.verbose ?? false);
   const dataDir = resolve(root, options.dataDir ?? '.nocoflo');
@@ -140,6 +151,7 @@ export async function serve(urls: string[], options: ServeOptions): Promise<() =
     dataDir,
     logger,
     secretKeyring,
+    ...(callbackTimeoutMs !== undefined ? { callbackTimeoutMs } : {}),
     ...(configFile ? { config: configFile.plugins } : {}),
   });
   await host.start();
@@ -253,6 +265,10 @@ export function registerServeCommand(program: Command): void {
     // Refused with a hint: a token on the command line is visible to every user of the machine.
     .addOption(new Option('--admin-token <token>').hideHelp())
     .option('--config <file>', `per-plugin config file (default <root>/${CONFIG_FILE_NAME} when present)`)
+    .option(
+      '--callback-timeout <ms>',
+      'how long a plugin callback (setup, enable, …) may take before that plugin fails (default 10000)',
+    )
     .option('--watch', 'reload a directory plugin when its files change')
     .option('--verbose', 'log what the host does')
     .action((urls: string[], options: ServeOptions) => runUntilSignal(serve(urls, options)));

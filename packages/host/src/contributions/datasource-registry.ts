@@ -10,6 +10,7 @@ import {
   isNocofloError,
   NocofloError,
   type NocofloHooks,
+  redactUrl as redactSdkUrl,
 } from '@nocoflo/sdk';
 import { HookedDatasource } from '../data/hooked-datasource.js';
 import { TimeoutError, withTimeout } from '../lifecycle/timeout.js';
@@ -27,9 +28,9 @@ export function urlScheme(url: string): string {
   return colon > 0 ? url.slice(0, colon).toLowerCase() : '';
 }
 
-/** Removes a password from a URL for messages and logs. */
+/** Removes every credential from a URL for messages and logs (the SDK's one redaction function). */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][\w+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
+  return redactSdkUrl(url);
 }
 
 /** The host's datasource registry. */

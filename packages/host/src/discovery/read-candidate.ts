@@ -14,6 +14,7 @@ import {
   type SerializedNocofloError,
 } from '@nocoflo/sdk';
 import semver from 'semver';
+import { manifestPathEscapes } from './manifest-paths.js';
 import type { Candidate, PluginLocation } from './types.js';
 
 const reject = (location: PluginLocation, name: string, version: string, error: NocofloError): Candidate => ({
@@ -70,6 +71,16 @@ export function readCandidate(found: PluginLocation, hostVersion: string): Candi
     );
   }
   const { nocoflo: manifest } = parsed.data;
+  // The schema refused climbing paths; a symlink out of the package is the same escape.
+  const escapes = manifestPathEscapes(location.dir, manifest);
+  if (escapes.length > 0) {
+    return reject(
+      location,
+      name,
+      version,
+      NocofloError.create(Errors.ManifestInvalid, [name, escapes.join('; ')]),
+    );
+  }
   if (!semver.satisfies(hostVersion, manifest.host, { includePrerelease: true })) {
     return reject(
       location,

@@ -16,6 +16,7 @@ import {
   pluginPackageJsonSchema,
 } from '@nocoflo/sdk';
 import semver from 'semver';
+import { manifestPathEscapes } from '../discovery/manifest-paths.js';
 import { readPluginMigrations } from '../migrations/discover.js';
 
 /** What the validated package is. */
@@ -41,7 +42,8 @@ export interface ValidationContext {
  *
  * @throws NocofloError `NCF_PACKAGE_JSON_UNREADABLE`, `NCF_MANIFEST_INVALID`,
  * `NCF_HOST_RANGE_UNSATISFIED`, `NCF_DEPENDENCY_MISSING`, `NCF_DEPENDENCY_VERSION`,
- * `NCF_ENTRY_NOT_FOUND` or `NCF_MIGRATION_INVALID`.
+ * `NCF_ENTRY_NOT_FOUND` or `NCF_MIGRATION_INVALID`; `NCF_INSTALL_REJECTED` when a path the manifest
+ * names (entry, migrations) leaves the package, lexically or through a symlink.
  */
 export async function validatePluginPackage(
   folder: string,
@@ -61,6 +63,21 @@ export async function validatePluginPackage(
   const keywords = (raw as { keywords?: unknown }).keywords;
   if (!Array.isArray(keywords) || !keywords.includes(PLUGIN_KEYWORD)) {
     throw NocofloError.create(Errors.ManifestInvalid, [name, `keywords must include "${PLUGIN_KEYWORD}"`]);
+  }
+  // A path that leaves the package is an attack, not a typo: refused as such, before anything else.
+  const named = (raw as { nocoflo?: { entry?: unknown; migrations?: unknown } }).nocoflo;
+  const escapes = manifestPathEscapes(folder, {
+    entry: typeof named?.entry === 'string' ? named.entry : '.',
+    migrations: typeof named?.migrations === 'string' ? named.migrations : undefined,
+  });
+  if (escapes.length > 0) {
+    throw NocofloError.create(
+      Errors.InstallRejected,
+      [name, `its manifest names a path outside the package (${escapes.join('; ')})`],
+      {
+        details: { plugin: name, paths: escapes },
+      },
+    );
   }
   const parsed = pluginPackageJsonSchema.safeParse(raw);
   if (!parsed.success) throw NocofloError.create(Errors.ManifestInvalid, [name, formatIssues(parsed.error)]);

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Errors, errorMessage, isPlugin, NocofloError, type NocofloPlugin } from '@nocoflo/sdk';
+import { packagePathEscape } from '../discovery/manifest-paths.js';
 import { importFresh } from './fresh-import.js';
 
 function describeValue(value: unknown): string {
@@ -20,6 +21,14 @@ function describeValue(value: unknown): string {
 
 /** Imports the entry and returns its default export, or throws the catalog error that says why not. */
 export async function loadEntry(plugin: string, dir: string, entry: string): Promise<NocofloPlugin> {
+  // Checked again at the moment of import: the files may have changed since discovery.
+  const leak = packagePathEscape(dir, entry);
+  if (leak) {
+    throw NocofloError.create(Errors.ManifestInvalid, [
+      plugin,
+      `nocoflo.entry: ${JSON.stringify(entry)} ${leak}`,
+    ]);
+  }
   const entryPath = resolve(dir, entry);
   if (!existsSync(entryPath)) throw NocofloError.create(Errors.EntryNotFound, [plugin, entryPath]);
   let module: { default?: unknown };

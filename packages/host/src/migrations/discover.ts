@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { Errors, NocofloError } from '@nocoflo/sdk';
+import { packagePathEscape } from '../discovery/manifest-paths.js';
 import type { MetadataDialect, PendingMigration } from '../store/metadata.js';
 
 const MIGRATION_FILE = /^(\d{4})_([A-Za-z0-9][A-Za-z0-9_-]*?)(?:\.(sqlite|postgres))?\.sql$/;
@@ -34,10 +35,11 @@ export async function readPluginMigrations(
 ): Promise<PendingMigration[]> {
   const folder = resolve(source.path, source.migrations ?? 'migrations');
   const rel = relative(resolve(source.path), folder);
-  if (rel.startsWith('..') || isAbsolute(rel)) {
+  const leak = packagePathEscape(source.path, source.migrations ?? 'migrations');
+  if (rel.startsWith('..') || isAbsolute(rel) || leak) {
     throw NocofloError.create(Errors.MigrationInvalid, [
       source.name,
-      `the migrations folder ${JSON.stringify(source.migrations)} is outside the plugin folder`,
+      `the migrations folder ${JSON.stringify(source.migrations ?? 'migrations')} is outside the plugin folder${leak ? ` (it ${leak})` : ''}`,
     ]);
   }
   const isDir = await stat(folder).then(
@@ -79,6 +81,11 @@ export async function readPluginMigrations(
     const group = byNumber.get(number)!;
     const file = group.files.get(dialect) ?? group.files.get('any');
     if (file === undefined) continue;
+    // A migration file that is a symlink out of the package would run someone else's SQL.
+    const fileEscape = packagePathEscape(source.path, relative(source.path, join(folder, file)));
+    if (fileEscape) {
+      throw NocofloError.create(Errors.MigrationInvalid, [source.name, `${file} ${fileEscape}`]);
+    }
     const bytes = await readFile(join(folder, file));
     pending.push({
       id: `${number}_${group.name}`,

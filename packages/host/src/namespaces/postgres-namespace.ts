@@ -18,8 +18,9 @@ import {
   type PluginStatement,
   type SqlValue,
 } from '@nocoflo/sdk';
-import pg from 'pg';
+import type pg from 'pg';
 import { crashPoint } from '../store/crash-point.js';
+import { loadPg } from '../store/load-pg.js';
 import { checkPluginSql } from './sql-guard.js';
 import {
   migrationNumber,
@@ -90,7 +91,8 @@ export class PostgresNamespace implements PluginNamespace {
     const url = new URL(options.url);
     url.username = encodeURIComponent(options.schema);
     url.password = encodeURIComponent(options.password);
-    const pool = new pg.Pool({
+    const { Pool } = await loadPg();
+    const pool = new Pool({
       connectionString: url.toString(),
       max: options.poolSize ?? 2,
       idleTimeoutMillis: 10_000,

@@ -16,11 +16,6 @@
 import { Errors, NocofloError } from '@nocoflo/sdk';
 import type { MetadataDialect } from '../store/metadata.js';
 
-/** One statement's words (upper-cased keywords and identifiers outside quotes). */
-interface Statement {
-  words: string[];
-}
-
 const TRANSACTION_CONTROL = new Set([
   'BEGIN',
   'COMMIT',
@@ -33,17 +28,94 @@ const TRANSACTION_CONTROL = new Set([
 ]);
 const SQLITE_FORBIDDEN_WORDS = new Set(['ATTACH', 'DETACH', 'VACUUM', 'LOAD_EXTENSION']);
 
-/** Splits SQL into statements of words, skipping strings, quoted identifiers and comments. */
+/** One statement's words (upper-cased keywords and identifiers outside quotes), and where it is. */
+interface Statement {
+  words: string[];
+  /** The statement's source text, from its first word to its `;`. */
+  text: string;
+  /** 1-based line of its first word. */
+  line: number;
+  /**
+   * Statements inside a body (a SQLite trigger's `BEGIN … END`, a PostgreSQL `BEGIN ATOMIC
+   * … END`): each is checked as a statement of its own, so a body can never hide one.
+   */
+  inner: Statement[];
+}
+
+const TRIGGER_BODY_STARTS = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'WITH', 'VALUES']);
+
+/**
+ * Whether the `BEGIN` word just read opens a body that holds `;`-separated statements up
+ * to a matching `END`. Only a real body counts: a table or column that happens to be named
+ * `begin` must not make the check treat what follows as the inside of a statement.
+ */
+function opensBody(
+  words: readonly string[],
+  next: string | undefined,
+  parens: number,
+  dialect: MetadataDialect,
+): boolean {
+  if (parens !== 0 || words[0] !== 'CREATE') return false;
+  if (dialect === 'sqlite') {
+    // CREATE [TEMP|TEMPORARY] TRIGGER … BEGIN <statement>; … END
+    const kind = words[1] === 'TEMP' || words[1] === 'TEMPORARY' ? words[2] : words[1];
+    return kind === 'TRIGGER' && next !== undefined && TRIGGER_BODY_STARTS.has(next);
+  }
+  // CREATE [OR REPLACE] FUNCTION|PROCEDURE … BEGIN ATOMIC <statement>; … END
+  const kind = words[1] === 'OR' && words[2] === 'REPLACE' ? words[3] : words[1];
+  return (kind === 'FUNCTION' || kind === 'PROCEDURE') && next === 'ATOMIC' && !words.includes('RETURN');
+}
+
+/** The next word at or after `from`, skipping blanks and comments (upper-cased), if any. */
+function peekWord(sql: string, from: number): string | undefined {
+  let i = from;
+  while (i < sql.length) {
+    if (/\s/.test(sql[i] as string)) i++;
+    else if (sql.startsWith('--', i)) {
+      const end = sql.indexOf('\n', i);
+      i = end === -1 ? sql.length : end + 1;
+    } else if (sql.startsWith('/*', i)) {
+      const end = sql.indexOf('*/', i + 2);
+      i = end === -1 ? sql.length : end + 2;
+    } else break;
+  }
+  const match = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(sql.slice(i, i + 64));
+  return match?.[0].toUpperCase();
+}
+
+/**
+ * Splits SQL into statements of words, skipping strings, quoted identifiers and comments.
+ * A trigger or `BEGIN ATOMIC` body stays one statement; the statements inside it are kept
+ * in {@link Statement.inner}.
+ */
 export function splitStatements(sql: string, dialect: MetadataDialect): Statement[] {
   const statements: Statement[] = [];
-  let words: string[] = [];
+  const lineAt = (offset: number) => sql.slice(0, offset).split('\n').length;
+  const fresh = (): Statement => ({ words: [], text: '', line: 0, inner: [] });
+  let current = fresh();
+  let start = -1;
+  let innerCurrent: Statement | undefined;
+  let innerStart = -1;
   let depth = 0;
+  let parens = 0;
   let i = 0;
   const n = sql.length;
-  const endStatement = () => {
-    if (words.length > 0) statements.push({ words });
-    words = [];
+  const endInner = (at: number) => {
+    if (innerCurrent && innerCurrent.words.length > 0) {
+      innerCurrent.text = sql.slice(innerStart, at).trim();
+      current.inner.push(innerCurrent);
+    }
+    innerCurrent = undefined;
+  };
+  const endStatement = (at: number) => {
+    endInner(at);
+    if (current.words.length > 0) {
+      current.text = sql.slice(start, at).trim();
+      statements.push(current);
+    }
+    current = fresh();
     depth = 0;
+    parens = 0;
   };
   while (i < n) {
     const ch = sql[i] as string;
@@ -81,23 +153,52 @@ export function splitStatements(sql: string, dialect: MetadataDialect): Statemen
         const end = sql.indexOf(tag[0], i + tag[0].length);
         i = end === -1 ? n : end + tag[0].length;
       } else i++;
+    } else if (ch === '(' || ch === ')') {
+      parens += ch === '(' ? 1 : -1;
+      i++;
     } else if (ch === ';') {
-      if (depth === 0) endStatement();
+      if (depth === 0) endStatement(i);
+      else {
+        endInner(i);
+        innerCurrent = fresh();
+      }
       i++;
     } else if (/[A-Za-z_]/.test(ch)) {
       let j = i + 1;
       while (j < n && /[A-Za-z0-9_$]/.test(sql[j] as string)) j++;
       const word = sql.slice(i, j).toUpperCase();
-      // Bodies of triggers (SQLite) and BEGIN ATOMIC functions (PostgreSQL) hold `;` and END.
-      if (word === 'CASE' || (word === 'BEGIN' && words[0] === 'CREATE')) depth++;
-      else if (word === 'END' && depth > 0) depth--;
-      words.push(word);
+      if (current.words.length === 0) {
+        start = i;
+        current.line = lineAt(i);
+      }
+      if (innerCurrent) {
+        if (innerCurrent.words.length === 0) {
+          innerStart = i;
+          innerCurrent.line = lineAt(i);
+        }
+        innerCurrent.words.push(word);
+      }
+      if (word === 'BEGIN' && depth === 0 && opensBody(current.words, peekWord(sql, j), parens, dialect)) {
+        depth = 1;
+        current.words.push(word);
+        i = j;
+        innerCurrent = fresh();
+        continue;
+      }
+      // A CASE expression inside a body ends with an END too; it never spans a `;`.
+      if (word === 'CASE' && depth > 0) depth++;
+      else if (word === 'END' && depth > 0) {
+        depth--;
+        // The END that closes the body is part of the outer statement, not a statement inside.
+        if (depth === 0 && innerCurrent?.words.length === 1) innerCurrent = undefined;
+      }
+      current.words.push(word);
       i = j;
     } else {
       i++;
     }
   }
-  endStatement();
+  endStatement(n);
   return statements;
 }
 
@@ -114,28 +215,41 @@ function skipQuoted(sql: string, start: number, quote: string, backslashEscapes:
   return sql.length;
 }
 
-/** Why a statement is refused, or undefined. */
+/** Why a statement (or one inside its body) is refused, or undefined. */
 function refusal(statement: Statement, dialect: MetadataDialect): string | undefined {
   const [first, second, third] = statement.words;
   if (first === undefined) return undefined;
-  if (TRANSACTION_CONTROL.has(first)) return `transaction control (${first}) is not allowed`;
+  const where = `${JSON.stringify(shorten(statement.text))} (line ${statement.line})`;
+  if (TRANSACTION_CONTROL.has(first)) return `transaction control (${first}) is not allowed: ${where}`;
   if (first === 'PREPARE' && second === 'TRANSACTION')
-    return 'transaction control (PREPARE TRANSACTION) is not allowed';
+    return `transaction control (PREPARE TRANSACTION) is not allowed: ${where}`;
   if (
     (first === 'SET' || first === 'RESET') &&
     statement.words.some((w) => w === 'ROLE' || w === 'AUTHORIZATION')
   ) {
-    return `changing the role (${[first, second, third].filter(Boolean).join(' ')}) is not allowed`;
+    return `changing the role (${[first, second, third].filter(Boolean).join(' ')}) is not allowed: ${where}`;
   }
   if (dialect === 'sqlite') {
     const forbidden = statement.words.find((word) => SQLITE_FORBIDDEN_WORDS.has(word));
-    if (forbidden) return `${forbidden} is not allowed (it could reach files outside the plugin's namespace)`;
+    if (forbidden)
+      return `${forbidden} is not allowed (it could reach files outside the plugin's namespace): ${where}`;
+  }
+  for (const inner of statement.inner) {
+    const reason = refusal(inner, dialect);
+    if (reason) return reason;
   }
   return undefined;
 }
 
+/** A statement as quoted in a message: one line, at most 80 characters. */
+function shorten(text: string): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > 80 ? `${line.slice(0, 77)}…` : line;
+}
+
 /**
- * Throws `NCF_SQL_REFUSED` when plugin SQL contains a statement a namespace does not allow.
+ * Throws `NCF_SQL_REFUSED` when plugin SQL contains a statement a namespace does not allow,
+ * naming `where` (the migration file) and the statement with its line.
  *
  * @param where - For the message: `migrations/0002_x.sql`, `ctx.database.query`, ….
  */

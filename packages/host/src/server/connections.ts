@@ -4,16 +4,18 @@
  * again after the providing plugin was disabled and enabled or reloaded (the host closes
  * datasources of a plugin that goes away).
  */
-import { type Datasource, Errors, isNocofloError, NocofloError } from '@nocoflo/sdk';
-import { redactUrl } from '../contributions/datasource-registry.js';
+import { type Datasource, Errors, isNocofloError, NocofloError, redactUrl } from '@nocoflo/sdk';
 import type { PluginHost } from '../types.js';
+import { displayDatasourceUrl, scrubText } from './display-url.js';
 
 /** One datasource the server serves. */
 export interface DatasourceEntry {
   /** Short id used in URLs. */
   id: string;
-  /** The URL without credentials, for display. */
+  /** The URL without credentials, a SQLite file relative to the host's root: what callers see. */
   displayUrl: string;
+  /** The URL without credentials, as a stable key (view preferences). */
+  key: string;
   /** The URL as given (may hold credentials; never shown). */
   url: string;
 }
@@ -49,13 +51,22 @@ export class DatasourceConnections {
       let id = base;
       for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
       used.add(id);
-      this.#entries.push({ id, url, displayUrl: redactUrl(url) });
+      this.#entries.push({ id, url, displayUrl: displayDatasourceUrl(url, host.root), key: redactUrl(url) });
     }
   }
 
   /** Every datasource, in the order given. */
   list(): readonly DatasourceEntry[] {
     return this.#entries;
+  }
+
+  /** Text about these datasources made safe to show: no credentials, no absolute paths (see display-url.ts). */
+  scrub(text: string): string {
+    return scrubText(
+      text,
+      this.host.root,
+      this.#entries.map((e) => e.url),
+    );
   }
 
   /** The entry with this id; throws `NCF_DATASOURCE_NOT_FOUND`. */

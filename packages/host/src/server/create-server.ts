@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AccountStore } from '../accounts/types.js';
 import type { MetadataStore } from '../store/metadata.js';
 import { SqliteMetadataStore } from '../store/sqlite-store.js';
+import { registerAuthThrottle } from './auth-throttle.js';
 import { DatasourceConnections } from './connections.js';
 import { installErrorHandlers } from './errors.js';
 import { builtInExtensions } from './extensions.js';
@@ -16,8 +17,10 @@ import { crossSitePlugin } from './plugins/cross-site.js';
 import { MemoryViewPreferences } from './preferences.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerAssetRoutes } from './routes/assets.js';
+import { registerAuditRoutes } from './routes/audit.js';
 import { registerDataApi } from './routes/data-api.js';
 import { registerPages } from './routes/pages.js';
+import { RowWrites } from './row-writes.js';
 import type { ServerContext, ServerOptions } from './types.js';
 
 /** Store setting holding the secret sessions are signed with (shared by hosts on one store). */
@@ -66,9 +69,17 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     bodyLimit: 10 * 1024 * 1024,
   });
   app.setReplySerializer((payload) => toJson(payload));
-  installErrorHandlers(app, host);
+  const connections = new DatasourceConnections(host, options.datasources);
+  installErrorHandlers(app, host, (text) => connections.scrub(text));
   // First: a request for a name the operator did not allow, or a cross-site write, reaches nothing.
   await app.register(crossSitePlugin, { allowedHosts: options.allowedHosts });
+  // Before any route: every route registered afterwards, in every scope, is throttled.
+  await registerAuthThrottle(app, {
+    adminToken: options.adminToken,
+    store: options.store,
+    logger: host.logger,
+    limit: options.authRateLimit,
+  });
 
   const { accounts, sessionSecret, close } = await openAccounts(options.store);
   await app.register(authPlugin, {
@@ -80,7 +91,6 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     autoSignIn: options.autoSignIn,
   });
 
-  const connections = new DatasourceConnections(host, options.datasources);
   const preferences = options.preferences ?? options.store ?? new MemoryViewPreferences();
   const ctx: ServerContext = {
     host,
@@ -92,8 +102,11 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   registerAssetRoutes(app, host);
   registerAccountRoutes(app, { accounts, connections, setupToken: options.setupToken });
-  registerDataApi(app, host, connections);
-  registerPages(app, host, connections, preferences);
+  // Read-only: no write route exists at all (not even for admins), so nothing can write data.
+  const writes = options.readOnly ? undefined : new RowWrites(connections, accounts);
+  registerDataApi(app, host, connections, writes);
+  registerAuditRoutes(app, accounts, writes);
+  registerPages(app, host, connections, preferences, accounts);
   for (const extension of [...builtInExtensions, ...(options.extensions ?? [])]) await extension(app, ctx);
 
   app.addHook('onClose', async () => {

@@ -4,7 +4,7 @@
  * NocofloError is wrapped (Fastify's 4xx as NCF_BAD_REQUEST, everything else as
  * NCF_INTERNAL, logged with its cause).
  */
-import { Errors, errorMessage, isNocofloError, NocofloError } from '@nocoflo/sdk';
+import { Errors, errorMessage, isNocofloError, NocofloError, redactCredentials } from '@nocoflo/sdk';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { secretRedactor } from '../secrets/redact.js';
 import type { PluginHost } from '../types.js';
@@ -28,9 +28,13 @@ export function wantsPage(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('text/html');
 }
 
-/** Converts anything thrown to a NocofloError, with known secrets redacted from what it says. */
-export function toNocofloError(error: unknown): NocofloError {
-  return redacted(convert(error));
+/**
+ * Converts anything thrown to a NocofloError, with known secrets and every credential form
+ * redacted from what it says; `scrub` cleans its text further (the server passes one that
+ * hides the paths of its datasources).
+ */
+export function toNocofloError(error: unknown, scrub?: (text: string) => string): NocofloError {
+  return redacted(convert(error), scrub ?? redactCredentials);
 }
 
 function convert(error: unknown): NocofloError {
@@ -43,14 +47,23 @@ function convert(error: unknown): NocofloError {
   return NocofloError.create(Errors.InternalError, [errorMessage(error)], { cause: error });
 }
 
-function redacted(error: NocofloError): NocofloError {
+function redacted(error: NocofloError, scrub: (text: string) => string): NocofloError {
   const json = error.toJSON();
-  const clean = secretRedactor.redactError(json);
+  const clean = scrubDeep(secretRedactor.redactError(json), scrub);
   if (clean === json || JSON.stringify(clean) === JSON.stringify(json)) return error;
   return new NocofloError(
     { ...clean, status: error.status },
     { cause: error.cause, ...(clean.details ? { details: clean.details } : {}) },
   );
+}
+
+function scrubDeep<T>(value: T, scrub: (text: string) => string, depth = 0): T {
+  if (typeof value === 'string') return scrub(value) as T;
+  if (depth > 16 || !value || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => scrubDeep(item, scrub, depth + 1)) as T;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, scrubDeep(item, scrub, depth + 1)]),
+  ) as T;
 }
 
 /** Sends an error as JSON or as a page. */
@@ -63,9 +76,13 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: N
 }
 
 /** Installs the error and not-found handlers. */
-export function installErrorHandlers(app: FastifyInstance, host: PluginHost): void {
+export function installErrorHandlers(
+  app: FastifyInstance,
+  host: PluginHost,
+  scrub?: (text: string) => string,
+): void {
   app.setErrorHandler((error, request, reply) => {
-    const ncf = toNocofloError(error);
+    const ncf = toNocofloError(error, scrub);
     if (ncf.status >= 500) {
       host.logger.error(`${request.method} ${request.url} failed: ${ncf.message}`, {
         code: ncf.code,

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountStore } from '../accounts/types.js';
 import type { MetadataStore } from '../store/metadata.js';
 import type { PluginHost } from '../types.js';
+import type { AuthRateLimit } from './auth-throttle.js';
 import type { DatasourceConnections } from './connections.js';
 
 /** Where the view a person picked for each table is remembered (the metadata store fits). */
@@ -47,6 +48,11 @@ export interface ServerOptions {
   setupToken?: string;
   /** Log every request through Fastify's logger. Default false. */
   logRequests?: boolean;
+  /**
+   * Failed authentications (a wrong admin or API token) allowed per client address and
+   * window; over it, requests with a credential answer 429. Default 10 per minute.
+   */
+  authRateLimit?: AuthRateLimit;
 }
 
 /** What server extensions get besides the Fastify instance. */

@@ -9,12 +9,20 @@
  * privilege on this store's schema. The store's user therefore needs CREATEROLE.
  */
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { Errors, errorMessage, type Logger, NocofloError, silentLogger } from '@nocoflo/sdk';
+import {
+  Errors,
+  errorMessage,
+  type Logger,
+  NocofloError,
+  redactUrl as redactSdkUrl,
+  silentLogger,
+} from '@nocoflo/sdk';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { PostgresNamespace } from '../namespaces/postgres-namespace.js';
 import type { NamespaceOptions, PluginNamespace } from '../namespaces/types.js';
 import { type ChangeKind, KyselyMetadataStore, type StoreTransaction } from './kysely-store.js';
+import { loadPg } from './load-pg.js';
 import type { PendingMigration } from './metadata.js';
 import { migrateHostStore } from './schema/migrate.js';
 import { HOST_TABLE_NAMES, type HostTables } from './schema/tables.js';
@@ -39,15 +47,9 @@ export interface PostgresStoreOptions {
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** The URL without its password, for messages. */
+/** The URL without its credentials, for messages (the SDK's one redaction function). */
 export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'postgres://(unparseable URL)';
-  }
+  return redactSdkUrl(url);
 }
 
 /** Splits nocoflo's own `schema` query parameter off a PostgreSQL URL. */
@@ -132,7 +134,8 @@ export class PostgresMetadataStore extends KyselyMetadataStore {
         `schema name ${JSON.stringify(schema)} must be letters, digits and underscores`,
       ]);
     }
-    const pool = new pg.Pool({
+    const { Pool } = await loadPg();
+    const pool = new Pool({
       connectionString: split.url,
       max: options.poolSize ?? 4,
       options: `-c search_path=${schema}`,
@@ -357,8 +360,9 @@ export class PostgresMetadataStore extends KyselyMetadataStore {
   }
 
   async #listen(reconnect: boolean): Promise<void> {
+    const { Client } = await loadPg(); // already loaded by open(): no real wait
     if (this.closed) return;
-    const client = new pg.Client({
+    const client = new Client({
       connectionString: this.#url,
       application_name: `nocoflo-listen:${this.instanceId}`,
     });

@@ -83,8 +83,8 @@ export async function tempDir(
   return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
 }
 
-/** Resolves when `predicate` holds, checking every 20 ms, or rejects after `ms`. */
-export async function waitFor(predicate: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
+/** Resolves when `predicate` holds, checking every 20 ms, or rejects after `ms` (generous by default: it only ends a wait for something that never comes, on however busy a machine). */
+export async function waitFor(predicate: () => boolean | Promise<boolean>, ms = 120_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);

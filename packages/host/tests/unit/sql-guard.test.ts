@@ -75,3 +75,49 @@ describe('the plugin SQL check', () => {
     );
   });
 });
+
+describe('bodies cannot hide transaction control (issue #12)', () => {
+  it('does not take a table or column named begin for a body', () => {
+    for (const dialect of ['sqlite', 'postgres'] as const) {
+      expect(refused('CREATE TABLE begin (x INTEGER); COMMIT;', dialect), dialect).toMatch(/COMMIT/);
+      expect(refused('CREATE TABLE t (begin INTEGER);\nEND;', dialect), dialect).toMatch(/END.*line 2/);
+    }
+    expect(refused('CREATE VIEW v AS SELECT begin atomic FROM t; COMMIT;', 'postgres')).toMatch(/COMMIT/);
+    expect(
+      refused(
+        'CREATE FUNCTION f() RETURNS int LANGUAGE sql RETURN (SELECT begin atomic FROM t); END;',
+        'postgres',
+      ),
+    ).toMatch(/END/);
+  });
+
+  it('checks the statements inside a real body', () => {
+    expect(refused('CREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT 1; COMMIT; END;', 'sqlite')).toMatch(
+      /COMMIT/,
+    );
+    expect(
+      refused(
+        'CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; ROLLBACK; END;',
+        'postgres',
+      ),
+    ).toMatch(/ROLLBACK/);
+  });
+
+  it('accepts real bodies, and names the file and the statement when it refuses', () => {
+    expect(
+      refused(
+        'CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT CASE WHEN true THEN 2 END; END;\nSELECT f();',
+        'postgres',
+      ),
+    ).toBeUndefined();
+    expect(
+      refused(
+        'CREATE TEMP TRIGGER t AFTER INSERT ON begin BEGIN UPDATE b SET n = 1; END; SELECT 1;',
+        'sqlite',
+      ),
+    ).toBeUndefined();
+    expect(refused('CREATE TABLE a (id INTEGER);\n\n  commit  ;', 'sqlite')).toBe(
+      'p\'s SQL in migrations/0001_x.sql was refused: transaction control (COMMIT) is not allowed: "commit" (line 3).',
+    );
+  });
+});

@@ -399,6 +399,17 @@ export const DatasourceError = defineError({
 
 // ── HTTP and operations ──────────────────────────────────────────────────────
 
+/** Every connection a datasource may hold is in use and the wait for one is over. */
+export const DatasourceBusy = defineError({
+  code: 'NCF_DATASOURCE_BUSY',
+  title: 'Datasource busy',
+  status: 503,
+  message: (datasource: string, limit: number, waitedMs: number) =>
+    `All ${limit} connections to ${datasource} are in use; none came free within ${waitedMs} ms.`,
+  hint: () =>
+    'Retry in a moment. Operators raise pool_max in the datasource URL (and the host-wide maxConnections), or look for slow queries holding connections.',
+});
+
 /** A request's input failed validation. */
 export const BadRequest = defineError({
   code: 'NCF_BAD_REQUEST',
@@ -416,6 +427,17 @@ export const Unauthorized = defineError({
   message: (reason: string) => `This request needs the admin token: ${reason}.`,
   hint: () =>
     'Send `Authorization: Bearer <token>`; the token is in NOCOFLO_ADMIN_TOKEN or the file the host printed at first start.',
+});
+
+/** Too many failed authentications from one client address: it must wait before trying again. */
+export const RateLimited = defineError({
+  code: 'NCF_RATE_LIMITED',
+  title: 'Too many failed attempts',
+  status: 429,
+  message: (retryAfterSeconds: number) =>
+    `Too many failed authentications from this address; try again in ${retryAfterSeconds} s.`,
+  hint: () =>
+    'Check the token you send (Authorization: Bearer <token>) and wait for the time in the Retry-After header; operators set the limit with the server option authRateLimit.',
 });
 
 /** The caller lacks a permission a plugin route requires. */
@@ -748,9 +770,11 @@ export const Errors = {
   WriteVetoed,
   DatasourceClosed,
   ConnectionFailed,
+  DatasourceBusy,
   DatasourceError,
   BadRequest,
   Unauthorized,
+  RateLimited,
   Forbidden,
   HostNotAllowed,
   CrossSiteRefused,

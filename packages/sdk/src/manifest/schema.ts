@@ -5,6 +5,7 @@
  */
 import semver from 'semver';
 import { z } from 'zod';
+import { packagePathMessage, packagePathProblem } from './package-path.js';
 
 /** The keyword that marks an npm package as a nocoflo plugin. */
 export const PLUGIN_KEYWORD = 'nocoflo-plugin';
@@ -19,6 +20,15 @@ const semverRange = z
   .min(1)
   .refine((value) => semver.validRange(value) !== null, {
     message: 'is not a valid semver range (e.g. "^0.1.0", ">=1.2 <2")',
+  });
+
+/** A path inside the package, relative to package.json: no `..`, not absolute, no drive, no URL. */
+const packagePath = z
+  .string()
+  .min(1)
+  .superRefine((value, ctx) => {
+    const problem = packagePathProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: packagePathMessage(problem) });
   });
 
 const packageName = z
@@ -59,15 +69,9 @@ export type PluginPermissions = z.output<typeof pluginPermissionsSchema>;
 export const pluginManifestSchema = z
   .strictObject({
     /** Path of the ES module whose default export is `definePlugin({...})`, relative to package.json. */
-    entry: z
-      .string()
-      .min(1)
-      .refine((value) => !value.startsWith('/') && !/^[a-z]:[\\/]/i.test(value), {
-        message: 'must be a path relative to the package folder, e.g. "./dist/index.js"',
-      })
-      .describe(
-        'Path of the ES module whose default export is definePlugin({...}), relative to package.json.',
-      ),
+    entry: packagePath.describe(
+      'Path of the ES module whose default export is definePlugin({...}), relative to package.json.',
+    ),
     /** Semver range of `@nocoflo/host` versions this plugin works with, e.g. `^0.1.0`. */
     host: semverRange.describe(
       'Semver range of @nocoflo/host versions this plugin works with, e.g. "^0.1.0".',
@@ -85,9 +89,7 @@ export const pluginManifestSchema = z
     /** Human-friendly name for the admin page. */
     displayName: z.string().min(1).max(80).optional().describe('Human-friendly name for the admin page.'),
     /** Folder of SQL migrations applied to the metadata store before setup (default `./migrations`). */
-    migrations: z
-      .string()
-      .min(1)
+    migrations: packagePath
       .optional()
       .describe(
         'Folder of SQL migrations applied to the metadata store before setup (default "./migrations").',

@@ -19,12 +19,40 @@ function encodeValue(value: CellValue): unknown {
   return value;
 }
 
+const forged = (reason: string): never => {
+  throw NocofloError.create(Errors.InvalidQuery, [
+    `the "cursor" parameter is not one this datasource produced (${reason}); start again from the first page`,
+  ]);
+};
+
+const BIGINT_TEXT = /^-?\d{1,400}$/;
+const BASE64_TEXT = /^[A-Za-z0-9+/]*={0,2}$/;
+
+// A cursor comes from the client: every value is checked before it can reach a query.
 function decodeValue(value: unknown): CellValue {
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const record = value as Record<string, unknown>;
-    if (typeof record.$bigint === 'string') return BigInt(record.$bigint);
-    if (typeof record.$bytes === 'string') return new Uint8Array(Buffer.from(record.$bytes, 'base64'));
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? value : forged('a value is not a finite number');
+  if (typeof value !== 'object') return forged('a value is not JSON');
+  // Arrays and other objects are values of JSON or array columns; the sort key's column
+  // type decides later whether they fit.
+  if (Array.isArray(value)) return value as CellValue;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length === 1 && keys[0] === '$bigint') {
+    if (typeof record.$bigint === 'string' && BIGINT_TEXT.test(record.$bigint)) return BigInt(record.$bigint);
+    return forged('$bigint is not a whole number');
   }
+  if (keys.length === 1 && keys[0] === '$bytes') {
+    if (
+      typeof record.$bytes === 'string' &&
+      record.$bytes.length % 4 === 0 &&
+      BASE64_TEXT.test(record.$bytes)
+    )
+      return new Uint8Array(Buffer.from(record.$bytes, 'base64'));
+    return forged('$bytes is not base64');
+  }
+  if ('$bigint' in record || '$bytes' in record) return forged('a tagged value has extra fields');
   return value as CellValue;
 }
 
@@ -34,13 +62,17 @@ export function encodeCursor(payload: CursorPayload): string {
   return Buffer.from(json, 'utf8').toString('base64url');
 }
 
-/** Decodes a cursor made by {@link encodeCursor}; rejects anything else with `NCF_INVALID_QUERY`. */
+/**
+ * Decodes a cursor made by {@link encodeCursor}; rejects anything else (not base64url JSON,
+ * other shapes, tagged values that do not parse, objects or arrays as values) with
+ * `NCF_INVALID_QUERY` naming the `cursor` parameter.
+ */
 export function decodeCursor(cursor: string, expectedSort: string): CursorPayload {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw NocofloError.create(Errors.InvalidQuery, ['the cursor is not one this datasource produced']);
+    return forged('it is not base64url JSON');
   }
   const record = parsed as { d?: unknown; v?: unknown; s?: unknown } | null;
   if (
@@ -49,7 +81,7 @@ export function decodeCursor(cursor: string, expectedSort: string): CursorPayloa
     !Array.isArray(record.v) ||
     typeof record.s !== 'string'
   ) {
-    throw NocofloError.create(Errors.InvalidQuery, ['the cursor is not one this datasource produced']);
+    return forged('it lacks a direction, values or sort');
   }
   if (record.s !== expectedSort) {
     throw NocofloError.create(Errors.InvalidQuery, [

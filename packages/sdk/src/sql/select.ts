@@ -8,12 +8,14 @@ import type {
   SortSpec,
   TableSchema,
 } from '../datasource/types.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { isNocofloError } from '../errors/nocoflo-error.js';
+import { type CursorPayload, decodeCursor, encodeCursor } from './cursor.js';
 import { type SqlDialect, SqlParams } from './dialect.js';
 import { compileFilters } from './filter.js';
 import { keysetCondition, orderByClause, resolveSortKeys, type SortKey, sortFingerprint } from './keyset.js';
 import { quoteIdentifier } from './quote.js';
 import { boundedInteger, invalidQuery, requireColumn } from './schema.js';
+import { validateValue } from './values.js';
 
 /** A `SELECT` ready to run: SQL, parameters, and what the caller needs to shape the rows. */
 export interface SelectPlan {
@@ -209,7 +211,7 @@ export function planPage(schema: TableSchema, options: ReadPageOptions, context:
     options.cursor === undefined || options.cursor === null || options.cursor === ''
       ? null
       : typeof options.cursor === 'string'
-        ? decodeCursor(options.cursor, shape.fingerprint)
+        ? checkedCursor(decodeCursor(options.cursor, shape.fingerprint), shape.keys, schema.name)
         : invalidQuery('cursor must be a string from a previous page');
   const plan = build(schema, options, context, shape, cursor, limit + 1);
   return {
@@ -222,6 +224,35 @@ export function planPage(schema: TableSchema, options: ReadPageOptions, context:
     mode: cursor ? cursor.direction : 'first',
     fingerprint: shape.fingerprint,
   };
+}
+
+/**
+ * A decoded cursor whose values can be bound for their sort keys. A value that fits its
+ * column is normalised as the column's values are. Bytes or a big integer where the column
+ * holds neither is forged (`NCF_INVALID_QUERY` naming the parameter, never a database
+ * error); a plain string or number that does not fit is kept as it is, since a loosely
+ * typed database (SQLite) may hold such a value in any column and hand it out in a cursor.
+ */
+function checkedCursor(
+  cursor: CursorPayload,
+  keys: readonly SortKey[],
+  table: string,
+): { direction: 'after' | 'before'; values: CellValue[] } {
+  if (cursor.values.length !== keys.length)
+    invalidQuery('the "cursor" parameter does not match this sort; start again from the first page');
+  const values = cursor.values.map((value, index) => {
+    const column = keys[index]!.column;
+    try {
+      return validateValue(table, column, value);
+    } catch (error) {
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+      const reason = isNocofloError(error) ? error.message : String(error);
+      return invalidQuery(
+        `the "cursor" parameter holds a value that does not fit column ${column.name} (${reason})`,
+      );
+    }
+  });
+  return { direction: cursor.direction, values };
 }
 
 /** Removes sort-only columns from rows, in place. */

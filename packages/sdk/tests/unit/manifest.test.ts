@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   formatIssues,
   manifestJsonSchema,
+  packagePathProblem,
   pluginManifestSchema,
   pluginPackageJsonSchema,
 } from '@nocoflo/sdk';
@@ -52,5 +53,34 @@ describe('pluginManifestSchema', () => {
     const { $id: _id, title: _title, ...rest } = onDisk;
     expect(rest).toEqual(manifestJsonSchema());
     expect(onDisk.required).toEqual(['entry', 'host']);
+  });
+});
+
+describe('paths a manifest names stay inside the package (issue #12)', () => {
+  it.each([
+    '../../outside.js',
+    './dist/../../outside.js',
+    '..\\outside.js',
+    '/etc/passwd',
+    '\\\\server\\share\\x.js',
+    'C:outside.js',
+    'c:\\outside.js',
+    'file:///etc/passwd',
+    'data:text/javascript,export default 1',
+    'node:fs',
+    'https://evil.example/x.js',
+    './index.js\0.png',
+  ])('refuses %j as entry and as migrations', (path) => {
+    for (const field of ['entry', 'migrations'] as const) {
+      const result = pluginManifestSchema.safeParse({ entry: './index.js', host: '*', [field]: path });
+      expect(result.success, `${field}: ${path}`).toBe(false);
+      expect(formatIssues(result.error!)).toMatch(new RegExp(`^${field}: .*inside the package folder`));
+    }
+    expect(packagePathProblem(path)).toBeDefined();
+  });
+
+  it.each(['./dist/index.js', 'index.js', 'dist/a..b.js', './migrations', 'sql/pg'])('accepts %j', (path) => {
+    expect(packagePathProblem(path)).toBeUndefined();
+    expect(pluginManifestSchema.safeParse({ entry: path, host: '*', migrations: path }).success).toBe(true);
   });
 });

@@ -19,7 +19,7 @@ const config = fileURLToPath(new URL('../fixtures/vitest.broken.config.ts', impo
 let results: ChildTestResult[] = [];
 beforeAll(async () => {
   results = await runChildVitest(config, packageRoot);
-}, 240_000);
+});
 
 const idOf = (title: string) => title.slice(0, title.indexOf(':'));
 

@@ -54,7 +54,7 @@ describe('fixtureSql', () => {
       await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await db.close();
     }
-  }, 60_000);
+  });
 });
 
 interface SqlRunner {

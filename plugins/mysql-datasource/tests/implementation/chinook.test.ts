@@ -17,7 +17,7 @@ describe.skipIf(!hasChinook || !server.url)('Chinook in MySQL', () => {
     db = await createTestDatabase(server.url ?? '', 'ncf_chinook');
     await loadChinook(db.admin);
     ds = await openMysql(db.url);
-  }, 180_000);
+  });
 
   afterAll(async () => {
     await ds?.close();

@@ -37,7 +37,7 @@ describe.skipIf(!server.url)('MySQL specifics', () => {
     const values = Array.from({ length: 20_000 }, (_, i) => `(${i + 1}, 'row ${i + 1}')`).join(', ');
     await db.admin.query(`INSERT INTO many VALUES ${values}`);
     ds = await openMysql(db.url);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await ds?.close();

@@ -12,7 +12,7 @@ describe.skipIf(!hasChinook)('Chinook in PostgreSQL', () => {
     server = await startTestPostgres();
     await server.admin.query(chinookPostgresSql());
     ds = await openPostgres(server.url);
-  }, 180_000);
+  });
 
   afterAll(async () => {
     await ds?.close();

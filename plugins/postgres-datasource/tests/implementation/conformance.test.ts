@@ -7,7 +7,7 @@ import { startTestPostgres, type TestPostgres } from '../fixtures/postgres-serve
 let server: TestPostgres;
 beforeAll(async () => {
   server = await startTestPostgres();
-}, 120_000);
+});
 afterAll(async () => {
   await server?.stop();
 });

@@ -9,7 +9,7 @@ beforeAll(async () => {
   await server.admin.query(
     "CREATE TABLE greeting (id int PRIMARY KEY, text text); INSERT INTO greeting VALUES (1, 'hello')",
   );
-}, 120_000);
+});
 afterAll(async () => {
   await server?.stop();
 });

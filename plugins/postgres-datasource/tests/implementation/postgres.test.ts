@@ -44,7 +44,7 @@ beforeAll(async () => {
   server = await startTestPostgres();
   await server.admin.query(SCHEMA);
   ds = await openPostgres(server.url);
-}, 120_000);
+});
 
 afterAll(async () => {
   await ds?.close();

@@ -12,7 +12,7 @@ describe('parsePostgresUrl', () => {
       password: 's@cret',
       database: 'shop',
     });
-    expect(displayUrl).toBe('postgresql://app@db.example.com:6543/shop');
+    expect(displayUrl).toBe('postgresql://app:***@db.example.com:6543/shop');
     expect(displayUrl).not.toContain('cret');
   });
 

@@ -29,6 +29,7 @@ import type { MetadataStore } from '../../store/metadata.js';
 import { isMetadataStore } from '../../store/metadata.js';
 import type { PluginHost } from '../../types.js';
 import { bearerToken, isAdminToken } from '../access/actor.js';
+import { type AuthRateLimit, registerAuthThrottle } from '../auth-throttle.js';
 import type { ServerContext, ServerExtension } from '../types.js';
 import { createApiToken } from './credentials.js';
 import { installJsonErrors } from './errors.js';
@@ -49,7 +50,18 @@ export interface AdminApiOptions {
   install?: InstallOptions;
   /** Path prefix. Default `/admin`. */
   prefix?: string;
+  /** Failed authentications allowed per client address (see `createServer`). Default 10 per minute. */
+  authRateLimit?: AuthRateLimit;
+  /** Records each change in the audit trail (plugin actions, config, install, tokens). */
+  audit?: AdminAudit;
 }
+
+/** Records an admin change: who (from the request), what, and about what. */
+export type AdminAudit = (
+  request: FastifyRequest,
+  action: string,
+  detail: Record<string, unknown>,
+) => Promise<void>;
 
 /** States in which a plugin's code is loaded in the host. */
 const LOADED_STATES = new Set(['loaded', 'setup', 'enabled', 'disabled']);
@@ -122,9 +134,12 @@ function requireStore(store: MetadataStore | undefined, what: string): MetadataS
  */
 export async function registerAdminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
   const { host, adminToken, store } = options;
+  const audit: AdminAudit = options.audit ?? (async () => {});
   const prefix = options.prefix ?? '/admin';
   const locks = new KeyedMutex();
   const maxBytes = options.install?.maxBytes ?? 50 * 1024 * 1024;
+  // createServer registered it already; the admin API used on its own gets its own.
+  await registerAuthThrottle(app, { adminToken, store, logger: host.logger, limit: options.authRateLimit });
 
   await app.register(
     async (scope) => {
@@ -165,7 +180,9 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
           const name = request.params.name;
           return locks.run(name, async () => {
             requirePlugin(host, name);
-            return { plugin: await host[action](name) };
+            const plugin = await host[action](name);
+            await audit(request, `plugin.${action}`, { plugin: name, state: plugin.state });
+            return { plugin };
           });
         });
       }
@@ -190,8 +207,12 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         }
         return locks.run(name, async () => {
           requirePlugin(host, name);
-          const plugin = await host.setConfig(name, request.body, { actor: 'admin-token' });
+          const plugin = await host.setConfig(name, request.body, {
+            actor: request.actor?.label ?? 'admin-token',
+          });
           const view = await host.configView(name);
+          // Which fields changed is in the config change log; values (and secrets) are not repeated here.
+          await audit(request, 'config.set', { plugin: name });
           return { plugin, config: view.config ?? null, secrets: view.secrets };
         });
       });
@@ -212,6 +233,7 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         }
         // Installs run one at a time; the swap itself also holds the host's lifecycle lock.
         const plugin = await locks.run('\0install', () => installPlugin(host, source, options.install));
+        await audit(request, 'plugin.install', { plugin: plugin.name, version: plugin.version });
         return reply.status(201).send({ plugin });
       });
 
@@ -219,6 +241,7 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         const name = request.params.name;
         return locks.run(name, async () => {
           await uninstallPlugin(host, name, options.install);
+          await audit(request, 'plugin.uninstall', { plugin: name });
           return { uninstalled: name };
         });
       });
@@ -239,6 +262,7 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
           throw NocofloError.create(Errors.BadRequest, ['"permissions" must be an array of permission keys']);
         }
         const { secret, token } = await createApiToken(target, name.trim(), permissions as string[]);
+        await audit(request, 'token.create', { token: token.name, permissions: token.permissions });
         return reply.status(201).send({ token, secret });
       });
 
@@ -247,6 +271,7 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         if (!(await target.deleteApiToken(request.params.id))) {
           throw NocofloError.create(Errors.NotFound, ['DELETE', `${prefix}/tokens/${request.params.id}`]);
         }
+        await audit(request, 'token.revoke', { token: request.params.id });
         return { revoked: request.params.id };
       });
     },
@@ -269,6 +294,9 @@ export function adminApiExtension(
       host: ctx.host,
       adminToken: ctx.adminToken,
       store,
+      audit: async (request, action, detail) => {
+        await ctx.accounts.appendAudit({ actor: request.actor?.label ?? 'admin-token', action, detail });
+      },
       ...(extra.install ? { install: extra.install } : {}),
     });
   };

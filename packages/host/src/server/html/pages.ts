@@ -141,16 +141,24 @@ function runtimeSummary(runtime: NonNullable<PluginInfo['runtime']>): string {
 }
 
 /** The admin page: every plugin with version, state, error and buttons. */
-export function renderAdmin(plugins: readonly PluginInfo[]): string {
+export function renderAdmin(
+  plugins: readonly PluginInfo[],
+  options: {
+    /** Show each failed plugin's error (the caller holds the admin token). Default false. */
+    showErrors?: boolean;
+  } = {},
+): string {
   const rows = plugins.map((p) => {
     const contributions = [
       ...p.contributions.views.map((v) => `view ${v}`),
       ...p.contributions.datasources.map((d) => `datasource ${d}`),
       ...p.contributions.hooks.map((h) => `hook ${h}`),
     ];
-    const error = p.error
-      ? `<div class="ncf-plugin-error" data-code="${escapeHtml(p.error.code)}"><strong>${escapeHtml(p.error.title)}</strong>: ${escapeHtml(p.error.message)}<div class="ncf-hint">${escapeHtml(p.error.hint)}</div></div>`
-      : '';
+    const error = !p.error
+      ? ''
+      : !options.showErrors
+        ? '<div class="ncf-plugin-error ncf-muted">Use the admin token to see why it failed.</div>'
+        : `<div class="ncf-plugin-error" data-code="${escapeHtml(p.error.code)}"><strong>${escapeHtml(p.error.title)}</strong>: ${escapeHtml(p.error.message)}<div class="ncf-hint">${escapeHtml(p.error.hint)}</div></div>`;
     const warnings = p.warnings.map((w) => `<div class="ncf-muted">⚠ ${escapeHtml(w)}</div>`).join('');
     const runtime = p.runtime ? runtimeSummary(p.runtime) : '';
     const buttons = [

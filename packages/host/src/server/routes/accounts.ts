@@ -118,7 +118,7 @@ export function registerAccountRoutes(app: FastifyInstance, options: AccountRout
   });
 
   const usersPage = async (
-    request: FastifyRequest,
+    _request: FastifyRequest,
     reply: FastifyReply,
     extra: { notice?: string; secret?: string; error?: NocofloError } = {},
   ) => {

@@ -6,22 +6,26 @@
  * | GET | /api/datasources | | `{ datasources: [{ id, url }] }` |
  * | GET | /api/datasources/:ds/tables | | `{ tables: TableInfo[] }` |
  * | GET | /api/datasources/:ds/tables/:table | | `{ table: TableSchema, views: [...] }` |
- * | GET | /api/datasources/:ds/tables/:table/rows | | a `Page` (`limit`, `cursor`, `sort`, `filter`, `columns`) |
- * | POST | /api/datasources/:ds/tables/:table/rows | `{ values }` | 201 `{ row }` |
- * | PATCH | /api/datasources/:ds/tables/:table/rows | `{ key, changes }` | `{ row }` |
- * | DELETE | /api/datasources/:ds/tables/:table/rows | `{ key }` (or `?key=<json>`) | 204 |
+ * | GET | /api/datasources/:ds/tables/:table/rows | | a `Page` (`limit`, `cursor`, `sort`, `filter`, `columns`) and `versions` (one per row) |
+ * | POST | /api/datasources/:ds/tables/:table/rows | `{ values }` | 201 `{ row, version }` |
+ * | PATCH | /api/datasources/:ds/tables/:table/rows | `{ key, changes, version? }` | `{ row, version }`; stale version: 409 with `details.current` |
+ * | DELETE | /api/datasources/:ds/tables/:table/rows | `{ key, version? }` (or `?key=<json>`) | 204; stale version: 409 |
  * | POST | /api/datasources/:ds/tables/:table/aggregate | `AggregateQuery` | `{ rows }` |
+ *
+ * A write may name the version of the row it saw (`version`, or an `If-Match` header); when
+ * the row has changed since, it answers 409 `NCF_ROW_CHANGED` with the current row and
+ * version, and nothing is written. Every write is recorded in the audit trail.
  *
  * Writes are checked against the table schema first (unknown column, wrong type,
  * incomplete key: nothing is written), then run through the host's datasource, so the
  * data hooks see them and a `beforeWrite` veto comes back as NCF_WRITE_VETOED.
  */
-import { type AggregateQuery, type Datasource, Errors, NocofloError } from '@nocoflo/sdk';
+import { type AggregateQuery, type Datasource, Errors, NocofloError, rowVersion } from '@nocoflo/sdk';
 import type { FastifyInstance } from 'fastify';
 import type { PluginHost } from '../../types.js';
 import type { DatasourceConnections } from '../connections.js';
 import { readOptionsFromQuery } from '../read-options.js';
-import { assertWritable, convertKey, convertRow } from '../values.js';
+import type { RowWrites } from '../row-writes.js';
 
 interface TableParams {
   ds: string;
@@ -35,6 +39,16 @@ function bodyObject(body: unknown): Record<string, unknown> {
     throw NocofloError.create(Errors.BadRequest, ['the body must be a JSON object']);
   }
   return body as Record<string, unknown>;
+}
+
+/** The version the writer saw: `version` in the body, else the `If-Match` header. */
+function seenVersion(body: Record<string, unknown>, ifMatch: string | undefined): string | undefined {
+  if (body.version !== undefined && body.version !== null) {
+    if (typeof body.version !== 'string')
+      throw NocofloError.create(Errors.BadRequest, ['"version" must be a string']);
+    return body.version;
+  }
+  return ifMatch === undefined || ifMatch === '*' ? undefined : ifMatch.trim();
 }
 
 function keyFromRequest(body: unknown, query: Query): unknown {
@@ -54,12 +68,12 @@ export function registerDataApi(
   app: FastifyInstance,
   host: PluginHost,
   connections: DatasourceConnections,
+  writes: RowWrites | undefined,
 ): void {
   const withTable = <T>(params: TableParams, fn: (datasource: Datasource) => Promise<T>) =>
     connections.use(params.ds, fn);
 
   const read = { config: { access: 'read' } } as const;
-  const write = { config: { access: 'write' } } as const;
 
   app.get('/api/datasources', { config: { access: 'signed-in' } }, async () => ({
     datasources: connections.list().map((e) => ({ id: e.id, url: e.displayUrl })),
@@ -84,51 +98,62 @@ export function registerDataApi(
     read,
     async (request) => {
       const options = readOptionsFromQuery(request.query);
-      return withTable(request.params, (ds) => ds.readPage(request.params.table, options));
+      const page = await withTable(request.params, (ds) => ds.readPage(request.params.table, options));
+      // Each row's version, for writes that must not overwrite a change made since.
+      return { ...page, versions: page.rows.map((row) => rowVersion(row)) };
     },
   );
+
+  if (writes) registerRowWrites(app, writes);
+
+  app.post<{ Params: TableParams }>('/api/datasources/:ds/tables/:table/aggregate', read, async (request) => {
+    const query = bodyObject(request.body) as unknown as AggregateQuery;
+    return withTable(request.params, (ds) => ds.aggregate(request.params.table, query));
+  });
+}
+
+/** The write routes; a read-only server has none (`--read-only`: no write path at all). */
+function registerRowWrites(app: FastifyInstance, writes: RowWrites): void {
+  const write = { config: { access: 'write' } } as const;
+  const target = (params: TableParams) => ({ datasource: params.ds, table: params.table });
 
   app.post<{ Params: TableParams }>(
     '/api/datasources/:ds/tables/:table/rows',
     write,
     async (request, reply) => {
       const body = bodyObject(request.body);
-      const row = await withTable(request.params, async (ds) => {
-        const table = await ds.describeTable(request.params.table);
-        assertWritable(table, false);
-        return ds.insert(table.name, convertRow(table, body.values ?? {}, 'values'));
-      });
-      return reply.status(201).send({ row });
+      const { row, version } = await writes.insert(request.actor, target(request.params), body.values ?? {});
+      return reply.status(201).header('etag', version).send({ row, version });
     },
   );
 
-  app.patch<{ Params: TableParams }>('/api/datasources/:ds/tables/:table/rows', write, async (request) => {
-    const body = bodyObject(request.body);
-    const row = await withTable(request.params, async (ds) => {
-      const table = await ds.describeTable(request.params.table);
-      assertWritable(table, true);
-      const key = convertKey(table, body.key);
-      return ds.update(table.name, key, convertRow(table, body.changes, 'changes'));
-    });
-    return { row };
-  });
+  app.patch<{ Params: TableParams }>(
+    '/api/datasources/:ds/tables/:table/rows',
+    write,
+    async (request, reply) => {
+      const body = bodyObject(request.body);
+      const seen = seenVersion(body, request.headers['if-match']);
+      const { row, version } = await writes.update(
+        request.actor,
+        target(request.params),
+        body.key,
+        body.changes,
+        seen,
+      );
+      return reply.header('etag', version).send({ row, version });
+    },
+  );
 
   app.delete<{ Params: TableParams; Querystring: Query }>(
     '/api/datasources/:ds/tables/:table/rows',
     write,
     async (request, reply) => {
       const keyInput = keyFromRequest(request.body, request.query);
-      await withTable(request.params, async (ds) => {
-        const table = await ds.describeTable(request.params.table);
-        assertWritable(table, true);
-        await ds.delete(table.name, convertKey(table, keyInput));
-      });
+      const body =
+        request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
+      const seen = seenVersion(body, request.headers['if-match']);
+      await writes.delete(request.actor, target(request.params), keyInput, seen);
       return reply.status(204).send();
     },
   );
-
-  app.post<{ Params: TableParams }>('/api/datasources/:ds/tables/:table/aggregate', read, async (request) => {
-    const query = bodyObject(request.body) as unknown as AggregateQuery;
-    return withTable(request.params, (ds) => ds.aggregate(request.params.table, query));
-  });
 }

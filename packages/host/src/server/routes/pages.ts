@@ -4,8 +4,10 @@
  */
 import { Errors, isNocofloError, NocofloError, type TableSchema, type ViewDataAccess } from '@nocoflo/sdk';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AccountStore } from '../../accounts/types.js';
 import type { PluginHost, ResolvedView } from '../../types.js';
 import { mayData } from '../access/rules.js';
+import { viewPreferencesFor } from '../access/view-preferences.js';
 import type { DatasourceConnections } from '../connections.js';
 import { PAGE_HEADERS, toNocofloError } from '../errors.js';
 import {
@@ -64,7 +66,8 @@ export function registerPages(
   app: FastifyInstance,
   host: PluginHost,
   connections: DatasourceConnections,
-  preferences: ViewPreferences,
+  sitePreferences: ViewPreferences,
+  accounts: AccountStore,
 ): void {
   app.get('/', { config: { access: 'signed-in' } }, async (request, reply) => {
     const actor = request.actor;
@@ -78,7 +81,11 @@ export function registerPages(
           );
           return { id: entry.id, displayUrl: entry.displayUrl, tables };
         } catch (error) {
-          return { id: entry.id, displayUrl: entry.displayUrl, error: toNocofloError(error).toJSON() };
+          return {
+            id: entry.id,
+            displayUrl: entry.displayUrl,
+            error: toNocofloError(error, connections.scrub.bind(connections)).toJSON(),
+          };
         }
       }),
     );
@@ -91,7 +98,8 @@ export function registerPages(
     async (request, reply) => {
       const { ds: id, table: tableName } = request.params;
       const entry = connections.entry(id);
-      const { view: requested, ...params } = flatParams(request.query);
+      const { view: requested, default: scope, ...params } = flatParams(request.query);
+      const preferences = viewPreferencesFor(request.actor, sitePreferences, accounts, scope === 'site');
       const html = await connections.use(id, async (datasource) => {
         const described: TableSchema = await datasource.describeTable(tableName);
         // A view offers no edit affordance to an actor who may not write this table.
@@ -105,7 +113,7 @@ export function registerPages(
           views,
           requested,
           preferences,
-          preferenceKey(entry.displayUrl, table.name),
+          preferenceKey(entry.key, table.name),
           notices,
         );
         const urls = {
@@ -119,7 +127,7 @@ export function registerPages(
         } catch (error) {
           // The switcher stays usable when one view fails; a closed datasource is retried by `use`.
           if (isNocofloError(error, Errors.DatasourceClosed)) throw error;
-          content = { error: toNocofloError(error).toJSON() };
+          content = { error: toNocofloError(error, connections.scrub.bind(connections)).toJSON() };
         }
         return renderTablePage({ datasource: id, table: table.name, views, current, content, notices });
       });
@@ -127,7 +135,8 @@ export function registerPages(
     },
   );
 
+  // Only admins reach this page; plugin errors (which may quote what a plugin was given) are theirs to see.
   app.get('/admin', { config: { access: 'admin' } }, async (_request, reply) =>
-    sendPage(reply, renderAdmin(host.list())),
+    sendPage(reply, renderAdmin(host.list(), { showErrors: true })),
   );
 }

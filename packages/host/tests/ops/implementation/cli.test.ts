@@ -23,7 +23,7 @@ export default {
 `;
 
 // Each case spawns the CLI a few times; on a loaded machine a spawn takes seconds.
-describe('nocoflo plugins (local)', { timeout: 120_000 }, () => {
+describe('nocoflo plugins (local)', () => {
   let root: string;
   const cli = (...args: string[]) => runChild('cli', ['plugins', ...args, '--root', root], NO_TOKEN);
 
@@ -151,7 +151,7 @@ describe('nocoflo plugins (local)', { timeout: 120_000 }, () => {
   });
 });
 
-describe('nocoflo plugins --url (a running server)', { timeout: 120_000 }, () => {
+describe('nocoflo plugins --url (a running server)', () => {
   const TOKEN = 'cli-remote-token';
   let root: string;
   let url: string;

@@ -8,7 +8,7 @@ import { openMetadataStore } from '../../../src/store/index.js';
 import { killAfterLines } from '../fixtures/child-process.js';
 import { tempDir } from '../helpers.js';
 
-describe('SIGKILL while writing the SQLite store', { timeout: 120_000 }, () => {
+describe('SIGKILL while writing the SQLite store', () => {
   let dir: { path: string; cleanup: () => Promise<void> };
   beforeEach(async () => {
     dir = await tempDir();

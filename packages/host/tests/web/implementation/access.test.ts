@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ROUTE_ACCESS, type RouteAccess } from '../../../src/server/access/rules.js';
+import { createServer } from '../../../src/server/index.js';
 import { type Session, signIn } from '../fixtures/sign-in.js';
 import { ADMIN_TOKEN, startWebHost, type WebHost } from '../fixtures/web-host.js';
 
@@ -165,6 +166,83 @@ describe('roles, grants and CSRF', () => {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
     expect(response.statusCode).toBe(200);
+  });
+});
+
+describe('--read-only', () => {
+  it('serves reads to anyone and has no write path at all, not even for the admin token', async () => {
+    const app = await createServer({
+      host: web.host,
+      datasources: ['shop://local/main'],
+      adminToken: ADMIN_TOKEN,
+      store: web.store,
+      readOnly: true,
+    });
+    try {
+      expect((await app.inject({ url: rows })).statusCode).toBe(200);
+      const home = await app.inject({ url: '/', headers: { accept: 'text/html' } });
+      expect(home.statusCode).toBe(200);
+      for (const method of ['POST', 'PATCH', 'DELETE'] as const) {
+        const response = await app.inject({
+          method,
+          url: rows,
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+          payload: { key: { id: 1 }, changes: { qty: 1 }, values: { label: 'x' } },
+        });
+        expect(response.statusCode, method).toBe(404);
+      }
+      expect(app.routeRules().filter((route) => route.access === 'write')).toEqual([]);
+      expect(web.data.items.find((r) => r.id === 1)?.qty).toBe(10);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('view preferences', () => {
+  const viewOf = async (role: string, query = '') => {
+    const page = await web.app.inject({
+      url: `/d/main/t/items${query}`,
+      cookies: sessions[role]?.cookies ?? {},
+      headers: { accept: 'text/html' },
+    });
+    return /<div class="ncf-view" data-view="([^"]+)">/.exec(page.body)?.[1];
+  };
+
+  it('keeps the chosen view per user, with a site default an admin sets', async () => {
+    expect(await viewOf('viewer')).toBe('grid');
+    expect(await viewOf('viewer', '?view=summary')).toBe('summary');
+    expect(await viewOf('viewer')).toBe('summary');
+    expect(await viewOf('editor')).toBe('grid');
+    expect(await viewOf('admin', '?view=summary&default=site')).toBe('summary');
+    expect(await viewOf('editor')).toBe('summary');
+    expect(await viewOf('editor', '?view=grid')).toBe('grid');
+    expect(await viewOf('editor')).toBe('grid');
+    expect(await viewOf('viewer')).toBe('summary');
+  });
+
+  it('offers no edit affordance to a viewer: the view is handed a read-only table', async () => {
+    const captured: boolean[] = [];
+    const { definePlugin, defineView } = await import('@nocoflo/sdk');
+    await web.host.register(
+      definePlugin({
+        views: [
+          defineView({
+            name: 'probe',
+            title: 'Probe',
+            canHandle: () => 1,
+            render: ({ table }) => {
+              captured.push(table.writable);
+              return { html: `<p data-writable="${table.writable}"></p>` };
+            },
+          }),
+        ],
+      }),
+      { name: 'probe-view', version: '1.0.0' },
+    );
+    await viewOf('viewer', '?view=probe');
+    await viewOf('editor', '?view=probe');
+    expect(captured).toEqual([false, true]);
   });
 });
 

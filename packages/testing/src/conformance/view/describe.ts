@@ -38,7 +38,7 @@ export interface ViewConformanceOptions {
   handles?: Readonly<Record<string, boolean>>;
   /** The table render checks start from (it must be one the view handles). Default: a mixed table of every common type. */
   sample?: MemoryTableInit;
-  /** Time limit of one check, in ms. Default 30,000. */
+  /** Time limit of one check, and of each of the view's callbacks in it, in ms. Default 30,000. */
   timeoutMs?: number;
   /**
    * The package folder declared assets are relative to, and whose package.json `files` must
@@ -319,8 +319,14 @@ export function describeViewConformance(
     let host: TestHost | undefined;
     const pluginName = `view-conformance-${name.replace(/[^a-z0-9-]/gi, '-').toLowerCase()}`;
     beforeAll(async () => {
+      // The view's callbacks may take as long as a check may: the test host's short default
+      // deadline (2 s) is reachable on a busy machine by a render that does nothing wrong,
+      // e.g. one that loads its drawing library on first use.
+      const deadline = options.timeoutMs ?? 30_000;
       host = await createTestHost({
         plugins: [{ name: pluginName, plugin: subject }],
+        callbackTimeoutMs: deadline,
+        tapTimeoutMs: deadline,
         ...(options.config === undefined ? {} : { config: { [pluginName]: options.config } }),
       });
     });

@@ -1,0 +1,60 @@
+/**
+ * The on-disk half of "a manifest path never leaves its package": after the schema refused
+ * `..`, absolute paths, drives and URLs, each path the manifest names is resolved with its
+ * symlinks and must still lie inside the package folder (itself resolved). An entry that is
+ * a symlink to a file elsewhere is the same escape as `"../outside.js"`. Nothing of the
+ * plugin runs here.
+ */
+import { realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { type PluginManifest, packagePathProblem } from '@nocoflo/sdk';
+
+/** Whether `child` is `parent` or lies below it (both absolute, already resolved). */
+export function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/**
+ * Why `path` (relative to the package folder `dir`) leaves the package, lexically or
+ * through a symlink, or `undefined` when it stays inside. A path that does not exist is
+ * judged lexically only (whoever needs it reports it missing).
+ */
+export function packagePathEscape(dir: string, path: string): string | undefined {
+  const problem = packagePathProblem(path);
+  if (problem) return problem;
+  let root: string;
+  try {
+    root = realpathSync(dir);
+  } catch {
+    return undefined; // no package folder: nothing can be read from it either
+  }
+  let real: string;
+  try {
+    real = realpathSync(resolve(root, path));
+  } catch {
+    return undefined;
+  }
+  return isInside(root, real) ? undefined : `resolves (through a symlink) to ${real}, outside the package`;
+}
+
+/**
+ * Every path of `manifest` that leaves the package in `dir`, as `field: reason` lines
+ * (empty when all stay inside).
+ */
+export function manifestPathEscapes(
+  dir: string,
+  manifest: Pick<PluginManifest, 'entry'> & { migrations?: string | undefined },
+): string[] {
+  const named: [string, string | undefined][] = [
+    ['entry', manifest.entry],
+    ['migrations', manifest.migrations],
+  ];
+  const problems: string[] = [];
+  for (const [field, path] of named) {
+    if (path === undefined) continue;
+    const leak = packagePathEscape(dir, path);
+    if (leak) problems.push(`nocoflo.${field}: ${JSON.stringify(path)} ${leak}`);
+  }
+  return problems;
+}
