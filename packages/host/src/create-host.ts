@@ -118,7 +118,12 @@ class Host implements PluginHost {
       (plugin, error) => this.#lifecycle.failLater(plugin, 'its view canHandle', error),
       callbackTimeoutMs,
     );
-    this.datasources = new DatasourceRegistryImpl(this.hooks, callbackTimeoutMs, this.root);
+    this.datasources = new DatasourceRegistryImpl(
+      this.hooks,
+      callbackTimeoutMs,
+      this.root,
+      options.maxDatasourceConnections,
+    );
     this.routes = new RouteRegistryImpl(() => this.#table.declaredPermissions());
     this.#events.setMaxListeners(0);
     const runtimes = new RuntimeFactory({

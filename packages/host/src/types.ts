@@ -41,6 +41,12 @@ export interface HostOptions {
   /** Time limit for each async hook tap, in ms. Default: 5,000. */
   tapTimeoutMs?: number;
   /**
+   * The most database connections all datasources opened through the host may hold
+   * together (each pooling datasource's pool counts with its size). An open that finds the
+   * budget spent answers `503 NCF_DATASOURCE_BUSY`. Default: 20.
+   */
+  maxDatasourceConnections?: number;
+  /**
    * The keys secret config fields are encrypted with. Default: `NOCOFLO_SECRET_KEY`, else
    * `NOCOFLO_SECRET_KEY_FILE`, else `<dataDir>/secret.key` (generated when first needed).
    */

@@ -134,10 +134,11 @@ export function toNocofloError(error: unknown, scope: ErrorScope): NocofloError 
     );
   }
   if (/queue limit reached/i.test(message)) {
+    // Saturated: refused now with 503, as the PostgreSQL datasource does, rather than queued.
     return NocofloError.create(
-      Errors.DatasourceError,
+      Errors.DatasourceBusy,
       [
-        scope.operation,
+        scope.url,
         'every pooled connection is busy and the wait queue is full; raise pool_max or pool_queue in the URL, or retry later',
       ],
       { cause: error },

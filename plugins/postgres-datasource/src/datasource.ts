@@ -60,11 +60,22 @@ export class PostgresDatasource implements Datasource {
   readonly #schemas = new Map<string, TableSchema>();
   readonly #streams = new Set<OpenStream>();
 
+  /** The most connections its pool holds (`pool_max`, capped by the host's budget). */
+  readonly maxConnections: number;
+  readonly #poolQueue: number;
+
   /** @internal Use {@link openPostgres}. */
-  constructor(pool: pg.Pool, url: string, writable: boolean) {
+  constructor(
+    pool: pg.Pool,
+    url: string,
+    writable: boolean,
+    limits: { maxConnections: number; poolQueue: number } = { maxConnections: 10, poolQueue: 100 },
+  ) {
     this.pool = pool;
     this.url = url;
     this.capabilities = { write: writable, estimates: true };
+    this.maxConnections = limits.maxConnections;
+    this.#poolQueue = limits.poolQueue;
   }
 
   async listTables(): Promise<TableInfo[]> {
@@ -213,16 +224,36 @@ export class PostgresDatasource implements Datasource {
 
   async #run<T>(operation: string, table: string | undefined, work: () => Promise<T>): Promise<T> {
     if (this.#closed) throw NocofloError.create(Errors.DatasourceClosed, [this.url, operation]);
+    // Every connection busy and the queue full: refused now, not queued without end.
+    if (this.pool.waitingCount >= this.#poolQueue)
+      throw this.#busy(`the ${this.#poolQueue} requests pool_queue allows already wait`);
     try {
       return await work();
     } catch (error) {
       if (this.#closed)
         throw NocofloError.create(Errors.DatasourceClosed, [this.url, operation], { cause: error });
+      // pg-pool gives up waiting for a free connection after connect_timeout: the pool is saturated.
+      if (
+        /timeout exceeded when trying to connect/i.test(String((error as Error)?.message)) &&
+        this.pool.totalCount >= this.maxConnections
+      )
+        throw this.#busy(
+          `all ${this.maxConnections} pooled connections stayed in use until connect_timeout`,
+          error,
+        );
       // A table or column dropped or renamed since it was described: forget the schema.
       const code = (error as { code?: string })?.code;
       if (code === '42P01' || code === '42703') this.#forget();
       throw toNocofloError(error, { url: this.url, operation, table });
     }
+  }
+
+  #busy(reason: string, cause?: unknown): NocofloError {
+    return NocofloError.create(
+      Errors.DatasourceBusy,
+      [this.url, reason],
+      cause === undefined ? {} : { cause },
+    );
   }
 
   #forget(): void {

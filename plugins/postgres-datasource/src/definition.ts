@@ -11,7 +11,10 @@ export type PostgresOpenOptions = DatasourceOpenOptions;
 /**
  * Opens a PostgreSQL database through a `pg` pool and checks that it answers, so a wrong
  * password, unknown host, closed port or missing database fails here with
- * `NCF_CONNECTION_FAILED` and a hint.
+ * `NCF_CONNECTION_FAILED` and a hint. The pool holds at most `pool_max` connections (default
+ * 10), and never more than the host's `maxConnections`; when all are busy, up to `pool_queue`
+ * requests wait (at most `connect_timeout`), and the rest are refused with
+ * `503 NCF_DATASOURCE_BUSY` rather than queued.
  *
  * @example
  * ```ts
@@ -28,6 +31,9 @@ export async function openPostgres(
   const location = parsePostgresUrl(url);
   const readOnly = options.readOnly === true || location.readOnly;
   const config: pg.PoolConfig = { ...location.pool, types: pgTypes };
+  // Never more than the host can spare of its connection budget, whatever pool_max says.
+  if (options.maxConnections !== undefined)
+    config.max = Math.max(1, Math.min(config.max ?? 10, options.maxConnections));
   if (readOnly) {
     // Belt and braces: the datasource refuses writes itself; the server refuses them too.
     config.options = [config.options, '-c default_transaction_read_only=on'].filter(Boolean).join(' ');
@@ -43,5 +49,8 @@ export async function openPostgres(
     await pool.end().catch(() => {});
     throw connectionError(location.displayUrl, error);
   }
-  return new PostgresDatasource(pool, location.displayUrl, !readOnly);
+  return new PostgresDatasource(pool, location.displayUrl, !readOnly, {
+    maxConnections: config.max ?? 10,
+    poolQueue: location.poolQueue,
+  });
 }

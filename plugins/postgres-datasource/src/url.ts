@@ -9,6 +9,12 @@ export interface PostgresLocation {
   displayUrl: string;
   /** `?readonly=true` (or the host's read-only option) refuses writes. */
   readOnly: boolean;
+  /**
+   * Requests that may wait for a pooled connection (`pool_queue`, default 100); one more is
+   * refused at once with `503 NCF_DATASOURCE_BUSY` instead of queueing. A waiting request
+   * gives up after `connect_timeout` with the same error.
+   */
+  poolQueue: number;
 }
 
 const SSL_MODES = new Set(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify']);
@@ -22,6 +28,7 @@ export const POSTGRES_URL_OPTIONS = [
   'application_name',
   'pool_max',
   'max',
+  'pool_queue',
   'statement_timeout',
   'connect_timeout',
   'idle_timeout',
@@ -54,7 +61,8 @@ function positiveInteger(url: string, name: string, value: string, min = 0): num
  * Reads a `postgres:` or `postgresql:` URL the way libpq does for the parts it shares
  * (`postgres://user:password@host:port/database`, `?host=/socket/dir`, `sslmode=…`), plus
  * the options of this datasource: `application_name` (default `nocoflo`), `pool_max`
- * (pool size, default 10), `statement_timeout` (ms, default 30,000; 0 = none),
+ * (pool size, default 10), `pool_queue` (requests that may wait for a connection, default 100),
+ * `statement_timeout` (ms, default 30,000; 0 = none),
  * `connect_timeout` (seconds, default 10), `idle_timeout` (ms), `search_path`, `options`
  * (server options such as `-c work_mem=64MB`) and `readonly`.
  */
@@ -94,6 +102,7 @@ export function parsePostgresUrl(url: string): PostgresLocation {
     idleTimeoutMillis: 30_000,
   };
   let readOnly = false;
+  let poolQueue = 100;
   const serverOptions: string[] = [];
   let sslMode: string | undefined;
   for (const [name, value] of parsed.searchParams) {
@@ -110,6 +119,9 @@ export function parsePostgresUrl(url: string): PostgresLocation {
         break;
       case 'application_name':
         pool.application_name = value;
+        break;
+      case 'pool_queue':
+        poolQueue = positiveInteger(displayUrl, name, value, 1);
         break;
       case 'pool_max':
       case 'max':
@@ -155,5 +167,5 @@ export function parsePostgresUrl(url: string): PostgresLocation {
     pool.ssl = sslMode.startsWith('verify') ? { rejectUnauthorized: true } : { rejectUnauthorized: false };
   }
   if (serverOptions.length > 0) pool.options = serverOptions.join(' ');
-  return { pool, displayUrl, readOnly };
+  return { pool, displayUrl, readOnly, poolQueue };
 }

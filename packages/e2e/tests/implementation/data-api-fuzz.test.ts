@@ -14,6 +14,8 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+/** Pages and the data API need a signed-in actor: the admin token stands in for one. */
+const ADMIN = { authorization: 'Bearer fuzz-admin-token' };
 const PG_URL = process.env.NOCOFLO_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 const TABLE = `fuzz_items_${suffix}`;
@@ -213,7 +215,8 @@ for (const backend of backends) {
       await host.start();
       await host.register(backend.plugin, { name: backend.pluginName });
       app = await createServer({ host, datasources: [db.url], adminToken: 'fuzz-admin-token' });
-      const id = (await app.inject({ method: 'GET', url: '/api/datasources' })).json().datasources[0].id;
+      const id = (await app.inject({ method: 'GET', url: '/api/datasources', headers: ADMIN })).json()
+        .datasources[0].id;
       rowsUrl = `/api/datasources/${id}/tables/${encodeURIComponent(TABLE)}/rows`;
     });
     afterAll(async () => {
@@ -223,7 +226,7 @@ for (const backend of backends) {
     });
 
     const read = (params: Record<string, string>) =>
-      app.inject({ method: 'GET', url: `${rowsUrl}?${new URLSearchParams(params)}` });
+      app.inject({ method: 'GET', url: `${rowsUrl}?${new URLSearchParams(params)}`, headers: ADMIN });
 
     it('answers forged cursors with 400 NCF_INVALID_QUERY naming the cursor parameter', async () => {
       const ok = await read({ limit: '2' });

@@ -223,13 +223,24 @@ describe('npm run dev in a scaffolded plugin', () => {
       child.stderr.on('data', (chunk: Buffer) => {
         output += chunk.toString();
       });
+      // A browser on this machine: it asks for HTML (the demo signs it in as the local admin)
+      // and sends the session cookie back.
+      let cookie = '';
+      const page = async (url: string | URL) => {
+        const response = await fetch(url, {
+          headers: { accept: 'text/html', ...(cookie ? { cookie } : {}) },
+        });
+        const set = response.headers.getSetCookie();
+        if (set.length > 0) cookie = set.map((c) => c.split(';')[0]).join('; ');
+        return response.text();
+      };
       try {
         const base = (await waitForOutput(/is serving (http:\/\/\S+)/))[1] ?? '';
-        const home = await (await fetch(base)).text();
+        const home = await page(base);
         const link = /href="([^"]*\/t\/[^"]+)"/.exec(home)?.[1];
         expect(link, home).toBeDefined();
         const tablePage = new URL(`${link}?view=acme`, base);
-        const before = await (await fetch(tablePage)).text();
+        const before = await page(tablePage);
         expect(before, output).toContain('data-view="acme"');
         expect(before).toContain('class="ncf-list-view"');
         expect(before).toContain('>List</a>');
@@ -242,7 +253,7 @@ describe('npm run dev in a scaffolded plugin', () => {
         while (!after.includes('>Cards</a>')) {
           if (child.exitCode !== null) throw new Error(`npm run dev exited:\n${output}`);
           await new Promise((r) => setTimeout(r, 200));
-          after = await (await fetch(tablePage)).text();
+          after = await page(tablePage);
         }
         expect(after, output).toContain('>Cards</a>');
         expect(after).toContain('class="ncf-list-view"');

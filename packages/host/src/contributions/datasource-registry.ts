@@ -19,8 +19,12 @@ import type { DatasourceRegistry, OpenDatasourceOptions, RegisteredDatasource } 
 interface FactoryEntry {
   plugin: string;
   definition: DatasourceDefinition;
-  opened: Set<HookedDatasource>;
+  /** Each datasource opened through it, with the connections it counts against the budget. */
+  opened: Map<HookedDatasource, number>;
 }
+
+/** The default of `HostOptions.maxDatasourceConnections`. */
+export const DEFAULT_MAX_DATASOURCE_CONNECTIONS = 20;
 
 /** The scheme of a datasource URL, lower-cased, without the colon. */
 export function urlScheme(url: string): string {
@@ -36,16 +40,27 @@ export function redactUrl(url: string): string {
 /** The host's datasource registry. */
 export class DatasourceRegistryImpl implements DatasourceRegistry {
   readonly #entries: FactoryEntry[] = [];
+  /** Connections promised to opens still in flight. */
+  #reserved = 0;
 
   constructor(
     private readonly hooks: NocofloHooks,
     private readonly timeoutMs: number,
     private readonly defaultCwd: string,
+    /** The most connections all datasources opened here may hold together. */
+    private readonly maxConnections = DEFAULT_MAX_DATASOURCE_CONNECTIONS,
   ) {}
+
+  /** Connections held (by open datasources) or promised (to opens in flight). */
+  connectionsInUse(): number {
+    let used = this.#reserved;
+    for (const entry of this.#entries) for (const count of entry.opened.values()) used += count;
+    return used;
+  }
 
   /** Adds a factory. Scheme clashes are allowed here and reported by {@link conflicts} and `open`. */
   add(plugin: string, definition: DatasourceDefinition): void {
-    this.#entries.push({ plugin, definition, opened: new Set() });
+    this.#entries.push({ plugin, definition, opened: new Map() });
   }
 
   /** Removes a factory and closes every datasource opened through it. */
@@ -55,7 +70,7 @@ export class DatasourceRegistryImpl implements DatasourceRegistry {
     );
     if (index === -1) return;
     const [entry] = this.#entries.splice(index, 1);
-    await Promise.allSettled([...entry!.opened].map((datasource) => datasource.close()));
+    await Promise.allSettled([...entry!.opened.keys()].map((datasource) => datasource.close()));
   }
 
   async open(url: string, options: OpenDatasourceOptions = {}): Promise<Datasource> {
@@ -73,10 +88,20 @@ export class DatasourceRegistryImpl implements DatasourceRegistry {
     }
     const entry = claimants[0]!;
     const { plugin: _plugin, ...openOptions } = options;
+    // The budget is taken before the open starts, so opens in flight cannot overspend it.
+    const spare = this.maxConnections - this.connectionsInUse();
+    if (spare < 1) {
+      throw NocofloError.create(Errors.DatasourceBusy, [
+        redactUrl(url),
+        `this host already holds its ${this.maxConnections} database connections (maxDatasourceConnections); close a datasource or raise the limit`,
+      ]);
+    }
+    const grant = Math.min(spare, openOptions.maxConnections ?? spare);
+    this.#reserved += grant;
     let inner: Datasource;
     try {
       inner = await withTimeout(
-        () => entry.definition.open(url, { cwd: this.defaultCwd, ...openOptions }),
+        () => entry.definition.open(url, { cwd: this.defaultCwd, ...openOptions, maxConnections: grant }),
         this.timeoutMs,
       );
     } catch (error) {
@@ -84,11 +109,20 @@ export class DatasourceRegistryImpl implements DatasourceRegistry {
       const reason =
         error instanceof TimeoutError ? `no answer within ${this.timeoutMs} ms` : errorMessage(error);
       throw NocofloError.create(Errors.ConnectionFailed, [redactUrl(url), reason], { cause: error });
+    } finally {
+      this.#reserved -= grant;
+    }
+    // The plugin was disabled (its factory removed) while this open was in flight: what it
+    // opened is closed here, never served, never left holding connections.
+    if (!this.#entries.includes(entry)) {
+      await inner.close().catch(() => undefined);
+      throw NocofloError.create(Errors.DatasourceClosed, [redactUrl(url), 'open it']);
     }
     const hooked: HookedDatasource = new HookedDatasource(inner, this.hooks, () =>
       entry.opened.delete(hooked),
     );
-    entry.opened.add(hooked);
+    // A pooling datasource counts with its pool size (at most the grant); others hold none the host knows of.
+    entry.opened.set(hooked, Math.min(grant, Math.max(0, inner.maxConnections ?? 0)));
     return hooked;
   }
 

@@ -213,13 +213,22 @@ export async function installPlugin(
         started.error !== undefined
           ? errorMessage(started.error)
           : (info?.error?.message ?? 'it was not found after the install');
-      await rollBack(host, journal, workDir, existing !== undefined, logger);
+      const previous = await rollBack(host, journal, workDir, existing !== undefined, logger);
+      // Said, not hidden: the previous version is back, but may refuse data the new one migrated.
+      const after =
+        previous?.state === 'failed' && previous.error
+          ? `; the previous version ${previous.version} was put back but does not run: ${previous.error.message}`
+          : '';
       throw NocofloError.create(
         Errors.InstallFailed,
-        [`${pkg.name}@${pkg.version}`, `the new version did not start: ${reason}`],
+        [`${pkg.name}@${pkg.version}`, `the new version did not start: ${reason}${after}`],
         {
           cause: started.error,
-          details: { plugin: pkg.name, ...(info?.error ? { error: info.error } : {}) },
+          details: {
+            plugin: pkg.name,
+            ...(info?.error ? { error: info.error } : {}),
+            ...(previous?.error ? { previousError: previous.error } : {}),
+          },
         },
       );
     }
@@ -245,14 +254,14 @@ export async function installPlugin(
   }
 }
 
-/** Puts the previous version back after the new one failed to start, and starts it again. */
+/** Puts the previous version back after the new one failed to start, starts it again, and says how it is. */
 async function rollBack(
   host: InstallHost,
   journal: InstallJournal,
   workDir: string,
   wasKnown: boolean,
   logger: Logger,
-): Promise<void> {
+): Promise<PluginInfo | undefined> {
   await host.exclusive(async () => {
     await discard(journal.target, workDir, journal.id);
     if (journal.hadPrevious) await rename(journal.backup, journal.target);
@@ -272,4 +281,5 @@ async function rollBack(
       error: errorMessage(restarted.error),
     });
   }
+  return wasKnown ? host.get(journal.plugin) : undefined;
 }

@@ -6,8 +6,9 @@
  * resolved once more, so a chain of links that only escapes on disk is caught too.
  */
 import { createReadStream } from 'node:fs';
-import { lstat, mkdir, readdir, readlink, realpath, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readlink, realpath, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import { Errors, NocofloError } from '@nocoflo/sdk';
 import { extract, Parser, type ReadEntry } from 'tar';
 import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS } from './limits.js';
@@ -125,13 +126,22 @@ export async function inspectArchive(
     return undefined;
   };
 
+  // Decompressed here, as a stream on zlib's thread pool, with a byte budget: node-tar would
+  // gunzip synchronously on the event loop, and a bomb (a small tar followed by gigabytes of
+  // zeros) would stall every other request until it ended. The budget is what the entries
+  // may unpack to plus their headers and padding; the read stops as soon as it is passed.
+  const budget = limits.maxUnpackedBytes + (limits.maxEntries + 2) * 1024;
+  let decompressed = 0;
+  const gzipped = await isGzip(file);
   await new Promise<void>((done, fail) => {
     let settled = false;
     const input = createReadStream(file);
+    const tarStream: NodeJS.ReadableStream = gzipped ? input.pipe(createGunzip()) : input;
     const finish = (error?: unknown) => {
       if (settled) return;
       settled = true;
       input.destroy();
+      if (tarStream !== input) (tarStream as Gunzip).destroy();
       if (error) fail(error);
       else done();
     };
@@ -148,15 +158,44 @@ export async function inspectArchive(
     );
     parser.on('end', () => finish());
     input.on('error', (error) => finish(reject(source, `the archive cannot be read (${error.message})`)));
-    input.on('data', (chunk) => {
-      if (!settled) parser.write(chunk as Buffer);
+    tarStream.on('error', (error: Error) =>
+      finish(reject(source, `it is not a readable gzip archive (${error.message})`)),
+    );
+    tarStream.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      decompressed += chunk.length;
+      if (decompressed > budget) {
+        finish(
+          reject(
+            source,
+            `it decompresses to more than ${budget} bytes (its files may unpack to ${limits.maxUnpackedBytes})`,
+            {
+              decompressedBytes: decompressed,
+              budget,
+            },
+          ),
+        );
+        return;
+      }
+      parser.write(chunk);
     });
-    input.on('end', () => {
+    tarStream.on('end', () => {
       if (!settled) parser.end();
     });
   });
   if (root === undefined) throw reject(source, 'the archive is empty');
   return { root, entries, unpackedBytes };
+}
+
+/** Whether the file starts with the gzip magic bytes. */
+async function isGzip(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Every symlink below `dir` must resolve inside `dir`. */

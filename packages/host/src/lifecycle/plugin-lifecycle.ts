@@ -20,6 +20,7 @@ import type { RestartOptions } from '../runtime/isolation-options.js';
 import type { RuntimeRegistries } from '../runtime/plugin-scope.js';
 import type { IsolationLevel, PluginRuntime, RuntimeOptions } from '../runtime/types.js';
 import type { PluginConfigs } from '../secrets/plugin-configs.js';
+import { crashPoint } from '../store/crash-point.js';
 import type { PluginStateStore, StoredPluginState } from '../store/types.js';
 import type { HostLock } from './host-lock.js';
 import type { PluginRecord } from './plugin-record.js';
@@ -150,16 +151,18 @@ export class PluginLifecycle {
     const config = await validatedConfig(record, await configs.effective(record.name));
     if (record.location) {
       // Pending SQL migrations run before setup; a changed or failing one fails this plugin only.
-      await applyPluginMigrations({
+      const migrated = await applyPluginMigrations({
         store: this.o.store,
         plugin: {
           name: record.name,
+          version: record.version,
           path: record.location.dir,
           ...(record.manifest?.migrations ? { migrations: record.manifest.migrations } : {}),
         },
         openNamespace: () => databases.namespace(record.name, dataDir),
         logger: this.o.logger,
       });
+      if (migrated.applied.length > 0) crashPoint('plugin:after-migrations');
     }
     await runtime.setup(config);
     states.move(record, 'setup');

@@ -19,6 +19,8 @@ export interface ApplyPluginMigrationsOptions {
   plugin: {
     /** Plugin name. */
     name: string;
+    /** Its version, for messages. */
+    version?: string | undefined;
     /** The plugin's folder; without one there is nothing to migrate. */
     path?: string | undefined;
     /** The manifest's `migrations` folder, relative to `path`. */
@@ -62,7 +64,12 @@ export interface ApplyPluginMigrationsResult {
 }
 
 /** Errors that already say what happened, passed through as they are. */
-const OWN_ERRORS = [Errors.MetadataStoreFailed, Errors.NamespaceFailed, Errors.SqlRefused];
+const OWN_ERRORS = [
+  Errors.MetadataStoreFailed,
+  Errors.NamespaceFailed,
+  Errors.SqlRefused,
+  Errors.MigrationAhead,
+];
 
 /**
  * Checks the plugin's applied migrations against the files and applies the pending ones in
@@ -83,7 +90,8 @@ const OWN_ERRORS = [Errors.MetadataStoreFailed, Errors.NamespaceFailed, Errors.S
  * console.log(`applied ${applied.join(', ') || 'nothing'}`);
  * ```
  * @throws NocofloError `NCF_MIGRATION_CHANGED` when an applied migration's file changed since
- * (naming the file); `NCF_MIGRATION_FAILED` when one fails (it is rolled back, the later
+ * (naming the file); `NCF_MIGRATION_AHEAD` when migrations this version does not have were
+ * applied (by a newer version); `NCF_MIGRATION_FAILED` when one fails (it is rolled back, the later
  * ones are not run); `NCF_SQL_REFUSED` for a statement a namespace does not allow;
  * `NCF_MIGRATION_INVALID` for badly named files. Fail only this plugin.
  */
@@ -115,10 +123,14 @@ export async function applyPluginMigrations(
       );
     }
   }
+  // The rollback rule: a version never runs on data migrated past what it knows (a failed or
+  // killed upgrade put the previous version back after the new one's migrations committed).
   const known = new Set(onDisk.map((m) => m.id));
-  for (const id of applied.keys()) {
-    if (!known.has(id))
-      logger.warn(`${plugin.name}: applied migration ${id} has no file any more`, { plugin: plugin.name });
+  const ahead = [...applied.keys()].filter((id) => !known.has(id)).sort();
+  if (ahead.length > 0) {
+    throw NocofloError.create(Errors.MigrationAhead, [plugin.name, plugin.version ?? 'this version', ahead], {
+      details: { plugin: plugin.name, migrations: ahead },
+    });
   }
 
   const legacy = onDisk.filter((m) => applied.get(m.id)?.location === 'host');

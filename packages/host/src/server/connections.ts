@@ -40,6 +40,8 @@ export function datasourceId(url: string): string {
 export class DatasourceConnections {
   readonly #entries: DatasourceEntry[] = [];
   readonly #open = new Map<string, Promise<Datasource>>();
+  /** Datasources found closed by `use` (those that do not say so themselves). */
+  readonly #stale = new WeakSet<Datasource>();
 
   constructor(
     private readonly host: PluginHost,
@@ -78,20 +80,38 @@ export class DatasourceConnections {
     return entry;
   }
 
-  /** The open datasource for an id, opening it (again) when needed. */
+  /**
+   * The open datasource for an id, opening it (again) when needed. Single flight: however
+   * many requests ask at once (after a reload closed the old one, say), one open runs and
+   * they all get its datasource, so a burst never opens a pool per request.
+   */
   async get(id: string): Promise<Datasource> {
     const entry = this.entry(id);
-    const cached = this.#open.get(id);
-    if (cached) {
-      const datasource = await cached.catch(() => undefined);
+    for (;;) {
+      const cached = this.#open.get(id);
+      if (!cached) return this.#startOpening(entry);
+      let datasource: Datasource;
+      try {
+        datasource = await cached;
+      } catch (error) {
+        // Everyone who waited on this open gets its error; the next request tries again.
+        if (this.#open.get(id) === cached) this.#open.delete(id);
+        throw error;
+      }
       // The host's datasources say when they were closed (their plugin went away); any other
-      // closed datasource is caught by `use`, which opens it again on NCF_DATASOURCE_CLOSED.
-      if (datasource && !(datasource as { closed?: boolean }).closed) return datasource;
-      this.#open.delete(id);
+      // closed datasource is caught by `use`, which marks it stale.
+      if (!(datasource as { closed?: boolean }).closed && !this.#stale.has(datasource)) return datasource;
+      // Replaced once, by whichever request sees it first; the others loop to its open.
+      if (this.#open.get(id) === cached) this.#open.delete(id);
     }
+  }
+
+  #startOpening(entry: DatasourceEntry): Promise<Datasource> {
     const opening = this.host.datasources.open(entry.url);
-    this.#open.set(id, opening);
-    opening.catch(() => this.#open.delete(id));
+    this.#open.set(entry.id, opening);
+    opening.catch(() => {
+      if (this.#open.get(entry.id) === opening) this.#open.delete(entry.id);
+    });
     return opening;
   }
 
@@ -105,7 +125,7 @@ export class DatasourceConnections {
       return await fn(datasource);
     } catch (error) {
       if (!isNocofloError(error, Errors.DatasourceClosed)) throw error;
-      this.#open.delete(id);
+      this.#stale.add(datasource);
       return fn(await this.get(id));
     }
   }

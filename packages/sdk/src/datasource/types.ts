@@ -358,6 +358,11 @@ export interface Datasource {
   testConnection(): Promise<ConnectionInfo>;
   /** Releases every resource. Idempotent; afterwards every call rejects `NCF_DATASOURCE_CLOSED`. */
   close(): Promise<void>;
+  /**
+   * The most database connections it may hold at once (its pool size), for a datasource
+   * that pools connections; the host counts it against its budget of connections.
+   */
+  readonly maxConnections?: number;
 }
 
 /** Options the host passes when opening a datasource. */
@@ -366,6 +371,11 @@ export interface DatasourceOpenOptions {
   readOnly?: boolean;
   /** Folder where relative file paths (e.g. `sqlite:./data.db`) are resolved. Default: the host root. */
   cwd?: string;
+  /**
+   * The most connections the datasource may hold: what the host can still spare of its
+   * budget. A pooling datasource keeps its pool at most this large, whatever its URL says.
+   */
+  maxConnections?: number;
 }
 
 /**

@@ -399,15 +399,14 @@ export const DatasourceError = defineError({
 
 // ── HTTP and operations ──────────────────────────────────────────────────────
 
-/** Every connection a datasource may hold is in use and the wait for one is over. */
+/** Every connection a datasource (or the host) may hold is in use: the request is refused rather than queued. */
 export const DatasourceBusy = defineError({
   code: 'NCF_DATASOURCE_BUSY',
   title: 'Datasource busy',
   status: 503,
-  message: (datasource: string, limit: number, waitedMs: number) =>
-    `All ${limit} connections to ${datasource} are in use; none came free within ${waitedMs} ms.`,
+  message: (datasource: string, reason: string) => `${datasource} is busy: ${reason}.`,
   hint: () =>
-    'Retry in a moment. Operators raise pool_max in the datasource URL (and the host-wide maxConnections), or look for slow queries holding connections.',
+    'Retry in a moment. Operators raise pool_max / pool_queue in the datasource URL or the host-wide maxDatasourceConnections, or look for slow queries holding connections.',
 });
 
 /** A request's input failed validation. */
@@ -610,6 +609,17 @@ export const MigrationFailed = defineError({
     `Fix the SQL in ${file} (it has not been recorded as applied), then reload the plugin.`,
 });
 
+/** The plugin's namespace has migrations applied that this version of the plugin does not have. */
+export const MigrationAhead = defineError({
+  code: 'NCF_MIGRATION_AHEAD',
+  title: 'Store ahead of the plugin',
+  status: 409,
+  message: (plugin: string, version: string, migrations: readonly string[]) =>
+    `${plugin}@${version} cannot run: its data has migration${migrations.length === 1 ? '' : 's'} ${migrations.join(', ')} applied, which this version does not have (a newer version applied ${migrations.length === 1 ? 'it' : 'them'}).`,
+  hint: (plugin: string) =>
+    `Install the version of ${plugin} that applied them (fixed), or restore the plugin's data from a backup taken before the upgrade; a plugin never runs on data migrated past what it knows.`,
+});
+
 /** The migrations folder of a plugin holds something that is not a well-formed migration. */
 export const MigrationInvalid = defineError({
   code: 'NCF_MIGRATION_INVALID',
@@ -786,6 +796,7 @@ export const Errors = {
   ServeRefused,
   MetadataStoreFailed,
   MigrationChanged,
+  MigrationAhead,
   MigrationFailed,
   MigrationInvalid,
   NamespaceFailed,

@@ -141,7 +141,7 @@ describe.skipIf(!server.url)('MySQL specifics', () => {
       const refused = outcomes.filter((o) => o !== 'ok');
       // Which request is refused depends on timing; that the overflow is refused clearly does not.
       for (const outcome of refused)
-        expect(outcome).toMatch(/NCF_DATASOURCE_ERROR: .*raise pool_max or pool_queue/);
+        expect(outcome).toMatch(/NCF_DATASOURCE_BUSY: .*raise pool_max or pool_queue/);
       expect(outcomes.filter((o) => o === 'ok').length).toBeGreaterThanOrEqual(2);
     } finally {
       await small.close();

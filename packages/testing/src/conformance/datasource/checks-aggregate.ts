@@ -60,7 +60,7 @@ function only(rows: readonly Row[], what: string): Row {
 export const aggregateChecks: readonly ConformanceCheck[] = [
   check(
     'aggregate.count',
-    'count of all rows, of non-NULL values and under a filter',
+    'count of all rows, of non-NULL values and under a filter; over no rows, count 0 and sum NULL',
     async (ctx) => {
       const name = ctx.name(LINES);
       const table = ctx.table(LINES);
@@ -82,6 +82,24 @@ export const aggregateChecks: readonly ConformanceCheck[] = [
         'filtered count',
       );
       expectCount(some.n, shipped.length, 'count where shipped');
+      // Over no rows at all: count is 0, and a sum has nothing to add up, so it is NULL (as in SQL).
+      const none = only(
+        (
+          await ctx.ds.aggregate(name, {
+            measures: [
+              { fn: 'count', as: 'n' },
+              { fn: 'sum', column: 'quantity', as: 'total' },
+            ],
+            filter: [
+              { column: 'shipped', op: 'eq', value: true },
+              { column: 'shipped', op: 'eq', value: false },
+            ],
+          })
+        ).rows,
+        'aggregate over no rows',
+      );
+      expectCount(none.n, 0, 'count over no rows');
+      expect(none.total, 'sum over no rows is NULL, not 0').toBeNull();
     },
     ['aggregate', 'filter:eq'],
   ),

@@ -113,6 +113,7 @@ const CASES: Record<FilterOperator, { title: string; lines: Filter[][]; customer
     title: 'startsWith matches a literal, case-sensitive prefix',
     lines: [
       f('note', 'startsWith', 'R'),
+      f('note', 'startsWith', 'ed'), // inside some notes, at the start of none: not "contains"
       f('note', 'startsWith', '100%'),
       f('sku', 'startsWith', 'b_'),
       f('sku', 'startsWith', '%'),
