@@ -104,7 +104,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   registerAccountRoutes(app, { accounts, connections, setupToken: options.setupToken });
   // Read-only: no write route exists at all (not even for admins), so nothing can write data.
   const writes = options.readOnly ? undefined : new RowWrites(connections, accounts);
-  registerDataApi(app, host, connections, writes);
+  await registerDataApi(app, host, connections, writes);
   registerAuditRoutes(app, accounts, writes);
   registerPages(app, host, connections, preferences, accounts);
   for (const extension of [...builtInExtensions, ...(options.extensions ?? [])]) await extension(app, ctx);

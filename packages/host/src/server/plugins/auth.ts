@@ -208,7 +208,8 @@ export const authPlugin = fp<AuthOptions>(
     await app.register(fastifyCsrf, { sessionPlugin: '@fastify/session' });
 
     app.decorateRequest('actor', undefined as unknown as Actor);
-    app.addHook('preHandler', async (request, reply) => {
+    // Before validation: who may not call a route learns nothing from its schema errors.
+    app.addHook('preValidation', async (request, reply) => {
       request.actor = await resolveActor(request, options);
       const rule = request.routeOptions.config?.access;
       const redirected = enforce(request, reply, rule, options.readOnly ?? false);

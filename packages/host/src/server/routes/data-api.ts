@@ -22,6 +22,8 @@
  */
 import { type AggregateQuery, type Datasource, Errors, NocofloError, rowVersion } from '@nocoflo/sdk';
 import type { FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { PluginHost } from '../../types.js';
 import type { DatasourceConnections } from '../connections.js';
 import { readOptionsFromQuery } from '../read-options.js';
@@ -63,8 +65,24 @@ function keyFromRequest(body: unknown, query: Query): unknown {
   }
 }
 
-/** Registers the data API routes. */
-export function registerDataApi(
+/**
+ * The data API as an encapsulated Fastify plugin: its routes validate with zod schemas
+ * through `fastify-type-provider-zod` (set on its scope only).
+ */
+export async function registerDataApi(
+  parent: FastifyInstance,
+  host: PluginHost,
+  connections: DatasourceConnections,
+  writes: RowWrites | undefined,
+): Promise<void> {
+  await parent.register(async (app) => {
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+    dataRoutes(app, host, connections, writes);
+  });
+}
+
+function dataRoutes(
   app: FastifyInstance,
   host: PluginHost,
   connections: DatasourceConnections,
@@ -112,26 +130,44 @@ export function registerDataApi(
   });
 }
 
-/** The write routes; a read-only server has none (`--read-only`: no write path at all). */
+/** Path parameters of the table routes. */
+const tableParams = z.object({ ds: z.string().min(1), table: z.string().min(1) });
+
+/** Bodies of the write routes; values themselves are checked against the table schema (`values.ts`). */
+const insertBody = z.object({ values: z.record(z.string(), z.unknown()).optional() });
+const updateBody = z.object({
+  key: z.unknown(),
+  changes: z.unknown(),
+  version: z.string().min(1).optional(),
+});
+
+/**
+ * The write routes, with zod schemas (through `fastify-type-provider-zod`) for their
+ * parameters and bodies; a read-only server has none (`--read-only`: no write path at all).
+ */
 function registerRowWrites(app: FastifyInstance, writes: RowWrites): void {
-  const write = { config: { access: 'write' } } as const;
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const write = { access: 'write' } as const;
   const target = (params: TableParams) => ({ datasource: params.ds, table: params.table });
 
-  app.post<{ Params: TableParams }>(
+  api.post(
     '/api/datasources/:ds/tables/:table/rows',
-    write,
+    { config: write, schema: { params: tableParams, body: insertBody } },
     async (request, reply) => {
-      const body = bodyObject(request.body);
-      const { row, version } = await writes.insert(request.actor, target(request.params), body.values ?? {});
+      const { row, version } = await writes.insert(
+        request.actor,
+        target(request.params),
+        request.body.values ?? {},
+      );
       return reply.status(201).header('etag', version).send({ row, version });
     },
   );
 
-  app.patch<{ Params: TableParams }>(
+  api.patch(
     '/api/datasources/:ds/tables/:table/rows',
-    write,
+    { config: write, schema: { params: tableParams, body: updateBody } },
     async (request, reply) => {
-      const body = bodyObject(request.body);
+      const body = request.body;
       const seen = seenVersion(body, request.headers['if-match']);
       const { row, version } = await writes.update(
         request.actor,
@@ -144,11 +180,12 @@ function registerRowWrites(app: FastifyInstance, writes: RowWrites): void {
     },
   );
 
-  app.delete<{ Params: TableParams; Querystring: Query }>(
+  // DELETE takes its key from the body or `?key=`, so its body has no schema of its own.
+  api.delete(
     '/api/datasources/:ds/tables/:table/rows',
-    write,
+    { config: write, schema: { params: tableParams } },
     async (request, reply) => {
-      const keyInput = keyFromRequest(request.body, request.query);
+      const keyInput = keyFromRequest(request.body, request.query as Query);
       const body =
         request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
       const seen = seenVersion(body, request.headers['if-match']);

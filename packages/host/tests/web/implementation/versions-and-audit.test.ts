@@ -70,6 +70,14 @@ describe('row versions', () => {
     expect(qty()).toBe(30);
   });
 
+  it('validates write bodies with their zod schemas before anything runs', async () => {
+    const response = await as(editor, 'PATCH', rows, { key: { id: 1 }, changes: { qty: 2 }, version: 5 });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('NCF_BAD_REQUEST');
+    expect(response.json().error.message).toContain('version');
+    expect(qty()).toBe(10);
+  });
+
   it('never loses one of two concurrent increments', async () => {
     const seen = await firstVersion(editor);
     const start = qty() as number;
