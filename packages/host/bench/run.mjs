@@ -9,6 +9,7 @@ const sections = {
   discovery: async () => (await import('./discovery.mjs')).benchDiscovery(),
   lifecycle: async () => (await import('./lifecycle.mjs')).benchLifecycle(),
   'rows-api': async () => (await import('./rows-api.mjs')).benchRowsApi(),
+  isolation: async () => (await import('./isolation.mjs')).benchIsolation(),
   'cold-start': async () => (await import('./cold-start.mjs')).benchColdStart(),
 };
 

@@ -44,6 +44,7 @@ export type {
   NamespaceOptions,
   PluginNamespace,
 } from './namespaces/types.js';
+export type { IsolationOptions, RestartOptions } from './runtime/isolation-options.js';
 export {
   generateKeyText,
   keyringOf,

@@ -14,7 +14,8 @@ import type {
   TableSchema,
   ViewDefinition,
 } from '@nocoflo/sdk';
-import type { InstallOptions, InstallSource } from './install/install.js';
+import type { InstallOptions, InstallSource } from './install/types.js';
+import type { IsolationOptions } from './runtime/isolation-options.js';
 import type { SecretKeyring } from './secrets/keyring.js';
 import type { PluginConfigView } from './secrets/plugin-configs.js';
 import type { PluginStateStore } from './store/types.js';
@@ -50,6 +51,11 @@ export interface HostOptions {
    * `NOCOFLO_SECRET_KEY_FILE`, else `<dataDir>/secret.key` (generated when first needed).
    */
   secretKeyring?: SecretKeyring;
+  /**
+   * Where plugin code runs. Default: every plugin found on disk in a `worker` of its own;
+   * `inline` only for plugins named trusted here (and plugins registered in code).
+   */
+  isolation?: IsolationOptions;
   /** Overrides the host version plugins' `host` ranges are checked against (tests only). */
   hostVersion?: string;
 }

@@ -97,8 +97,10 @@ export {
   type PluginManifest,
   type PluginManifestInput,
   type PluginPackageJson,
+  type PluginPermissions,
   pluginManifestSchema,
   pluginPackageJsonSchema,
+  pluginPermissionsSchema,
 } from './manifest/schema.js';
 export type {
   CleanupFn,
@@ -124,10 +126,12 @@ export {
 } from './plugin/define.js';
 export { SECRET_KEYWORD, secret, secretPaths } from './plugin/secret.js';
 export {
+  type IsolationLevel,
   type Logger,
   type PermissionDefinition,
   PLUGIN_STATES,
   type PluginInfo,
+  type PluginRuntimeInfo,
   type PluginSource,
   type PluginState,
 } from './plugin/types.js';

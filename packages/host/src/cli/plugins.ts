@@ -294,6 +294,28 @@ export function registerPluginsCommand(program: Command): void {
         rows.push(['dependencies', deps.length ? deps.map(([n, r]) => `${n}@${r}`).join(', ') : '(none)']);
         if (p.permissions.length)
           rows.push(['permissions', p.permissions.map((x) => `${x.key} (${x.description})`).join(', ')]);
+        if (p.runtime) {
+          const asks = p.runtime.permissions;
+          rows.push(
+            ['isolation', p.runtime.isolation],
+            [
+              'restarts',
+              `${p.runtime.restarts}${p.runtime.crashLoop ? ' (crash loop: stays failed until enabled or reloaded)' : ''}`,
+            ],
+            [
+              'asks for',
+              [
+                asks.addons ? 'native addons' : '',
+                asks.fsRead.length ? `reads ${asks.fsRead.join(', ')}` : '',
+                asks.env.length ? `env ${asks.env.join(', ')}` : '',
+              ]
+                .filter(Boolean)
+                .join('; ') || '(nothing)',
+            ],
+          );
+          if (p.runtime.lastError)
+            rows.push(['last error', `${p.runtime.lastError.code}: ${p.runtime.lastError.message}`]);
+        }
         rows.push([
           'config',
           detail.config === null || detail.config === undefined

@@ -21,33 +21,13 @@ import { crashPoint } from '../store/crash-point.js';
 import type { PluginHost } from '../types.js';
 import { discard, type InstallJournal, removeJournal, syncDir, WORK_DIR, writeJournal } from './journal.js';
 import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS } from './limits.js';
+import type { InstallOptions, InstallSource } from './types.js';
+
+export type { InstallOptions, InstallSource } from './types.js';
+
 import { installMissingDependencies, npmPack } from './npm.js';
 import { extractArchive } from './tarball.js';
 import { validatePluginPackage } from './validate.js';
-
-/** What to install: an npm spec or a tarball path (string), a tarball path, or uploaded tarball bytes. */
-export type InstallSource =
-  | string
-  | {
-      /** Path of a package tarball (`.tgz`). */
-      tarball: string;
-    }
-  | {
-      /** The bytes of a package tarball, e.g. an upload. */
-      data: Uint8Array;
-      /** The uploaded file's name, for messages. */
-      filename?: string;
-    };
-
-/** Options of {@link installPlugin} and {@link uninstallPlugin}. */
-export interface InstallOptions extends Partial<ArchiveLimits> {
-  /** Plugin directory installs go to. Default: the host's first plugin directory (`<root>/plugins`). */
-  pluginDir?: string;
-  /** Where progress lines go. Default: the host's logger. */
-  logger?: Logger;
-  /** Install the plugin's runtime npm dependencies the app lacks (`npm install`). Default true. */
-  installDependencies?: boolean;
-}
 
 /** What install and uninstall need of a host: a running {@link PluginHost}, or the CLI's offline stand-in. */
 export type InstallHost = Pick<

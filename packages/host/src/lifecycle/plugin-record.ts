@@ -6,7 +6,8 @@ import type {
   SerializedNocofloError,
 } from '@nocoflo/sdk';
 import type { PluginLocation } from '../discovery/types.js';
-import type { PluginRuntime } from './plugin-runtime.js';
+import type { LoadedPlugin, PluginRuntime } from '../runtime/types.js';
+import type { PluginHealth } from './restart-policy.js';
 
 /** Everything the host keeps about one plugin. */
 export interface PluginRecord {
@@ -22,10 +23,16 @@ export interface PluginRecord {
   state: PluginState;
   error?: SerializedNocofloError;
   warnings: string[];
-  /** The loaded definition (registered plugins have it from the start). */
+  /** The definition registered in code, or imported by the inline runtime (kept until a reload). */
   definition?: NocofloPlugin;
+  /** What the host learnt when the code was loaded: config schema, permissions (kept until a reload). */
+  loaded?: LoadedPlugin;
   /** Present between setup and teardown. */
   runtime?: PluginRuntime;
+  /** Crashes and restarts of its isolated code. */
+  health?: PluginHealth;
+  /** A restart the watchdog scheduled. */
+  restartTimer?: NodeJS.Timeout;
   /** The dependency that holds this plugin back (disabled or failed); it comes back with it. */
   blockedBy?: string;
 }

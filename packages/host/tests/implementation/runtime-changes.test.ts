@@ -54,7 +54,8 @@ describe('enable, disable and reload at runtime', () => {
   beforeEach(async () => {
     root = new FixtureRoot('runtime');
     root.plugin('plugins/everything', pluginPackageJson('everything'), everythingEntry('hello v1'));
-    host = await createHost({ root: root.dir });
+    // The test reads the plugin's globals: it runs trusted (inline).
+    host = await createHost({ root: root.dir, isolation: { default: 'inline' } });
   });
   afterEach(async () => {
     await host.stop();

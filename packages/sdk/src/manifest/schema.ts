@@ -35,6 +35,36 @@ const packageName = z
   .string()
   .regex(/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i, { message: 'is not a valid npm package name' });
 
+/**
+ * What an isolated plugin asks the operator for (the `permissions` field of its manifest). A
+ * plugin asking for nothing gets nothing: at the `process` level it reads only its own
+ * package folder and its data folder, and at every isolated level its environment holds
+ * only the variables listed here.
+ */
+export const pluginPermissionsSchema = z
+  .strictObject({
+    /** Whether it loads native addons (`.node` files); needed at the `process` level for e.g. better-sqlite3. */
+    addons: z.boolean().default(false).describe('Whether the plugin loads native addons (.node files).'),
+    /** Extra absolute paths it reads at the `process` level (its package folder and data folder are always readable). */
+    fsRead: z
+      .array(
+        z.string().refine((value) => value.startsWith('/') || /^[a-z]:[\\/]/i.test(value), {
+          message: 'must be an absolute path',
+        }),
+      )
+      .default([])
+      .describe('Extra absolute paths the plugin reads at the process level.'),
+    /** Names of the environment variables it may see. */
+    env: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'is not an environment variable name' }))
+      .default([])
+      .describe('Names of the environment variables the plugin may see.'),
+  })
+  .describe('What the plugin needs from the operator when it runs isolated.');
+
+/** A plugin's validated permissions (defaults applied). */
+export type PluginPermissions = z.output<typeof pluginPermissionsSchema>;
+
 /** The zod schema of the `nocoflo` field of a plugin's package.json. */
 export const pluginManifestSchema = z
   .strictObject({
@@ -64,6 +94,8 @@ export const pluginManifestSchema = z
       .describe(
         'Folder of SQL migrations applied to the metadata store before setup (default "./migrations").',
       ),
+    /** What the plugin needs when it runs isolated: native addons, extra readable paths, environment variables. */
+    permissions: pluginPermissionsSchema.optional(),
   })
   .describe('The nocoflo plugin manifest: the "nocoflo" field of a plugin package.json.');
 

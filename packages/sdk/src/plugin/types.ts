@@ -64,6 +64,32 @@ export interface PluginInfo {
   permissions: readonly PermissionDefinition[];
   /** Notes a person should see (e.g. "directory copy overrides node_modules copy"). */
   warnings: readonly string[];
+  /** Where its code runs and how that went (absent for a plugin the host has not placed yet). */
+  runtime?: PluginRuntimeInfo;
+}
+
+/** Where a plugin's code runs: `inline` (the host's realm), `worker` (a thread of its own), `process` (a process of its own). */
+export type IsolationLevel = 'inline' | 'worker' | 'process';
+
+/** How a plugin runs, as {@link PluginInfo.runtime} reports it. */
+export interface PluginRuntimeInfo {
+  /** Its isolation level. */
+  isolation: IsolationLevel;
+  /** How often the host started it again after a crash since an operator last acted. */
+  restarts: number;
+  /** The last crash or missed deadline, if any (kept after a restart). */
+  lastError?: SerializedNocofloError;
+  /** Whether the host gave up restarting it (too many failures in the window). */
+  crashLoop?: boolean;
+  /** What its manifest asks for when isolated. */
+  permissions: {
+    /** Native addons allowed. */
+    addons: boolean;
+    /** Extra readable paths. */
+    fsRead: readonly string[];
+    /** Environment variables it sees. */
+    env: readonly string[];
+  };
 }
 
 /** A permission a plugin declares; its routes may require it. */

@@ -5,6 +5,7 @@
  * is escaped unless it is HTML a view rendered.
  */
 import {
+  escapeHtml,
   html,
   joinHtml,
   type PluginInfo,
@@ -129,6 +130,24 @@ function actionsFor(plugin: PluginInfo): string[] {
   }
 }
 
+/** Where a plugin runs, what it asks for, and how often it was restarted (last error included). */
+function runtimeSummary(runtime: NonNullable<PluginInfo['runtime']>): string {
+  const asks = [
+    runtime.permissions.addons ? 'native addons' : '',
+    runtime.permissions.fsRead.length ? `reads ${runtime.permissions.fsRead.join(', ')}` : '',
+    runtime.permissions.env.length ? `env ${runtime.permissions.env.join(', ')}` : '',
+  ].filter(Boolean);
+  const restarts = runtime.restarts
+    ? `<div data-restarts="${runtime.restarts}">restarted ${runtime.restarts}×${runtime.crashLoop ? ' (crash loop)' : ''}</div>`
+    : '';
+  const last = runtime.lastError
+    ? `<div class="ncf-plugin-error" data-last-error="${escapeHtml(runtime.lastError.code)}">last error: ${escapeHtml(runtime.lastError.message)}</div>`
+    : '';
+  return `<div data-isolation="${escapeHtml(runtime.isolation)}">${escapeHtml(runtime.isolation)}</div>${
+    asks.length ? `<div>asks for ${escapeHtml(asks.join('; '))}</div>` : ''
+  }${restarts}${last}`;
+}
+
 /** The admin page: every plugin with version, state, error and buttons. */
 export function renderAdmin(
   plugins: readonly PluginInfo[],
@@ -149,6 +168,8 @@ export function renderAdmin(
         ? html`<div class="ncf-plugin-error ncf-muted">Use the admin token to see why it failed.</div>`
         : html`<div class="ncf-plugin-error" data-code="${p.error.code}"><strong>${p.error.title}</strong>: ${p.error.message}<div class="ncf-hint">${p.error.hint}</div></div>`;
     const warnings = p.warnings.map((w) => html`<div class="ncf-muted">⚠ ${w}</div>`);
+    // runtimeSummary builds its HTML with escapeHtml itself.
+    const runtime = p.runtime ? unsafeRawHtml(runtimeSummary(p.runtime)) : '';
     const buttons = joinHtml(
       [
         ...actionsFor(p).map(
@@ -164,7 +185,7 @@ export function renderAdmin(
 <td data-label="Version">${p.version}</td>
 <td data-label="State"><span class="ncf-state ncf-state-${p.state}">${p.state}</span>${error}</td>
 <td class="ncf-muted" data-label="Contributes">${contributions.join(', ') || p.provides.join(', ')}</td>
-<td class="ncf-muted" data-label="Source">${p.source}</td>
+<td class="ncf-muted" data-label="Source">${p.source}${runtime}</td>
 <td class="ncf-actions">${buttons}</td>
 </tr>`;
   });

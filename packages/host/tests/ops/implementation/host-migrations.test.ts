@@ -33,7 +33,13 @@ describe('a host applying plugin migrations', () => {
 
   const start = async () => {
     const store = await openMetadataStore(dbPath);
-    const host = await createHost({ root: dir.path, scanNodeModules: false, store });
+    // The test reads what setup saw through a global of the plugin's realm: it runs trusted (inline).
+    const host = await createHost({
+      root: dir.path,
+      scanNodeModules: false,
+      store,
+      isolation: { default: 'inline' },
+    });
     await host.start();
     return { host, store };
   };

@@ -224,7 +224,13 @@ for (const backend of backends) {
 
     const start = async (): Promise<{ host: PluginHost; store: MetadataStore }> => {
       const store = await openMetadataStore(storeUrl);
-      const host = await createHost({ root: dir.path, scanNodeModules: false, store });
+      // The test reads what the plugins saw through globals of their realm: they run trusted (inline).
+      const host = await createHost({
+        root: dir.path,
+        scanNodeModules: false,
+        store,
+        isolation: { default: 'inline' },
+      });
       await host.start();
       return { host, store };
     };

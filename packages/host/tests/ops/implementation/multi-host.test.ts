@@ -38,6 +38,8 @@ describe.skipIf(!hasPostgres)('hosts sharing a PostgreSQL store', () => {
         pluginDirs: ['plugins'],
         scanNodeModules: false,
         store,
+        // The test reads the config setup saw through a global of the plugins' realm: they run trusted (inline).
+        isolation: { default: 'inline' },
       });
       await host.start();
       hosts.push(host);
@@ -86,7 +88,13 @@ describe.skipIf(!hasPostgres)('hosts sharing a PostgreSQL store', () => {
   it('a host restarted later starts with the choice the others made', async () => {
     await hosts[0]!.disable('ops-shared');
     const store = await PostgresMetadataStore.open(POSTGRES_URL, { schema });
-    const late = await createHost({ root: dir.path, pluginDirs: ['plugins'], scanNodeModules: false, store });
+    const late = await createHost({
+      root: dir.path,
+      pluginDirs: ['plugins'],
+      scanNodeModules: false,
+      store,
+      isolation: { default: 'inline' },
+    });
     await late.start();
     hosts.push(late);
     expect(late.get('ops-shared')?.state).toBe('disabled');

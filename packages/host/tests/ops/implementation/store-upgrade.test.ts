@@ -97,7 +97,13 @@ for (const backend of backends) {
 
     const startHost = async () => {
       const store = await openMetadataStore(url);
-      const host = await createHost({ root: dir.path, scanNodeModules: false, store });
+      // The test reads what the plugins saw through globals of their realm: they run trusted (inline).
+      const host = await createHost({
+        root: dir.path,
+        scanNodeModules: false,
+        store,
+        isolation: { default: 'inline' },
+      });
       await host.start();
       return { host, store };
     };

@@ -41,7 +41,13 @@ describe('watch mode', () => {
     const pluginDir = join(dir.path, 'plugins');
     await mkdir(pluginDir);
     pluginPath = writePluginDir(pluginDir, 'live', 'ops-live', { body: liveBody('v1') });
-    host = await createHost({ root: dir.path, pluginDirs: ['plugins'], scanNodeModules: false });
+    // The test gates the plugin through a global of its realm: it runs trusted (inline).
+    host = await createHost({
+      root: dir.path,
+      pluginDirs: ['plugins'],
+      scanNodeModules: false,
+      isolation: { default: 'inline' },
+    });
     await host.start();
     app = fastify();
     await registerPluginRoutes(app, { host, adminToken: 'x' });

@@ -1,5 +1,7 @@
 /**
- * One loaded plugin: its context, and everything it contributed through that context.
+ * One loaded plugin's scope in the host: its context, and everything it contributed
+ * through that context. Every runtime (inline, worker, process) records contributions here,
+ * so detaching them works the same whatever side of a boundary the plugin's code is on.
  *
  * The context is the only door between plugin and host. It hands out no host objects:
  * registrations are recorded as {@link Contribution}s so the host can detach all of them
@@ -28,9 +30,9 @@ import type { HookRegistry, TapRecord } from '../contributions/hook-registry.js'
 import type { RouteRegistryImpl } from '../contributions/route-registry.js';
 import type { ServiceRegistryImpl } from '../contributions/service-registry.js';
 import type { ViewRegistryImpl } from '../contributions/view-registry.js';
-import type { Contribution } from './contribution.js';
-import { withTimeout } from './timeout.js';
-import { assetProblem } from './view-assets.js';
+import type { Contribution } from '../lifecycle/contribution.js';
+import { withTimeout } from '../lifecycle/timeout.js';
+import { assetProblem } from '../lifecycle/view-assets.js';
 
 /** The host parts a runtime registers into. */
 export interface RuntimeRegistries {
@@ -41,8 +43,8 @@ export interface RuntimeRegistries {
   routes: RouteRegistryImpl;
 }
 
-/** What a runtime needs to know about its plugin and host. */
-export interface RuntimeOptions {
+/** What a scope needs to know about its plugin and host. */
+export interface ScopeOptions {
   name: string;
   version: string;
   hostVersion: string;
@@ -52,7 +54,8 @@ export interface RuntimeOptions {
   logger: Logger;
   /** The plugin's own database (`ctx.database`), built by `namespaces/plugin-databases.ts`. */
   database: PluginDatabase;
-  definition: NocofloPlugin;
+  /** The contributions the plugin declares in its definition (views, datasources, hooks). */
+  definition: Pick<NocofloPlugin, 'views' | 'datasources' | 'hooks'>;
   registries: RuntimeRegistries;
   callbackTimeoutMs: number;
   /** Called when a timer callback of the plugin throws: the host fails the plugin. */
@@ -68,7 +71,7 @@ export interface RuntimeOptions {
 type Mode = 'setup' | 'active' | 'inactive' | 'disposed';
 
 /** A loaded plugin's context and contributions. */
-export class PluginRuntime {
+export class PluginScope {
   readonly context: PluginContext;
   #mode: Mode = 'inactive';
   readonly #persistent: Contribution[] = [];
@@ -79,7 +82,7 @@ export class PluginRuntime {
   readonly #timers = new Set<NodeJS.Timeout>();
   #abort = new AbortController();
 
-  constructor(private readonly options: RuntimeOptions) {
+  constructor(private readonly options: ScopeOptions) {
     this.context = this.createContext();
     this.addDeclared(options.definition);
   }
@@ -149,8 +152,11 @@ export class PluginRuntime {
     this.#timers.clear();
   }
 
-  /** Records a registration according to the current mode; returns its disposer. */
-  private register(contribution: Contribution, operation: string): Disposer {
+  /**
+   * Records a registration according to the current mode; returns its disposer. Throws
+   * `NCF_CONTEXT_DISPOSED` outside setup and enable.
+   */
+  register(contribution: Contribution, operation: string): Disposer {
     switch (this.#mode) {
       case 'setup':
         this.#persistent.push(contribution);
@@ -170,7 +176,7 @@ export class PluginRuntime {
     }
   }
 
-  private addDeclared(definition: NocofloPlugin): void {
+  private addDeclared(definition: ScopeOptions['definition']): void {
     for (const view of definition.views ?? []) this.#persistent.push(this.viewContribution(view));
     for (const datasource of definition.datasources ?? [])
       this.#persistent.push(this.datasourceContribution(datasource));

@@ -1,0 +1,118 @@
+// Isolation costs: host start with 100 trivial plugins at the worker level against inline,
+// one hook call through an isolated tap against an inline tap, memory per isolated plugin,
+// and heap growth of the host per reload of a worker plugin (the worker ends; nothing stays).
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHost } from '../dist/index.js';
+import { row } from './report.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function plugin(root, name, source) {
+  const dir = join(root, 'plugins', name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({
+      name,
+      version: '1.0.0',
+      type: 'module',
+      keywords: ['nocoflo-plugin'],
+      nocoflo: { entry: './index.js', host: '*' },
+    }),
+  );
+  writeFileSync(join(dir, 'index.js'), `import { definePlugin } from '@nocoflo/sdk';\n${source}`);
+}
+
+const heapAfterGc = () => {
+  global.gc();
+  global.gc();
+  return process.memoryUsage().heapUsed;
+};
+
+async function timed(fn) {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+async function startAll(root, level, count) {
+  const host = await createHost({ root, scanNodeModules: false, isolation: { default: level } });
+  await host.start();
+  if (host.list().filter((p) => p.state === 'enabled').length !== count)
+    throw new Error('not all plugins started');
+  return host;
+}
+
+export async function benchIsolation({ plugins = 100, reloads = 200 } = {}) {
+  if (typeof global.gc !== 'function') throw new Error('run with node --expose-gc');
+  const root = join(here, '.tmp', `isolation-${process.pid}`);
+  rmSync(root, { recursive: true, force: true });
+  for (let i = 0; i < plugins; i++)
+    plugin(root, `trivial-${i}`, `export default definePlugin({ hooks: { afterWrite: () => {} } });`);
+  const rows = [];
+  const notes = [];
+
+  // Start: interleaved rounds, inline is the floor.
+  const inline = [];
+  const worker = [];
+  for (let round = 0; round < 2; round++) {
+    inline.push(1000 / (await timed(async () => (await startAll(root, 'inline', plugins)).stop())));
+    worker.push(1000 / (await timed(async () => (await startAll(root, 'worker', plugins)).stop())));
+  }
+  rows.push(row('isolation', `start ${plugins} trivial plugins, worker`, worker, 'inline', inline, 2));
+
+  // Memory per isolated plugin: RSS with every plugin in a worker, against inline.
+  const before = process.memoryUsage().rss;
+  const host = await startAll(root, 'worker', plugins);
+  const perPlugin = (process.memoryUsage().rss - before) / plugins / 1024 / 1024;
+  notes.push(`memory per worker plugin: ~${perPlugin.toFixed(1)} MB of RSS (${plugins} trivial plugins)`);
+  await host.stop();
+
+  // One hook call with one tap: isolated (worker) against inline.
+  const tapRoot = join(root, 'tap');
+  plugin(
+    tapRoot,
+    'one-tap',
+    'export default definePlugin({ hooks: { afterWrite: (write) => { void write; } } });',
+  );
+  const tapCalls = async (level) => {
+    const h = await createHost({ root: tapRoot, scanNodeModules: false, isolation: { default: level } });
+    await h.start();
+    const event = Object.freeze({ datasource: 'x', table: 't', kind: 'insert' });
+    const outcome = Object.freeze({ ok: true });
+    for (let i = 0; i < 200; i++) await h.hooks.afterWrite.promise(event, outcome);
+    const n = 2000;
+    const t = await timed(async () => {
+      for (let i = 0; i < n; i++) await h.hooks.afterWrite.promise(event, outcome);
+    });
+    await h.stop();
+    return (n * 1000) / t;
+  };
+  const tapInline = [];
+  const tapWorker = [];
+  for (let round = 0; round < 2; round++) {
+    tapInline.push(await tapCalls('inline'));
+    tapWorker.push(await tapCalls('worker'));
+  }
+  rows.push(row('isolation', 'hook call, one worker tap', tapWorker, 'inline tap', tapInline));
+
+  // Heap growth of the host per reload of a worker plugin.
+  const reloadHost = await createHost({
+    root: tapRoot,
+    scanNodeModules: false,
+    isolation: { default: 'worker' },
+  });
+  await reloadHost.start();
+  for (let i = 0; i < 20; i++) await reloadHost.reload('one-tap');
+  const heapBefore = heapAfterGc();
+  for (let i = 0; i < reloads; i++) await reloadHost.reload('one-tap');
+  const growth = (heapAfterGc() - heapBefore) / reloads;
+  await reloadHost.stop();
+  notes.push(
+    `host heap growth per reload of a worker plugin: ${(growth / 1024).toFixed(2)} KB over ${reloads} reloads (target < 1 KB)`,
+  );
+  rmSync(root, { recursive: true, force: true });
+  return { rows, notes };
+}
