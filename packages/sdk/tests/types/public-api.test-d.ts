@@ -46,6 +46,7 @@ describe('public API types', () => {
     expectTypeOf<keyof Datasource>().toEqualTypeOf<
       | 'url'
       | 'capabilities'
+      | 'maxConnections'
       | 'listTables'
       | 'describeTable'
       | 'readPage'
