@@ -3,13 +3,14 @@
  * inline host runs in a worker (and a process) without edits.
  */
 import type { PluginHost } from '@nocoflo/host';
-import type { IsolationLevel, Row } from '@nocoflo/sdk';
+import { type IsolationLevel, NocofloError, type Row } from '@nocoflo/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixtureRoot } from '../fixtures/fixture-root.js';
 import { MEMORY_DATASOURCE, startHost, writePlugin } from './isolated-plugins.js';
 
 const EVERYTHING = `${MEMORY_DATASOURCE}
 import { z } from 'zod';
+import { isNocofloError } from '@nocoflo/sdk';
 export default definePlugin({
   config: z.object({ greeting: z.string().default('hello') }),
   permissions: [{ key: 'everything.read', description: 'read it' }],
@@ -17,7 +18,11 @@ export default definePlugin({
   views: [{
     name: 'everything-view', title: 'Everything',
     canHandle: (table) => (table.name === 'items' ? 7 : false),
-    async render({ table, data }) {
+    async render({ table, data, params }) {
+      if (params.probe) {
+        try { await data.readPage(table.name, {}); return { html: 'no error' }; }
+        catch (error) { return { html: isNocofloError(error, 'NCF_INVALID_QUERY') + ' ' + error.code + ' ' + error.message }; }
+      }
       const page = await data.readPage(table.name, { limit: 2 });
       return { html: '<p>' + page.rows.map((r) => r.label).join(',') + '</p>' };
     },
@@ -103,6 +108,33 @@ describe.each<IsolationLevel>(['worker', 'process'])('a plugin at the %s level',
       urls: { page: '/', rows: '/rows', assets: '/assets' },
     });
     expect(result.html).toBe('<p>one,two</p>');
+    await ds.close();
+  });
+
+  it("hands the view the data handle's NocofloError as a NocofloError, code and message kept", async () => {
+    const ds = await host.datasources.open('memory:x');
+    const table = await ds.describeTable('items');
+    const [view] = host.views.forTable(table);
+    // A refused query on the host's side must reach the plugin as what it is, so a view can
+    // tell a bad filter (show it beside the form) from a broken datasource (show the error).
+    const refusing = Object.assign(Object.create(ds) as typeof ds, {
+      async readPage(): Promise<never> {
+        throw new NocofloError({
+          code: 'NCF_INVALID_QUERY',
+          title: 'Invalid query',
+          message: 'Invalid filter value for items.id',
+          hint: 'Give a number.',
+          status: 400,
+        });
+      },
+    });
+    const result = await view!.definition.render({
+      table,
+      data: refusing,
+      params: { probe: '1' },
+      urls: { page: '/', rows: '/rows', assets: '/assets' },
+    });
+    expect(result.html).toBe('true NCF_INVALID_QUERY Invalid filter value for items.id');
     await ds.close();
   });
 

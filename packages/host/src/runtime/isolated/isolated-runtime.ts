@@ -34,8 +34,8 @@ import type {
   PluginRuntime,
   RuntimeOptions,
 } from '../types.js';
-import type { ChildFunctions, ContributionWire, HostFunctions, LoadedWire, WireError } from './protocol.js';
-import { isWireError } from './protocol.js';
+import type { ChildFunctions, ContributionWire, HostFunctions, LoadedWire } from './protocol.js';
+import { isWireError, type NocofloErrorClass, reviveError, wireErrors } from './protocol.js';
 import { RemoteDatasource } from './remote-datasource.js';
 import { callSync } from './sync-call.js';
 import type { Transport } from './transport.js';
@@ -81,7 +81,7 @@ export class IsolatedRuntime implements PluginRuntime {
     const transport = this.options.start();
     this.#transport = transport;
     transport.onCrash((reason) => this.crashed(reason));
-    this.#rpc = createBirpc<ChildFunctions, HostFunctions>(this.hostFunctions(), {
+    this.#rpc = createBirpc<ChildFunctions, HostFunctions>(wireErrors(this.hostFunctions()), {
       post: (data) => transport.post(data),
       on: (fn) => transport.on(fn),
       eventNames: [],
@@ -545,14 +545,7 @@ export class IsolatedRuntime implements PluginRuntime {
 
 /** Rebuilds an error that crossed the boundary. */
 function revive(error: unknown): unknown {
-  if (!isWireError(error)) return error;
-  const wire = error as WireError;
-  if (wire.nocoflo)
-    return new NocofloError(wire.nocoflo, wire.nocoflo.details ? { details: wire.nocoflo.details } : {});
-  const revived = new Error(wire.message);
-  revived.name = wire.name;
-  if (wire.stack) revived.stack = wire.stack;
-  return revived;
+  return reviveError(error, NocofloError as unknown as NocofloErrorClass);
 }
 
 function operationOf(wire: ContributionWire): string {

@@ -183,3 +183,41 @@ export function isWireError(value: unknown): value is WireError {
     !(value instanceof Error)
   );
 }
+
+/** Wraps each function so a thrown value crosses as plain data ({@link toWireError}). */
+export function wireErrors<T extends object>(functions: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, fn] of Object.entries(functions)) {
+    out[key] = async (...args: unknown[]) => {
+      try {
+        return await (fn as (...a: unknown[]) => unknown)(...args);
+      } catch (error) {
+        throw toWireError(error);
+      }
+    };
+  }
+  return out as T;
+}
+
+/** How a side rebuilds a NocofloError: the SDK's class (the child loads the SDK lazily). */
+export type NocofloErrorClass = new (
+  definition: NonNullable<WireError['nocoflo']>,
+  options: { details?: Record<string, unknown> },
+) => Error;
+
+/**
+ * Rebuilds an error that crossed the boundary: a NocofloError again when it was one (so
+ * `isNocofloError` and its code hold on this side too), otherwise an Error with its name,
+ * message and stack. Anything that is not a {@link WireError} is returned as it is.
+ */
+export function reviveError(error: unknown, NocofloErrorClass: NocofloErrorClass | undefined): unknown {
+  if (!isWireError(error)) return error;
+  const wire = error as WireError;
+  if (wire.nocoflo && NocofloErrorClass)
+    return new NocofloErrorClass(wire.nocoflo, wire.nocoflo.details ? { details: wire.nocoflo.details } : {});
+  const revived = new Error(wire.message);
+  revived.name = wire.name;
+  if (wire.stack) revived.stack = wire.stack;
+  if (wire.nocoflo) Object.assign(revived, { code: wire.nocoflo.code, status: wire.nocoflo.status });
+  return revived;
+}

@@ -27,7 +27,7 @@ import type {
   StreamBatch,
   ViewDataMethod,
 } from '../protocol.js';
-import { toWireError } from '../protocol.js';
+import { type NocofloErrorClass, reviveError, toWireError, wireErrors } from '../protocol.js';
 import { answerJson, answerSyncCalls, type SyncCall, type SyncChannel } from '../sync-call.js';
 import { ChildScope, type ChildSdk, datasourceWire, viewWire } from './child-context.js';
 
@@ -55,19 +55,25 @@ function must<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-/** Wraps each function so a thrown value crosses as plain data. */
-function wired<T extends object>(functions: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [key, fn] of Object.entries(functions)) {
-    out[key] = async (...args: unknown[]) => {
-      try {
-        return await (fn as (...a: unknown[]) => unknown)(...args);
-      } catch (error) {
-        throw toWireError(error);
-      }
-    };
-  }
-  return out as T;
+/**
+ * The host's functions as the plugin's code meets them: a rejection that crossed as plain
+ * data is a NocofloError again, so a view tells a refused filter from a broken datasource
+ * (`isNocofloError(error, code)`) exactly as it does inline.
+ */
+function revivingCalls<T extends object>(rpc: T): T {
+  return new Proxy(rpc, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result: unknown = value(...args);
+        if (!result || typeof (result as PromiseLike<unknown>).then !== 'function') return result;
+        return (result as Promise<unknown>).catch((error: unknown) => {
+          throw reviveError(error, sdk?.NocofloError as unknown as NocofloErrorClass | undefined);
+        });
+      };
+    },
+  });
 }
 
 const functions: ChildFunctions = {
@@ -312,13 +318,15 @@ function endpoint(): Endpoint {
 }
 
 const channel = endpoint();
-const host = createBirpc<HostFunctions, ChildFunctions>(wired(functions), {
-  post: (data) => channel.post(data),
-  on: (fn) => channel.on(fn),
-  eventNames: ['log', 'failure'],
-  // The host keeps every deadline (and terminates this thread when one passes).
-  timeout: 2 ** 31 - 1,
-});
+const host = revivingCalls(
+  createBirpc<HostFunctions, ChildFunctions>(wireErrors(functions), {
+    post: (data) => channel.post(data),
+    on: (fn) => channel.on(fn),
+    eventNames: ['log', 'failure'],
+    // The host keeps every deadline (and terminates this thread when one passes).
+    timeout: 2 ** 31 - 1,
+  }),
+);
 
 function syncHandler(call: SyncCall): unknown {
   if (call.method !== undefined) {
