@@ -325,8 +325,8 @@ const DATASOURCE_MUTANTS: Mutant[] = [
     id: 'ds-startswith-as-contains',
     bug: 'startsWith matches anywhere in the text',
     file: QUERY,
-    find: '? v.startsWith(needle)',
-    replace: '? v.includes(needle)',
+    find: 'matchesText(op, v, needle, caseSensitive)',
+    replace: "matchesText(op === 'startsWith' ? 'contains' : op, v, needle, caseSensitive)",
   },
   {
     id: 'ds-notin-matches-null',
