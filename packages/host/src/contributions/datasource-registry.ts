@@ -23,6 +23,12 @@ interface FactoryEntry {
   opened: Map<HookedDatasource, number>;
 }
 
+/**
+ * The most connections one open may take when its caller names no limit: the default pool
+ * size of the pooling datasources (PostgreSQL's and MySQL's 10).
+ */
+const DEFAULT_POOL_GRANT = 10;
+
 /** The default of `HostOptions.maxDatasourceConnections`. */
 export const DEFAULT_MAX_DATASOURCE_CONNECTIONS = 20;
 
@@ -96,7 +102,9 @@ export class DatasourceRegistryImpl implements DatasourceRegistry {
         `this host already holds its ${this.maxConnections} database connections (maxDatasourceConnections); close a datasource or raise the limit`,
       ]);
     }
-    const grant = Math.min(spare, openOptions.maxConnections ?? spare);
+    // One open may take at most a pool's default share, not all that is spare: an open still
+    // in flight holds its grant, and a slow one must not make every other open busy meanwhile.
+    const grant = Math.min(spare, openOptions.maxConnections ?? DEFAULT_POOL_GRANT);
     this.#reserved += grant;
     let inner: Datasource;
     try {

@@ -383,7 +383,8 @@ export interface DatasourceOpenOptions {
   cwd?: string;
   /**
    * The most connections the datasource may hold: what the host can still spare of its
-   * budget. A pooling datasource keeps its pool at most this large, whatever its URL says.
+   * budget, at most a default pool's share (10) unless the caller asked for more. A pooling
+   * datasource keeps its pool at most this large, whatever its URL says.
    */
   maxConnections?: number;
 }
