@@ -50,7 +50,9 @@ describe('a setup that never settles fails that plugin, not the process', () => 
       [
         cli,
         'serve',
+        // No datasource plugin is installed in this root: the URL is only there to serve.
         'sqlite::memory:',
+        '--serve-unavailable',
         '--root',
         root,
         '--port',
