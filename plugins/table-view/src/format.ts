@@ -39,7 +39,7 @@ export function cellText(value: CellValue, type?: ColumnType): string | undefine
 }
 
 /**
- * The escaped HTML inside a `<td>` for a value. Text cut at {@link MAX_CELL_CHARS} keeps the
+ * The escaped HTML inside a `<td>` for a value. Text cut at `MAX_CELL_CHARS` characters keeps the
  * rest in the page behind a "show all" button; bytes link to `downloadUrl` when given.
  */
 export function formatCell(value: CellValue, type?: ColumnType, downloadUrl?: string): SafeHtml {
