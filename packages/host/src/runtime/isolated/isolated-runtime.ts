@@ -190,21 +190,22 @@ export class IsolatedRuntime implements PluginRuntime {
     try {
       return await fn(rpc);
     } catch (error) {
-      if (error instanceof TimeoutError) {
-        const timeout = NocofloError.create(Errors.PluginCallbackTimeout, [
-          this.options.name,
-          what,
-          error.ms,
-        ]);
-        // A missed deadline ends the code: a sync loop cannot be interrupted any other way.
-        this.fail(what, timeout);
-        throw timeout;
-      }
-      if (this.#dead && !isWireError(error)) throw this.#dead;
-      throw asCallbackError(this.options.name, what, revive(error));
+      throw this.callFailure(what, error);
     } finally {
       this.#inFlight--;
     }
+  }
+
+  /** What a failed call throws: a missed deadline also ends the plugin's code. */
+  private callFailure(what: string, error: unknown): unknown {
+    if (error instanceof TimeoutError) {
+      const timeout = NocofloError.create(Errors.PluginCallbackTimeout, [this.options.name, what, error.ms]);
+      // A missed deadline ends the code: a sync loop cannot be interrupted any other way.
+      this.fail(what, timeout);
+      return timeout;
+    }
+    if (this.#dead && !isWireError(error)) return this.#dead;
+    return asCallbackError(this.options.name, what, revive(error));
   }
 
   private async withDeadline<T>(
@@ -216,18 +217,7 @@ export class IsolatedRuntime implements PluginRuntime {
     try {
       return await withTimeout(() => fn(rpc), timeoutMs);
     } catch (error) {
-      if (error instanceof TimeoutError) {
-        const timeout = NocofloError.create(Errors.PluginCallbackTimeout, [
-          this.options.name,
-          what,
-          error.ms,
-        ]);
-        // A missed deadline ends the code: a sync loop cannot be interrupted any other way.
-        this.fail(what, timeout);
-        throw timeout;
-      }
-      if (this.#dead && !isWireError(error)) throw this.#dead;
-      throw asCallbackError(this.options.name, what, revive(error));
+      throw this.callFailure(what, error);
     }
   }
 
