@@ -8,6 +8,7 @@ import { definePlugin } from '@nocoflo/sdk';
 import { tableView } from './table-view.js';
 
 export { countRows, describeCount, EXACT_COUNT_LIMIT, type RowCount } from './count.js';
+export { type ExportState, exportHref, renderExportLinks } from './export.js';
 export { cellText, formatCell, toJson } from './format.js';
 export {
   DEFAULT_PAGE_SIZE,

@@ -17,6 +17,7 @@ import {
 } from '@nocoflo/sdk';
 import { describeKey } from './added.js';
 import { describeCount, type RowCount } from './count.js';
+import { type ExportState, renderExportLinks } from './export.js';
 import { columnClass, formatCell, isEditableColumn, toJson } from './format.js';
 import { isValueless, pageHref, type TableViewState } from './params.js';
 
@@ -57,6 +58,8 @@ export interface RenderTableInput {
   count?: RowCount;
   /** The row just inserted, shown first and marked. */
   added?: Row;
+  /** The sort and applied filter the export links carry; no links without it. */
+  exportState?: ExportState;
 }
 
 function keyOf(table: TableSchema, row: Row): Row {
@@ -191,6 +194,7 @@ export function renderTable({
   filterError,
   count: rowCount,
   added,
+  exportState,
 }: RenderTableInput): string {
   const writable = table.writable && table.primaryKey.length > 0;
   const filtered = state.filter !== undefined && filterError === undefined;
@@ -212,7 +216,7 @@ export function renderTable({
   const readOnly = !writable && html`<p class="ncf-readonly">Read-only: ${readOnlyReason(table)}.</p>`;
   return String(html`<section class="ncf-table-view" data-rows-url="${urls.rows}" data-table="${table.name}" data-columns="${toJson(columns)}" data-primary-key="${toJson(table.primaryKey)}"${writable && html` data-writable`}>
 ${addedNote}${noticeHtml}<div class="ncf-alert" role="alert" hidden></div>
-<div class="ncf-toolbar">${renderFilterForm(table, state, urls, filterError)}<span class="ncf-count" role="status">${count}</span>${renderPager(page, state, urls)}</div>
+<div class="ncf-toolbar">${renderFilterForm(table, state, urls, filterError)}<span class="ncf-count" role="status">${count}</span>${exportState && renderExportLinks(urls, exportState)}${renderPager(page, state, urls)}</div>
 ${readOnly}<div class="ncf-scroll"><table class="ncf-grid">${renderHeader(table, state, urls, writable)}${body}</table></div>
 <div class="ncf-toolbar ncf-bottom">${renderPager(page, state, urls)}</div>
 ${writable && renderAddForm(table)}

@@ -64,7 +64,7 @@ export const tableView: ViewDefinition = defineView({
   name: 'table',
   title: 'Table',
   canHandle: (table) => (table.columns.length > 0 ? TABLE_VIEW_SCORE : false),
-  assets: ['./assets/table-view.css', './assets/table-view.js'],
+  assets: ['./assets/table-view.css', './assets/table-extras.css', './assets/table-view.js'],
   async render({ table, data, params, urls }) {
     const { state, options, notices } = parseParams(table, params);
     const { page, filterError } = await readFiltered(data, table.name, options, notices);
@@ -75,7 +75,17 @@ export const tableView: ViewDefinition = defineView({
     const addedKey = parseAddedKey(table, params.added);
     const added = addedKey ? await readAddedRow(data, table, addedKey) : undefined;
     return {
-      html: renderTable({ table, page, state, urls, notices, filterError, count, added }),
+      html: renderTable({
+        table,
+        page,
+        state,
+        urls,
+        notices,
+        filterError,
+        count,
+        added,
+        exportState: { ...(options.sort ? { sort: options.sort } : {}), ...(filter ? { filter } : {}) },
+      }),
       title: table.name,
     };
   },

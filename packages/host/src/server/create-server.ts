@@ -19,6 +19,7 @@ import { registerAccountRoutes } from './routes/accounts.js';
 import { registerAssetRoutes } from './routes/assets.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerDataApi } from './routes/data-api.js';
+import { registerExportRoute } from './routes/export.js';
 import { registerPages } from './routes/pages.js';
 import { RowWrites } from './row-writes.js';
 import type { ServerContext, ServerOptions } from './types.js';
@@ -105,6 +106,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   // Read-only: no write route exists at all (not even for admins), so nothing can write data.
   const writes = options.readOnly ? undefined : new RowWrites(connections, accounts);
   await registerDataApi(app, host, connections, writes);
+  registerExportRoute(app, connections);
   registerAuditRoutes(app, accounts, writes);
   registerPages(app, host, connections, preferences, accounts);
   for (const extension of [...builtInExtensions, ...(options.extensions ?? [])]) await extension(app, ctx);

@@ -1,0 +1,124 @@
+import type { Row } from '@nocoflo/sdk';
+import { describe, expect, it } from 'vitest';
+import {
+  attachmentDisposition,
+  csvField,
+  csvHeader,
+  csvRow,
+  csvText,
+  ndjsonRow,
+} from '../../../src/server/export/encode.js';
+
+/** A small RFC 4180 reader, to check that what is written reads back as the same fields. */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let i = 0;
+  let quoted = false;
+  while (i < text.length) {
+    const c = text[i] as string;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+      } else if (c === '"') {
+        quoted = false;
+        i++;
+      } else {
+        field += c;
+        i++;
+      }
+    } else if (c === '"') {
+      quoted = true;
+      i++;
+    } else if (c === ',') {
+      record.push(field);
+      field = '';
+      i++;
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+      i += 2;
+    } else {
+      field += c;
+      i++;
+    }
+  }
+  if (field || record.length) throw new Error('the last record has no CR LF');
+  return records;
+}
+
+describe('CSV encoding', () => {
+  it('quotes exactly the fields that need it and doubles their quotes', () => {
+    expect(csvField('plain text')).toBe('plain text');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('two\nlines')).toBe('"two\nlines"');
+    expect(csvField('cr\ronly')).toBe('"cr\ronly"');
+    expect(csvField('')).toBe('');
+  });
+
+  it('writes NULL as an empty field, bigints in full, bytes as base64, structures as JSON', () => {
+    expect(csvText(null)).toBe('');
+    expect(csvText(2n ** 70n)).toBe('1180591620717411303424');
+    expect(csvText(-9007199254740993n)).toBe('-9007199254740993');
+    expect(csvText(new Uint8Array([0, 255, 1, 2]))).toBe('AP8BAg==');
+    expect(csvText(new Uint8Array(new Uint8Array([9, 0, 255, 1]).buffer, 1, 2))).toBe('AP8=');
+    expect(csvText(true)).toBe('true');
+    expect(csvText(1.5)).toBe('1.5');
+    expect(csvText({ a: [1, 2n] })).toBe('{"a":[1,"2"]}');
+    expect(csvText(['x', null])).toBe('["x",null]');
+  });
+
+  it('round-trips awkward values through an RFC 4180 reader, every record ending in CR LF', () => {
+    const columns = ['id', 'text', 'big', 'blob', 'json', 'none'];
+    const rows: Row[] = [
+      { id: 1, text: 'comma, "quote"\r\nand a line', big: 12345678901234567890n, blob: new Uint8Array([1]) },
+      { id: 2, text: '  spaces kept  ', big: null, blob: null, json: { k: 'v,"w"' }, none: null },
+      { id: 3, text: '', big: 0n, blob: new Uint8Array([]) },
+    ];
+    const text = csvHeader(columns) + rows.map((row) => csvRow(row, columns)).join('');
+    expect(text.endsWith('\r\n')).toBe(true);
+    expect(parseCsv(text)).toEqual([
+      columns,
+      ['1', 'comma, "quote"\r\nand a line', '12345678901234567890', 'AQ==', '', ''],
+      ['2', '  spaces kept  ', '', '', '{"k":"v,\\"w\\""}', ''],
+      ['3', '', '0', '', '', ''],
+    ]);
+  });
+
+  it('quotes column names in the header too', () => {
+    expect(csvHeader(['a', 'b,c', 'd"e'])).toBe('a,"b,c","d""e"\r\n');
+  });
+});
+
+describe('NDJSON encoding', () => {
+  it('writes one object per line, keys in column order, with the data API spelling of bigints and bytes', () => {
+    const line = ndjsonRow({ b: 2n ** 64n, a: 'x\ny', c: new Uint8Array([0, 255]) }, ['a', 'b', 'c', 'd']);
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.slice(0, -1)).not.toContain('\n');
+    expect(Object.keys(JSON.parse(line))).toEqual(['a', 'b', 'c', 'd']);
+    expect(JSON.parse(line)).toEqual({
+      a: 'x\ny',
+      b: '18446744073709551616',
+      c: { $base64: 'AP8=' },
+      d: null,
+    });
+  });
+});
+
+describe('Content-Disposition', () => {
+  it('names the file after the table, with an ASCII fallback and the exact name in filename*', () => {
+    expect(attachmentDisposition('orders', 'csv')).toBe(
+      `attachment; filename="orders.csv"; filename*=UTF-8''orders.csv`,
+    );
+    const odd = attachmentDisposition('Bestellungen "ä"; x', 'ndjson');
+    expect(odd).toMatch(/^attachment; filename="Bestellungen_x\.ndjson"; /);
+    const star = /filename\*=UTF-8''(.+)$/.exec(odd)?.[1] ?? '';
+    expect(decodeURIComponent(star)).toBe('Bestellungen "ä"; x.ndjson');
+    expect(star).not.toMatch(/[\s";]/);
+  });
+});
