@@ -29,6 +29,7 @@ import { discover, resolvePluginDirs } from './discovery/discover.js';
 import type { Candidate } from './discovery/types.js';
 import { installPlugin } from './install/install.js';
 import { recoverInstalls } from './install/journal.js';
+import { PACKAGE_REPLICA, PackageReplica } from './install/replicate.js';
 import type { InstallOptions, InstallSource } from './install/types.js';
 import { uninstallPlugin } from './install/uninstall.js';
 import { HostLock } from './lifecycle/host-lock.js';
@@ -42,7 +43,7 @@ import { RuntimeFactory } from './runtime/runtime-factory.js';
 import { PluginConfigs, type PluginConfigView } from './secrets/plugin-configs.js';
 import { redactingLogger } from './secrets/redact.js';
 import { MemoryStore } from './store/memory-store.js';
-import type { PluginStateStore } from './store/types.js';
+import { type ExternalChangeKind, isPackageStore, type PluginStateStore } from './store/types.js';
 import type { HostEvents, HostOptions, PluginHost, RegisteredManifest } from './types.js';
 import { HOST_VERSION } from './version.js';
 
@@ -89,6 +90,8 @@ class Host implements PluginHost {
   #started = false;
   #stopped = false;
   #unsubscribeStore: (() => void) | undefined;
+  /** Installs shared with the other hosts of the store (when it records packages). */
+  readonly [PACKAGE_REPLICA]: PackageReplica | undefined;
 
   constructor(options: HostOptions) {
     this.#options = options;
@@ -99,6 +102,15 @@ class Host implements PluginHost {
     this.logger = redactingLogger(options.logger ?? silentLogger);
     this.pluginDirs = resolvePluginDirs(this.root, options.pluginDirs ?? ['plugins']);
     this.#store = options.store ?? new MemoryStore();
+    this[PACKAGE_REPLICA] = isPackageStore(this.#store)
+      ? new PackageReplica(this.#store, {
+          pathOf: (name) => this.#table.get(name)?.location?.dir,
+          pluginDir: this.pluginDirs[0],
+          install: (data, label) => this.install({ data, filename: label }),
+          uninstall: (name) => this.uninstall(name),
+          logger: this.logger,
+        })
+      : undefined;
     this.#databases = new PluginDatabases(this.#store);
     this.#configs = new PluginConfigs({
       store: this.#store,
@@ -202,13 +214,16 @@ class Host implements PluginHost {
     return this.#lock.exclusive(fn);
   }
 
-  start(): Promise<void> {
-    return this.exclusive(async () => {
-      if (this.#started) return;
+  async start(): Promise<void> {
+    const replica = this[PACKAGE_REPLICA];
+    const first = await this.exclusive(async () => {
+      if (this.#started) return false;
       this.#started = true;
       await this.#lifecycle.readStoredStates();
       // An install the previous process did not finish is completed or undone before anything is read.
       if (this.pluginDirs[0]) await recoverInstalls(this.pluginDirs[0], this.logger);
+      // A plugin another host uninstalled meanwhile is removed before its code could run.
+      await replica?.removeUninstalled();
       const candidates = this.discover();
       for (const candidate of candidates) this.#table.set(recordFrom(candidate));
       for (const warning of candidates.flatMap((c) => c.warnings)) this.logger.warn(warning);
@@ -227,7 +242,11 @@ class Host implements PluginHost {
         .map((r) => r.name);
       if (this.hooks.hostStarted.isUsed())
         await this.hooks.hostStarted.promise(Object.freeze({ hostVersion: this.version, enabled }));
+      return true;
     });
+    // Installs other hosts made (or finished) meanwhile, through the install pipeline, which
+    // takes the lifecycle lock itself.
+    if (first) await replica?.reconcile();
   }
 
   rescan(): Promise<void> {
@@ -238,7 +257,8 @@ class Host implements PluginHost {
     });
   }
 
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
+    await this[PACKAGE_REPLICA]?.close();
     return this.exclusive(async () => {
       if (this.#stopped) return;
       this.#stopped = true;
@@ -342,7 +362,8 @@ class Host implements PluginHost {
   // ── Helpers ───────────────────────────────────────────────────────────────
 
   /** Another host sharing the store changed a plugin: do the same here, without writing back. */
-  private followExternalChange(plugin: string, kind: 'state' | 'config'): Promise<void> {
+  private followExternalChange(plugin: string, kind: ExternalChangeKind): Promise<void> {
+    if (kind === 'package') return this[PACKAGE_REPLICA]?.follow(plugin) ?? Promise.resolve();
     return this.exclusive(async () => {
       const record = this.#table.get(plugin);
       if (!record || this.#stopped) return;

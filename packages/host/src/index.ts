@@ -28,6 +28,8 @@ export {
   type InstallOptions,
   type InstallSource,
   installPlugin,
+  PACKAGE_MARKER,
+  packageIntegrity,
   recoverInstalls,
   uninstallPlugin,
 } from './install/index.js';
@@ -92,9 +94,14 @@ export type { ApplyMigrationOutcome, MetadataDialect, PendingMigration } from '.
 export type { OpenMetadataStoreOptions } from './store/open.js';
 export type { ExternalChange, PostgresStoreOptions } from './store/postgres-store.js';
 export {
+  type ExternalChangeKind,
+  type InstalledPackage,
+  isPackageStore,
   isPluginDataStore,
+  type PackageStore,
   type PluginDataStore,
   type PluginStateStore,
+  type StoredPackage,
   type StoredPluginState,
 } from './store/types.js';
 export type {

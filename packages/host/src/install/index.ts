@@ -20,6 +20,17 @@ export {
   type OfflineHostOptions,
   storedStates,
 } from './offline-host.js';
+export {
+  PACKAGE_MARKER,
+  PACKAGE_REPLICA,
+  type PackageMarker,
+  PackageReplica,
+  packageIntegrity,
+  type ReplicaHost,
+  type ReplicatedHost,
+  readPackageMarker,
+  replicaOf,
+} from './replicate.js';
 export { type ArchiveSummary, extractArchive, inspectArchive } from './tarball.js';
 export { enabledDependents, uninstallPlugin } from './uninstall.js';
 export { type ValidatedPackage, type ValidationContext, validatePluginPackage } from './validate.js';

@@ -21,6 +21,7 @@ import { crashPoint } from '../store/crash-point.js';
 import type { PluginHost } from '../types.js';
 import { discard, type InstallJournal, removeJournal, syncDir, WORK_DIR, writeJournal } from './journal.js';
 import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS } from './limits.js';
+import { packageIntegrity, replicaOf } from './replicate.js';
 import type { InstallOptions, InstallSource } from './types.js';
 
 export type { InstallOptions, InstallSource } from './types.js';
@@ -150,6 +151,10 @@ export async function installPlugin(
 
   try {
     const { file, label } = await acquire(source, downloadDir, host.root, limits);
+    // Hosts sharing a store install the very bytes this host installed: keep them.
+    const replica = replicaOf(host);
+    const tarball = replica ? new Uint8Array(await readFile(file)) : undefined;
+    const integrity = tarball ? packageIntegrity(tarball) : undefined;
     await extractArchive(file, staging, label, limits);
     crashPoint('install:after-extract');
     const pkg = await validatePluginPackage(staging, {
@@ -184,6 +189,8 @@ export async function installPlugin(
       const installed = await installMissingDependencies(staging, target, deps, pkg.name);
       if (installed.length) logger.info(`${pkg.name}: installed npm dependencies ${installed.join(', ')}`);
     }
+
+    if (replica && integrity) await replica.stage(staging, pkg, integrity);
 
     const journal: InstallJournal = {
       id,
@@ -231,6 +238,24 @@ export async function installPlugin(
           },
         },
       );
+    }
+    if (replica && tarball && integrity) {
+      // The store's record is the commit point other hosts follow: recorded before the local
+      // journal commits, so a crash in between undoes the install here and the restart
+      // re-applies it from the store (no host keeps an install the store does not know).
+      const recorded = await attempt(() => replica.record(pkg, tarball, integrity));
+      if (recorded.error !== undefined) {
+        await rollBack(host, journal, workDir, existing !== undefined, logger);
+        throw NocofloError.create(
+          Errors.InstallFailed,
+          [
+            `${pkg.name}@${pkg.version}`,
+            `it could not be recorded in the shared store: ${errorMessage(recorded.error)}`,
+          ],
+          { cause: recorded.error },
+        );
+      }
+      crashPoint('install:after-record');
     }
     await writeJournal(workDir, { ...journal, phase: 'committed' });
     await rm(journal.backup, { recursive: true, force: true });

@@ -26,8 +26,13 @@ export {
 } from './postgres-store.js';
 export { SqliteMetadataStore } from './sqlite-store.js';
 export {
+  type ExternalChangeKind,
+  type InstalledPackage,
+  isPackageStore,
   isPluginDataStore,
+  type PackageStore,
   type PluginDataStore,
   type PluginStateStore,
+  type StoredPackage,
   type StoredPluginState,
 } from './types.js';

@@ -21,13 +21,13 @@ import type {
 } from './metadata.js';
 import { codecFor, type StoreCodec } from './schema/codec.js';
 import type { HostTables } from './schema/tables.js';
-import type { StoredPluginState } from './types.js';
+import type { InstalledPackage, StoredPackage, StoredPluginState } from './types.js';
 
 /** A connection inside a write transaction. */
 export type StoreTransaction = Kysely<HostTables> | Transaction<HostTables>;
 
 /** What changed, for stores that tell other hosts (PostgreSQL NOTIFY). */
-export type ChangeKind = 'state' | 'config';
+export type ChangeKind = 'state' | 'config' | 'package';
 
 /** The shared implementation; see `sqlite-store.ts` and `postgres-store.ts`. */
 export abstract class KyselyMetadataStore implements MetadataStore {
@@ -221,6 +221,102 @@ export abstract class KyselyMetadataStore implements MetadataStore {
         if (Number(config.numDeletedRows) > 0) await this.notify(trx, name, 'config');
       }),
     );
+  }
+
+  #packageOf(row: {
+    name: string;
+    version: string;
+    integrity: string;
+    size: number | string | bigint;
+    permissions: unknown;
+    installed_at: unknown;
+  }): InstalledPackage {
+    const permissions = row.permissions === null ? undefined : this.codec.readJson(row.permissions);
+    return {
+      name: row.name,
+      version: row.version,
+      integrity: row.integrity,
+      size: Number(row.size),
+      ...(Array.isArray(permissions) ? { permissions: permissions.map(String) } : {}),
+      installedAt: this.codec.readTime(row.installed_at),
+    };
+  }
+
+  async listInstalledPackages(): Promise<InstalledPackage[]> {
+    return this.run('read installed packages', async () => {
+      const rows = await this.db
+        .selectFrom('installed_packages')
+        .select(['name', 'version', 'integrity', 'size', 'permissions', 'installed_at'])
+        .orderBy('name')
+        .execute();
+      return rows.map((row) => this.#packageOf(row));
+    });
+  }
+
+  async readInstalledPackage(name: string): Promise<StoredPackage | undefined> {
+    return this.run('read installed package', async () => {
+      const row = await this.db
+        .selectFrom('installed_packages')
+        .selectAll()
+        .where('name', '=', name)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const bytes = row.tarball;
+      return {
+        ...this.#packageOf(row),
+        tarball: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      };
+    });
+  }
+
+  async writeInstalledPackage(pkg: Omit<StoredPackage, 'installedAt'>): Promise<boolean> {
+    return this.run('record installed package', () =>
+      this.writeTransaction(async (trx) => {
+        const result = await trx
+          .insertInto('installed_packages')
+          .values({
+            name: pkg.name,
+            version: pkg.version,
+            integrity: pkg.integrity,
+            size: pkg.tarball.byteLength,
+            tarball: Buffer.from(pkg.tarball.buffer, pkg.tarball.byteOffset, pkg.tarball.byteLength),
+            permissions: pkg.permissions ? this.codec.json(pkg.permissions) : null,
+            installed_at: new Date().toISOString(),
+          })
+          .onConflict((oc) =>
+            oc
+              .column('name')
+              .doUpdateSet((eb) => ({
+                version: eb.ref('excluded.version'),
+                integrity: eb.ref('excluded.integrity'),
+                size: eb.ref('excluded.size'),
+                tarball: eb.ref('excluded.tarball'),
+                permissions: eb.ref('excluded.permissions'),
+                installed_at: eb.ref('excluded.installed_at'),
+              }))
+              .where((eb) => eb('installed_packages.integrity', '<>', eb.ref('excluded.integrity'))),
+          )
+          .executeTakeFirst();
+        const changed = Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+        if (changed) await this.notify(trx, pkg.name, 'package');
+        return changed;
+      }),
+    );
+  }
+
+  async deleteInstalledPackage(name: string): Promise<boolean> {
+    return this.run('forget installed package', () =>
+      this.writeTransaction(async (trx) => {
+        const result = await trx.deleteFrom('installed_packages').where('name', '=', name).executeTakeFirst();
+        const deleted = Number(result.numDeletedRows) > 0;
+        if (deleted) await this.notify(trx, name, 'package');
+        return deleted;
+      }),
+    );
+  }
+
+  async storeId(): Promise<string> {
+    return this.writeSetting('store_id', randomUUID(), { onlyIfMissing: true });
   }
 
   async appliedMigrations(plugin: string): Promise<AppliedMigration[]> {

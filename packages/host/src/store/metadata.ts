@@ -6,7 +6,7 @@
  */
 import type { AccountStore } from '../accounts/types.js';
 import type { NamespaceMigration, NamespaceOptions, PluginNamespace } from '../namespaces/types.js';
-import type { PluginStateStore } from './types.js';
+import type { PackageStore, PluginStateStore } from './types.js';
 
 /** The SQL dialect of a metadata store; plugin migrations may ship one file per dialect. */
 export type MetadataDialect = 'sqlite' | 'postgres';
@@ -63,8 +63,8 @@ export interface ConfigChange {
   fields: string[];
 }
 
-/** The plugin-state store plus migrations, namespaces, view preferences, API tokens and settings. */
-export interface MetadataStore extends PluginStateStore {
+/** The plugin-state store plus installed packages, migrations, namespaces, view preferences, API tokens and settings. */
+export interface MetadataStore extends PluginStateStore, PackageStore {
   /** The SQL dialect, which picks `.sqlite.sql` / `.postgres.sql` migration variants. */
   readonly dialect: MetadataDialect;
   /** Where the store lives, for messages (a file path, or a URL without password). */

@@ -26,13 +26,14 @@ import { loadPg } from './load-pg.js';
 import type { PendingMigration } from './metadata.js';
 import { migrateHostStore } from './schema/migrate.js';
 import { HOST_TABLE_NAMES, type HostTables } from './schema/tables.js';
+import type { ExternalChangeKind } from './types.js';
 
 /** A change another host made, as {@link PostgresMetadataStore.onExternalChange} reports it. */
 export interface ExternalChange {
   /** Plugin concerned. */
   plugin: string;
-  /** What changed. */
-  kind: 'state' | 'config';
+  /** What changed: the plugin's enabled state, its config, or its installed package. */
+  kind: ExternalChangeKind;
 }
 
 /** Options of {@link PostgresMetadataStore.open}. */
@@ -415,7 +416,9 @@ export class PostgresMetadataStore extends KyselyMetadataStore {
   /**
    * After a reconnect: notifications sent meanwhile are lost, so report a `state` change for
    * every stored plugin (the host compares with what it runs, so this is harmless) and a
-   * `config` change for each config written during the outage (with 5 s of slack).
+   * `config` change for each config written during the outage (with 5 s of slack), and a
+   * `package` change for every plugin stored or installed (the host compares with what it
+   * has installed, so an install or uninstall made meanwhile is caught up).
    */
   async #reportEverything() {
     const outageMs = Date.now() - (this.#lostAt ?? Date.now());
@@ -425,8 +428,11 @@ export class PostgresMetadataStore extends KyselyMetadataStore {
       const rows = await this.run('read changed configs', () =>
         this.db.selectFrom('plugin_config').select('name').where('updated_at', '>=', since).execute(),
       );
+      const packages = await this.listInstalledPackages();
       this.#lostAt = undefined;
       for (const plugin of states.keys()) this.#emit({ plugin, kind: 'state' });
+      for (const plugin of new Set([...states.keys(), ...packages.map((p) => p.name)]))
+        this.#emit({ plugin, kind: 'package' });
       for (const { name } of rows) this.#emit({ plugin: name, kind: 'config' });
     } catch (error) {
       this.#logger.warn('metadata store: could not re-read after reconnecting', {
@@ -444,7 +450,8 @@ export class PostgresMetadataStore extends KyselyMetadataStore {
       return;
     }
     if (parsed.origin === this.instanceId || typeof parsed.plugin !== 'string') return;
-    if (parsed.kind === 'state') this.#emit({ plugin: parsed.plugin, kind: 'state' });
+    if (parsed.kind === 'state' || parsed.kind === 'package')
+      this.#emit({ plugin: parsed.plugin, kind: parsed.kind });
     else if (parsed.kind === 'config') void this.#configChanged(parsed.plugin);
   }
 

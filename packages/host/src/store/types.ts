@@ -63,6 +63,64 @@ export function isPluginDataStore(
   );
 }
 
+/** A plugin package installed at runtime, as the store records it (without its bytes). */
+export interface InstalledPackage {
+  /** Package (plugin) name. */
+  name: string;
+  /** Package version. */
+  version: string;
+  /** `sha512-<base64>` of the tarball, npm's integrity notation. */
+  integrity: string;
+  /** Tarball size in bytes. */
+  size: number;
+  /** Permissions the operator approved for it, when any were asked for. */
+  permissions?: string[];
+  /** When it was installed (ISO 8601). */
+  installedAt: string;
+}
+
+/** An installed package with its tarball. */
+export interface StoredPackage extends InstalledPackage {
+  /** The tarball's bytes (an `npm pack` archive). */
+  tarball: Uint8Array;
+}
+
+/**
+ * The installed-packages part of a store: each plugin installed at runtime, with its
+ * tarball, so that every host sharing the store installs the same bytes. The SQLite and
+ * PostgreSQL stores have it; writes notify the other hosts (kind `package`).
+ */
+export interface PackageStore {
+  /** Every installed package, by name order (without tarballs). */
+  listInstalledPackages(): Promise<InstalledPackage[]>;
+  /** One installed package with its tarball, or undefined. */
+  readInstalledPackage(name: string): Promise<StoredPackage | undefined>;
+  /**
+   * Records an install or upgrade (replacing the previous record); notifies other hosts when
+   * the integrity changed. Returns whether anything changed.
+   */
+  writeInstalledPackage(pkg: Omit<StoredPackage, 'installedAt'>): Promise<boolean>;
+  /** Records an uninstall; notifies other hosts. Returns whether the package was recorded. */
+  deleteInstalledPackage(name: string): Promise<boolean>;
+  /** A stable id of the store (created once), which installed folders remember. */
+  storeId(): Promise<string>;
+}
+
+/** Whether a store records installed packages. */
+export function isPackageStore(
+  store: PluginStateStore | undefined | null,
+): store is PluginStateStore & PackageStore {
+  return (
+    typeof store === 'object' &&
+    store !== null &&
+    typeof (store as Partial<PackageStore>).writeInstalledPackage === 'function' &&
+    typeof (store as Partial<PackageStore>).readInstalledPackage === 'function'
+  );
+}
+
+/** What another host changed: a plugin's enabled state, its config, or its installed package. */
+export type ExternalChangeKind = 'state' | 'config' | 'package';
+
 /** The plugin-state part of the metadata store, which the plugin lifecycle relies on. */
 export interface PluginStateStore {
   /** Every stored plugin state, by name. */
@@ -77,7 +135,7 @@ export interface PluginStateStore {
    * Subscribes to changes made by other hosts sharing this store (PostgreSQL). Stores
    * that only one host can use may ignore it. Returns an unsubscribe function.
    */
-  onExternalChange?(listener: (change: { plugin: string; kind: 'state' | 'config' }) => void): () => void;
+  onExternalChange?(listener: (change: { plugin: string; kind: ExternalChangeKind }) => void): () => void;
   /** Releases the store. Idempotent. */
   close(): Promise<void>;
 }

@@ -49,11 +49,13 @@ export interface ColumnTypes {
   time: 'text' | 'timestamptz';
   /** `text` on SQLite, `jsonb` on PostgreSQL. */
   json: 'text' | 'jsonb';
+  /** Bytes: `blob` on SQLite, `bytea` on PostgreSQL. */
+  bytes: 'blob' | 'bytea';
 }
 
 /** The column types of a dialect. */
 export function columnTypes(dialect: MetadataDialect): ColumnTypes {
   return dialect === 'postgres'
-    ? { bool: 'boolean', time: 'timestamptz', json: 'jsonb' }
-    : { bool: 'integer', time: 'text', json: 'text' };
+    ? { bool: 'boolean', time: 'timestamptz', json: 'jsonb', bytes: 'bytea' }
+    : { bool: 'integer', time: 'text', json: 'text', bytes: 'blob' };
 }

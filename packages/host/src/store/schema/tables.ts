@@ -143,6 +143,21 @@ export interface StoreSettingsTable {
   updated_at: Time;
 }
 
+/**
+ * Plugins installed at runtime, with their tarball: what every host sharing the store
+ * installs. `integrity` is `sha512-<base64>` of the tarball (npm's notation).
+ */
+export interface InstalledPackagesTable {
+  name: string;
+  version: string;
+  integrity: string;
+  size: number;
+  tarball: Uint8Array;
+  /** Permissions the operator approved (JSON array), or null. */
+  permissions: ColumnType<unknown, string | null | undefined, string | null>;
+  installed_at: Time;
+}
+
 /** Every host table, by name. */
 export interface HostTables {
   plugin_state: PluginStateTable;
@@ -158,6 +173,7 @@ export interface HostTables {
   grants: GrantsTable;
   user_view_preferences: UserViewPreferencesTable;
   audit_log: AuditLogTable;
+  installed_packages: InstalledPackagesTable;
 }
 
 /** Names of the host's tables (and the migrator's), which plugin SQL may never touch or adopt. */
@@ -175,6 +191,7 @@ export const HOST_TABLE_NAMES: readonly string[] = [
   'grants',
   'user_view_preferences',
   'audit_log',
+  'installed_packages',
   'host_migrations',
   'host_migrations_lock',
 ];

@@ -9,6 +9,7 @@ import { baseline } from './0001-baseline.js';
 import { pluginNamespaces } from './0002-plugin-namespaces.js';
 import { configChangesAndSettings } from './0003-config-changes-and-settings.js';
 import { accountsAndAudit } from './0004-accounts-and-audit.js';
+import { installedPackages } from './0005-installed-packages.js';
 import type { HostMigration } from './types.js';
 
 export type { HostMigration, HostMigrationContext } from './types.js';
@@ -19,4 +20,5 @@ export const HOST_MIGRATIONS: Readonly<Record<string, HostMigration>> = {
   '0002_plugin_namespaces': pluginNamespaces,
   '0003_config_changes_and_settings': configChangesAndSettings,
   '0004_accounts_and_audit': accountsAndAudit,
+  '0005_installed_packages': installedPackages,
 };
