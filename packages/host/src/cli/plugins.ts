@@ -161,6 +161,7 @@ async function local<T>(
       root: options.root,
       pluginDirs: options.pluginsDir,
       states: await store.readPluginStates(),
+      packages: store,
     });
     return await fn({ store, host });
   } finally {

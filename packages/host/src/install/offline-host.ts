@@ -8,9 +8,10 @@
 import { resolve } from 'node:path';
 import { type Logger, type PluginInfo, silentLogger } from '@nocoflo/sdk';
 import { discover, resolvePluginDirs } from '../discovery/discover.js';
-import type { PluginStateStore, StoredPluginState } from '../store/types.js';
+import type { PackageStore, PluginStateStore, StoredPluginState } from '../store/types.js';
 import type { PluginHost } from '../types.js';
 import { HOST_VERSION } from '../version.js';
+import { PACKAGE_REPLICA, PackageReplica } from './replicate.js';
 
 /** Options of {@link createOfflineHost}. */
 export interface OfflineHostOptions {
@@ -24,6 +25,11 @@ export interface OfflineHostOptions {
   states?: Map<string, StoredPluginState>;
   /** Where log lines go. */
   logger?: Logger;
+  /**
+   * The store's installed packages: installs and uninstalls made offline are recorded there,
+   * so the hosts sharing the store follow (at once on PostgreSQL, else at their next start).
+   */
+  packages?: PackageStore;
 }
 
 /** The subset of {@link PluginHost} that install, uninstall and the CLI use. */
@@ -76,11 +82,22 @@ export function createOfflineHost(options: OfflineHostOptions): OfflineHost {
       warnings: candidate.warnings,
     }));
   const get = (name: string) => list().find((p) => p.name === name);
-  return {
+  const logger = options.logger ?? silentLogger;
+  const offline = () => Promise.reject(new Error('an offline host does not follow other hosts'));
+  const replica = options.packages
+    ? new PackageReplica(options.packages, {
+        pathOf: (name) => get(name)?.path,
+        pluginDir: pluginDirs[0],
+        install: offline,
+        uninstall: offline,
+        logger,
+      })
+    : undefined;
+  const host: OfflineHost = {
     version: HOST_VERSION,
     root,
     pluginDirs,
-    logger: options.logger ?? silentLogger,
+    logger,
     list,
     get,
     async rescan() {},
@@ -92,4 +109,6 @@ export function createOfflineHost(options: OfflineHostOptions): OfflineHost {
     async unregister() {},
     exclusive: (fn) => fn(),
   };
+  // Where install and uninstall look for it (not part of the type: an internal link).
+  return Object.assign(host, { [PACKAGE_REPLICA]: replica });
 }

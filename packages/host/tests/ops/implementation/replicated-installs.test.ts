@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { createHost, type PluginHost } from '@nocoflo/host';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PACKAGE_MARKER, packageIntegrity } from '../../../src/install/index.js';
+import {
+  createOfflineHost,
+  installPlugin,
+  PACKAGE_MARKER,
+  packageIntegrity,
+  uninstallPlugin,
+} from '../../../src/install/index.js';
 import { PostgresMetadataStore, SqliteMetadataStore } from '../../../src/store/index.js';
 import { goodPluginTarball } from '../fixtures/tarball.js';
 import { dropSchema, POSTGRES_URL, postgresAvailable, tempDir, uniqueSchema, waitFor } from '../helpers.js';
@@ -61,6 +67,21 @@ describe('installed packages in the store', () => {
     const after = await SqliteMetadataStore.open(storePath);
     expect(await after.listInstalledPackages()).toEqual([]);
     await after.close();
+  });
+
+  it('an install and uninstall made offline (the CLI) are recorded in the store too', async () => {
+    const store = await SqliteMetadataStore.open(join(dir.path, 'metadata.db'));
+    try {
+      const host = createOfflineHost({ root: join(dir.path, 'app'), packages: store, scanNodeModules: false });
+      await installPlugin(host, { data: goodPluginTarball('@ops/offline', '1.2.0') });
+      expect((await store.listInstalledPackages()).map((p) => `${p.name}@${p.version}`)).toEqual([
+        '@ops/offline@1.2.0',
+      ]);
+      await uninstallPlugin(host, '@ops/offline');
+      expect(await store.listInstalledPackages()).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 
   it('a plugin put in the folder by hand is never removed by reconciling', async () => {
