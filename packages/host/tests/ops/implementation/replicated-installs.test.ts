@@ -72,7 +72,11 @@ describe('installed packages in the store', () => {
   it('an install and uninstall made offline (the CLI) are recorded in the store too', async () => {
     const store = await SqliteMetadataStore.open(join(dir.path, 'metadata.db'));
     try {
-      const host = createOfflineHost({ root: join(dir.path, 'app'), packages: store, scanNodeModules: false });
+      const host = createOfflineHost({
+        root: join(dir.path, 'app'),
+        packages: store,
+        scanNodeModules: false,
+      });
       await installPlugin(host, { data: goodPluginTarball('@ops/offline', '1.2.0') });
       expect((await store.listInstalledPackages()).map((p) => `${p.name}@${p.version}`)).toEqual([
         '@ops/offline@1.2.0',
