@@ -18,10 +18,11 @@ import { pluginDataDir } from '../namespaces/plugin-data-dir.js';
 import type { PluginDatabases } from '../namespaces/plugin-databases.js';
 import type { RestartOptions } from '../runtime/isolation-options.js';
 import type { RuntimeRegistries } from '../runtime/plugin-scope.js';
-import type { IsolationLevel, PluginRuntime, RuntimeOptions } from '../runtime/types.js';
+import type { IsolationLevel, LoadedPlugin, PluginRuntime, RuntimeOptions } from '../runtime/types.js';
 import type { PluginConfigs } from '../secrets/plugin-configs.js';
 import { crashPoint } from '../store/crash-point.js';
 import type { PluginStateStore, StoredPluginState } from '../store/types.js';
+import { bootConcurrency, Limiter } from './boot-limiter.js';
 import type { HostLock } from './host-lock.js';
 import type { PluginRecord } from './plugin-record.js';
 import type { PluginStates } from './plugin-states.js';
@@ -55,10 +56,17 @@ export interface LifecycleOptions {
 
 const toJson = (error: NocofloError) => error.toJSON();
 
+/** An isolated plugin's code, loading ahead of its turn in the start order. */
+interface Preload {
+  readonly runtime: PluginRuntime;
+  readonly loaded: Promise<LoadedPlugin>;
+}
+
 /** Drives records through their states. */
 export class PluginLifecycle {
   #storedStates = new Map<string, StoredPluginState>();
   #stopped = false;
+  readonly #preloads = new Map<PluginRecord, Preload>();
 
   constructor(private readonly o: LifecycleOptions) {}
 
@@ -84,10 +92,42 @@ export class PluginLifecycle {
         record.blockedBy = Object.keys(record.dependencies).sort()[0];
       states.move(record, 'failed', error);
     }
-    for (const name of order) {
-      const record = table.get(name)!;
-      if (record.state === 'discovered') await this.bringUp(record);
+    const queue = order.map((name) => table.get(name)!);
+    // Isolated plugins boot their worker or process, and load their code there, ahead of
+    // their turn (a few at a time) as soon as every dependency is enabled: booting is most of
+    // an isolated start and runs on other threads. Setup and enable still run one plugin at
+    // a time in start order, so contributions register in the same order as inline.
+    const limiter = new Limiter(bootConcurrency());
+    try {
+      for (let i = 0; i < queue.length; i++) {
+        for (let j = i; j < queue.length; j++) this.preload(queue[j]!, limiter);
+        const record = queue[i]!;
+        if (record.state === 'discovered') await this.bringUp(record);
+      }
+    } finally {
+      await this.dropPreloads();
     }
+  }
+
+  /** Starts loading `record`'s isolated code ahead of its turn, when it is sure to be loaded. */
+  private preload(record: PluginRecord, limiter: Limiter): void {
+    if (this.#preloads.has(record) || record.runtime || record.state !== 'discovered') return;
+    if (this.o.levelOf(record) === 'inline' || !this.wantsEnabled(record.name)) return;
+    // Every dependency must already be enabled: a dependent of a failed plugin runs no code.
+    for (const dependency of Object.keys(record.dependencies))
+      if (this.o.table.get(dependency)?.state !== 'enabled') return;
+    const runtime = this.createRuntime(record);
+    const loaded = limiter.run(() => runtime.load());
+    // Collected (and its failure handled) at the plugin's turn.
+    loaded.catch(() => undefined);
+    this.#preloads.set(record, { runtime, loaded });
+  }
+
+  /** Ends preloaded code whose turn never came (the start stopped early). */
+  private async dropPreloads(): Promise<void> {
+    const left = [...this.#preloads.values()];
+    this.#preloads.clear();
+    await Promise.all(left.map(({ runtime }) => runtime.dispose()));
   }
 
   /** Loads, sets up and enables a plugin, or leaves it disabled / held back / failed with the reason. */
@@ -130,8 +170,8 @@ export class PluginLifecycle {
     }
   }
 
-  private async loadAndSetup(record: PluginRecord): Promise<void> {
-    const { states, databases, configs } = this.o;
+  /** A runtime for `record` at its level, not yet loaded. */
+  private createRuntime(record: PluginRecord): PluginRuntime {
     const dataDir = pluginDataDir(this.o.dataDir, record.name);
     const runtime: PluginRuntime = this.o.createRuntime(record, {
       name: record.name,
@@ -140,13 +180,22 @@ export class PluginLifecycle {
       ...(record.location ? { path: record.location.dir } : {}),
       dataDir,
       logger: pluginLogger(this.o.logger, record.name),
-      database: databases.databaseFor(record.name, dataDir, (): boolean => record.runtime === runtime),
+      database: this.o.databases.databaseFor(record.name, dataDir, (): boolean => record.runtime === runtime),
       registries: this.o.registries,
       callbackTimeoutMs: this.o.callbackTimeoutMs,
       onFailure: (where, error) => this.failLater(record.name, where, error),
     });
+    return runtime;
+  }
+
+  private async loadAndSetup(record: PluginRecord): Promise<void> {
+    const { states, databases, configs } = this.o;
+    const dataDir = pluginDataDir(this.o.dataDir, record.name);
+    const preloaded = this.#preloads.get(record);
+    this.#preloads.delete(record);
+    const runtime = preloaded?.runtime ?? this.createRuntime(record);
     record.runtime = runtime;
-    record.loaded = await runtime.load();
+    record.loaded = await (preloaded?.loaded ?? runtime.load());
     if (record.state !== 'loaded') states.move(record, 'loaded');
     const config = await validatedConfig(record, await configs.effective(record.name));
     if (record.location) {

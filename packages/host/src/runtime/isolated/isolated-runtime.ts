@@ -76,6 +76,8 @@ export class IsolatedRuntime implements PluginRuntime {
   }
 
   async load(): Promise<LoadedPlugin> {
+    // Disposed before its turn to load came (a start that stopped early): nothing starts.
+    if (this.#dead) throw this.#dead;
     if (!existsSync(this.options.entry))
       throw NocofloError.create(Errors.EntryNotFound, [this.options.name, this.options.entry]);
     const transport = this.options.start();
