@@ -9,6 +9,15 @@ import { tableView } from './table-view.js';
 
 export { countRows, describeCount, EXACT_COUNT_LIMIT, type RowCount } from './count.js';
 export { type ExportState, exportHref, renderExportLinks } from './export.js';
+export {
+  type ForeignKeyLink,
+  type ForeignKeyLinks,
+  foreignKeyLinks,
+  labelColumn,
+  referencedKey,
+  rowHref,
+  tableHref,
+} from './foreign-keys.js';
 export { cellText, formatCell, toJson } from './format.js';
 export {
   DEFAULT_PAGE_SIZE,
@@ -19,6 +28,13 @@ export {
   type TableViewState,
 } from './params.js';
 export { type RenderTableInput, renderTable } from './render.js';
+export {
+  parseRowKey,
+  REFERENCING_PAGE_SIZE,
+  type RowPageInput,
+  renderForeignKeyLink,
+  renderRowPage,
+} from './row-page.js';
 export { TABLE_VIEW_SCORE, tableView } from './table-view.js';
 
 /** The plugin: contributes the `table` view. */

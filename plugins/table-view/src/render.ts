@@ -18,8 +18,10 @@ import {
 import { describeKey } from './added.js';
 import { describeCount, type RowCount } from './count.js';
 import { type ExportState, renderExportLinks } from './export.js';
+import type { ForeignKeyLinks } from './foreign-keys.js';
 import { columnClass, formatCell, isEditableColumn, toJson } from './format.js';
 import { isValueless, pageHref, type TableViewState } from './params.js';
+import { renderForeignKeyLink } from './row-page.js';
 
 const OPERATOR_LABELS: Record<FilterOperator, string> = {
   eq: '=',
@@ -60,6 +62,8 @@ export interface RenderTableInput {
   added?: Row;
   /** The sort and applied filter the export links carry; no links without it. */
   exportState?: ExportState;
+  /** Links of foreign-key cells to the rows they reference, with their labels. */
+  links?: ForeignKeyLinks;
 }
 
 function keyOf(table: TableSchema, row: Row): Row {
@@ -145,14 +149,22 @@ function renderHeader(
   return html`<thead><tr>${table.primaryKey.length > 0 && html`<th scope="col" class="ncf-open"><span class="ncf-sr">Form</span></th>`}${cells}${writable && html`<th scope="col" class="ncf-actions"><span class="ncf-sr">Actions</span></th>`}</tr></thead>`;
 }
 
-function renderRow(table: TableSchema, row: Row, writable: boolean, urls: ViewUrls, added = false): SafeHtml {
+function renderRow(
+  table: TableSchema,
+  row: Row,
+  writable: boolean,
+  urls: ViewUrls,
+  added: boolean,
+  links: ForeignKeyLinks | undefined,
+): SafeHtml {
   const cells = table.columns.map((column) => {
     const value = row[column.name] ?? null;
     const editable = writable && isEditableColumn(column);
     // The browser script makes the grid one tab stop (roving tabindex), so no cell has one here.
     const data = editable && html` data-value="${toJson(value)}" title="${EDIT_HINT}"`;
     const download = value instanceof Uint8Array ? cellUrl(urls, table, row, column) : undefined;
-    return html`<td class="${columnClass(column)}${editable ? ' ncf-editable' : ''}" data-col="${column.name}"${data}>${formatCell(value, column.type, download)}</td>`;
+    const link = renderForeignKeyLink(links?.get(column.name)?.get(row));
+    return html`<td class="${columnClass(column)}${editable ? ' ncf-editable' : ''}${link ? ' ncf-has-fk' : ''}" data-col="${column.name}"${data}>${formatCell(value, column.type, download)}${link}</td>`;
   });
   const open =
     table.primaryKey.length > 0 &&
@@ -195,6 +207,7 @@ export function renderTable({
   count: rowCount,
   added,
   exportState,
+  links,
 }: RenderTableInput): string {
   const writable = table.writable && table.primaryKey.length > 0;
   const filtered = state.filter !== undefined && filterError === undefined;
@@ -209,7 +222,7 @@ export function renderTable({
   const body =
     rows.length === 0
       ? html`<tbody><tr><td class="ncf-nodata" colspan="${span}">No rows${filtered && ' match the filter'}.</td></tr></tbody>`
-      : html`<tbody>${rows.map((row) => renderRow(table, row, writable, urls, row === added))}</tbody>`;
+      : html`<tbody>${rows.map((row) => renderRow(table, row, writable, urls, row === added, links))}</tbody>`;
   const addedNote =
     added &&
     html`<p class="ncf-added-note" role="status">Row added (${describeKey(table, added)}); it is shown first.</p>`;

@@ -12,8 +12,10 @@ import {
 } from '@nocoflo/sdk';
 import { parseAddedKey, readAddedRow } from './added.js';
 import { countRows } from './count.js';
+import { foreignKeyLinks } from './foreign-keys.js';
 import { parseParams } from './params.js';
 import { renderTable } from './render.js';
+import { parseRowKey, renderRowPage } from './row-page.js';
 
 /** Errors that mean the filter's value or shape was wrong, not that the datasource failed. */
 const FILTER_ERRORS = ['NCF_INVALID_VALUE', 'NCF_INVALID_QUERY', 'NCF_COLUMN_NOT_FOUND'];
@@ -66,7 +68,19 @@ export const tableView: ViewDefinition = defineView({
   canHandle: (table) => (table.columns.length > 0 ? TABLE_VIEW_SCORE : false),
   assets: ['./assets/table-view.css', './assets/table-extras.css', './assets/table-view.js'],
   async render({ table, data, params, urls }) {
-    const { state, options, notices } = parseParams(table, params);
+    const rowNotices: string[] = [];
+    if (params.row !== undefined) {
+      const key = parseRowKey(table, params.row);
+      const rowPage = key && (await renderRowPage({ table, data, key, params, urls }));
+      if (rowPage) return { html: rowPage, title: `${table.name} row` };
+      rowNotices.push(
+        key
+          ? 'No row has that key (it may have been deleted); showing the table.'
+          : `The row link does not name this table's primary key (${table.primaryKey.join(', ') || 'none'}); showing the table.`,
+      );
+    }
+    const { state, options, notices: paramNotices } = parseParams(table, params);
+    const notices = [...rowNotices, ...paramNotices];
     const { page, filterError } = await readFiltered(data, table.name, options, notices);
     if (options.cursor && !page.rows.length)
       notices.push('This page is empty; the rows may have been deleted.');
@@ -74,6 +88,7 @@ export const tableView: ViewDefinition = defineView({
     const count = await countRows(data, table, filter, page.estimatedTotal);
     const addedKey = parseAddedKey(table, params.added);
     const added = addedKey ? await readAddedRow(data, table, addedKey) : undefined;
+    const links = await foreignKeyLinks(data, table, added ? [added, ...page.rows] : page.rows, urls);
     return {
       html: renderTable({
         table,
@@ -85,6 +100,7 @@ export const tableView: ViewDefinition = defineView({
         count,
         added,
         exportState: { ...(options.sort ? { sort: options.sort } : {}), ...(filter ? { filter } : {}) },
+        links,
       }),
       title: table.name,
     };

@@ -8,9 +8,12 @@ import type { Datasource, TableSchema } from '../datasource/types.js';
 
 /**
  * The read-only part of a {@link Datasource} a view renders through. Calls go through the
- * host's data hooks, like every other read.
+ * host's data hooks, like every other read, and reach only the tables the person may read.
+ * `listTables` (the tables the person may read) is there when the host offers it: a view
+ * that uses it (to find the tables referencing a row) works without it too.
  */
-export type ViewDataAccess = Pick<Datasource, 'readPage' | 'aggregate' | 'describeTable'>;
+export type ViewDataAccess = Pick<Datasource, 'readPage' | 'aggregate' | 'describeTable'> &
+  Partial<Pick<Datasource, 'listTables'>>;
 
 /** URLs the rendered HTML may use. */
 export interface ViewUrls {
@@ -20,6 +23,12 @@ export interface ViewUrls {
   readonly rows: string;
   /** Base URL of this plugin's static assets (`assets` of the view definition). */
   readonly assets: string;
+  /**
+   * The page of another table of the same datasource, with `{table}` where its URL-encoded
+   * name goes (e.g. `/d/demo/t/{table}`), for links along foreign keys. Absent when the
+   * host has no such pages.
+   */
+  readonly tablePage?: string;
 }
 
 /** Everything a view's `render` receives. */

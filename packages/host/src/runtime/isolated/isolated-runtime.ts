@@ -341,7 +341,11 @@ export class IsolatedRuntime implements PluginRuntime {
       viewData: async (data, method, args) => {
         const access = this.#viewData.get(data);
         if (!access) throw new Error('the view data handle is no longer valid (its render finished)');
-        return (access[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+        const call = access[method] as ((...a: unknown[]) => Promise<unknown>) | undefined;
+        if (!call) {
+          throw NocofloError.create(Errors.Unsupported, ['the data a view renders through', method]);
+        }
+        return call.apply(access, args);
       },
       serviceMethods: async (service) => {
         const provided = registries.services.get(service);

@@ -80,7 +80,7 @@ export interface StreamBatch {
 }
 
 /** The read-only data handle a view's render receives: its three methods. */
-export type ViewDataMethod = 'readPage' | 'aggregate' | 'describeTable';
+export type ViewDataMethod = 'readPage' | 'aggregate' | 'describeTable' | 'listTables';
 
 /** Functions the child (the plugin's side) exposes to the host. */
 export interface ChildFunctions {

@@ -2,7 +2,14 @@
  * The web app's pages: home, table page (best view, switcher, remembered choice) and the
  * admin page.
  */
-import { Errors, isNocofloError, NocofloError, type TableSchema, type ViewDataAccess } from '@nocoflo/sdk';
+import {
+  type Datasource,
+  Errors,
+  isNocofloError,
+  NocofloError,
+  type TableSchema,
+  type ViewDataAccess,
+} from '@nocoflo/sdk';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AccountStore } from '../../accounts/types.js';
 import type { PluginHost, ResolvedView } from '../../types.js';
@@ -35,12 +42,22 @@ function flatParams(query: Record<string, string | string[] | undefined>): Recor
   return out;
 }
 
-/** The read-only face of a datasource a view renders through. */
-const readOnly = (ds: ViewDataAccess): ViewDataAccess => ({
-  readPage: (table, options) => ds.readPage(table, options),
-  aggregate: (table, query) => ds.aggregate(table, query),
-  describeTable: (table) => ds.describeTable(table),
-});
+/**
+ * The read-only face of a datasource a view renders through: only the tables the person may
+ * read (a view following a foreign key to a table a grant hides gets NCF_NOT_ALLOWED, and
+ * `listTables` leaves such tables out).
+ */
+const readOnly = (ds: Datasource, mayRead: (table: string) => boolean, actorName: string): ViewDataAccess => {
+  const check = (table: string) => {
+    if (!mayRead(table)) throw NocofloError.create(Errors.NotAllowed, [actorName, `read ${table}`]);
+  };
+  return {
+    readPage: async (table, options) => (check(table), ds.readPage(table, options)),
+    aggregate: async (table, query) => (check(table), ds.aggregate(table, query)),
+    describeTable: async (table) => (check(table), ds.describeTable(table)),
+    listTables: async () => (await ds.listTables()).filter((t) => mayRead(t.name)),
+  };
+};
 
 async function chooseView(
   views: ResolvedView[],
@@ -120,10 +137,16 @@ export function registerPages(
           page: tablePageUrl(id, table.name),
           rows: rowsApiUrl(id, table.name),
           assets: pluginAssetBase(current.plugin),
+          tablePage: `${tablePageUrl(id, '')}{table}`,
         };
         let content: { html: string; title?: string } | { error: ReturnType<NocofloError['toJSON']> };
         try {
-          content = await current.definition.render({ table, data: readOnly(datasource), params, urls });
+          const data = readOnly(
+            datasource,
+            (name) => mayData(request.actor, 'read', id, name),
+            request.actor.name,
+          );
+          content = await current.definition.render({ table, data, params, urls });
         } catch (error) {
           // The switcher stays usable when one view fails; a closed datasource is retried by `use`.
           if (isNocofloError(error, Errors.DatasourceClosed)) throw error;

@@ -190,6 +190,7 @@ const functions: ChildFunctions = {
       readPage: (...args: unknown[]) => host.viewData(data, 'readPage', args) as never,
       aggregate: (...args: unknown[]) => host.viewData(data, 'aggregate', args) as never,
       describeTable: (...args: unknown[]) => host.viewData(data, 'describeTable', args) as never,
+      listTables: (...args: unknown[]) => host.viewData(data, 'listTables', args) as never,
     } satisfies Record<ViewDataMethod, unknown>;
     const result = await view.render(Object.freeze({ ...input, data: Object.freeze(access) }));
     return { html: String(result.html), ...(result.title === undefined ? {} : { title: result.title }) };

@@ -1,0 +1,292 @@
+/**
+ * Issue #16's features in a real browser (playwright-core driving Chromium), on Chinook in
+ * SQLite and in PostgreSQL, served by the built CLI: foreign keys as links with the
+ * referenced row's label, the row page with the rows that reference it (paged), and the
+ * CSV / NDJSON export of the table's filter and sort, each checked against the database
+ * itself. Skips cleanly when the dataset (../shared/datasets/chinook) or a browser is absent;
+ * the PostgreSQL half needs NOCOFLO_PG_URL.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../fixtures/browser.js';
+import { copyChinookSqlite, createChinookPostgres, hasChinook } from '../fixtures/chinook.js';
+import { type RunningServer, startServer } from '../fixtures/serve.js';
+
+const executablePath = findChromium();
+const required = process.env.CI === 'true';
+const pgUrl = process.env.NOCOFLO_PG_URL;
+if (!executablePath && !required)
+  console.warn(`links and export browser test skipped: ${HOW_TO_GET_CHROMIUM}`);
+if (!hasChinook) console.warn('links and export browser test skipped: ../shared/datasets/chinook is absent');
+
+type Rows = Record<string, unknown>[];
+type Table = 'track' | 'album' | 'artist' | 'genre';
+type Column = 'trackId' | 'name' | 'albumId' | 'title' | 'artistId' | 'genreId' | 'composer' | 'bytes';
+
+/** How one database names Chinook, and how the test reads it directly. */
+interface Target {
+  name: 'SQLite' | 'PostgreSQL';
+  id: string;
+  tables: Record<Table, string>;
+  cols: Record<Column, string>;
+  query(sql: string, params?: unknown[]): Promise<Rows>;
+}
+
+const available = Boolean(executablePath || required) && hasChinook;
+
+/** A small RFC 4180 reader. */
+export function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  if (field !== '' || record.length > 0) throw new Error('the CSV does not end with CR LF');
+  return records;
+}
+
+describe.skipIf(!available)('foreign-key links, row pages and export in Chromium, on Chinook', () => {
+  let browser: Browser;
+  let server: RunningServer;
+  let work: string;
+  let postgres: Awaited<ReturnType<typeof createChinookPostgres>> | undefined;
+  const targets: Target[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!executablePath) throw new Error(`CI=true needs a browser, but ${HOW_TO_GET_CHROMIUM}`);
+    if (!pgUrl && required) throw new Error('CI=true needs NOCOFLO_PG_URL for the PostgreSQL half');
+    work = mkdtempSync(join(tmpdir(), 'ncf-links-e2e-'));
+    const sqliteFile = copyChinookSqlite(work);
+    const urls = [`sqlite:${sqliteFile}`];
+    targets.push({
+      name: 'SQLite',
+      id: 'chinook',
+      tables: { track: 'Track', album: 'Album', artist: 'Artist', genre: 'Genre' },
+      cols: {
+        trackId: 'TrackId',
+        name: 'Name',
+        albumId: 'AlbumId',
+        title: 'Title',
+        artistId: 'ArtistId',
+        genreId: 'GenreId',
+        composer: 'Composer',
+        bytes: 'Bytes',
+      },
+      async query(sql, params = []) {
+        const db = new Database(sqliteFile, { fileMustExist: true, readonly: true });
+        try {
+          return db.prepare(sql).all(...params) as Rows;
+        } finally {
+          db.close();
+        }
+      },
+    });
+    if (pgUrl) {
+      postgres = await createChinookPostgres(pgUrl);
+      const pool = postgres.pool;
+      urls.push(postgres.url);
+      targets.push({
+        name: 'PostgreSQL',
+        id: new URL(postgres.url).pathname.slice(1),
+        tables: { track: 'track', album: 'album', artist: 'artist', genre: 'genre' },
+        cols: {
+          trackId: 'track_id',
+          name: 'name',
+          albumId: 'album_id',
+          title: 'title',
+          artistId: 'artist_id',
+          genreId: 'genre_id',
+          composer: 'composer',
+          bytes: 'bytes',
+        },
+        async query(sql, params = []) {
+          let n = 0;
+          return (
+            await pool.query(
+              sql.replace(/\?/g, () => `$${++n}`),
+              params,
+            )
+          ).rows;
+        },
+      });
+    }
+    server = await startServer({ urls });
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await postgres?.drop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  async function newPage(): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    return page;
+  }
+
+  for (const which of ['SQLite', 'PostgreSQL'] as const) {
+    describe(which, () => {
+      const skip = which === 'PostgreSQL' && !pgUrl && !required;
+      const target = () => {
+        const found = targets.find((t) => t.name === which);
+        if (!found) throw new Error(`${which} is not served (see the skip message above)`);
+        return found;
+      };
+      const tableUrl = (table: string, query = '') =>
+        `${server.url}/d/${target().id}/t/${encodeURIComponent(table)}?view=table${query ? `&${query}` : ''}`;
+      const q = (name: string) => `"${name}"`;
+
+      it.skipIf(skip)(
+        "links each foreign key to the referenced row, labelled with that row's name or title",
+        async () => {
+          const t = target();
+          const page = await newPage();
+          await page.goto(tableUrl(t.tables.track));
+          const albumCell = page.locator(
+            `.ncf-grid tbody tr[data-key='{"${t.cols.trackId}":1}'] td[data-col="${t.cols.albumId}"]`,
+          );
+          const [album] = await t.query(
+            `SELECT a.${q(t.cols.albumId)} AS id, a.${q(t.cols.title)} AS title FROM ${q(t.tables.album)} a JOIN ${q(t.tables.track)} tr ON tr.${q(t.cols.albumId)} = a.${q(t.cols.albumId)} WHERE tr.${q(t.cols.trackId)} = 1`,
+          );
+          const link = albumCell.locator('a.ncf-fk');
+          expect((await link.textContent())?.replace('→', '').trim()).toBe(album?.title);
+          // Every track of the page has its album and genre linked.
+          const rows = await page.locator('.ncf-grid tbody tr').count();
+          expect(await page.locator(`td[data-col="${t.cols.albumId}"] a.ncf-fk`).count()).toBe(rows);
+          expect(await page.locator(`td[data-col="${t.cols.genreId}"] a.ncf-fk`).count()).toBe(rows);
+          const genres = await page.locator(`td[data-col="${t.cols.genreId}"] a.ncf-fk`).allTextContents();
+          const [rock] = await t.query(
+            `SELECT ${q(t.cols.name)} AS name FROM ${q(t.tables.genre)} WHERE ${q(t.cols.genreId)} = 1`,
+          );
+          expect(genres.map((g) => g.replace('→', '').trim())).toContain(rock?.name);
+
+          await link.click();
+          await page.waitForURL(/[?&]row=/);
+          expect(decodeURIComponent(new URL(page.url()).pathname)).toBe(`/d/${t.id}/t/${t.tables.album}`);
+          const record = (column: string) => page.locator(`.ncf-record td[data-col="${column}"]`);
+          expect(await record(t.cols.title).textContent()).toBe(album?.title);
+          // The album's artist is a link too, with the artist's name.
+          const [artist] = await t.query(
+            `SELECT ar.${q(t.cols.name)} AS name FROM ${q(t.tables.artist)} ar JOIN ${q(t.tables.album)} al ON al.${q(t.cols.artistId)} = ar.${q(t.cols.artistId)} WHERE al.${q(t.cols.albumId)} = ?`,
+            [album?.id],
+          );
+          expect(
+            (await record(t.cols.artistId).locator('a.ncf-fk').textContent())?.replace('→', '').trim(),
+          ).toBe(artist?.name);
+          await page.close();
+        },
+      );
+
+      it.skipIf(skip)(
+        'lists the rows that reference a row, per referencing table, counted, linked and paged',
+        async () => {
+          const t = target();
+          const page = await newPage();
+          await page.goto(tableUrl(t.tables.genre, `row=${encodeURIComponent(`{"${t.cols.genreId}":1}`)}`));
+          const section = page.locator(`.ncf-refs[data-ref="${t.tables.track}:${t.cols.genreId}"]`);
+          const [{ n } = {}] = await t.query(
+            `SELECT count(*) AS n FROM ${q(t.tables.track)} WHERE ${q(t.cols.genreId)} = 1`,
+          );
+          expect(Number(n)).toBeGreaterThan(10);
+          expect(await section.locator('h3 .ncf-count').textContent()).toBe(
+            `${Number(n).toLocaleString('en-US')} rows`,
+          );
+          const idsOnPage = () => section.locator(`td[data-col="${t.cols.trackId}"]`).allTextContents();
+          const expectedIds = (
+            await t.query(
+              `SELECT ${q(t.cols.trackId)} AS id FROM ${q(t.tables.track)} WHERE ${q(t.cols.genreId)} = 1 ORDER BY ${q(t.cols.trackId)} LIMIT 20`,
+            )
+          ).map((r) => String(r.id));
+          expect(await idsOnPage()).toEqual(expectedIds.slice(0, 10));
+          await section.locator('a[rel="next"]').click();
+          await page.waitForURL(/rcursor=/);
+          expect(await idsOnPage()).toEqual(expectedIds.slice(10, 20));
+          // Each referencing row links to its own row page.
+          await section.locator('td.ncf-open a').first().click();
+          await page.waitForURL(/[?&]row=/);
+          expect(decodeURIComponent(new URL(page.url()).pathname)).toBe(`/d/${t.id}/t/${t.tables.track}`);
+          expect(await page.locator(`.ncf-record td[data-col="${t.cols.trackId}"]`).textContent()).toBe(
+            expectedIds[10],
+          );
+          // A track is referenced by invoice lines and playlists: both are listed.
+          expect(await page.locator('.ncf-refs').count()).toBeGreaterThanOrEqual(2);
+          await page.close();
+        },
+      );
+
+      it.skipIf(skip)(
+        'exports the filtered, sorted table as CSV and NDJSON that match the database',
+        async () => {
+          const t = target();
+          const page = await newPage();
+          await page.goto(
+            tableUrl(
+              t.tables.track,
+              `fcol=${t.cols.composer}&fop=contains&fval=angus&sort=${t.cols.bytes}&dir=desc`,
+            ),
+          );
+          const expected = await t.query(
+            `SELECT ${q(t.cols.trackId)} AS id, ${q(t.cols.name)} AS name, ${q(t.cols.composer)} AS composer FROM ${q(t.tables.track)} WHERE lower(${q(t.cols.composer)}) LIKE '%angus%' ORDER BY ${q(t.cols.bytes)} DESC, ${q(t.cols.trackId)}`,
+          );
+          expect(expected.length).toBeGreaterThan(5);
+
+          const [csvDownload] = await Promise.all([
+            page.waitForEvent('download'),
+            page.locator('.ncf-export a[data-export="csv"]').click(),
+          ]);
+          expect(csvDownload.suggestedFilename()).toBe(`${t.tables.track}.csv`);
+          const csv = parseCsv(readFileSync(await csvDownload.path(), 'utf8'));
+          const header = csv[0] ?? [];
+          const at = (name: string) => header.indexOf(name);
+          expect(at(t.cols.trackId)).toBe(0);
+          const records = csv.slice(1);
+          expect(records.map((r) => r[at(t.cols.trackId)])).toEqual(expected.map((r) => String(r.id)));
+          expect(records.map((r) => r[at(t.cols.name)])).toEqual(expected.map((r) => r.name));
+          expect(records.map((r) => r[at(t.cols.composer)])).toEqual(expected.map((r) => r.composer));
+
+          const [ndjsonDownload] = await Promise.all([
+            page.waitForEvent('download'),
+            page.locator('.ncf-export a[data-export="ndjson"]').click(),
+          ]);
+          expect(ndjsonDownload.suggestedFilename()).toBe(`${t.tables.track}.ndjson`);
+          const lines = readFileSync(await ndjsonDownload.path(), 'utf8')
+            .trimEnd()
+            .split('\n');
+          expect(lines.map((line) => JSON.parse(line)[t.cols.trackId])).toEqual(expected.map((r) => r.id));
+          await page.close();
+        },
+      );
+    });
+  }
+
+  it('raised no script error on any page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
