@@ -52,9 +52,18 @@ const readOnly = (ds: Datasource, mayRead: (table: string) => boolean, actorName
     if (!mayRead(table)) throw NocofloError.create(Errors.NotAllowed, [actorName, `read ${table}`]);
   };
   return {
-    readPage: async (table, options) => (check(table), ds.readPage(table, options)),
-    aggregate: async (table, query) => (check(table), ds.aggregate(table, query)),
-    describeTable: async (table) => (check(table), ds.describeTable(table)),
+    readPage: async (table, options) => {
+      check(table);
+      return ds.readPage(table, options);
+    },
+    aggregate: async (table, query) => {
+      check(table);
+      return ds.aggregate(table, query);
+    },
+    describeTable: async (table) => {
+      check(table);
+      return ds.describeTable(table);
+    },
     listTables: async () => (await ds.listTables()).filter((t) => mayRead(t.name)),
   };
 };
