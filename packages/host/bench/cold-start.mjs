@@ -1,31 +1,19 @@
 // Cold start: process start → first 100-row answer, and resident memory after a warm-up,
-// of `nocoflo serve sqlite:…` (every workspace plugin discovered, loaded and enabled) against
-// the floor: a bare Fastify + better-sqlite3 server answering the same 100 rows. Both are
-// fresh node processes spawned the same way; rounds alternate which one goes first, and the
-// ratio is the median of the per-round ratios.
+// of `nocoflo serve --demo` as people run it (every workspace plugin discovered, each in its
+// own worker at the default isolation level, the demo database served) against the floor: a
+// bare Fastify + better-sqlite3 server answering 100 rows of the same table of the same
+// file. Both are fresh node processes spawned the same way; rounds alternate which one goes
+// first, and the ratio is the median of the per-round ratios.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { repoRoot, row } from './report.mjs';
 
-const ROUNDS = 7;
-const ROWS = 10_000;
+const ROUNDS = Number(process.env.NOCOFLO_BENCH_ROUNDS ?? 7);
 const WARM_UP_REQUESTS = 200;
+const TOKEN = 'bench-cold-start';
 const here = import.meta.dirname ?? new URL('.', import.meta.url).pathname;
 const cli = join(here, '..', 'dist', 'cli.js');
-
-function makeDatabase(file) {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.exec('CREATE TABLE items (id INTEGER PRIMARY KEY, label TEXT NOT NULL, price REAL, created TEXT)');
-  const insert = db.prepare('INSERT INTO items (label, price, created) VALUES (?, ?, ?)');
-  db.transaction(() => {
-    for (let i = 0; i < ROWS; i++)
-      insert.run(`item ${i}`, (i % 997) / 10, `2024-01-${String((i % 28) + 1).padStart(2, '0')}`);
-  })();
-  db.close();
-}
 
 /** Resident set size of a process in bytes (Linux /proc; `ps` elsewhere). */
 function residentBytes(pid) {
@@ -50,7 +38,7 @@ function residentBytes(pid) {
  * Spawns `args`, waits for the "serving <url>" line, then GETs `path` until the first 100-row
  * answer: the time from spawn to that answer, and the RSS after `WARM_UP_REQUESTS` more.
  */
-async function coldStart(args, path, env = {}) {
+async function coldStart(args, path, env = {}, headers = {}) {
   const started = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
@@ -71,10 +59,10 @@ async function coldStart(args, path, env = {}) {
       child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}:\n${output}`)));
     });
     const url = new URL(path, base);
-    const first = await (await fetch(url)).json();
+    const first = await (await fetch(url, { headers })).json();
     const ms = performance.now() - started;
     if (first.rows?.length !== 100) throw new Error(`${url} answered ${JSON.stringify(first).slice(0, 200)}`);
-    for (let i = 0; i < WARM_UP_REQUESTS; i++) await (await fetch(url)).arrayBuffer();
+    for (let i = 0; i < WARM_UP_REQUESTS; i++) await (await fetch(url, { headers })).arrayBuffer();
     return { ms, rss: await residentBytes(child.pid) };
   } finally {
     child.kill('SIGTERM');
@@ -88,21 +76,23 @@ export async function benchColdStart() {
   const dir = join(here, '.tmp', `cold-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'items.db');
-  makeDatabase(file);
+  // One data folder for every round, as a person's: the first (untimed) run creates the demo
+  // database, the metadata store and the local admin; the rounds start as a second run does.
+  const dataDir = join(dir, 'data');
 
-  const floorRun = () => coldStart([join(here, 'fixtures', 'bare-server.mjs'), file], '/rows');
-  let dataDirs = 0;
   const oursRun = () =>
     coldStart(
-      [cli, 'serve', `sqlite:${file}`, '--port', '0', '--data-dir', join(dir, `data-${dataDirs++}`)],
-      '/api/datasources/items/tables/items/rows?limit=100',
-      { NOCOFLO_ADMIN_TOKEN: 'bench' },
+      [cli, 'serve', '--demo', '--port', '0', '--data-dir', dataDir],
+      '/api/datasources/demo/tables/orders/rows?limit=100',
+      { NOCOFLO_ADMIN_TOKEN: TOKEN },
+      { authorization: `Bearer ${TOKEN}` },
     );
+  const floorRun = () =>
+    coldStart([join(here, 'fixtures', 'bare-server.mjs'), join(dataDir, 'demo.sqlite'), 'orders'], '/rows');
 
-  // One of each first: disk caches warm, the data folders' first-run work out of the rounds.
-  await floorRun();
+  // One of each first: disk caches warm, the first-run work (demo database) out of the rounds.
   await oursRun();
+  await floorRun();
   const ours = [];
   const floor = [];
   for (let round = 0; round < ROUNDS; round++) {
@@ -119,7 +109,7 @@ export async function benchColdStart() {
   // `row` takes ops/s; a start-up is one op, so 1000 / ms (and 1 / bytes for memory).
   const time = row(
     'cold start',
-    'process start → first 100-row answer (nocoflo serve, all workspace plugins)',
+    'process start → first 100-row answer (nocoflo serve --demo, all workspace plugins)',
     ours.map((r) => 1000 / r.ms),
     'bare Fastify + better-sqlite3 server',
     floor.map((r) => 1000 / r.ms),

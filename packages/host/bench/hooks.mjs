@@ -22,6 +22,11 @@ export async function benchHooks() {
     const asyncFns = Array.from({ length: taps }, (_, i) => (event, outcome) => {
       sink += event.n + outcome.n + i;
     });
+    // Taps that answer with a promise (an audit plugin's async tap): the host waits on each
+    // under one deadline per call; tapable's `tapPromise` is the floor.
+    const promiseFns = Array.from({ length: taps }, (_, i) => async (event) => {
+      sink += event.n + i;
+    });
 
     const host = await createHost({ scanNodeModules: false, pluginDirs: [] });
     await host.start();
@@ -30,6 +35,7 @@ export async function benchHooks() {
         setup(ctx) {
           for (const fn of fns) ctx.tap('pluginStateChanged', fn);
           for (const fn of asyncFns) ctx.tap('afterQuery', fn);
+          for (const fn of promiseFns) ctx.tap('beforeQuery', fn);
         },
       }),
       { name: `bench-${taps}` },
@@ -41,6 +47,8 @@ export async function benchHooks() {
     for (const fn of asyncFns) rawAsync.tapPromise('raw', (a, b) => Promise.resolve(fn(a, b)));
     const rawAsyncSync = new AsyncSeriesHook(['event', 'outcome']);
     for (const fn of asyncFns) rawAsyncSync.tap('raw', fn);
+    const rawPromise = new AsyncSeriesHook(['event']);
+    for (const fn of promiseFns) rawPromise.tapPromise('raw', fn);
 
     const arg = { n: 1 };
     const outcome = { n: 2 };
@@ -78,6 +86,18 @@ export async function benchHooks() {
       },
       { batch: ASYNC_BATCH, rounds: ROUNDS },
     );
+    const hostPromise = host.hooks.beforeQuery;
+    const promiseResult = await measure(
+      {
+        host: async () => {
+          for (let i = 0; i < ASYNC_BATCH; i++) await hostPromise.promise(arg);
+        },
+        tapable: async () => {
+          for (let i = 0; i < ASYNC_BATCH; i++) await rawPromise.promise(arg);
+        },
+      },
+      { batch: ASYNC_BATCH, rounds: ROUNDS },
+    );
     rows.push(row('hooks', `sync hook, ${taps} tap(s)`, sync.host, 'raw tapable', sync.tapable, 1.1));
     rows.push(row('hooks', `sync hook, ${taps} tap(s)`, sync.host, 'plain loop', sync.loop));
     rows.push(
@@ -102,6 +122,16 @@ export async function benchHooks() {
     );
     rows.push(
       row('hooks', `async series hook, ${taps} tap(s)`, asyncResult.host, 'plain loop', asyncResult.loop),
+    );
+    rows.push(
+      row(
+        'hooks',
+        `async series hook, ${taps} promise tap(s)`,
+        promiseResult.host,
+        'raw tapable, tapPromise',
+        promiseResult.tapable,
+        1.5,
+      ),
     );
     await host.stop();
     if (sink === 42) console.log(''); // keep the work observable

@@ -159,23 +159,52 @@ export async function serve(urls: string[], options: ServeOptions): Promise<() =
     ...(callbackTimeoutMs !== undefined ? { callbackTimeoutMs } : {}),
     ...(configFile ? { config: configFile.plugins } : {}),
   });
-  await host.start();
+  // The plugins start (each isolated one booting its worker) while the main thread builds the
+  // server: its routes, the demo database and the first-run account need no started plugin.
+  const starting = host.start();
+  starting.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
+  let app: Awaited<ReturnType<typeof createServer>> | undefined;
+  const datasources = [...urls];
+  let access: Awaited<ReturnType<typeof firstRun>> = {};
+  try {
+    if (options.demo || urls.length === 0) {
+      const demo = ensureDemoDatabase(host.dataDir);
+      if (demo.created) {
+        process.stdout.write(
+          `Created the demo database ${demo.path} (${demo.created.orderLines.toLocaleString('en-US')} order lines).\n`,
+        );
+      }
+      datasources.unshift(`sqlite:${demo.path}`);
+    }
+    const demo = Boolean(options.demo || urls.length === 0);
+    access = isMetadataStore(store) ? await firstRun(store, options, demo) : {};
+    app = await createServer({
+      host,
+      datasources,
+      ...(options.readOnly ? { readOnly: true } : {}),
+      ...(access.autoSignIn ? { autoSignIn: access.autoSignIn } : {}),
+      ...(access.setupToken ? { setupToken: access.setupToken } : {}),
+      adminToken: token.token,
+      allowedHosts: allowedHosts(options),
+      ...(isMetadataStore(store) ? { store } : {}),
+    });
+  } catch (error) {
+    await starting.catch(() => {});
+    await app?.close();
+    await host.stop();
+    throw error;
+  }
+  try {
+    await starting;
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   const watcher = options.watch ? watchPlugins(host) : undefined;
   await watcher?.ready;
   for (const plugin of host.list().filter((p) => p.state === 'failed')) {
     process.stderr.write(`plugin ${plugin.name} failed: ${plugin.error?.message ?? 'unknown error'}\n`);
     if (plugin.error?.hint) process.stderr.write(`  hint: ${plugin.error.hint}\n`);
-  }
-
-  const datasources = [...urls];
-  if (options.demo || urls.length === 0) {
-    const demo = ensureDemoDatabase(host.dataDir);
-    if (demo.created) {
-      process.stdout.write(
-        `Created the demo database ${demo.path} (${demo.created.orderLines.toLocaleString('en-US')} order lines).\n`,
-      );
-    }
-    datasources.unshift(`sqlite:${demo.path}`);
   }
 
   const unavailable = await findUnavailableDatasources(host, urls);
@@ -184,23 +213,12 @@ export async function serve(urls: string[], options: ServeOptions): Promise<() =
     process.stderr.write(describeUnavailable(unavailable, serving));
     if (!serving) {
       await watcher?.close();
+      await app.close();
       await host.stop();
       throw new UnavailableDatasourcesError();
     }
   }
 
-  const demo = Boolean(options.demo || urls.length === 0);
-  const access = isMetadataStore(store) ? await firstRun(store, options, demo) : {};
-  const app = await createServer({
-    host,
-    datasources,
-    ...(options.readOnly ? { readOnly: true } : {}),
-    ...(access.autoSignIn ? { autoSignIn: access.autoSignIn } : {}),
-    ...(access.setupToken ? { setupToken: access.setupToken } : {}),
-    adminToken: token.token,
-    allowedHosts: allowedHosts(options),
-    ...(isMetadataStore(store) ? { store } : {}),
-  });
   try {
     await app.listen({ port, host: options.host });
   } catch (error) {

@@ -18,7 +18,8 @@
  * Interceptors: `call`, `tap`, `error`, `result` and `done` are honoured (the testing kit's
  * hook spies use `call` and `tap`); `register` is applied by tapable when tapping.
  */
-import { withTimeout } from '../lifecycle/timeout.js';
+import { TimeoutError, withTimeout } from '../lifecycle/timeout.js';
+import { type DeadlineEntry, DeadlineQueue } from './deadlines.js';
 
 /**
  * Marks a tap (in tapable's tap options) as a plugin tap the compiled call guards. A string
@@ -197,10 +198,11 @@ function buildAsyncSeries(flavour: 'series' | 'bail', options: CompileOptions, g
   taps.forEach((tap, i) => {
     lines.push(...interceptorLines(interceptors, 'tap', `_t[${i}]`));
     const r = `_r${i}`;
-    const resume = (pending: string) => `return _resume(${i}, [${args}], ${pending});`;
+    const resume = (pending: string, guarded: boolean) =>
+      `return _resume(${i}, [${args}], ${pending}, ${guarded});`;
     if (tap.type === 'async') {
       // A callback-style tap (only ever tapped directly): tapable's semantics, no guard.
-      lines.push(resume(`_callback(_x[${i}], [${args}])`));
+      lines.push(resume(`_callback(_x[${i}], [${args}])`, false));
       return;
     }
     if (tap[GUARDED]) {
@@ -208,14 +210,12 @@ function buildAsyncSeries(flavour: 'series' | 'bail', options: CompileOptions, g
         `var ${r};`,
         `try { ${r} = _x[${i}](${args}); } catch (_e) { ${r} = _g.failed(_t[${i}].name, _e); }`,
       );
-      lines.push(
-        `if (${r} != null && typeof ${r}.then === 'function') ${resume(`_settle(_t[${i}].name, ${r})`)}`,
-      );
+      lines.push(`if (${r} != null && typeof ${r}.then === 'function') ${resume(r, true)}`);
     } else {
       // Tapped directly: a 'promise' tap's promise is awaited, a 'sync' tap's value taken as is.
       lines.push(`var ${r} = _x[${i}](${args});`);
       if (tap.type === 'promise')
-        lines.push(`if (${r} != null && typeof ${r}.then === 'function') ${resume(r)}`);
+        lines.push(`if (${r} != null && typeof ${r}.then === 'function') ${resume(r, false)}`);
     }
     if (flavour === 'bail') {
       const bailed = guard.bailed ? `${r} = _g.bailed(_t[${i}].name, ${r}); ` : '';
@@ -226,16 +226,21 @@ function buildAsyncSeries(flavour: 'series' | 'bail', options: CompileOptions, g
   lines.push(...interceptorLines(interceptors, 'done', ''), 'return _done;');
   const onError = interceptorLines(interceptors, 'error', '_err');
   const body = ['try {', ...lines, `} catch (_err) { ${onError.join(' ')} return Promise.reject(_err); }`];
-  const context: SeriesContext = { flavour, taps, interceptors: [...interceptors], guard };
+  const context: SeriesContext = {
+    flavour,
+    taps,
+    interceptors: [...interceptors],
+    guard,
+    deadlines: deadlinesOf(guard),
+  };
   return compileFunction('promise', params, body, {
     _g: guard,
     _t: taps,
     _i: context.interceptors,
     _done: Promise.resolve(undefined),
-    _settle: (tap: string, promise: PromiseLike<unknown>) => settleTap(guard, tap, promise),
     _callback: callbackTap,
-    _resume: (index: number, args: unknown[], pending: PromiseLike<unknown>) =>
-      resumeSeries(context, index, args, pending),
+    _resume: (index: number, args: unknown[], pending: PromiseLike<unknown>, guarded: boolean) =>
+      resumeSeries(context, index, args, pending, guarded),
   });
 }
 
@@ -244,6 +249,19 @@ interface SeriesContext {
   taps: Tap[];
   interceptors: Interceptor[];
   guard: TapGuard;
+  deadlines: DeadlineQueue;
+}
+
+const queues = new WeakMap<TapGuard, DeadlineQueue>();
+
+/** The deadlines of every call of the hooks `guard` guards (one timer for all of them). */
+function deadlinesOf(guard: TapGuard): DeadlineQueue {
+  let queue = queues.get(guard);
+  if (!queue || queue.ms !== guard.timeoutMs) {
+    queue = new DeadlineQueue(guard.timeoutMs);
+    queues.set(guard, queue);
+  }
+  return queue;
 }
 
 /** Runs one tap the generic way: guarded, awaited when it answers with a promise. */
@@ -262,31 +280,149 @@ async function runTap(guard: TapGuard, tap: Tap, args: unknown[]): Promise<unkno
   return isThenable(result) ? settleTap(guard, tap.name, result) : result;
 }
 
-/** The rest of an async series or bail call, once tap `index` answered with a promise. */
-async function resumeSeries(
-  { flavour, taps, interceptors, guard }: SeriesContext,
+/**
+ * The rest of an async series or bail call, once tap `index` answered with a promise.
+ *
+ * One deadline for the call, not one per tap (and one timer for the deadlines of all calls,
+ * {@link DeadlineQueue}); each awaited tap's own promise is followed directly (no race, no
+ * wrapper promise). It starts at the first plugin tap that answers with a promise. When it passes,
+ * the plugin tap being waited on fails with a {@link TimeoutError}, the call goes on with the
+ * next tap, and the next plugin tap that answers with a promise starts a fresh deadline, so
+ * one hanging tap never starves the taps after it. A tap made directly on the hook is waited
+ * for as tapable would, without a limit.
+ */
+function resumeSeries(
+  context: SeriesContext,
   index: number,
   args: unknown[],
   pending: PromiseLike<unknown>,
+  guarded: boolean,
 ): Promise<unknown> {
-  try {
-    let result = await pending;
-    for (let i = index; ; ) {
-      if (flavour === 'bail' && result !== undefined) {
-        const bailed = guard.bailed ? guard.bailed(taps[i]!.name, result) : result;
-        intercept(interceptors, 'result', bailed);
-        return bailed;
-      }
-      i += 1;
-      if (i >= taps.length) break;
-      intercept(interceptors, 'tap', taps[i]);
-      result = await runTap(guard, taps[i]!, args);
+  return new Promise((resolve, reject) => {
+    new SeriesCall(context, args, resolve, reject).wait(index, pending, guarded);
+  });
+}
+
+/** The state of one async series or bail call that waits on a tap (see {@link resumeSeries}). */
+class SeriesCall {
+  /** The deadline of the plugin tap waited on, if any. */
+  deadline: DeadlineEntry | undefined = undefined;
+  /** The tap waited on, and whether it is a plugin tap. */
+  waitingOn = 0;
+  waitingGuarded = false;
+  /** Tells the answer of the tap waited on from a late one of a tap the deadline gave up on. */
+  attempt = 0;
+
+  constructor(
+    readonly context: SeriesContext,
+    readonly args: unknown[],
+    readonly resolve: (value: unknown) => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
+
+  wait(i: number, promise: PromiseLike<unknown>, guarded: boolean): void {
+    this.waitingOn = i;
+    this.waitingGuarded = guarded;
+    if (guarded && this.deadline === undefined) this.deadline = this.context.deadlines.add(this);
+    const mine = ++this.attempt;
+    promise.then(
+      (value) => {
+        if (mine === this.attempt) this.next(i, value);
+      },
+      (error: unknown) => {
+        if (mine === this.attempt) this.rejected(i, guarded, error);
+      },
+    );
+  }
+
+  /** The deadline passed: the plugin tap waited on fails, and the call goes on without it. */
+  onDeadline(): void {
+    this.deadline = undefined;
+    if (!this.waitingGuarded) return; // a direct tap: tapable's semantics, no limit
+    this.attempt += 1;
+    const { guard, taps } = this.context;
+    let result: unknown;
+    try {
+      result = guard.failed(taps[this.waitingOn]!.name, new TimeoutError(guard.timeoutMs));
+    } catch (error) {
+      this.fail(error);
+      return;
     }
-    intercept(interceptors, 'done');
-    return undefined;
-  } catch (error) {
-    intercept(interceptors, 'error', error);
-    throw error;
+    this.next(this.waitingOn, result);
+  }
+
+  rejected(i: number, guarded: boolean, error: unknown): void {
+    if (!guarded) {
+      this.fail(error);
+      return;
+    }
+    let result: unknown;
+    try {
+      result = this.context.guard.failed(this.context.taps[i]!.name, error);
+    } catch (refusal) {
+      this.fail(refusal);
+      return;
+    }
+    this.next(i, result);
+  }
+
+  /** Runs the taps after `i` (whose answer is `result`) while they answer synchronously. */
+  next(i: number, result: unknown): void {
+    const { flavour, taps, interceptors, guard } = this.context;
+    const { args } = this;
+    try {
+      for (;;) {
+        if (flavour === 'bail' && result !== undefined) {
+          const bailed = guard.bailed ? guard.bailed(taps[i]!.name, result) : result;
+          intercept(interceptors, 'result', bailed);
+          this.stop();
+          this.resolve(bailed);
+          return;
+        }
+        i += 1;
+        if (i >= taps.length) break;
+        const tap = taps[i]!;
+        intercept(interceptors, 'tap', tap);
+        if (tap.type === 'async') {
+          this.wait(i, callbackTap(tap.fn, args), false);
+          return;
+        }
+        if (!tap[GUARDED]) {
+          result = tap.fn(...args);
+          if (tap.type === 'promise' && isThenable(result)) {
+            this.wait(i, result, false);
+            return;
+          }
+          continue;
+        }
+        try {
+          result = tap.fn(...args);
+        } catch (error) {
+          result = guard.failed(tap.name, error);
+        }
+        if (isThenable(result)) {
+          this.wait(i, result, true);
+          return;
+        }
+      }
+      intercept(interceptors, 'done');
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    this.stop();
+    this.resolve(undefined);
+  }
+
+  stop(): void {
+    if (this.deadline !== undefined) this.context.deadlines.done(this.deadline);
+    this.deadline = undefined;
+  }
+
+  fail(error: unknown): void {
+    this.stop();
+    intercept(this.context.interceptors, 'error', error);
+    this.reject(error);
   }
 }
 

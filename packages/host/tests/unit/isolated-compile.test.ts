@@ -184,6 +184,32 @@ describe('isolated compile: async hooks', () => {
     ]);
   });
 
+  it('gives each hanging tap its own deadline and ignores an answer that comes after it', async () => {
+    const hook = new AsyncSeriesBailHook<[number], unknown>(['n']);
+    const guard = recordingGuard();
+    isolateHook(hook, { kind: 'async', flavour: 'bail' }, guard);
+    let answerLate: (value: unknown) => void = () => {};
+    const seen: string[] = [];
+    hook.tapPromise(
+      guarded('late'),
+      () =>
+        new Promise((resolve) => {
+          answerLate = resolve;
+        }),
+    );
+    hook.tapPromise(guarded('hangs'), () => new Promise(() => {}));
+    hook.tapPromise(guarded('fine'), async (n) => void seen.push(`fine ${n}`));
+    expect(await hook.promise(3)).toBeUndefined();
+    expect(seen).toEqual(['fine 3']);
+    expect(guard.errors).toEqual(['late: timed out after 50 ms', 'hangs: timed out after 50 ms']);
+    // The late tap answers with a bail value after its deadline: the call is over, and no tap
+    // runs again.
+    answerLate('too late');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual(['fine 3']);
+    expect(guard.errors).toHaveLength(2);
+  });
+
   it('passes on an error the guard rethrows (a deliberate refusal) and tells error interceptors', async () => {
     const hook = new AsyncSeriesHook<[number]>(['n']);
     const intercepted: unknown[] = [];
