@@ -342,6 +342,34 @@ export interface DatasourceCapabilities {
  * and rejects with a {@link NocofloError} (`NCF_TABLE_NOT_FOUND`, `NCF_COLUMN_NOT_FOUND`,
  * `NCF_INVALID_QUERY`, …), never a raw driver error. Identifiers are quoted and values are
  * bound as parameters, always.
+ *
+ * @example
+ * ```ts
+ * import type { Datasource } from '@nocoflo/sdk';
+ * declare const ds: Datasource; // e.g. from `host.datasources.open('sqlite:./shop.db')`
+ *
+ * const tables = await ds.listTables();
+ * const orders = await ds.describeTable(tables[0]?.name ?? 'orders');
+ *
+ * // Pages follow opaque keyset cursors: no row is skipped or repeated while rows are inserted.
+ * let cursor: string | null = null;
+ * do {
+ *   const page = await ds.readPage(orders.name, {
+ *     limit: 500,
+ *     sort: [{ column: 'created_at', direction: 'desc' }],
+ *     filter: [{ column: 'status', op: 'eq', value: 'open' }],
+ *     cursor,
+ *   });
+ *   for (const row of page.rows) console.log(row);
+ *   cursor = page.nextCursor;
+ * } while (cursor);
+ *
+ * if (ds.capabilities.write) {
+ *   const row = await ds.insert('orders', { status: 'open', total: '12.50' });
+ *   await ds.update('orders', { id: row.id ?? null }, { status: 'shipped' });
+ * }
+ * await ds.close();
+ * ```
  */
 export interface Datasource {
   /** The URL it was opened with (credentials removed). */

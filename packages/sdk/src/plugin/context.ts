@@ -97,6 +97,32 @@ export interface RouteDefinition {
  * registered here run or are cleared when the plugin is disabled.
  *
  * @typeParam Config - The plugin's validated config type.
+ *
+ * @example
+ * ```ts
+ * import { definePlugin, type PluginContext } from '@nocoflo/sdk';
+ * import { z } from 'zod';
+ *
+ * const config = z.object({ everyMinutes: z.number().default(5) });
+ *
+ * // Everything a plugin contributes goes through `ctx`, so disabling it removes all of it.
+ * function start(ctx: PluginContext<z.output<typeof config>>): void {
+ *   ctx.logger.info(`${ctx.name}@${ctx.version} on host ${ctx.hostVersion}`);
+ *   ctx.tap('afterWrite', (write, outcome) => {
+ *     if (outcome.error) ctx.logger.warn(`write to ${write.table} failed: ${outcome.error.code}`);
+ *   });
+ *   ctx.registerRoute({
+ *     method: 'GET',
+ *     path: '/status',
+ *     handler: () => ({ body: { plugin: ctx.name, ok: true } }),
+ *   });
+ *   ctx.services.provide('acme.clock', { now: () => Date.now() });
+ *   ctx.setInterval(() => ctx.logger.debug('tick'), ctx.config.everyMinutes * 60_000);
+ *   ctx.onDispose(() => ctx.logger.info('disabled: timers, taps and routes are gone'));
+ * }
+ *
+ * export default definePlugin({ config, setup: start });
+ * ```
  */
 export interface PluginContext<Config = unknown> {
   /** Plugin (package) name. */

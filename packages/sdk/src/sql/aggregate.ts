@@ -52,6 +52,21 @@ export interface AggregatePlan {
  * Builds a GROUP BY query run entirely by the database. Validates keys, buckets (temporal
  * columns only), measures (`sum`/`avg` on numeric columns only), output names (unique),
  * the sort (by output names) and the limit (default 1,000, at most 100,000).
+ *
+ * @example
+ * ```ts
+ * import type { AggregateQuery, AggregateResult, Row, TableSchema } from '@nocoflo/sdk';
+ * import { planAggregate, quoteIdentifier, type SqlDialect } from '@nocoflo/sdk/sql';
+ * declare const dialect: SqlDialect;
+ * declare function all(sql: string, params: unknown[]): Promise<Row[]>;
+ *
+ * async function aggregate(schema: TableSchema, query: AggregateQuery): Promise<AggregateResult> {
+ *   const plan = planAggregate(schema, query, { from: quoteIdentifier(schema.name), dialect });
+ *   // plan.outputs names the result columns (keys first) and what each one is.
+ *   return { rows: await all(plan.sql, plan.params) };
+ * }
+ * // e.g. revenue per month: { groupBy: [{ column: 'created_at', bucket: 'month' }], measures: [{ fn: 'sum', column: 'total', as: 'revenue' }] }
+ * ```
  */
 export function planAggregate(
   schema: TableSchema,

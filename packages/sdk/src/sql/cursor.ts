@@ -56,7 +56,19 @@ function decodeValue(value: unknown): CellValue {
   return value as CellValue;
 }
 
-/** Encodes a cursor as an opaque URL-safe string. */
+/**
+ * Encodes a cursor as an opaque URL-safe string.
+ *
+ * @example
+ * ```ts
+ * import { decodeCursor, encodeCursor } from '@nocoflo/sdk/sql';
+ *
+ * // Opaque to clients, exact for bigint and bytes, and tied to the sort it was made under.
+ * const cursor = encodeCursor({ direction: 'after', values: [9007199254740993n, 'Ada'], sort: 'id:asc,name:asc' });
+ * const { direction, values } = decodeCursor(cursor, 'id:asc,name:asc'); // 'after', [9007199254740993n, 'Ada']
+ * decodeCursor(cursor, 'name:desc'); // throws NCF_INVALID_QUERY: made for another sort
+ * ```
+ */
 export function encodeCursor(payload: CursorPayload): string {
   const json = JSON.stringify({ d: payload.direction, v: payload.values.map(encodeValue), s: payload.sort });
   return Buffer.from(json, 'utf8').toString('base64url');
@@ -66,6 +78,16 @@ export function encodeCursor(payload: CursorPayload): string {
  * Decodes a cursor made by {@link encodeCursor}; rejects anything else (not base64url JSON,
  * other shapes, tagged values that do not parse, objects or arrays as values) with
  * `NCF_INVALID_QUERY` naming the `cursor` parameter.
+ *
+ * @example
+ * ```ts
+ * import { decodeCursor, encodeCursor } from '@nocoflo/sdk/sql';
+ *
+ * // Opaque to clients, exact for bigint and bytes, and tied to the sort it was made under.
+ * const cursor = encodeCursor({ direction: 'after', values: [9007199254740993n, 'Ada'], sort: 'id:asc,name:asc' });
+ * const { direction, values } = decodeCursor(cursor, 'id:asc,name:asc'); // 'after', [9007199254740993n, 'Ada']
+ * decodeCursor(cursor, 'name:desc'); // throws NCF_INVALID_QUERY: made for another sort
+ * ```
  */
 export function decodeCursor(cursor: string, expectedSort: string): CursorPayload {
   let parsed: unknown;

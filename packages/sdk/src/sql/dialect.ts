@@ -55,6 +55,15 @@ export interface SqlDialect {
  * Collects bind parameters while SQL is built left to right, and hands out the matching
  * placeholder. With `?` placeholders the order of `add` calls must be the order in the text,
  * which every builder here keeps.
+ *
+ * @example
+ * ```ts
+ * import { SqlParams } from '@nocoflo/sdk/sql';
+ *
+ * const params = new SqlParams('dollar'); // PostgreSQL; 'question' for SQLite and MySQL
+ * const sql = `SELECT * FROM "orders" WHERE "status" = ${params.add('open')} AND "total" > ${params.add(100)}`;
+ * // sql: … "status" = $1 AND "total" > $2; params.values: ['open', 100]
+ * ```
  */
 export class SqlParams {
   /** The values, in placeholder order. */

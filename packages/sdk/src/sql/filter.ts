@@ -41,6 +41,28 @@ function textPattern(
  *
  * `eq null` and `neq null` mean IS NULL / IS NOT NULL; text operators match literally,
  * ignoring case unless the filter says `caseSensitive: true`.
+ *
+ * @example
+ * ```ts
+ * import type { TableSchema } from '@nocoflo/sdk';
+ * import { compileFilters, quoteIdentifier, SqlParams, type SqlDialect } from '@nocoflo/sdk/sql';
+ * declare const schema: TableSchema;
+ * declare const dialect: SqlDialect;
+ *
+ * const params = new SqlParams(dialect.placeholder);
+ * const where = compileFilters(
+ *   schema,
+ *   [
+ *     { column: 'status', op: 'in', value: ['open', 'paid'] },
+ *     { column: 'note', op: 'contains', value: '50%' }, // literal: % is not a wildcard
+ *     { column: 'shipped_at', op: 'isNull' },
+ *   ],
+ *   dialect,
+ *   params,
+ * );
+ * const sql = `SELECT * FROM ${quoteIdentifier(schema.name)} WHERE ${where.join(' AND ')}`;
+ * // run sql with params.values
+ * ```
  */
 export function compileFilters(
   schema: TableSchema,

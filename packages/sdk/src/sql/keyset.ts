@@ -15,6 +15,19 @@ export interface SortKey {
  * Resolves the requested sort against the schema and appends the primary key, so the
  * order is total and keyset cursors neither skip nor repeat rows. A table without a key
  * gets every column the dialect can order by appended instead (`orderable`).
+ *
+ * @example
+ * ```ts
+ * import type { TableSchema } from '@nocoflo/sdk';
+ * import { orderByClause, resolveSortKeys, sortFingerprint, type SqlDialect } from '@nocoflo/sdk/sql';
+ * declare const schema: TableSchema; // orders, primary key (id)
+ * declare const dialect: SqlDialect;
+ *
+ * // The requested sort, checked against the schema, then the key: a total order.
+ * const keys = resolveSortKeys(schema, [{ column: 'total', direction: 'desc' }]); // total desc, id asc
+ * const orderBy = orderByClause(keys, dialect); // "total" DESC NULLS LAST, "id" ASC on PostgreSQL: NULLs always sort as the smallest value
+ * const fingerprint = sortFingerprint(keys); // 'total:desc,id:asc': stored in cursors
+ * ```
  */
 export function resolveSortKeys(
   schema: TableSchema,
@@ -54,7 +67,22 @@ export function resolveSortKeys(
   return keys;
 }
 
-/** A stable fingerprint of a resolved sort, stored in cursors so a cursor is refused under another sort. */
+/**
+ * A stable fingerprint of a resolved sort, stored in cursors so a cursor is refused under another sort.
+ *
+ * @example
+ * ```ts
+ * import type { TableSchema } from '@nocoflo/sdk';
+ * import { orderByClause, resolveSortKeys, sortFingerprint, type SqlDialect } from '@nocoflo/sdk/sql';
+ * declare const schema: TableSchema; // orders, primary key (id)
+ * declare const dialect: SqlDialect;
+ *
+ * // The requested sort, checked against the schema, then the key: a total order.
+ * const keys = resolveSortKeys(schema, [{ column: 'total', direction: 'desc' }]); // total desc, id asc
+ * const orderBy = orderByClause(keys, dialect); // "total" DESC NULLS LAST, "id" ASC on PostgreSQL: NULLs always sort as the smallest value
+ * const fingerprint = sortFingerprint(keys); // 'total:desc,id:asc': stored in cursors
+ * ```
+ */
 export function sortFingerprint(keys: readonly SortKey[]): string {
   return keys.map((key) => `${key.column.name}:${key.direction}`).join(',');
 }
@@ -64,6 +92,19 @@ const flip = (direction: SortDirection): SortDirection => (direction === 'asc' ?
 /**
  * `ORDER BY` terms for the keys, NULLs as smallest in every dialect. `reverse` flips every
  * direction (for reading the page before a cursor); NULLs stay the smallest value.
+ *
+ * @example
+ * ```ts
+ * import type { TableSchema } from '@nocoflo/sdk';
+ * import { orderByClause, resolveSortKeys, sortFingerprint, type SqlDialect } from '@nocoflo/sdk/sql';
+ * declare const schema: TableSchema; // orders, primary key (id)
+ * declare const dialect: SqlDialect;
+ *
+ * // The requested sort, checked against the schema, then the key: a total order.
+ * const keys = resolveSortKeys(schema, [{ column: 'total', direction: 'desc' }]); // total desc, id asc
+ * const orderBy = orderByClause(keys, dialect); // "total" DESC NULLS LAST, "id" ASC on PostgreSQL: NULLs always sort as the smallest value
+ * const fingerprint = sortFingerprint(keys); // 'total:desc,id:asc': stored in cursors
+ * ```
  */
 export function orderByClause(keys: readonly SortKey[], dialect: SqlDialect, reverse = false): string {
   return keys
@@ -87,6 +128,21 @@ export function orderByClause(keys: readonly SortKey[], dialect: SqlDialect, rev
  * follow), so it is right for nullable columns and mixed directions. When every key is NOT
  * NULL and all go the same way it uses a row-value comparison `(k1, k2) > (v1, v2)`, which
  * both SQLite and PostgreSQL answer with an index range scan.
+ *
+ * @example
+ * ```ts
+ * import type { CellValue, TableSchema } from '@nocoflo/sdk';
+ * import { keysetCondition, orderByClause, resolveSortKeys, SqlParams, type SqlDialect } from '@nocoflo/sdk/sql';
+ * declare const schema: TableSchema;
+ * declare const dialect: SqlDialect;
+ * declare const lastRow: CellValue[]; // the sort-key values of the last row of the previous page
+ *
+ * const keys = resolveSortKeys(schema, [{ column: 'total', direction: 'desc' }]);
+ * const params = new SqlParams(dialect.placeholder);
+ * const after = keysetCondition(keys, lastRow, 'after', dialect, params);
+ * const sql = `SELECT * FROM "orders" WHERE ${after} ORDER BY ${orderByClause(keys, dialect)} LIMIT 100`;
+ * // Correct with NULLs and mixed directions; an index range scan where every key is NOT NULL.
+ * ```
  */
 export function keysetCondition(
   keys: readonly SortKey[],

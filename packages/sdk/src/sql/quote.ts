@@ -7,6 +7,15 @@ const quotedNames = new Map<string, string>();
 /**
  * Quotes an SQL identifier the ANSI way (`"name"`, inner quotes doubled), as SQLite and
  * PostgreSQL both accept. NUL cannot be part of an identifier in either, so it is refused.
+ *
+ * @example
+ * ```ts
+ * import { quoteIdentifier } from '@nocoflo/sdk/sql';
+ *
+ * quoteIdentifier('order'); // "order"
+ * quoteIdentifier('say "hi"'); // "say ""hi"""
+ * const from = `${quoteIdentifier('public')}.${quoteIdentifier('orders')}`; // "public"."orders"
+ * ```
  */
 export function quoteIdentifier(name: string): string {
   let quoted = quotedNames.get(name);
@@ -23,12 +32,34 @@ export function quoteIdentifier(name: string): string {
   return quoted;
 }
 
-/** Escapes `%`, `_` and the escape character itself for a `LIKE … ESCAPE '\'` pattern. */
+/**
+ * Escapes `%`, `_` and the escape character itself for a `LIKE … ESCAPE '\'` pattern.
+ *
+ * @example
+ * ```ts
+ * import { escapeLike, SqlParams } from '@nocoflo/sdk/sql';
+ *
+ * const params = new SqlParams('question');
+ * // 100% literally: % and _ in the text are not wildcards.
+ * const condition = `"note" LIKE ${params.add(`%${escapeLike('100%')}%`)} ESCAPE '\\'`;
+ * ```
+ */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }
 
-/** Escapes `*`, `?` and `[` so that SQLite's case-sensitive `GLOB` matches the text literally. */
+/**
+ * Escapes `*`, `?` and `[` so that SQLite's case-sensitive `GLOB` matches the text literally.
+ *
+ * @example
+ * ```ts
+ * import { escapeGlob, SqlParams } from '@nocoflo/sdk/sql';
+ *
+ * const params = new SqlParams('question');
+ * // SQLite: a case-sensitive "starts with" that treats * ? [ in the text literally.
+ * const condition = `"name" GLOB ${params.add(`${escapeGlob('a*b')}*`)}`; // 'a[*]b*'
+ * ```
+ */
 export function escapeGlob(text: string): string {
   return text.replace(/[*?[]/g, (ch) => `[${ch}]`);
 }

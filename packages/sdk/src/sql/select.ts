@@ -51,7 +51,20 @@ export interface SelectContext {
   readonly orderable?: (column: ColumnSchema) => boolean;
 }
 
-/** The column list a read returns: requested columns (validated, de-duplicated) plus key columns. */
+/**
+ * The column list a read returns: requested columns (validated, de-duplicated) plus key columns.
+ *
+ * @example
+ * ```ts
+ * import type { TableSchema } from '@nocoflo/sdk';
+ * import { quoteIdentifier, selectedColumns, selectList } from '@nocoflo/sdk/sql';
+ * declare const schema: TableSchema; // orders: id (key), customer, total
+ *
+ * // Requested columns are checked (NCF_COLUMN_NOT_FOUND) and the key is always added.
+ * const columns = selectedColumns(schema, ['total']); // [total, id]
+ * const sql = `SELECT ${selectList(columns)} FROM ${quoteIdentifier(schema.name)}`; // SELECT "total", "id" FROM "orders"
+ * ```
+ */
 export function selectedColumns(schema: TableSchema, columns: readonly string[] | undefined): ColumnSchema[] {
   if (columns === undefined || columns === null) return [...schema.columns];
   if (!Array.isArray(columns)) invalidQuery('columns must be an array of column names');
@@ -75,6 +88,17 @@ const RENAMED_RESULT_COLUMNS = new Set(['rowid', '_rowid_', 'oid']);
  * The quoted select list for columns. A column whose name a database may report otherwise
  * (SQLite's rowid aliases) is aliased to its own name; the rest are plain references, which
  * both dialects name after the column (an alias on every column costs SQLite ~5% of a read).
+ *
+ * @example
+ * ```ts
+ * import type { TableSchema } from '@nocoflo/sdk';
+ * import { quoteIdentifier, selectedColumns, selectList } from '@nocoflo/sdk/sql';
+ * declare const schema: TableSchema; // orders: id (key), customer, total
+ *
+ * // Requested columns are checked (NCF_COLUMN_NOT_FOUND) and the key is always added.
+ * const columns = selectedColumns(schema, ['total']); // [total, id]
+ * const sql = `SELECT ${selectList(columns)} FROM ${quoteIdentifier(schema.name)}`; // SELECT "total", "id" FROM "orders"
+ * ```
  */
 export function selectList(columns: readonly ColumnSchema[]): string {
   let list = selectLists.get(columns);
@@ -177,6 +201,20 @@ function build(
  * Builds the `SELECT` of a full read (a stream): filters, total sort, no limit. With
  * `resumeAfter` (the sort-key values of the last row already read, in {@link SelectPlan.keys}
  * order) it reads only the rows after that one, so a stream can continue on a new statement.
+ *
+ * @example
+ * ```ts
+ * import type { Row, StreamOptions, TableSchema } from '@nocoflo/sdk';
+ * import { planSelect, quoteIdentifier, type SqlDialect, stripHidden } from '@nocoflo/sdk/sql';
+ * declare const dialect: SqlDialect;
+ * declare function iterate(sql: string, params: unknown[]): AsyncIterable<Row>; // the driver's cursor
+ *
+ * // A datasource's stream: every matching row in a total order, sort-only columns removed.
+ * async function* stream(schema: TableSchema, options: StreamOptions = {}): AsyncIterable<Row> {
+ *   const plan = planSelect(schema, options, { from: quoteIdentifier(schema.name), dialect });
+ *   for await (const row of iterate(plan.sql, plan.params)) yield stripHidden([row], plan.hidden)[0] as Row;
+ * }
+ * ```
  */
 export function planSelect(
   schema: TableSchema,
@@ -203,6 +241,20 @@ export interface PagePlan extends SelectPlan {
  * Builds the keyset page query for {@link ReadPageOptions}: validates limit, sort, filters,
  * columns and cursor; the query reads `limit + 1` rows (reversed for a `before` cursor).
  * Turn its rows into a page with {@link finishPage}.
+ *
+ * @example
+ * ```ts
+ * import type { Page, ReadPageOptions, Row, TableSchema } from '@nocoflo/sdk';
+ * import { finishPage, planPage, quoteIdentifier, type SqlDialect } from '@nocoflo/sdk/sql';
+ * declare const dialect: SqlDialect;
+ * declare function all(sql: string, params: unknown[]): Promise<Row[]>; // the driver's query, rows as SDK values
+ *
+ * // A datasource's readPage: validation, keyset SQL and cursors come from the SDK.
+ * async function readPage(schema: TableSchema, options: ReadPageOptions): Promise<Page> {
+ *   const plan = planPage(schema, options, { from: quoteIdentifier(schema.name), dialect });
+ *   return finishPage(plan, await all(plan.sql, plan.params));
+ * }
+ * ```
  */
 export function planPage(schema: TableSchema, options: ReadPageOptions, context: SelectContext): PagePlan {
   const limit = boundedInteger(options.limit, 'limit', 100, 1, 10_000);
@@ -255,7 +307,23 @@ function checkedCursor(
   return { direction: cursor.direction, values };
 }
 
-/** Removes sort-only columns from rows, in place. */
+/**
+ * Removes sort-only columns from rows, in place.
+ *
+ * @example
+ * ```ts
+ * import type { Row, StreamOptions, TableSchema } from '@nocoflo/sdk';
+ * import { planSelect, quoteIdentifier, type SqlDialect, stripHidden } from '@nocoflo/sdk/sql';
+ * declare const dialect: SqlDialect;
+ * declare function iterate(sql: string, params: unknown[]): AsyncIterable<Row>; // the driver's cursor
+ *
+ * // A datasource's stream: every matching row in a total order, sort-only columns removed.
+ * async function* stream(schema: TableSchema, options: StreamOptions = {}): AsyncIterable<Row> {
+ *   const plan = planSelect(schema, options, { from: quoteIdentifier(schema.name), dialect });
+ *   for await (const row of iterate(plan.sql, plan.params)) yield stripHidden([row], plan.hidden)[0] as Row;
+ * }
+ * ```
+ */
 export function stripHidden(rows: Row[], hidden: readonly string[]): Row[] {
   if (hidden.length === 0) return rows;
   for (const row of rows) for (const name of hidden) delete row[name];
@@ -266,6 +334,20 @@ export function stripHidden(rows: Row[], hidden: readonly string[]): Row[] {
  * Turns the rows of a {@link planPage} query (already decoded to SDK values) into a page:
  * trims the extra row, restores order for `before` pages, and makes the cursors. It reuses
  * (and changes) the `fetched` array.
+ *
+ * @example
+ * ```ts
+ * import type { Page, ReadPageOptions, Row, TableSchema } from '@nocoflo/sdk';
+ * import { finishPage, planPage, quoteIdentifier, type SqlDialect } from '@nocoflo/sdk/sql';
+ * declare const dialect: SqlDialect;
+ * declare function all(sql: string, params: unknown[]): Promise<Row[]>; // the driver's query, rows as SDK values
+ *
+ * // A datasource's readPage: validation, keyset SQL and cursors come from the SDK.
+ * async function readPage(schema: TableSchema, options: ReadPageOptions): Promise<Page> {
+ *   const plan = planPage(schema, options, { from: quoteIdentifier(schema.name), dialect });
+ *   return finishPage(plan, await all(plan.sql, plan.params));
+ * }
+ * ```
  */
 export function finishPage(plan: PagePlan, fetched: Row[]): Page {
   const hasMore = fetched.length > plan.limit;

@@ -11,7 +11,17 @@ const UUID_TEXT = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** A `bigint` as a `number` when it fits exactly, as the SDK's integer convention says. */
+/**
+ * A `bigint` as a `number` when it fits exactly, as the SDK's integer convention says.
+ *
+ * @example
+ * ```ts
+ * import { normaliseBigInt } from '@nocoflo/sdk/sql';
+ *
+ * normaliseBigInt(42n); // 42: fits a number exactly
+ * normaliseBigInt(2n ** 60n); // 1152921504606846976n: stays a bigint
+ * ```
+ */
 export function normaliseBigInt(value: bigint): number | bigint {
   return value <= MAX_SAFE && value >= -MAX_SAFE ? Number(value) : value;
 }
@@ -132,6 +142,18 @@ function check(
  * convention (integer strings become numbers or bigints, decimals become exact strings).
  * `null` is accepted here; NOT NULL is the database's to enforce. Throws
  * `NCF_INVALID_VALUE` naming the table, the column and what was expected.
+ *
+ * @example
+ * ```ts
+ * import type { ColumnSchema } from '@nocoflo/sdk';
+ * import { validateValue } from '@nocoflo/sdk/sql';
+ * declare const total: ColumnSchema; // type 'decimal'
+ * declare const id: ColumnSchema; // type 'integer'
+ *
+ * validateValue('orders', total, 12.5); // '12.5': decimals are exact strings
+ * validateValue('orders', id, '9007199254740993'); // 9007199254740993n: past 2^53 an integer is a bigint
+ * validateValue('orders', id, 'abc'); // throws NCF_INVALID_VALUE naming orders.id and what was expected
+ * ```
  */
 export function validateValue(table: string, column: ColumnSchema, value: unknown): CellValue {
   if (value === null || value === undefined) return null;

@@ -25,7 +25,20 @@ export interface WriteContext {
   readonly writable: boolean;
 }
 
-/** Throws `NCF_READ_ONLY` unless the table can be written through this datasource. */
+/**
+ * Throws `NCF_READ_ONLY` unless the table can be written through this datasource.
+ *
+ * @example
+ * ```ts
+ * import type { TableSchema } from '@nocoflo/sdk';
+ * import { assertWritable, quoteIdentifier, type SqlDialect } from '@nocoflo/sdk/sql';
+ * declare const schema: TableSchema;
+ * declare const dialect: SqlDialect;
+ *
+ * // NCF_READ_ONLY for a datasource opened read-only, a view, or a table without a primary key.
+ * assertWritable(schema, { from: quoteIdentifier(schema.name), dialect, writable: false });
+ * ```
+ */
 export function assertWritable(schema: TableSchema, context: WriteContext): void {
   if (!context.writable) {
     throw NocofloError.create(Errors.ReadOnly, [schema.name, 'the datasource was opened read-only']);
@@ -80,7 +93,16 @@ function keyCondition(schema: TableSchema, key: RowKey, context: WriteContext, p
     .join(' AND ');
 }
 
-/** Describes a key for messages: `(PlaylistId=1, TrackId=2)`. */
+/**
+ * Describes a key for messages: `(PlaylistId=1, TrackId=2)`.
+ *
+ * @example
+ * ```ts
+ * import { formatKey } from '@nocoflo/sdk/sql';
+ *
+ * formatKey({ PlaylistId: 1, TrackId: 2n }); // '(PlaylistId=1, TrackId=2)', for messages
+ * ```
+ */
 export function formatKey(key: RowKey): string {
   return `(${Object.entries(key ?? {})
     .map(([name, value]) => `${name}=${typeof value === 'bigint' ? value.toString() : JSON.stringify(value)}`)
@@ -93,6 +115,27 @@ const returningList = (schema: TableSchema, context: WriteContext): string =>
 /**
  * `INSERT … RETURNING` every column (plain `INSERT` where the dialect has no `RETURNING`);
  * validates names, generated columns and values.
+ *
+ * @example
+ * ```ts
+ * import type { Row, RowKey, TableSchema } from '@nocoflo/sdk';
+ * import { planDelete, planInsert, planUpdate, quoteIdentifier, type SqlDialect } from '@nocoflo/sdk/sql';
+ * declare const dialect: SqlDialect;
+ * declare function all(sql: string, params: unknown[]): Promise<Row[]>;
+ * declare function run(sql: string, params: unknown[]): Promise<{ changes: number }>;
+ *
+ * // Names, generated columns, values and keys are validated; read-only tables refused.
+ * async function write(schema: TableSchema, key: RowKey, values: Row): Promise<Row | undefined> {
+ *   const context = { from: quoteIdentifier(schema.name), dialect, writable: true };
+ *   const inserted = planInsert(schema, values, context); // INSERT … RETURNING *
+ *   await all(inserted.sql, inserted.params);
+ *   const updated = planUpdate(schema, key, { status: 'paid' }, context); // UPDATE … WHERE <key> RETURNING *
+ *   const [row] = await all(updated.sql, updated.params); // no row: NCF_ROW_NOT_FOUND is yours to throw
+ *   const deleted = planDelete(schema, key, context);
+ *   await run(deleted.sql, deleted.params);
+ *   return row;
+ * }
+ * ```
  */
 export function planInsert(schema: TableSchema, values: Row, context: WriteContext): WritePlan {
   assertWritable(schema, context);
@@ -121,6 +164,27 @@ export function planInsert(schema: TableSchema, values: Row, context: WriteConte
  * `UPDATE … WHERE <key> RETURNING` every column (no `RETURNING` where the dialect has
  * none), or a plain keyed `SELECT` when there is nothing to change. No returned row means
  * no row has the key.
+ *
+ * @example
+ * ```ts
+ * import type { Row, RowKey, TableSchema } from '@nocoflo/sdk';
+ * import { planDelete, planInsert, planUpdate, quoteIdentifier, type SqlDialect } from '@nocoflo/sdk/sql';
+ * declare const dialect: SqlDialect;
+ * declare function all(sql: string, params: unknown[]): Promise<Row[]>;
+ * declare function run(sql: string, params: unknown[]): Promise<{ changes: number }>;
+ *
+ * // Names, generated columns, values and keys are validated; read-only tables refused.
+ * async function write(schema: TableSchema, key: RowKey, values: Row): Promise<Row | undefined> {
+ *   const context = { from: quoteIdentifier(schema.name), dialect, writable: true };
+ *   const inserted = planInsert(schema, values, context); // INSERT … RETURNING *
+ *   await all(inserted.sql, inserted.params);
+ *   const updated = planUpdate(schema, key, { status: 'paid' }, context); // UPDATE … WHERE <key> RETURNING *
+ *   const [row] = await all(updated.sql, updated.params); // no row: NCF_ROW_NOT_FOUND is yours to throw
+ *   const deleted = planDelete(schema, key, context);
+ *   await run(deleted.sql, deleted.params);
+ *   return row;
+ * }
+ * ```
  */
 export function planUpdate(schema: TableSchema, key: RowKey, changes: Row, context: WriteContext): WritePlan {
   assertWritable(schema, context);
@@ -151,6 +215,23 @@ export function planUpdate(schema: TableSchema, key: RowKey, changes: Row, conte
  * `SELECT` every column of the row with this full key: how a datasource whose dialect has
  * no `RETURNING` reads back the row it has just written. Validates the key like the writes
  * do; it does not need write access.
+ *
+ * @example
+ * ```ts
+ * import type { Row, RowKey, TableSchema } from '@nocoflo/sdk';
+ * import { planFetch, planInsert, quoteIdentifier, type SqlDialect } from '@nocoflo/sdk/sql';
+ * declare const dialect: SqlDialect; // one without RETURNING (MySQL): dialect.returning === false
+ * declare function all(sql: string, params: unknown[]): Promise<Row[]>;
+ *
+ * // Insert, then read the row back by its key, in the same transaction.
+ * async function insert(schema: TableSchema, values: Row, key: RowKey): Promise<Row | undefined> {
+ *   const context = { from: quoteIdentifier(schema.name), dialect, writable: true };
+ *   const plan = planInsert(schema, values, context);
+ *   await all(plan.sql, plan.params);
+ *   const fetch = planFetch(schema, key, context);
+ *   return (await all(fetch.sql, fetch.params))[0];
+ * }
+ * ```
  */
 export function planFetch(
   schema: TableSchema,
@@ -165,7 +246,30 @@ export function planFetch(
   };
 }
 
-/** `DELETE … WHERE <key>`; zero affected rows means no row has the key. */
+/**
+ * `DELETE … WHERE <key>`; zero affected rows means no row has the key.
+ *
+ * @example
+ * ```ts
+ * import type { Row, RowKey, TableSchema } from '@nocoflo/sdk';
+ * import { planDelete, planInsert, planUpdate, quoteIdentifier, type SqlDialect } from '@nocoflo/sdk/sql';
+ * declare const dialect: SqlDialect;
+ * declare function all(sql: string, params: unknown[]): Promise<Row[]>;
+ * declare function run(sql: string, params: unknown[]): Promise<{ changes: number }>;
+ *
+ * // Names, generated columns, values and keys are validated; read-only tables refused.
+ * async function write(schema: TableSchema, key: RowKey, values: Row): Promise<Row | undefined> {
+ *   const context = { from: quoteIdentifier(schema.name), dialect, writable: true };
+ *   const inserted = planInsert(schema, values, context); // INSERT … RETURNING *
+ *   await all(inserted.sql, inserted.params);
+ *   const updated = planUpdate(schema, key, { status: 'paid' }, context); // UPDATE … WHERE <key> RETURNING *
+ *   const [row] = await all(updated.sql, updated.params); // no row: NCF_ROW_NOT_FOUND is yours to throw
+ *   const deleted = planDelete(schema, key, context);
+ *   await run(deleted.sql, deleted.params);
+ *   return row;
+ * }
+ * ```
+ */
 export function planDelete(schema: TableSchema, key: RowKey, context: WriteContext): WritePlan {
   assertWritable(schema, context);
   const params = new SqlParams(context.dialect.placeholder);

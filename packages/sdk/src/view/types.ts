@@ -53,6 +53,29 @@ export interface ViewRenderResult {
 
 /**
  * A view contributed by a plugin.
+ *
+ * @example
+ * ```ts
+ * import { defineView, html, type ViewDefinition } from '@nocoflo/sdk';
+ *
+ * // A view that lists the first column of a table, with a link to the next page.
+ * export const firstColumn: ViewDefinition = defineView({
+ *   name: 'first-column',
+ *   title: 'First column',
+ *   // 0–100, or false: how well this view suits the table (the host offers the best first).
+ *   canHandle: (table) => (table.columns.length > 0 ? 10 : false),
+ *   assets: ['./assets/first-column.css'],
+ *   async render({ table, data, params, urls }) {
+ *     const column = table.columns[0]?.name ?? '';
+ *     const page = await data.readPage(table.name, { limit: 50, cursor: params.cursor ?? null, columns: [column] });
+ *     const items = page.rows.map((row) => html`<li>${String(row[column] ?? 'NULL')}</li>`);
+ *     const next = page.nextCursor
+ *       ? html`<a href="${urls.page}?cursor=${encodeURIComponent(page.nextCursor)}">Next</a>`
+ *       : '';
+ *     return { html: html`<ul class="first-column">${items}</ul>${next}`.toString(), title: column };
+ *   },
+ * });
+ * ```
  */
 export interface ViewDefinition {
   /** Unique name, e.g. `table`. */

@@ -181,6 +181,16 @@ function hostile(): FixtureTable {
 /**
  * A fresh copy of the conformance fixture. Datasource authors normally never call this:
  * the suite passes it to their `create` function.
+ *
+ * @example
+ * ```ts
+ * import { conformanceFixture } from '@nocoflo/testing';
+ *
+ * // The tables, columns and rows the datasource suite expects; `create` receives a fresh copy.
+ * for (const table of conformanceFixture().tables) {
+ *   console.log(table.name, table.primaryKey, `${table.rows.length} rows`);
+ * }
+ * ```
  */
 export function conformanceFixture(): ConformanceFixture {
   return { tables: [customers(), orderLines(), shipments(), samples(), hostile()] };

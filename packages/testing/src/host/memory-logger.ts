@@ -20,7 +20,27 @@ export interface MemoryLogger extends Logger {
   readonly entries: readonly LogEntry[];
 }
 
-/** Creates a logger that records every line (and also passes it to `forward`, if given). */
+/**
+ * Creates a logger that records every line (and also passes it to `forward`, if given).
+ *
+ * @example
+ * ```ts
+ * import { definePlugin } from '@nocoflo/sdk';
+ * import { createMemoryLogger, createTestHost } from '@nocoflo/testing';
+ * import { expect, it } from 'vitest';
+ *
+ * it('logs that it started', async () => {
+ *   const logger = createMemoryLogger();
+ *   const plugin = definePlugin({ setup: (ctx) => ctx.logger.info('ready') });
+ *   const host = await createTestHost({ plugins: [{ name: 'greeter', plugin }], logger });
+ *   try {
+ *     expect(logger.entries).toContainEqual(expect.objectContaining({ level: 'info', message: 'ready' }));
+ *   } finally {
+ *     await host.stop();
+ *   }
+ * });
+ * ```
+ */
 export function createMemoryLogger(forward?: Logger): MemoryLogger {
   const entries: LogEntry[] = [];
   const at =

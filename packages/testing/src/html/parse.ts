@@ -81,7 +81,23 @@ function walk(node: AnyNode, visit: (element: Element) => void): void {
   if ('children' in node) for (const child of node.children) walk(child, visit);
 }
 
-/** Parses an HTML fragment (as a view's `render` returns it) and reports its problems. */
+/**
+ * Parses an HTML fragment (as a view's `render` returns it) and reports its problems.
+ *
+ * @example
+ * ```ts
+ * import { formatHtmlProblems, parseHtml, queryAll, queryOne, textOf } from '@nocoflo/testing';
+ * import { expect, it } from 'vitest';
+ * declare function renderList(names: string[]): string; // the code under test
+ *
+ * it('renders one item per row, well-formed', () => {
+ *   const parsed = parseHtml(renderList(['Ada', 'Grace']));
+ *   expect(parsed.problems, formatHtmlProblems(parsed.problems)).toEqual([]);
+ *   expect(queryAll(parsed, 'li').map((li) => textOf(li))).toEqual(['Ada', 'Grace']);
+ *   expect(queryOne(parsed, 'ul')?.attribs.class).toBe('list');
+ * });
+ * ```
+ */
 export function parseHtml(html: string): ParsedHtml {
   const problems: HtmlProblem[] = [];
   const root = parseFragment(html, {
@@ -125,7 +141,19 @@ export function parseHtml(html: string): ParsedHtml {
   return { html, root, problems };
 }
 
-/** Formats problems one per line, for failure messages. */
+/**
+ * Formats problems one per line, for failure messages.
+ *
+ * @example
+ * ```ts
+ * import { formatHtmlProblems, parseHtml } from '@nocoflo/testing';
+ * import { expect } from 'vitest';
+ *
+ * const { problems } = parseHtml('<ul><li>one</li><li>two</ul></div>');
+ * console.log(formatHtmlProblems(problems)); // one line per problem: "1:… stray-end-tag near …"
+ * expect(problems.map((p) => p.code)).toContain('stray-end-tag');
+ * ```
+ */
 export function formatHtmlProblems(problems: readonly HtmlProblem[]): string {
   return problems.map((p) => `  ${p.line}:${p.col} ${p.code} near ${JSON.stringify(p.excerpt)}`).join('\n');
 }
@@ -134,17 +162,52 @@ function rootOf(html: string | ParsedHtml): Document {
   return typeof html === 'string' ? parseHtml(html).root : html.root;
 }
 
-/** Every element matching a CSS selector. */
+/**
+ * Every element matching a CSS selector.
+ *
+ * @example
+ * ```ts
+ * import { queryAll } from '@nocoflo/testing';
+ * import { expect } from 'vitest';
+ * declare const html: string; // what the view rendered
+ *
+ * expect(queryAll(html, 'tbody > tr')).toHaveLength(3);
+ * expect(queryAll(html, 'a[href*="cursor="]').map((a) => a.attribs.href)).not.toEqual([]);
+ * ```
+ */
 export function queryAll(html: string | ParsedHtml, selector: string): Element[] {
   return selectAll<AnyNode, Element>(selector, rootOf(html));
 }
 
-/** The first element matching a CSS selector, or null. */
+/**
+ * The first element matching a CSS selector, or null.
+ *
+ * @example
+ * ```ts
+ * import { queryOne } from '@nocoflo/testing';
+ * import { expect } from 'vitest';
+ * declare const html: string; // what the view rendered
+ *
+ * expect(queryOne(html, 'th[aria-sort]')?.attribs['aria-sort']).toBe('descending');
+ * expect(queryOne(html, 'script')).toBeNull(); // inline scripts are refused by the page's CSP anyway
+ * ```
+ */
 export function queryOne(html: string | ParsedHtml, selector: string): Element | null {
   return selectOne<AnyNode, Element>(selector, rootOf(html));
 }
 
-/** The text content of a node (entities decoded), e.g. of a table cell. */
+/**
+ * The text content of a node (entities decoded), e.g. of a table cell.
+ *
+ * @example
+ * ```ts
+ * import { queryAll, textOf } from '@nocoflo/testing';
+ * import { expect } from 'vitest';
+ *
+ * const cells = queryAll('<table><tr><td>a &amp; b</td><td><em>NULL</em></td></tr></table>', 'td');
+ * expect(cells.map((td) => textOf(td))).toEqual(['a & b', 'NULL']); // entities decoded, markup dropped
+ * ```
+ */
 export function textOf(node: AnyNode | AnyNode[]): string {
   return textContent(node);
 }

@@ -10,6 +10,15 @@ import { compareDecimals, isDecimalText, normalizeDecimal } from './decimal.js';
  * Canonical text of a timestamp or time, by the SDK's value codec: space separator, no
  * trailing fractional zeros, `+00:00` for `Z`. With a type, a `timestamp` (without time
  * zone) drops an offset as the databases do.
+ *
+ * @example
+ * ```ts
+ * import { normalizeTemporal } from '@nocoflo/testing';
+ * import { expect } from 'vitest';
+ *
+ * expect(normalizeTemporal('2024-05-01T10:00:00.500Z')).toBe('2024-05-01 10:00:00.5+00:00');
+ * expect(normalizeTemporal('2024-05-01T10:00:00+02:00', 'timestamp')).toBe('2024-05-01 10:00:00');
+ * ```
  */
 export function normalizeTemporal(value: string, type: ColumnType = 'timestamptz'): string {
   return canonicalTemporal(type, value);
@@ -60,14 +69,40 @@ export function compareNonNull(type: ColumnType | undefined, a: CellValue, b: Ce
   return compareText(canonicalText(type, a), canonicalText(type, b));
 }
 
-/** Orders two values with NULL smallest (so NULLs come first ascending, last descending). */
+/**
+ * Orders two values with NULL smallest (so NULLs come first ascending, last descending).
+ *
+ * @example
+ * ```ts
+ * import { canonicalText, compareValues, valuesEqual } from '@nocoflo/testing';
+ * import { expect } from 'vitest';
+ *
+ * // SQL value semantics for expected rows: NULL smallest, decimals and timestamps by meaning.
+ * expect(compareValues('integer', null, 1)).toBeLessThan(0);
+ * expect(valuesEqual('decimal', '1.50', '1.5')).toBe(true);
+ * expect(canonicalText('timestamptz', '2024-05-01T10:00:00Z')).toBe(canonicalText('timestamptz', '2024-05-01 10:00:00+00:00'));
+ * ```
+ */
 export function compareValues(type: ColumnType | undefined, a: CellValue, b: CellValue): number {
   if (a === null || a === undefined) return b === null || b === undefined ? 0 : -1;
   if (b === null || b === undefined) return 1;
   return compareNonNull(type, a, b);
 }
 
-/** SQL equality of non-NULL values of a column type (decimals `'1.50'` = `'1.5'`). */
+/**
+ * SQL equality of non-NULL values of a column type (decimals `'1.50'` = `'1.5'`).
+ *
+ * @example
+ * ```ts
+ * import { canonicalText, compareValues, valuesEqual } from '@nocoflo/testing';
+ * import { expect } from 'vitest';
+ *
+ * // SQL value semantics for expected rows: NULL smallest, decimals and timestamps by meaning.
+ * expect(compareValues('integer', null, 1)).toBeLessThan(0);
+ * expect(valuesEqual('decimal', '1.50', '1.5')).toBe(true);
+ * expect(canonicalText('timestamptz', '2024-05-01T10:00:00Z')).toBe(canonicalText('timestamptz', '2024-05-01 10:00:00+00:00'));
+ * ```
+ */
 export function valuesEqual(type: ColumnType | undefined, a: CellValue, b: CellValue): boolean {
   if (a === null || b === null) return a === b;
   if (a instanceof Uint8Array && b instanceof Uint8Array) return bytesEqual(a, b);
@@ -77,6 +112,17 @@ export function valuesEqual(type: ColumnType | undefined, a: CellValue, b: CellV
 /**
  * A string that two values share exactly when they mean the same value of that column
  * type; used to compare datasource output with expected rows. NULL is `null`.
+ *
+ * @example
+ * ```ts
+ * import { canonicalText, compareValues, valuesEqual } from '@nocoflo/testing';
+ * import { expect } from 'vitest';
+ *
+ * // SQL value semantics for expected rows: NULL smallest, decimals and timestamps by meaning.
+ * expect(compareValues('integer', null, 1)).toBeLessThan(0);
+ * expect(valuesEqual('decimal', '1.50', '1.5')).toBe(true);
+ * expect(canonicalText('timestamptz', '2024-05-01T10:00:00Z')).toBe(canonicalText('timestamptz', '2024-05-01 10:00:00+00:00'));
+ * ```
  */
 export function canonicalText(type: ColumnType | undefined, value: CellValue | undefined): string {
   if (value === null || value === undefined) return 'null';

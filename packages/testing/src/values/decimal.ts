@@ -54,12 +54,36 @@ function text({ digits, scale }: Scaled): string {
 /**
  * The canonical text of a decimal: no exponent, no `+`, no leading zeros, no trailing
  * fractional zeros, `0` for zero. `'012.50'`, `12.5` and `'1.25e1'` all give `'12.5'`.
+ *
+ * @example
+ * ```ts
+ * import { addDecimals, compareDecimals, normalizeDecimal } from '@nocoflo/testing';
+ * import { expect } from 'vitest';
+ *
+ * // Exact decimal arithmetic on the strings datasources return for decimal columns.
+ * expect(normalizeDecimal('012.50')).toBe('12.5');
+ * expect(addDecimals(['0.1', '0.2', 3n])).toBe('3.3'); // no binary float rounding
+ * expect(compareDecimals('1.50', 1.5)).toBe(0);
+ * ```
  */
 export function normalizeDecimal(value: string | number | bigint): string {
   return text(scaled(value));
 }
 
-/** Exact sum of decimals. */
+/**
+ * Exact sum of decimals.
+ *
+ * @example
+ * ```ts
+ * import { addDecimals, compareDecimals, normalizeDecimal } from '@nocoflo/testing';
+ * import { expect } from 'vitest';
+ *
+ * // Exact decimal arithmetic on the strings datasources return for decimal columns.
+ * expect(normalizeDecimal('012.50')).toBe('12.5');
+ * expect(addDecimals(['0.1', '0.2', 3n])).toBe('3.3'); // no binary float rounding
+ * expect(compareDecimals('1.50', 1.5)).toBe(0);
+ * ```
+ */
 export function addDecimals(values: readonly (string | number | bigint)[]): string {
   let total: Scaled = { digits: 0n, scale: 0 };
   for (const v of values) {
@@ -69,7 +93,20 @@ export function addDecimals(values: readonly (string | number | bigint)[]): stri
   return text(total);
 }
 
-/** Compares two decimals exactly: negative, zero or positive like `a - b`. */
+/**
+ * Compares two decimals exactly: negative, zero or positive like `a - b`.
+ *
+ * @example
+ * ```ts
+ * import { addDecimals, compareDecimals, normalizeDecimal } from '@nocoflo/testing';
+ * import { expect } from 'vitest';
+ *
+ * // Exact decimal arithmetic on the strings datasources return for decimal columns.
+ * expect(normalizeDecimal('012.50')).toBe('12.5');
+ * expect(addDecimals(['0.1', '0.2', 3n])).toBe('3.3'); // no binary float rounding
+ * expect(compareDecimals('1.50', 1.5)).toBe(0);
+ * ```
+ */
 export function compareDecimals(a: string | number | bigint, b: string | number | bigint): number {
   const [x, y] = align(scaled(a), scaled(b));
   return x < y ? -1 : x > y ? 1 : 0;

@@ -75,12 +75,97 @@ export interface ConformanceCheckInfo {
   readonly title: string;
 }
 
-/** Every check of the datasource suite, in run order: its stable id and what it verifies. */
+/**
+ * Every check of the datasource suite, in run order: its stable id and what it verifies.
+ *
+ * - `capabilities.declared`: the capabilities declared to the suite agree with datasource.capabilities
+ * - `introspection.listTables`: listTables lists every fixture table as a table, sorted by name
+ * - `introspection.columnTypes`: describeTable reports every column in table order with its normalised type
+ * - `introspection.nullability`: describeTable reports which columns allow NULL
+ * - `introspection.primaryKeys`: describeTable reports primary keys in key order, including composite keys
+ * - `introspection.foreignKeys`: describeTable reports single-column and composite foreign keys
+ * - `introspection.writable`: capabilities.write and each table's writable flag say whether writes are possible (base tables: yes, unless read-only)
+ * - `connection.test`: testConnection reports ok, a server version and a latency
+ * - `paging.defaultOrder`: readPage without options returns rows in primary-key order, with no cursors around a single page
+ * - `paging.forward`: following nextCursor visits every row exactly once, in order, in full pages
+ * - `paging.backward`: following prevCursor from the last page gives the same pages in reverse
+ * - `paging.insertsBetweenPages`: keyset paging neither skips nor repeats rows while rows are inserted between pages
+ * - `paging.insertsWithSort`: keyset paging on a non-unique sort column neither skips nor repeats rows while rows are inserted
+ * - `paging.sortedPages`: paging under a multi-column sort with NULLs yields the full sorted order
+ * - `paging.columns`: readPage returns the requested columns plus the key columns, and no others
+ * - `paging.invalidLimit`: limits outside 1–10,000 or not integers are refused with NCF_INVALID_QUERY
+ * - `paging.invalidCursor`: a garbled cursor, or one made under another sort, is refused with NCF_INVALID_QUERY
+ * - `sorting.text`: sorting by a text column with ties, ascending and descending
+ * - `sorting.nulls`: NULLs sort first ascending and last descending
+ * - `sorting.numbers`: integer and decimal columns sort numerically, dates chronologically
+ * - `sorting.multiColumn`: several sort keys apply in order, each in its own direction
+ * - `filter.eq`: eq matches equal values of text, integer, decimal, boolean and date columns
+ * - `filter.neq`: neq matches different values and never NULLs
+ * - `filter.lt`: lt compares numbers numerically, decimals exactly, dates and text in order
+ * - `filter.lte`: lte includes the bound
+ * - `filter.gt`: gt compares numbers numerically, decimals exactly, dates and text in order
+ * - `filter.gte`: gte includes the bound
+ * - `filter.in`: in matches any listed value
+ * - `filter.notIn`: notIn matches values not listed and never NULLs
+ * - `filter.contains`: contains matches literally (% and _ are not wildcards), ignoring case unless caseSensitive is true
+ * - `filter.startsWith`: startsWith matches a literal prefix, ignoring case unless caseSensitive is true
+ * - `filter.endsWith`: endsWith matches a literal suffix, ignoring case unless caseSensitive is true
+ * - `filter.isNull`: isNull matches exactly the NULLs
+ * - `filter.isNotNull`: isNotNull matches exactly the non-NULLs
+ * - `filter.combined`: several filters combine with AND, also on pages with a sort
+ * - `filter.invalid`: an unknown operator or a value of the wrong shape is refused with NCF_INVALID_QUERY
+ * - `aggregate.count`: count of all rows, of non-NULL values and under a filter; over no rows, count 0 and sum NULL
+ * - `aggregate.sum`: sum of integer, decimal and float columns matches the exact sums
+ * - `aggregate.avg`: avg of integer, decimal and float columns (NULLs ignored)
+ * - `aggregate.minMax`: min and max of numbers, decimals, dates and text
+ * - `aggregate.groupBy`: group by one and two columns, with a filter applied before grouping, ordered by the keys
+ * - `aggregate.timeBucket`: grouping a date column by month and year gives ISO date keys
+ * - `aggregate.sortLimit`: aggregate results sort by a measure and respect the limit
+ * - `aggregate.invalid`: an aggregate without measures, with an unknown function or a sum without column is refused
+ * - `stream.all`: stream yields every row once in primary-key order, across small batches
+ * - `stream.filterSortColumns`: stream with filter, sort and columns yields what paging yields
+ * - `stream.earlyExit`: stopping a stream (abort signal or break) yields no more rows and leaves the datasource usable
+ * - `write.insert`: insert returns the row as stored and the row can be read back
+ * - `write.updateCompositeKey`: update by a composite key changes exactly that row and returns it
+ * - `write.deleteCompositeKey`: delete by a composite key removes exactly that row
+ * - `write.simpleKey`: update and delete by a single-column key
+ * - `write.rowNotFound`: update and delete of a key no row has are refused with NCF_ROW_NOT_FOUND, changing nothing
+ * - `write.incompleteKey`: a key lacking a key column is refused with NCF_INVALID_QUERY, changing nothing
+ * - `write.constraints`: a duplicate key or a NULL in a NOT NULL column is refused with NCF_CONSTRAINT_VIOLATION, changing nothing
+ * - `write.invalidValue`: a value that does not fit the column type is refused with NCF_INVALID_VALUE, changing nothing
+ * - `values.null`: NULL round-trips in every column type, also when set by update
+ * - `values.unicode`: Unicode text (astral, combining, right-to-left, control whitespace) round-trips exactly
+ * - `values.longText`: very long text (over a million characters) round-trips exactly
+ * - `values.largeIntegers`: integers up to ±2^63 round-trip exactly: numbers within 2^53, bigints beyond
+ * - `values.decimals`: decimals round-trip exactly as strings, up to the declared precision
+ * - `values.floats`: floats round-trip bit-exactly as numbers
+ * - `values.booleanAndTemporal`: booleans come back as booleans, dates and timestamps as the same ISO values
+ * - `values.binary`: binary values (every byte value, and empty) round-trip as Uint8Array
+ * - `values.json`: json values come back parsed and deeply equal
+ * - `hostile.identifiers`: a table and columns named with quotes, semicolons, -- and backslashes work like any other
+ * - `hostile.values`: values with quotes, semicolons, -- and backslashes are stored literally and found by equality
+ * - `hostile.nul`: a NUL character in a value is stored literally or refused with a NocofloError
+ * - `hostile.unknownIdentifiers`: injection-shaped table and column names are unknown names (typed errors), changing nothing
+ * - `errors.unknownTable`: every method rejects an unknown table with NCF_TABLE_NOT_FOUND
+ * - `errors.unknownColumn`: unknown columns in sort, filter, columns, aggregates, values and keys give NCF_COLUMN_NOT_FOUND
+ * - `close.idempotent`: close() can be called twice
+ * - `close.refusesWork`: after close() every method rejects with NCF_DATASOURCE_CLOSED
+ */
 export const DATASOURCE_CONFORMANCE_CHECKS: readonly ConformanceCheckInfo[] = CHECKS.map(({ id, title }) =>
   Object.freeze({ id, title }),
 );
 
-/** The test name of a check, as it appears in vitest reports: `<id>: <title>`. */
+/**
+ * The test name of a check, as it appears in vitest reports: `<id>: <title>`.
+ *
+ * @example
+ * ```ts
+ * import { conformanceTestName, DATASOURCE_CONFORMANCE_CHECKS } from '@nocoflo/testing';
+ *
+ * // The names vitest reports, e.g. to filter a run: `vitest run -t "paging.keyset"`.
+ * for (const check of DATASOURCE_CONFORMANCE_CHECKS) console.log(conformanceTestName(check));
+ * ```
+ */
 export function conformanceTestName(check: ConformanceCheckInfo): string {
   return `${check.id}: ${check.title}`;
 }

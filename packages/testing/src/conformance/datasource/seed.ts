@@ -21,6 +21,22 @@ function withRows(table: FixtureTable, rows: readonly Row[]): FixtureTable {
  * The conformance fixture with the write checks' rows seeded, for datasources that cannot
  * insert. `decimalDigits` is the datasource's decimal limit (values beyond it are left out,
  * as the round-trip check leaves them out).
+ *
+ * @example
+ * ```ts
+ * import { describeDatasourceConformance, memoryDatasourceFromFixture, seededConformanceFixture } from '@nocoflo/testing';
+ * import { expect, it } from 'vitest';
+ *
+ * // A read-only datasource cannot insert the rows the write checks read: the suite seeds them.
+ * describeDatasourceConformance('read-only memory', {
+ *   capabilities: { readOnly: true },
+ *   create: async (fixture) => memoryDatasourceFromFixture(fixture, { readOnly: true }),
+ * });
+ * it('seeds more rows than the plain fixture', () => {
+ *   const seeded = seededConformanceFixture();
+ *   expect(seeded.tables.some((t) => t.rows.length > 0)).toBe(true);
+ * });
+ * ```
  */
 export function seededConformanceFixture(decimalDigits = 30): ConformanceFixture {
   const base = conformanceFixture();

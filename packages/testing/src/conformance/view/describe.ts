@@ -47,7 +47,28 @@ export interface ViewConformanceOptions {
   packageDir?: string;
 }
 
-/** Every check of the view suite: stable id and title (the test is named `<id>: <title>`). */
+/**
+ * Every check of the view suite: stable id and title (the test is named `<id>: <title>`).
+ *
+ * - `canHandle.range`: canHandle answers false or a score from 0 to 100 for tables of every shape, without throwing
+ * - `canHandle.pure`: canHandle gives the same answer twice and does not modify the schema
+ * - `canHandle.expectations`: canHandle accepts and declines the sample tables the author expects
+ * - `render.result`: render returns { html } with a string (and an optional string title)
+ * - `render.wellFormed`: render output is well-formed HTML
+ * - `render.escapesData`: every cell value and column name is escaped: markup in the data stays inert text
+ * - `render.empty`: an empty table renders well-formed HTML
+ * - `render.oneRow`: a table with one row renders well-formed HTML
+ * - `render.nulls`: rows of NULLs render well-formed HTML
+ * - `render.wide`: a very wide table (over 150 columns) renders well-formed HTML
+ * - `render.everyType`: a table with every column type renders well-formed HTML, if the view accepts it
+ * - `render.shownRows`: the rows shown are the rows readPage returned, from the first and in order (none skipped)
+ * - `render.ownLinks`: the view's own links (cursor, sort, …) render when followed: cursors reach readPage, pages do not repeat, aria-sort matches the sort asked for
+ * - `render.badParams`: parameters that make no sense render well-formed HTML or reject with a NocofloError
+ * - `render.dataError`: a data handle that fails makes render reject or show the error, never "No rows"
+ * - `render.nullDistinct`: a NULL cell renders differently from an empty string
+ * - `render.hostileKeys`: key columns holding quotes and markup stay inert, and keys in attributes decode to real keys
+ * - `assets.declared`: every declared asset is a file inside the package, shipped by package.json "files"
+ */
 export const VIEW_CONFORMANCE_CHECKS: readonly ConformanceCheckInfo[] = [
   {
     id: 'canHandle.range',

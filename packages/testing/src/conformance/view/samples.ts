@@ -167,7 +167,27 @@ export function renderVariants(
   };
 }
 
-/** Schemas of many shapes, by name, that `canHandle` must answer for without throwing. */
+/**
+ * Schemas of many shapes, by name, that `canHandle` must answer for without throwing.
+ *
+ * @example
+ * ```ts
+ * import type { ViewDefinition } from '@nocoflo/sdk';
+ * import { createMemoryDatasource, sampleTables } from '@nocoflo/testing';
+ * import { expect, it } from 'vitest';
+ * declare const myView: ViewDefinition; // the view under test
+ *
+ * // The table shapes the view suite asks canHandle about: empty, keyless, wide, every type, …
+ * it('declines tables without columns', async () => {
+ *   const tables = sampleTables();
+ *   const ds = createMemoryDatasource({ tables });
+ *   for (const name of Object.keys(tables)) {
+ *     const schema = await ds.describeTable(name);
+ *     if (schema.columns.length === 0) expect(myView.canHandle(schema)).toBe(false);
+ *   }
+ * });
+ * ```
+ */
 export function sampleTables(): Record<string, MemoryTableInit> {
   return {
     mixed: mixedTable(),

@@ -401,7 +401,17 @@ export function createMemoryDatasource(options: MemoryDatasourceOptions = {}): M
   return new MemoryDatasourceImpl(options);
 }
 
-/** A memory datasource holding the conformance fixture (columns and keys exactly as described). */
+/**
+ * A memory datasource holding the conformance fixture (columns and keys exactly as described).
+ *
+ * @example
+ * ```ts
+ * import { describeDatasourceConformance, memoryDatasourceFromFixture } from '@nocoflo/testing';
+ *
+ * // The reference implementation: the suite passes on it, so it shows what every check expects.
+ * describeDatasourceConformance('memory', { create: async (fixture) => memoryDatasourceFromFixture(fixture) });
+ * ```
+ */
 export function memoryDatasourceFromFixture(
   fixture: ConformanceFixture,
   options: Omit<MemoryDatasourceOptions, 'tables'> = {},
