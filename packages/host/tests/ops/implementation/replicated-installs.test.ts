@@ -52,6 +52,16 @@ describe('installed packages in the store', () => {
     expect(await store.listInstalledPackages()).toEqual([
       expect.objectContaining({ name: '@ops/kept', size: bytes.length }),
     ]);
+    // Writing the same bytes again changes nothing (and so notifies no one).
+    expect(
+      await store.writeInstalledPackage({
+        name: '@ops/kept',
+        version: '1.0.0',
+        integrity: packageIntegrity(bytes),
+        size: bytes.length,
+        tarball: bytes,
+      }),
+    ).toBe(false);
     await store.close();
 
     // The folder disappears (a fresh machine, a wiped disk): the store brings it back.
