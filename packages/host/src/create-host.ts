@@ -33,6 +33,7 @@ import { PACKAGE_REPLICA, PackageReplica } from './install/replicate.js';
 import type { InstallOptions, InstallSource } from './install/types.js';
 import { uninstallPlugin } from './install/uninstall.js';
 import { HostLock } from './lifecycle/host-lock.js';
+import { checkIsolationChange } from './lifecycle/isolation-setting.js';
 import { pluginInfo } from './lifecycle/plugin-info.js';
 import { PluginLifecycle, recordFrom } from './lifecycle/plugin-lifecycle.js';
 import type { PluginRecord } from './lifecycle/plugin-record.js';
@@ -40,11 +41,23 @@ import { PluginStates } from './lifecycle/plugin-states.js';
 import { PluginTable } from './lifecycle/plugin-table.js';
 import { PluginDatabases } from './namespaces/plugin-databases.js';
 import { RuntimeFactory } from './runtime/runtime-factory.js';
+import type { IsolationLevel } from './runtime/types.js';
 import { PluginConfigs, type PluginConfigView } from './secrets/plugin-configs.js';
 import { redactingLogger } from './secrets/redact.js';
 import { MemoryStore } from './store/memory-store.js';
-import { type ExternalChangeKind, isPackageStore, type PluginStateStore } from './store/types.js';
-import type { HostEvents, HostOptions, PluginHost, RegisteredManifest } from './types.js';
+import {
+  type ExternalChangeKind,
+  isPackageStore,
+  type PermissionApproval,
+  type PluginStateStore,
+} from './store/types.js';
+import type {
+  HostEvents,
+  HostOptions,
+  PluginHost,
+  RegisteredManifest,
+  SetIsolationOptions,
+} from './types.js';
 import { HOST_VERSION } from './version.js';
 
 const DEFAULT_CALLBACK_TIMEOUT_MS = 10_000;
@@ -106,7 +119,11 @@ class Host implements PluginHost {
       ? new PackageReplica(this.#store, {
           pathOf: (name) => this.#table.get(name)?.location?.dir,
           pluginDir: this.pluginDirs[0],
-          install: (data, label) => this.install({ data, filename: label }),
+          // Approved by the operator of the host that installed it: the approval is in the store first.
+          install: async (data, label) => {
+            await this.#lifecycle.readTrust();
+            return this.install({ data, filename: label });
+          },
           uninstall: (name) => this.uninstall(name),
           logger: this.logger,
         })
@@ -142,7 +159,8 @@ class Host implements PluginHost {
       ...(options.isolation ? { isolation: options.isolation } : {}),
       tapTimeoutMs: options.tapTimeoutMs ?? DEFAULT_TAP_TIMEOUT_MS,
       dialect: () => this.#databases.dialect,
-      storedLevel: () => undefined,
+      storedLevel: (name) => this.#lifecycle.trustOf(name)?.isolation,
+      storedMaxHeapMb: (name) => this.#lifecycle.trustOf(name)?.maxHeapMb,
     });
     this.#runtimes = runtimes;
     this.#lifecycle = new PluginLifecycle({
@@ -163,8 +181,12 @@ class Host implements PluginHost {
       hostVersion: this.version,
       dataDir: this.dataDir,
       callbackTimeoutMs,
-      createRuntime: (record, runtimeOptions) => runtimes.create(record, runtimeOptions),
-      levelOf: (record) => runtimes.levelOf(record),
+      createRuntime: (record, runtimeOptions) => {
+        const placement = runtimes.placementOf(record);
+        record.runtimeHeapMb = placement.maxHeapMb;
+        return runtimes.create(record, runtimeOptions);
+      },
+      placementOf: (record) => runtimes.placementOf(record),
       restart: options.isolation?.restart ?? {},
       relocate: (record) =>
         discover({
@@ -182,7 +204,14 @@ class Host implements PluginHost {
     const conflicts = this.datasources.conflicts();
     return this.#table
       .sorted()
-      .map((record) => pluginInfo(record, conflicts, this.#runtimes.levelOf(record)));
+      .map((record) =>
+        pluginInfo(
+          record,
+          conflicts,
+          this.#runtimes.placementOf(record),
+          this.#lifecycle.trustOf(record.name),
+        ),
+      );
   }
 
   get(name: string): PluginInfo | undefined {
@@ -342,6 +371,33 @@ class Host implements PluginHost {
     return installPlugin(this, source, { pluginDir: this.pluginDirs[0], logger: this.logger, ...options });
   }
 
+  approvedPermissions(name: string): PermissionApproval | undefined {
+    return this.#lifecycle.trustOf(name)?.approved;
+  }
+
+  async recordPermissionApproval(name: string, approval: Omit<PermissionApproval, 'at'>): Promise<void> {
+    await this.#lifecycle.persistApproval(name, approval);
+  }
+
+  setIsolation(
+    name: string,
+    level: IsolationLevel | null,
+    options: SetIsolationOptions = {},
+  ): Promise<PluginInfo> {
+    return this.exclusive(async () => {
+      const record = this.#table.require(name);
+      const change = checkIsolationChange(record.name, level, options, record.source === 'registered');
+      await this.#lifecycle.persistIsolation(name, change);
+      this.logger.info(`${name}: isolation set to ${level ?? 'the configured default'}`, {
+        plugin: name,
+        ...(change.maxHeapMb !== undefined ? { maxHeapMb: change.maxHeapMb } : {}),
+      });
+      this.#lifecycle.resetHealth(record);
+      await this.#lifecycle.applyPlacement(record, { restartFailed: true });
+      return this.info(record);
+    });
+  }
+
   uninstall(name: string, options: InstallOptions = {}): Promise<void> {
     return uninstallPlugin(this, name, { pluginDir: this.pluginDirs[0], logger: this.logger, ...options });
   }
@@ -373,6 +429,8 @@ class Host implements PluginHost {
         await this.#lifecycle.applyConfigChange(record);
         return;
       }
+      // Another host may have moved the plugin (set-isolation): restart it at its new level here too.
+      await this.#lifecycle.applyPlacement(record, { restartFailed: false });
       const wanted = this.#lifecycle.wantsEnabled(plugin);
       if (wanted && record.state !== 'enabled') await this.#lifecycle.enableRecord(record, false);
       if (!wanted && record.state === 'enabled') await this.#lifecycle.disableRecord(record);
@@ -389,7 +447,12 @@ class Host implements PluginHost {
   }
 
   private info(record: PluginRecord): PluginInfo {
-    return pluginInfo(record, this.datasources.conflicts(), this.#runtimes.levelOf(record));
+    return pluginInfo(
+      record,
+      this.datasources.conflicts(),
+      this.#runtimes.placementOf(record),
+      this.#lifecycle.trustOf(record.name),
+    );
   }
 }
 

@@ -29,6 +29,8 @@ export {
   type InstallSource,
   installPlugin,
   PACKAGE_MARKER,
+  type PermissionApprover,
+  type PermissionRequest,
   packageIntegrity,
   recoverInstalls,
   uninstallPlugin,
@@ -46,7 +48,7 @@ export type {
   NamespaceOptions,
   PluginNamespace,
 } from './namespaces/types.js';
-export type { IsolationOptions, RestartOptions } from './runtime/isolation-options.js';
+export type { IsolationOptions, RestartClock, RestartOptions } from './runtime/isolation-options.js';
 export {
   generateKeyText,
   keyringOf,
@@ -99,10 +101,13 @@ export {
   isPackageStore,
   isPluginDataStore,
   type PackageStore,
+  type PermissionApproval,
   type PluginDataStore,
+  type PluginIsolationChange,
   type PluginStateStore,
   type StoredPackage,
   type StoredPluginState,
+  type StoredPluginTrust,
 } from './store/types.js';
 export type {
   DatasourceRegistry,
@@ -115,6 +120,7 @@ export type {
   RegisteredRoute,
   ResolvedView,
   RouteRegistry,
+  SetIsolationOptions,
   ViewRegistry,
 } from './types.js';
 export { HOST_VERSION } from './version.js';

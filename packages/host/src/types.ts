@@ -4,6 +4,7 @@
 import type {
   Datasource,
   DatasourceOpenOptions,
+  IsolationLevel,
   Logger,
   NocofloHooks,
   NocofloPlugin,
@@ -18,7 +19,7 @@ import type { InstallOptions, InstallSource } from './install/types.js';
 import type { IsolationOptions } from './runtime/isolation-options.js';
 import type { SecretKeyring } from './secrets/keyring.js';
 import type { PluginConfigView } from './secrets/plugin-configs.js';
-import type { PluginStateStore } from './store/types.js';
+import type { PermissionApproval, PluginStateStore } from './store/types.js';
 
 /** Options of {@link createHost}. */
 export interface HostOptions {
@@ -58,6 +59,14 @@ export interface HostOptions {
   isolation?: IsolationOptions;
   /** Overrides the host version plugins' `host` ranges are checked against (tests only). */
   hostVersion?: string;
+}
+
+/** Options of {@link PluginHost.setIsolation}. */
+export interface SetIsolationOptions {
+  /** The operator names the plugin trusted: required for `inline`. */
+  trusted?: boolean;
+  /** Heap limit of its worker or process, in MB (16–65,536); `null` drops a stored limit. */
+  maxHeapMb?: number | null;
 }
 
 /** A plugin given in code to {@link PluginHost.register}. */
@@ -217,6 +226,24 @@ export interface PluginHost {
    * replaces anything, and starts it (an upgrade reloads the running version).
    */
   install(source: InstallSource, options?: InstallOptions): Promise<PluginInfo>;
+  /**
+   * Sets where a plugin's code runs and persists it in the store (it wins over the config
+   * file and the default); a running plugin restarts at the new level at once, a failed one
+   * is started again. `null` drops the stored level (the config file's or the default
+   * applies again). `inline` needs `{ trusted: true }`.
+   *
+   * @throws NocofloError `NCF_ISOLATION_REFUSED` (inline without trust, a plugin registered
+   * in code, a heap limit out of range), `NCF_PLUGIN_NOT_FOUND`.
+   */
+  setIsolation(
+    name: string,
+    level: IsolationLevel | null,
+    options?: SetIsolationOptions,
+  ): Promise<PluginInfo>;
+  /** The operator's stored approval of a plugin's manifest permissions, if any. */
+  approvedPermissions(name: string): PermissionApproval | undefined;
+  /** Stores an approval of a plugin's manifest permissions (install does this once approved). */
+  recordPermissionApproval(name: string, approval: Omit<PermissionApproval, 'at'>): Promise<void>;
   /** Removes an installed plugin; refuses while enabled plugins depend on it, and lists them. */
   uninstall(name: string, options?: InstallOptions): Promise<void>;
   /** Removes a plugin from the host (tears it down). Used by uninstall. */

@@ -1,6 +1,6 @@
 /**
- * `nocoflo plugins …`: list, info, validate, enable, disable, reload, install, uninstall
- * and configure plugins — against the local app folder and its metadata store, or, with
+ * `nocoflo plugins …`: list, info, validate, enable, disable, reload, install, uninstall,
+ * set-isolation and configure plugins — against the local app folder and its metadata store, or, with
  * `--url`, against a running server's admin API (token from `NOCOFLO_ADMIN_TOKEN`).
  *
  * Output is a table or lines for people, JSON with `--json`. Exit codes:
@@ -11,12 +11,15 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import {
   Errors,
   errorMessage,
+  type IsolationLevel,
   isNocofloError,
   NocofloError,
   type PluginInfo,
+  type PluginPermissions,
   type SerializedNocofloError,
 } from '@nocoflo/sdk';
 import type { Command } from 'commander';
@@ -24,10 +27,14 @@ import { discover, resolvePluginDirs } from '../discovery/discover.js';
 import {
   createOfflineHost,
   installPlugin,
+  type PermissionApprover,
+  type PermissionRequest,
   uninstallPlugin,
   validatePluginPackage,
 } from '../install/index.js';
+import { checkIsolationChange } from '../lifecycle/isolation-setting.js';
 import { loadEntry } from '../lifecycle/load-entry.js';
+import { describePermissions } from '../lifecycle/permission-approval.js';
 import { readPluginMigrations } from '../migrations/index.js';
 import { publicConfig } from '../secrets/config-secrets.js';
 import { PluginConfigs } from '../secrets/plugin-configs.js';
@@ -157,11 +164,16 @@ async function local<T>(
 ): Promise<T> {
   const store = await openStore(options);
   try {
+    const configPath = resolve(options.root, CONFIG_FILE_NAME);
+    const isolation = existsSync(configPath) ? (await readConfigFile(configPath)).isolation : undefined;
     const host = createOfflineHost({
       root: options.root,
       pluginDirs: options.pluginsDir,
       states: await store.readPluginStates(),
       packages: store,
+      trust: await store.readPluginTrust(),
+      ...(isolation ? { isolation } : {}),
+      recordApproval: (name, approval) => store.writePermissionApproval(name, approval),
     });
     return await fn({ store, host });
   } finally {
@@ -196,6 +208,60 @@ function parseJsonArgument(text: string, what: string): unknown {
   } catch (error) {
     throw NocofloError.create(Errors.BadRequest, [`${what} is not valid JSON (${errorMessage(error)})`]);
   }
+}
+
+/** What `isolationSource` means, for people. */
+const ISOLATION_SOURCES = {
+  operator: 'set with set-isolation',
+  config: 'from the config file',
+  default: 'the default',
+  code: 'registered in code',
+} as const;
+
+/** The permission request an install refusal carries (`NCF_PERMISSIONS_NOT_APPROVED`), if it is one. */
+function permissionRequestOf(error: unknown): PermissionRequest | undefined {
+  if (!isNocofloError(error) || error.code !== Errors.PermissionsNotApproved.code) return undefined;
+  const details = error.details as
+    | { plugin?: string; version?: string; permissions?: PluginPermissions; beyond?: string[] }
+    | undefined;
+  if (!details?.permissions || !details.plugin) return undefined;
+  return {
+    plugin: details.plugin,
+    version: details.version ?? '',
+    permissions: details.permissions,
+    asks: describePermissions(details.permissions),
+    beyond: details.beyond ?? [],
+  };
+}
+
+/**
+ * How the CLI approves a plugin's permissions: `--yes` approves; on a terminal the operator
+ * is shown what the plugin asks for and answers; otherwise (a script without `--yes`) it is refused.
+ */
+function approver(options: { yes: boolean; json?: boolean | undefined }): PermissionApprover {
+  return async (request) => {
+    const lines = [
+      `${request.plugin}@${request.version} asks for:`,
+      ...request.asks.map(
+        (ask) => `  - ${ask}${request.beyond.includes(ask) ? (request.previous ? '  (new)' : '') : ''}`,
+      ),
+      "At the process level these are granted by Node's permission model; native addons can escape it.",
+    ];
+    const err = (text: string) => process.stderr.write(`${text}\n`);
+    if (options.yes) {
+      if (!options.json) err(`${lines.join('\n')}\napproved (--approve-permissions)`);
+      return true;
+    }
+    if (!process.stdin.isTTY || !process.stderr.isTTY) return false;
+    err(lines.join('\n'));
+    const prompt = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      const answer = await prompt.question('Approve these permissions? [y/N] ');
+      return /^y(es)?$/i.test(answer.trim());
+    } finally {
+      prompt.close();
+    }
+  };
 }
 
 // ── Commands ─────────────────────────────────────────────────────────────────
@@ -298,7 +364,12 @@ export function registerPluginsCommand(program: Command): void {
         if (p.runtime) {
           const asks = p.runtime.permissions;
           rows.push(
-            ['isolation', p.runtime.isolation],
+            [
+              'isolation',
+              `${p.runtime.isolation}${p.runtime.isolationSource ? ` (${ISOLATION_SOURCES[p.runtime.isolationSource]})` : ''}${
+                p.runtime.maxHeapMb !== undefined ? `, heap limit ${p.runtime.maxHeapMb} MB` : ''
+              }`,
+            ],
             [
               'restarts',
               `${p.runtime.restarts}${p.runtime.crashLoop ? ' (crash loop: stays failed until enabled or reloaded)' : ''}`,
@@ -314,6 +385,14 @@ export function registerPluginsCommand(program: Command): void {
                 .join('; ') || '(nothing)',
             ],
           );
+          rows.push([
+            'approved',
+            p.runtime.approval
+              ? `by ${p.runtime.approval.by} at ${p.runtime.approval.at} (version ${p.runtime.approval.version})${
+                  p.runtime.unapproved?.length ? `; not approved: ${p.runtime.unapproved.join(', ')}` : ''
+                }`
+              : '(no approval stored: placed on disk by the operator)',
+          ]);
           if (p.runtime.lastError)
             rows.push(['last error', `${p.runtime.lastError.code}: ${p.runtime.lastError.message}`]);
         }
@@ -434,27 +513,93 @@ export function registerPluginsCommand(program: Command): void {
     );
 
   common(plugins.command('install'))
-    .description('install or upgrade a plugin from an npm spec or an `npm pack` tarball')
+    .description(
+      'install or upgrade a plugin from an npm spec or an `npm pack` tarball; the permissions it asks for need approval',
+    )
     .argument('<source>', 'npm spec (name, name@range, git URL) or path to a .tgz')
+    .option('--approve-permissions', 'approve the permissions the plugin asks for without a prompt (scripts)')
+    .option('-y, --yes', 'the same as --approve-permissions')
     .action(
       action(async (source: string, _options: CommonOptions, command: Command) => {
-        const options = command.opts<CommonOptions>();
+        const options = command.opts<CommonOptions & { yes?: boolean; approvePermissions?: boolean }>();
         const client = remote(options);
         const isFile = existsSync(resolve(source)) && statSync(resolve(source)).isFile();
+        const approve = approver({
+          yes: options.yes === true || options.approvePermissions === true,
+          json: options.json,
+        });
         let info: PluginInfo;
         if (client) {
-          info = isFile
-            ? await client.install({ bytes: await readFile(resolve(source)), filename: source })
-            : await client.install({ spec: source });
+          const send = async (approval?: PluginPermissions) =>
+            isFile
+              ? client.install({ bytes: await readFile(resolve(source)), filename: source }, approval)
+              : client.install({ spec: source }, approval);
+          try {
+            info = await send();
+          } catch (error) {
+            // The server says what the plugin asks for; the operator approves that, and it is sent again.
+            const request = permissionRequestOf(error);
+            if (!request || !(await approve(request))) throw error;
+            info = await send(request.permissions);
+          }
         } else {
           info = await local(options, ({ host }) =>
-            installPlugin(host, isFile ? { tarball: resolve(source) } : source),
+            installPlugin(host, isFile ? { tarball: resolve(source) } : source, {
+              approvePermissions: approve,
+              approvedBy: 'cli',
+            }),
           );
         }
         if (options.json) json(info);
         else
           out(`installed ${info.name}@${info.version} (${info.state})${info.path ? ` in ${info.path}` : ''}`);
         return EXIT.ok;
+      }),
+    );
+
+  common(plugins.command('set-isolation'))
+    .description(
+      'set where a plugin runs: worker (default), process, or inline (trusted only); stored, applied at once with --url, else at the next start',
+    )
+    .argument('<name>', 'plugin name')
+    .argument('<level>', 'worker, process, inline (needs --trusted), or default (drop the stored level)')
+    .option('--trusted', "name the plugin trusted: needed for inline (its code runs in the host's process)")
+    .option('--max-heap-mb <mb>', 'heap limit of its worker or process, in MB ("default" drops it)')
+    .action(
+      action(async (name: string, levelArg: string, _options: CommonOptions, command: Command) => {
+        const options = command.opts<CommonOptions & { trusted?: boolean; maxHeapMb?: string }>();
+        const level = levelArg === 'default' ? null : (levelArg as IsolationLevel);
+        const maxHeapMb =
+          options.maxHeapMb === undefined
+            ? undefined
+            : options.maxHeapMb === 'default'
+              ? null
+              : Number(options.maxHeapMb);
+        const settings = {
+          trusted: options.trusted === true,
+          ...(maxHeapMb !== undefined ? { maxHeapMb } : {}),
+        };
+        const client = remote(options);
+        let info: PluginInfo;
+        if (client) info = await client.setIsolation(name, level, settings);
+        else
+          info = await local(options, async ({ host, store }) => {
+            requireLocalPlugin(host, name);
+            await store.writePluginIsolation(name, checkIsolationChange(name, level, settings));
+            const trust = await store.readPluginTrust();
+            return requireLocalPlugin(
+              createOfflineHost({ root: options.root, pluginDirs: options.pluginsDir, trust }),
+              name,
+            );
+          });
+        if (options.json) json(info);
+        else
+          out(
+            `${info.name} runs at the ${info.runtime?.isolation ?? levelArg} level${
+              info.runtime?.maxHeapMb !== undefined ? ` (heap limit ${info.runtime.maxHeapMb} MB)` : ''
+            }${client ? `; ${info.state}` : ' (recorded; applied at the next start, or at once with --url)'}`,
+          );
+        return info.state === 'failed' ? EXIT.failed : EXIT.ok;
       }),
     );
 

@@ -158,6 +158,8 @@ export async function serve(urls: string[], options: ServeOptions): Promise<() =
     secretKeyring,
     ...(callbackTimeoutMs !== undefined ? { callbackTimeoutMs } : {}),
     ...(configFile ? { config: configFile.plugins } : {}),
+    // Where plugin code runs: a level stored with `plugins set-isolation` wins over the file.
+    ...(configFile?.isolation ? { isolation: configFile.isolation } : {}),
   });
   // The plugins start (each isolated one booting its worker) while the main thread builds the
   // server: its routes, the demo database and the first-run account need no started plugin.

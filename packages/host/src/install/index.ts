@@ -9,6 +9,8 @@ export {
   type InstallSource,
   installDirectory,
   installPlugin,
+  type PermissionApprover,
+  type PermissionRequest,
   pluginFolderName,
 } from './install.js';
 export { type InstallJournal, recoverInstalls, WORK_DIR } from './journal.js';

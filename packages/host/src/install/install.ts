@@ -15,16 +15,27 @@ import {
   type Logger,
   NocofloError,
   type PluginInfo,
+  type PluginPermissions,
   silentLogger,
 } from '@nocoflo/sdk';
+import {
+  describePermissions,
+  normalizePermissions,
+  permissionsBeyond,
+} from '../lifecycle/permission-approval.js';
 import { crashPoint } from '../store/crash-point.js';
 import type { PluginHost } from '../types.js';
 import { discard, type InstallJournal, removeJournal, syncDir, WORK_DIR, writeJournal } from './journal.js';
 import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS } from './limits.js';
 import { packageIntegrity, replicaOf } from './replicate.js';
-import type { InstallOptions, InstallSource } from './types.js';
+import type { InstallOptions, InstallSource, PermissionRequest } from './types.js';
 
-export type { InstallOptions, InstallSource } from './types.js';
+export type {
+  InstallOptions,
+  InstallSource,
+  PermissionApprover,
+  PermissionRequest,
+} from './types.js';
 
 import { installMissingDependencies, npmPack } from './npm.js';
 import { extractArchive } from './tarball.js';
@@ -34,10 +45,49 @@ import { validatePluginPackage } from './validate.js';
 export type InstallHost = Pick<
   PluginHost,
   'version' | 'root' | 'logger' | 'list' | 'get' | 'rescan' | 'reload' | 'unregister' | 'exclusive'
-> & {
-  /** The host's plugin directories; installs go to the first. */
-  readonly pluginDirs?: readonly string[];
-};
+> &
+  Partial<Pick<PluginHost, 'approvedPermissions' | 'recordPermissionApproval'>> & {
+    /** The host's plugin directories; installs go to the first. */
+    readonly pluginDirs?: readonly string[];
+  };
+
+/**
+ * Checks the permissions a package's manifest asks for against the last approval and the
+ * operator's answer; returns what to record once the install succeeded.
+ *
+ * @throws NocofloError `NCF_PERMISSIONS_NOT_APPROVED` with `details.permissions` (what it asks for) and `details.beyond`.
+ */
+async function checkPermissions(
+  host: InstallHost,
+  name: string,
+  version: string,
+  manifestPermissions: Partial<PluginPermissions> | undefined,
+  options: InstallOptions,
+): Promise<PluginPermissions> {
+  const permissions = normalizePermissions(manifestPermissions);
+  const previous = host.approvedPermissions?.(name);
+  const beyond = permissionsBeyond(permissions, previous?.permissions);
+  if (beyond.length === 0) return permissions;
+  const answer = options.approvePermissions;
+  const request: PermissionRequest = {
+    plugin: name,
+    version,
+    permissions,
+    asks: describePermissions(permissions),
+    beyond,
+    ...(previous ? { previous } : {}),
+  };
+  const approved =
+    typeof answer === 'function'
+      ? await answer(request)
+      : answer !== undefined && permissionsBeyond(permissions, normalizePermissions(answer)).length === 0;
+  if (!approved) {
+    throw NocofloError.create(Errors.PermissionsNotApproved, [`${name}@${version}`, beyond], {
+      details: { plugin: name, version, permissions, beyond },
+    });
+  }
+  return permissions;
+}
 
 /** The folder name a package is installed under: `@acme/audit` → `@acme+audit` (as pnpm does). */
 export function pluginFolderName(name: string): string {
@@ -172,6 +222,14 @@ export async function installPlugin(
       existing?.source === 'directory' && existing.path && sameDir(dirname(existing.path), pluginDir)
         ? resolve(existing.path)
         : join(pluginDir, pluginFolderName(pkg.name));
+    // The operator approves what the plugin asks for (or what an upgrade asks for anew) before anything changes.
+    const permissions = await checkPermissions(
+      host,
+      pkg.name,
+      pkg.version,
+      pkg.packageJson.nocoflo.permissions,
+      options,
+    );
     if (existsSync(target) && existing?.path === undefined) {
       const occupant = await readFile(join(target, 'package.json'), 'utf8').then(
         (text) => (JSON.parse(text) as { name?: string }).name,
@@ -239,11 +297,25 @@ export async function installPlugin(
         },
       );
     }
+    // Recorded before the replica record, so hosts sharing the store find the approval when they follow.
+    const previous = host.approvedPermissions?.(pkg.name);
+    if (
+      previous?.version !== pkg.version ||
+      permissionsBeyond(permissions, previous.permissions).length > 0
+    ) {
+      await host.recordPermissionApproval?.(pkg.name, {
+        permissions,
+        version: pkg.version,
+        by: options.approvedBy ?? 'api',
+      });
+    }
     if (replica && tarball && integrity) {
       // The store's record is the commit point other hosts follow: recorded before the local
       // journal commits, so a crash in between undoes the install here and the restart
       // re-applies it from the store (no host keeps an install the store does not know).
-      const recorded = await attempt(() => replica.record(pkg, tarball, integrity));
+      const recorded = await attempt(() =>
+        replica.record(pkg, tarball, integrity, describePermissions(permissions)),
+      );
       if (recorded.error !== undefined) {
         await rollBack(host, journal, workDir, existing !== undefined, logger);
         throw NocofloError.create(
@@ -261,7 +333,7 @@ export async function installPlugin(
     await rm(journal.backup, { recursive: true, force: true });
     await removeJournal(workDir, id);
     logger.info(`installed ${pkg.name}@${pkg.version} into ${target}`, { plugin: pkg.name });
-    return info;
+    return host.get(pkg.name) ?? info;
   } catch (error) {
     if (isNocofloError(error)) throw error;
     throw NocofloError.create(

@@ -8,7 +8,18 @@
 import { resolve } from 'node:path';
 import { type Logger, type PluginInfo, silentLogger } from '@nocoflo/sdk';
 import { discover, resolvePluginDirs } from '../discovery/discover.js';
-import type { PackageStore, PluginStateStore, StoredPluginState } from '../store/types.js';
+import type { ValidCandidate } from '../discovery/types.js';
+import { pluginInfo } from '../lifecycle/plugin-info.js';
+import { recordFrom } from '../lifecycle/plugin-lifecycle.js';
+import type { IsolationOptions } from '../runtime/isolation-options.js';
+import { RuntimeFactory } from '../runtime/runtime-factory.js';
+import type {
+  PackageStore,
+  PermissionApproval,
+  PluginStateStore,
+  StoredPluginState,
+  StoredPluginTrust,
+} from '../store/types.js';
 import type { PluginHost } from '../types.js';
 import { HOST_VERSION } from '../version.js';
 import { PACKAGE_REPLICA, PackageReplica } from './replicate.js';
@@ -23,6 +34,12 @@ export interface OfflineHostOptions {
   scanNodeModules?: boolean;
   /** The enabled/disabled choices (read once, at creation). */
   states?: Map<string, StoredPluginState>;
+  /** Isolation settings and approvals stored by operators (read once, at creation). */
+  trust?: Map<string, StoredPluginTrust>;
+  /** Where plugin code runs by the config file (a stored setting wins). */
+  isolation?: IsolationOptions;
+  /** Records an approval of a plugin's permissions (the CLI's store). */
+  recordApproval?: (name: string, approval: Omit<PermissionApproval, 'at'>) => Promise<void>;
   /** Where log lines go. */
   logger?: Logger;
   /**
@@ -36,7 +53,10 @@ export interface OfflineHostOptions {
 export type OfflineHost = Pick<
   PluginHost,
   'version' | 'root' | 'logger' | 'list' | 'get' | 'rescan' | 'reload' | 'unregister' | 'exclusive'
-> & { readonly pluginDirs: readonly string[] };
+> &
+  Pick<PluginHost, 'approvedPermissions' | 'recordPermissionApproval'> & {
+    readonly pluginDirs: readonly string[];
+  };
 
 /** Reads the stored choices of a store, for {@link createOfflineHost}. */
 export async function storedStates(
@@ -54,6 +74,14 @@ export function createOfflineHost(options: OfflineHostOptions): OfflineHost {
   const root = resolve(options.root);
   const pluginDirs = resolvePluginDirs(root, options.pluginDirs ?? ['plugins']);
   const states = options.states ?? new Map<string, StoredPluginState>();
+  const trust = options.trust ?? new Map<string, StoredPluginTrust>();
+  const placements = new RuntimeFactory({
+    ...(options.isolation ? { isolation: options.isolation } : {}),
+    tapTimeoutMs: 0,
+    dialect: () => 'sqlite',
+    storedLevel: (name) => trust.get(name)?.isolation,
+    storedMaxHeapMb: (name) => trust.get(name)?.maxHeapMb,
+  });
   const list = (): PluginInfo[] =>
     discover({
       root,
@@ -80,6 +108,7 @@ export function createOfflineHost(options: OfflineHostOptions): OfflineHost {
       contributions: { views: [], datasources: [], services: [], hooks: [] },
       permissions: [],
       warnings: candidate.warnings,
+      ...(candidate.ok ? { runtime: offlineRuntime(candidate, placements, trust.get(candidate.name)) } : {}),
     }));
   const get = (name: string) => list().find((p) => p.name === name);
   const logger = options.logger ?? silentLogger;
@@ -108,7 +137,24 @@ export function createOfflineHost(options: OfflineHostOptions): OfflineHost {
     },
     async unregister() {},
     exclusive: (fn) => fn(),
+    approvedPermissions: (name) => trust.get(name)?.approved,
+    async recordPermissionApproval(name, approval) {
+      await options.recordApproval?.(name, approval);
+      const at = new Date().toISOString();
+      trust.set(name, { ...(trust.get(name) ?? { name }), approved: { ...approval, at }, updatedAt: at });
+    },
   };
   // Where install and uninstall look for it (not part of the type: an internal link).
   return Object.assign(host, { [PACKAGE_REPLICA]: replica });
+}
+
+/** What a plugin would run as at the next start: level, heap limit, permissions and approval (no restarts yet). */
+function offlineRuntime(
+  candidate: ValidCandidate,
+  placements: RuntimeFactory,
+  trust: StoredPluginTrust | undefined,
+): NonNullable<PluginInfo['runtime']> {
+  const record = recordFrom(candidate);
+  // pluginInfo wants a record; nothing of the plugin's code is loaded or run for it.
+  return pluginInfo(record, [], placements.placementOf(record), trust).runtime!;
 }

@@ -1,5 +1,8 @@
 /** Builds the public {@link PluginInfo} of a record. */
-import { Errors, type IsolationLevel, NocofloError, type PluginInfo } from '@nocoflo/sdk';
+import { Errors, NocofloError, type PluginInfo } from '@nocoflo/sdk';
+import type { RuntimePlacement } from '../runtime/runtime-factory.js';
+import type { StoredPluginTrust } from '../store/types.js';
+import { normalizePermissions, permissionsBeyond } from './permission-approval.js';
 import type { PluginRecord } from './plugin-record.js';
 
 /** A scheme claimed by several plugins. */
@@ -12,7 +15,8 @@ export interface SchemeConflict {
 export function pluginInfo(
   record: PluginRecord,
   conflicts: readonly SchemeConflict[],
-  isolation: IsolationLevel,
+  placement: RuntimePlacement,
+  trust?: StoredPluginTrust,
 ): PluginInfo {
   const contributions = {
     views: [] as string[],
@@ -33,6 +37,12 @@ export function pluginInfo(
     if (conflict.plugins.includes(record.name))
       warnings.push(NocofloError.create(Errors.SchemeConflict, [conflict.scheme, conflict.plugins]).message);
   }
+  const asked = normalizePermissions(record.manifest?.permissions);
+  const unapproved = trust?.approved ? permissionsBeyond(asked, trust.approved.permissions) : [];
+  if (unapproved.length > 0)
+    warnings.push(`asks for permissions not approved at install: ${unapproved.join(', ')}`);
+  // The level the running code has; a changed setting applies at the plugin's next start.
+  const isolation = record.runtime?.level ?? placement.level;
   return {
     name: record.name,
     version: record.version,
@@ -48,15 +58,19 @@ export function pluginInfo(
     permissions: [...(record.loaded?.permissions ?? record.definition?.permissions ?? [])],
     warnings,
     runtime: {
-      isolation: record.runtime?.level ?? isolation,
+      isolation,
+      isolationSource: placement.source,
+      ...(isolation !== 'inline' && placement.maxHeapMb !== undefined
+        ? { maxHeapMb: placement.maxHeapMb }
+        : {}),
+      ...(trust?.approved
+        ? { approval: { version: trust.approved.version, by: trust.approved.by, at: trust.approved.at } }
+        : {}),
+      ...(unapproved.length > 0 ? { unapproved } : {}),
       restarts: record.health?.restarts ?? 0,
       ...(record.health?.lastError ? { lastError: record.health.lastError } : {}),
       ...(record.health?.crashLoop ? { crashLoop: true } : {}),
-      permissions: {
-        addons: record.manifest?.permissions?.addons ?? false,
-        fsRead: [...(record.manifest?.permissions?.fsRead ?? [])],
-        env: [...(record.manifest?.permissions?.env ?? [])],
-      },
+      permissions: asked,
     },
   };
 }

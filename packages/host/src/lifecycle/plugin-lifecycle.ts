@@ -16,12 +16,18 @@ import type { Candidate, PluginLocation } from '../discovery/types.js';
 import { applyPluginMigrations } from '../migrations/apply.js';
 import { pluginDataDir } from '../namespaces/plugin-data-dir.js';
 import type { PluginDatabases } from '../namespaces/plugin-databases.js';
-import type { RestartOptions } from '../runtime/isolation-options.js';
+import { type RestartOptions, systemRestartClock } from '../runtime/isolation-options.js';
 import type { RuntimeRegistries } from '../runtime/plugin-scope.js';
 import type { IsolationLevel, LoadedPlugin, PluginRuntime, RuntimeOptions } from '../runtime/types.js';
 import type { PluginConfigs } from '../secrets/plugin-configs.js';
 import { crashPoint } from '../store/crash-point.js';
-import type { PluginStateStore, StoredPluginState } from '../store/types.js';
+import type {
+  PermissionApproval,
+  PluginIsolationChange,
+  PluginStateStore,
+  StoredPluginState,
+  StoredPluginTrust,
+} from '../store/types.js';
 import { bootConcurrency, Limiter } from './boot-limiter.js';
 import type { HostLock } from './host-lock.js';
 import type { PluginRecord } from './plugin-record.js';
@@ -46,8 +52,8 @@ export interface LifecycleOptions {
   callbackTimeoutMs: number;
   /** Creates the runtime a record's code runs in (its isolation level is the factory's choice). */
   createRuntime(record: PluginRecord, options: RuntimeOptions): PluginRuntime;
-  /** The level a record's code runs at. */
-  levelOf(record: PluginRecord): IsolationLevel;
+  /** Where a record's code runs: its level and, isolated, its heap limit. */
+  placementOf(record: PluginRecord): { level: IsolationLevel; maxHeapMb?: number };
   /** How crashed isolated plugins are restarted. */
   restart: RestartOptions;
   /** Where a directory plugin's folder is now (a symlinked folder may point elsewhere since it was found). */
@@ -62,17 +68,74 @@ interface Preload {
   readonly loaded: Promise<LoadedPlugin>;
 }
 
+/** Failures a restart may cure (a crash, a missed deadline); a bad manifest or config is not retried. */
+const RESTARTABLE = new Set<string>([Errors.PluginCallbackFailed.code, Errors.PluginCallbackTimeout.code]);
+
 /** Drives records through their states. */
 export class PluginLifecycle {
   #storedStates = new Map<string, StoredPluginState>();
+  #trust = new Map<string, StoredPluginTrust>();
   #stopped = false;
   readonly #preloads = new Map<PluginRecord, Preload>();
 
   constructor(private readonly o: LifecycleOptions) {}
 
-  /** Reads the enabled/disabled choices from the store. */
+  /** Reads the enabled/disabled choices, isolation settings and approvals from the store. */
   async readStoredStates(): Promise<void> {
     this.#storedStates = await this.o.store.readPluginStates();
+    await this.readTrust();
+  }
+
+  /** Reads the isolation settings and approvals from the store. */
+  async readTrust(): Promise<void> {
+    // A store without trust records (a custom one) keeps the settings made in this process.
+    if (this.o.store.readPluginTrust) this.#trust = await this.o.store.readPluginTrust();
+  }
+
+  /** The operator's stored isolation setting and approval for `name`. */
+  trustOf(name: string): StoredPluginTrust | undefined {
+    return this.#trust.get(name);
+  }
+
+  /** Stores an isolation setting (in the store when it keeps them, in this host regardless). */
+  async persistIsolation(name: string, change: PluginIsolationChange): Promise<void> {
+    await this.o.store.writePluginIsolation?.(name, change);
+    const next: StoredPluginTrust = {
+      ...(this.#trust.get(name) ?? { name }),
+      updatedAt: new Date().toISOString(),
+    };
+    if (change.isolation === null) delete next.isolation;
+    else if (change.isolation !== undefined) next.isolation = change.isolation;
+    if (change.maxHeapMb === null) delete next.maxHeapMb;
+    else if (change.maxHeapMb !== undefined) next.maxHeapMb = change.maxHeapMb;
+    this.#trust.set(name, next);
+  }
+
+  /** Stores an approval of a plugin's manifest permissions. */
+  async persistApproval(name: string, approval: Omit<PermissionApproval, 'at'>): Promise<void> {
+    await this.o.store.writePermissionApproval?.(name, approval);
+    const at = new Date().toISOString();
+    this.#trust.set(name, {
+      ...(this.#trust.get(name) ?? { name }),
+      approved: { ...approval, at },
+      updatedAt: at,
+    });
+  }
+
+  /**
+   * The plugin's placement may have changed (an operator set its level or heap limit): code
+   * running elsewhere than it should now is restarted there, without a host restart; a
+   * failed plugin is given its new start (the operator acted); a disabled one drops its old
+   * runtime so that its next enable starts at the new level.
+   */
+  async applyPlacement(record: PluginRecord, options: { restartFailed: boolean }): Promise<void> {
+    const want = this.o.placementOf(record);
+    const runtime = record.runtime;
+    const moved =
+      runtime !== undefined &&
+      (runtime.level !== want.level || (want.level !== 'inline' && record.runtimeHeapMb !== want.maxHeapMb));
+    if (record.state === 'failed' && options.restartFailed) await this.reloadRecord(record);
+    else if (moved) await this.applyConfigChange(record);
   }
 
   /** Whether the operator wants `name` enabled (the default). */
@@ -112,7 +175,7 @@ export class PluginLifecycle {
   /** Starts loading `record`'s isolated code ahead of its turn, when it is sure to be loaded. */
   private preload(record: PluginRecord, limiter: Limiter): void {
     if (this.#preloads.has(record) || record.runtime || record.state !== 'discovered') return;
-    if (this.o.levelOf(record) === 'inline' || !this.wantsEnabled(record.name)) return;
+    if (this.o.placementOf(record).level === 'inline' || !this.wantsEnabled(record.name)) return;
     // Every dependency must already be enabled: a dependent of a failed plugin runs no code.
     for (const dependency of Object.keys(record.dependencies))
       if (this.o.table.get(dependency)?.state !== 'enabled') return;
@@ -409,12 +472,14 @@ export class PluginLifecycle {
 
   /** Restarts a crashed isolated plugin after a backoff, unless it is in a crash loop. */
   private scheduleRestart(record: PluginRecord): void {
+    const clock = this.o.restart.clock ?? systemRestartClock;
     record.health ??= freshHealth();
     const health = record.health;
     const delay = nextRestart(
       health,
       record.error ?? { code: 'unknown', title: '', message: '', hint: '' },
       this.o.restart,
+      clock.now(),
     );
     if (delay === undefined) {
       this.o.logger.error(
@@ -423,8 +488,8 @@ export class PluginLifecycle {
       );
       return;
     }
-    clearTimeout(record.restartTimer);
-    record.restartTimer = setTimeout(() => {
+    if (record.restartTimer !== undefined) clock.clearTimeout(record.restartTimer);
+    record.restartTimer = clock.setTimeout(() => {
       record.restartTimer = undefined;
       void this.o.lock
         .exclusive(async () => {
@@ -434,17 +499,26 @@ export class PluginLifecycle {
             plugin: record.name,
           });
           await this.reloadRecord(record);
+          // A restart that fails again (its setup crashed, its worker died while starting)
+          // counts as another failure: the backoff goes on, up to the crash-loop limit.
+          if (
+            record.state === 'failed' &&
+            record.health === health &&
+            !this.#stopped &&
+            RESTARTABLE.has(record.error?.code ?? '')
+          )
+            this.scheduleRestart(record);
         })
         .catch((error) =>
           this.o.logger.error(`could not restart ${record.name}`, { error: errorMessage(error) }),
         );
     }, delay);
-    record.restartTimer.unref();
   }
 
   /** An operator acted on the plugin: the crash count starts again (the last error stays visible). */
   resetHealth(record: PluginRecord): void {
-    clearTimeout(record.restartTimer);
+    if (record.restartTimer !== undefined)
+      (this.o.restart.clock ?? systemRestartClock).clearTimeout(record.restartTimer);
     record.restartTimer = undefined;
     if (record.health)
       record.health = {
@@ -456,8 +530,9 @@ export class PluginLifecycle {
   /** No more restarts (the host stops). */
   stopRestarts(): void {
     this.#stopped = true;
+    const clock = this.o.restart.clock ?? systemRestartClock;
     for (const record of this.o.table.all()) {
-      clearTimeout(record.restartTimer);
+      if (record.restartTimer !== undefined) clock.clearTimeout(record.restartTimer);
       record.restartTimer = undefined;
     }
   }

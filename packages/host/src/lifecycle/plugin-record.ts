@@ -29,10 +29,12 @@ export interface PluginRecord {
   loaded?: LoadedPlugin;
   /** Present between setup and teardown. */
   runtime?: PluginRuntime;
+  /** The heap limit its isolated runtime was started with, in MB (to see a changed setting). */
+  runtimeHeapMb?: number;
   /** Crashes and restarts of its isolated code. */
   health?: PluginHealth;
-  /** A restart the watchdog scheduled. */
-  restartTimer?: NodeJS.Timeout;
+  /** A restart the watchdog scheduled (a handle of the restart clock). */
+  restartTimer?: unknown;
   /** The dependency that holds this plugin back (disabled or failed); it comes back with it. */
   blockedBy?: string;
 }

@@ -14,7 +14,29 @@ export interface RestartOptions {
   baseDelayMs?: number;
   /** Longest delay between restarts, in ms. Default 60,000. */
   maxDelayMs?: number;
+  /**
+   * The clock restarts are timed with. Default: the real one (`Date.now`, `setTimeout`).
+   * Tests give a manual clock to step through the backoff without waiting.
+   */
+  clock?: RestartClock;
 }
+
+/** A clock and timer for restarts (see {@link RestartOptions.clock}). */
+export interface RestartClock {
+  /** Now, in ms since the epoch. */
+  now(): number;
+  /** Calls `fn` after `ms`; returns a handle for {@link clearTimeout}. Must not keep the process alive. */
+  setTimeout(fn: () => void, ms: number): unknown;
+  /** Cancels a call {@link setTimeout} scheduled. */
+  clearTimeout(handle: unknown): void;
+}
+
+/** The real clock: `Date.now` and unref'd timers. */
+export const systemRestartClock: RestartClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 /** Options of the host's isolation (`HostOptions.isolation`). */
 export interface IsolationOptions {
@@ -27,7 +49,7 @@ export interface IsolationOptions {
   plugins?: Readonly<Record<string, IsolationLevel>>;
   /** Heap limit of each plugin worker or process, in MB. Default 256. */
   maxHeapMb?: number;
-  /** Heap limit per plugin, in MB, by name. */
+  /** Heap limit per plugin, in MB, by name. A limit stored with `nocoflo plugins set-isolation --max-heap-mb` overrides this. */
   maxHeapMbByPlugin?: Readonly<Record<string, number>>;
   /** Restarts of crashed isolated plugins. */
   restart?: RestartOptions;

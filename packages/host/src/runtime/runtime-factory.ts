@@ -23,8 +23,20 @@ export interface RuntimeFactoryOptions {
   tapTimeoutMs: number;
   /** The dialect of plugin databases (the store's). */
   dialect(): 'sqlite' | 'postgres';
-  /** A level the operator stored for the plugin, if any. */
+  /** A level the operator stored for the plugin (`nocoflo plugins set-isolation`), if any. */
   storedLevel(name: string): IsolationLevel | undefined;
+  /** A heap limit the operator stored for the plugin, in MB, if any. */
+  storedMaxHeapMb?(name: string): number | undefined;
+}
+
+/** Where a record runs, and why (see {@link RuntimeFactory.placementOf}). */
+export interface RuntimePlacement {
+  /** The level. */
+  level: IsolationLevel;
+  /** Where the level comes from. */
+  source: 'operator' | 'config' | 'default' | 'code';
+  /** The heap limit of its worker or process, in MB (isolated levels). */
+  maxHeapMb?: number;
 }
 
 /** Creates runtimes for records. */
@@ -33,13 +45,33 @@ export class RuntimeFactory {
 
   /** The level `record` runs at. */
   levelOf(record: PluginRecord): IsolationLevel {
-    if (record.source === 'registered' || !record.location || !record.manifest) return 'inline';
+    return this.placementOf(record).level;
+  }
+
+  /**
+   * The level `record` runs at and where it comes from, by precedence: a level the operator
+   * stored > the host's `isolation.plugins` (the config file) > `isolation.default` > `worker`.
+   * The heap limit follows the same order.
+   */
+  placementOf(record: PluginRecord): RuntimePlacement {
+    if (record.source === 'registered' || !record.location || !record.manifest)
+      return { level: 'inline', source: 'code' };
     const { isolation } = this.options;
+    const stored = this.options.storedLevel(record.name);
+    const configured = isolation?.plugins?.[record.name];
+    const level = stored ?? configured ?? isolation?.default ?? 'worker';
+    const source = stored ? 'operator' : configured ? 'config' : isolation?.default ? 'config' : 'default';
+    if (level === 'inline') return { level, source };
+    return { level, source, maxHeapMb: this.maxHeapMbOf(record.name) };
+  }
+
+  /** The heap limit of a plugin's worker or process, in MB. */
+  maxHeapMbOf(name: string): number {
     return (
-      this.options.storedLevel(record.name) ??
-      isolation?.plugins?.[record.name] ??
-      isolation?.default ??
-      'worker'
+      this.options.storedMaxHeapMb?.(name) ??
+      this.options.isolation?.maxHeapMbByPlugin?.[name] ??
+      this.options.isolation?.maxHeapMb ??
+      DEFAULT_MAX_HEAP_MB
     );
   }
 
@@ -61,10 +93,7 @@ export class RuntimeFactory {
     }
     const entry = resolve(record.location.dir, record.manifest.entry);
     const env = declaredEnv(record.manifest.permissions?.env ?? []);
-    const maxHeapMb =
-      this.options.isolation?.maxHeapMbByPlugin?.[record.name] ??
-      this.options.isolation?.maxHeapMb ??
-      DEFAULT_MAX_HEAP_MB;
+    const maxHeapMb = this.maxHeapMbOf(record.name);
     return new IsolatedRuntime({
       ...options,
       level,

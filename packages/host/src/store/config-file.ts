@@ -9,17 +9,47 @@
  * Its values are the defaults the host validates with each plugin's zod schema; a value
  * set at runtime (CLI, admin API) is stored in the metadata store and wins over the file
  * until it is unset again.
+ *
+ * It may also say where plugin code runs (the host option `isolation`):
+ *
+ * ```json
+ * { "isolation": { "default": "worker", "plugins": { "@acme/audit": "process" }, "maxHeapMbByPlugin": { "@acme/audit": 512 } } }
+ * ```
+ *
+ * A level or heap limit stored with `nocoflo plugins set-isolation` wins over the file; the
+ * file wins over the default (`worker`, 256 MB).
  */
 import { readFile } from 'node:fs/promises';
 import { Errors, errorMessage, NocofloError } from '@nocoflo/sdk';
 import { z } from 'zod';
+import type { IsolationOptions } from '../runtime/isolation-options.js';
 
 /** The default config file name, looked up in the app folder. */
 export const CONFIG_FILE_NAME = 'nocoflo.config.json';
 
+const level = z.enum(['inline', 'worker', 'process']);
+const heapMb = z.number().int().min(16).max(65_536);
+const delayMs = z.number().int().min(0);
+
+const isolationSchema = z.strictObject({
+  default: level.optional(),
+  plugins: z.record(z.string().min(1), level).optional(),
+  maxHeapMb: heapMb.optional(),
+  maxHeapMbByPlugin: z.record(z.string().min(1), heapMb).optional(),
+  restart: z
+    .strictObject({
+      maxFailures: z.number().int().min(0).optional(),
+      windowMs: delayMs.optional(),
+      baseDelayMs: delayMs.optional(),
+      maxDelayMs: delayMs.optional(),
+    })
+    .optional(),
+});
+
 const configFileSchema = z.strictObject({
   $schema: z.string().optional(),
   plugins: z.record(z.string().min(1), z.unknown()).default({}),
+  isolation: isolationSchema.optional(),
 });
 
 /** A parsed config file. */
@@ -28,6 +58,8 @@ export interface ConfigFile {
   $schema?: string | undefined;
   /** Config by plugin name; each value is checked by that plugin's own zod schema. */
   plugins: Record<string, unknown>;
+  /** Where plugin code runs (the host option `isolation`); `inline` names a plugin trusted. */
+  isolation?: IsolationOptions | undefined;
 }
 
 /**
@@ -50,5 +82,11 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
       .join('; ');
     throw NocofloError.create(Errors.ConfigFileInvalid, [path, reason]);
   }
-  return parsed.data;
+  const { isolation, ...rest } = parsed.data;
+  return isolation ? { ...rest, isolation: withoutUndefined(isolation) } : rest;
+}
+
+/** Drops keys whose value is undefined (the host options are exact optional types). */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -31,8 +31,11 @@ export {
   isPackageStore,
   isPluginDataStore,
   type PackageStore,
+  type PermissionApproval,
   type PluginDataStore,
+  type PluginIsolationChange,
   type PluginStateStore,
   type StoredPackage,
   type StoredPluginState,
+  type StoredPluginTrust,
 } from './types.js';

@@ -21,7 +21,14 @@ import type {
 } from './metadata.js';
 import { codecFor, type StoreCodec } from './schema/codec.js';
 import type { HostTables } from './schema/tables.js';
-import type { InstalledPackage, StoredPackage, StoredPluginState } from './types.js';
+import type {
+  InstalledPackage,
+  PermissionApproval,
+  PluginIsolationChange,
+  StoredPackage,
+  StoredPluginState,
+  StoredPluginTrust,
+} from './types.js';
 
 /** A connection inside a write transaction. */
 export type StoreTransaction = Kysely<HostTables> | Transaction<HostTables>;
@@ -143,6 +150,66 @@ export abstract class KyselyMetadataStore implements MetadataStore {
     );
   }
 
+  async readPluginTrust(): Promise<Map<string, StoredPluginTrust>> {
+    return this.run('read plugin trust', async () => {
+      const rows = await this.db.selectFrom('plugin_trust').selectAll().orderBy('name').execute();
+      return new Map(
+        rows.map((row) => {
+          const trust: StoredPluginTrust = { name: row.name, updatedAt: this.codec.readTime(row.updated_at) };
+          if (isLevel(row.isolation)) trust.isolation = row.isolation;
+          if (row.max_heap_mb !== null) trust.maxHeapMb = Number(row.max_heap_mb);
+          if (row.approved_permissions !== null && row.approved_version !== null) {
+            trust.approved = {
+              permissions: this.codec.readJson(row.approved_permissions) as PermissionApproval['permissions'],
+              version: row.approved_version,
+              by: row.approved_by ?? 'unknown',
+              at: row.approved_at === null ? trust.updatedAt : this.codec.readTime(row.approved_at),
+            };
+          }
+          return [row.name, trust];
+        }),
+      );
+    });
+  }
+
+  async writePluginIsolation(name: string, change: PluginIsolationChange): Promise<void> {
+    await this.run('write plugin isolation', () =>
+      this.writeTransaction(async (trx) => {
+        const now = new Date().toISOString();
+        const set: { isolation?: string | null; max_heap_mb?: number | null } = {};
+        if (change.isolation !== undefined) set.isolation = change.isolation;
+        if (change.maxHeapMb !== undefined) set.max_heap_mb = change.maxHeapMb;
+        await trx
+          .insertInto('plugin_trust')
+          .values({ name, isolation: null, max_heap_mb: null, ...set, updated_at: now })
+          .onConflict((oc) => oc.column('name').doUpdateSet({ ...set, updated_at: now }))
+          .execute();
+        // Other hosts re-read the plugin's state, and with it where it runs.
+        await this.notify(trx, name, 'state');
+      }),
+    );
+  }
+
+  async writePermissionApproval(name: string, approval: Omit<PermissionApproval, 'at'>): Promise<void> {
+    await this.run('write permission approval', () =>
+      this.writeTransaction(async (trx) => {
+        const now = new Date().toISOString();
+        const set = {
+          approved_permissions: this.codec.json(approval.permissions),
+          approved_version: approval.version,
+          approved_by: approval.by,
+          approved_at: now,
+          updated_at: now,
+        };
+        await trx
+          .insertInto('plugin_trust')
+          .values({ name, isolation: null, max_heap_mb: null, ...set })
+          .onConflict((oc) => oc.column('name').doUpdateSet(set))
+          .execute();
+      }),
+    );
+  }
+
   async readPluginConfig(name: string): Promise<unknown> {
     return this.run('read plugin config', async () => {
       const row = await this.db
@@ -217,6 +284,7 @@ export abstract class KyselyMetadataStore implements MetadataStore {
       this.writeTransaction(async (trx) => {
         const state = await trx.deleteFrom('plugin_state').where('name', '=', name).executeTakeFirst();
         const config = await trx.deleteFrom('plugin_config').where('name', '=', name).executeTakeFirst();
+        await trx.deleteFrom('plugin_trust').where('name', '=', name).execute();
         if (Number(state.numDeletedRows) > 0) await this.notify(trx, name, 'state');
         if (Number(config.numDeletedRows) > 0) await this.notify(trx, name, 'config');
       }),
@@ -578,4 +646,9 @@ export abstract class KyselyMetadataStore implements MetadataStore {
     this.#closed = true;
     await this.closeConnections();
   }
+}
+
+/** Whether a stored value names an isolation level (an unknown one is ignored, not trusted). */
+function isLevel(value: unknown): value is 'inline' | 'worker' | 'process' {
+  return value === 'inline' || value === 'worker' || value === 'process';
 }

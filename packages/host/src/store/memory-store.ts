@@ -1,7 +1,14 @@
 import { SqliteNamespace } from '../namespaces/sqlite-namespace.js';
 import type { NamespaceOptions, PluginNamespace } from '../namespaces/types.js';
 import type { AppliedMigration, ApplyMigrationOutcome, PendingMigration } from './metadata.js';
-import type { PluginDataStore, PluginStateStore, StoredPluginState } from './types.js';
+import type {
+  PermissionApproval,
+  PluginDataStore,
+  PluginIsolationChange,
+  PluginStateStore,
+  StoredPluginState,
+  StoredPluginTrust,
+} from './types.js';
 
 /**
  * A store that forgets everything when the process ends: the default for tests and for
@@ -14,6 +21,7 @@ export class MemoryStore implements PluginStateStore, PluginDataStore {
   readonly #configs = new Map<string, unknown>();
   readonly #migrations = new Map<string, AppliedMigration[]>();
   readonly #namespaces = new Map<string, SqliteNamespace>();
+  readonly #trust = new Map<string, StoredPluginTrust>();
 
   async readPluginStates(): Promise<Map<string, StoredPluginState>> {
     return new Map([...this.#states].map(([name, state]) => [name, { ...state }]));
@@ -38,6 +46,31 @@ export class MemoryStore implements PluginStateStore, PluginDataStore {
   async writePluginConfig(name: string, config: unknown): Promise<void> {
     if (config === undefined) this.#configs.delete(name);
     else this.#configs.set(name, structuredClone(config));
+  }
+
+  async readPluginTrust(): Promise<Map<string, StoredPluginTrust>> {
+    return new Map([...this.#trust].map(([name, trust]) => [name, structuredClone(trust)]));
+  }
+
+  async writePluginIsolation(name: string, change: PluginIsolationChange): Promise<void> {
+    const next: StoredPluginTrust = {
+      ...(this.#trust.get(name) ?? { name }),
+      updatedAt: new Date().toISOString(),
+    };
+    if (change.isolation === null) delete next.isolation;
+    else if (change.isolation !== undefined) next.isolation = change.isolation;
+    if (change.maxHeapMb === null) delete next.maxHeapMb;
+    else if (change.maxHeapMb !== undefined) next.maxHeapMb = change.maxHeapMb;
+    this.#trust.set(name, next);
+  }
+
+  async writePermissionApproval(name: string, approval: Omit<PermissionApproval, 'at'>): Promise<void> {
+    const at = new Date().toISOString();
+    this.#trust.set(name, {
+      ...(this.#trust.get(name) ?? { name }),
+      approved: structuredClone({ ...approval, at }),
+      updatedAt: at,
+    });
   }
 
   async appliedMigrations(plugin: string): Promise<AppliedMigration[]> {

@@ -6,7 +6,13 @@
  */
 import type { AccountStore } from '../accounts/types.js';
 import type { NamespaceMigration, NamespaceOptions, PluginNamespace } from '../namespaces/types.js';
-import type { PackageStore, PluginStateStore } from './types.js';
+import type {
+  PackageStore,
+  PermissionApproval,
+  PluginIsolationChange,
+  PluginStateStore,
+  StoredPluginTrust,
+} from './types.js';
 
 /** The SQL dialect of a metadata store; plugin migrations may ship one file per dialect. */
 export type MetadataDialect = 'sqlite' | 'postgres';
@@ -71,7 +77,13 @@ export interface MetadataStore extends PluginStateStore, PackageStore {
   readonly location: string;
   /** Every plugin's stored config, by plugin name. */
   readPluginConfigs(): Promise<Map<string, unknown>>;
-  /** Forgets a plugin: its state and config (its migrations stay recorded, its namespace stays). */
+  /** Every plugin's stored isolation choice and approved permissions, by name. */
+  readPluginTrust(): Promise<Map<string, StoredPluginTrust>>;
+  /** Stores a plugin's isolation level and heap limit; hosts sharing the store follow at once. */
+  writePluginIsolation(name: string, change: PluginIsolationChange): Promise<void>;
+  /** Stores the permissions an operator approved for a plugin (replacing an earlier approval). */
+  writePermissionApproval(name: string, approval: Omit<PermissionApproval, 'at'>): Promise<void>;
+  /** Forgets a plugin: its state, config and trust decisions (its migrations stay recorded, its namespace stays). */
   deletePlugin(name: string): Promise<void>;
   /** Migrations recorded as applied for a plugin, in id order. */
   appliedMigrations(plugin: string): Promise<AppliedMigration[]>;

@@ -3,6 +3,7 @@
  * per-plugin config. The default store keeps this in memory; `@nocoflo/host` also ships a
  * SQLite file store and a PostgreSQL store for several hosts (see `openMetadataStore`).
  */
+import type { IsolationLevel, PluginPermissions } from '@nocoflo/sdk';
 import type { NamespaceOptions, PluginNamespace } from '../namespaces/types.js';
 import type {
   AppliedMigration,
@@ -24,6 +25,43 @@ export interface StoredPluginState {
   firstSeenAt: string;
   /** When the choice last changed (ISO 8601). */
   updatedAt: string;
+}
+
+/** Manifest permissions an operator approved for a plugin. */
+export interface PermissionApproval {
+  /** What was approved (the manifest's `permissions`, defaults applied). */
+  permissions: PluginPermissions;
+  /** The plugin version whose manifest asked for them. */
+  version: string;
+  /** Who approved: `cli`, `admin-token`, `user:<name>`, … */
+  by: string;
+  /** When (ISO 8601). */
+  at: string;
+}
+
+/**
+ * What the operator decided about a plugin's code: where it runs (set with `nocoflo plugins
+ * set-isolation`) and which of its manifest permissions were approved on install.
+ */
+export interface StoredPluginTrust {
+  /** Plugin name. */
+  name: string;
+  /** The level set by the operator; wins over the config file and the default. */
+  isolation?: IsolationLevel;
+  /** The heap limit set by the operator, in MB; wins over the config file and the default. */
+  maxHeapMb?: number;
+  /** The last approval of its manifest permissions. */
+  approved?: PermissionApproval;
+  /** When a decision last changed (ISO 8601). */
+  updatedAt: string;
+}
+
+/** A change of {@link StoredPluginTrust}'s runtime part: a value sets, `null` clears, absent keeps. */
+export interface PluginIsolationChange {
+  /** The level, or `null` to fall back to the config file and the default. */
+  isolation?: IsolationLevel | null;
+  /** The heap limit in MB, or `null` to fall back. */
+  maxHeapMb?: number | null;
 }
 
 /**
@@ -131,6 +169,12 @@ export interface PluginStateStore {
   readPluginConfig(name: string): Promise<unknown>;
   /** Stores a plugin's config (already validated). `undefined` removes it. */
   writePluginConfig(name: string, config: unknown): Promise<void>;
+  /** Every plugin's stored isolation choice and approved permissions, by name (stores that keep them). */
+  readPluginTrust?(): Promise<Map<string, StoredPluginTrust>>;
+  /** Stores a plugin's isolation level and heap limit (see {@link PluginIsolationChange}); other hosts follow. */
+  writePluginIsolation?(name: string, change: PluginIsolationChange): Promise<void>;
+  /** Stores the permissions an operator approved for a plugin (replacing an earlier approval). */
+  writePermissionApproval?(name: string, approval: Omit<PermissionApproval, 'at'>): Promise<void>;
   /**
    * Subscribes to changes made by other hosts sharing this store (PostgreSQL). Stores
    * that only one host can use may ignore it. Returns an unsubscribe function.

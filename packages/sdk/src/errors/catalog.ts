@@ -641,6 +641,27 @@ export const InstallRejected = defineError({
     'Install a tarball made by `npm pack` of a nocoflo plugin (package/package.json with a valid "nocoflo" field), at most the size limit.',
 });
 
+/** A plugin asks for manifest permissions the operator has not approved; nothing was installed. */
+export const PermissionsNotApproved = defineError({
+  code: 'NCF_PERMISSIONS_NOT_APPROVED',
+  title: 'Plugin permissions not approved',
+  status: 403,
+  message: (plugin: string, asks: readonly string[]) =>
+    `${plugin} asks for permissions that were not approved: ${list(asks)}. Nothing was changed.`,
+  hint: () =>
+    'Review what the plugin asks for, then approve it: answer the prompt of `nocoflo plugins install`, pass `--approve-permissions` (scripts), or send `approvePermissions` (the permissions shown in `details.permissions`) to `POST /admin/plugins/install`.',
+});
+
+/** An isolation level or heap limit was refused for a plugin. */
+export const IsolationRefused = defineError({
+  code: 'NCF_ISOLATION_REFUSED',
+  title: 'Isolation setting refused',
+  status: 400,
+  message: (plugin: string, reason: string) => `Cannot change where ${plugin} runs: ${reason}.`,
+  hint: (plugin: string) =>
+    `Levels are worker (default), process and inline; inline runs the plugin in the host's own process and needs the operator to name it trusted: \`nocoflo plugins set-isolation ${plugin} inline --trusted\`.`,
+});
+
 /** Installing a plugin failed after it was validated; the previous version was kept. */
 export const InstallFailed = defineError({
   code: 'NCF_INSTALL_FAILED',
@@ -804,6 +825,8 @@ export const Errors = {
   SecretUnavailable,
   SecretRefused,
   InstallRejected,
+  PermissionsNotApproved,
+  IsolationRefused,
   InstallFailed,
   UninstallRefused,
   RouteNotFound,

@@ -75,6 +75,25 @@ export type IsolationLevel = 'inline' | 'worker' | 'process';
 export interface PluginRuntimeInfo {
   /** Its isolation level. */
   isolation: IsolationLevel;
+  /**
+   * Where the level comes from: `operator` (stored with `nocoflo plugins set-isolation`),
+   * `config` (the config file or the host's options), `default` (`worker`), or `code` (a
+   * plugin registered in code, which always runs inline).
+   */
+  isolationSource?: 'operator' | 'config' | 'default' | 'code';
+  /** Heap limit of its worker or process, in MB (isolated levels only). */
+  maxHeapMb?: number;
+  /** The operator's last approval of its manifest permissions, when one is stored. */
+  approval?: {
+    /** The version whose manifest asked for them. */
+    version: string;
+    /** Who approved (`cli`, `admin-token`, …). */
+    by: string;
+    /** When (ISO 8601). */
+    at: string;
+  };
+  /** What its manifest asks for beyond the stored approval (e.g. changed on disk since the install). */
+  unapproved?: readonly string[];
   /** How often the host started it again after a crash since an operator last acted. */
   restarts: number;
   /** The last crash or missed deadline, if any (kept after a restart). */

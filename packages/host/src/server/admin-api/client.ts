@@ -5,8 +5,10 @@
 import {
   Errors,
   errorMessage,
+  type IsolationLevel,
   NocofloError,
   type PluginInfo,
+  type PluginPermissions,
   type SerializedNocofloError,
 } from '@nocoflo/sdk';
 import type { AppliedMigration } from '../../store/metadata.js';
@@ -55,7 +57,9 @@ export class AdminClient {
   async #request<T>(
     method: string,
     path: string,
-    body?: { json: unknown } | { bytes: Uint8Array; filename?: string },
+    body?:
+      | { json: unknown }
+      | { bytes: Uint8Array; filename?: string; approvePermissions?: PluginPermissions },
   ): Promise<T> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.#token}` };
     let payload: string | Uint8Array | undefined;
@@ -65,6 +69,7 @@ export class AdminClient {
     } else if (body) {
       headers['content-type'] = 'application/gzip';
       if (body.filename) headers['x-filename'] = body.filename;
+      if (body.approvePermissions) headers['x-approve-permissions'] = JSON.stringify(body.approvePermissions);
       payload = body.bytes;
     }
     let response: Response;
@@ -135,10 +140,35 @@ export class AdminClient {
     ).plugin;
   }
 
-  /** `POST /admin/plugins/install` with an npm spec or tarball bytes. */
-  async install(source: { spec: string } | { bytes: Uint8Array; filename?: string }): Promise<PluginInfo> {
-    const body = 'spec' in source ? { json: { spec: source.spec } } : source;
+  /**
+   * `POST /admin/plugins/install` with an npm spec or tarball bytes, and the manifest
+   * permissions the operator approves (refused with `NCF_PERMISSIONS_NOT_APPROVED`, whose
+   * `details.permissions` say what the plugin asks for, when they fall short).
+   */
+  async install(
+    source: { spec: string } | { bytes: Uint8Array; filename?: string },
+    approvePermissions?: PluginPermissions,
+  ): Promise<PluginInfo> {
+    const body =
+      'spec' in source
+        ? { json: { spec: source.spec, ...(approvePermissions ? { approvePermissions } : {}) } }
+        : { ...source, ...(approvePermissions ? { approvePermissions } : {}) };
     return (await this.#request<{ plugin: PluginInfo }>('POST', '/admin/plugins/install', body)).plugin;
+  }
+
+  /** `POST /admin/plugins/:name/isolation`: where the plugin runs (restarted there at once). */
+  async setIsolation(
+    name: string,
+    level: IsolationLevel | null,
+    options: { trusted?: boolean; maxHeapMb?: number | null } = {},
+  ): Promise<PluginInfo> {
+    return (
+      await this.#request<{ plugin: PluginInfo }>(
+        'POST',
+        `/admin/plugins/${encodeURIComponent(name)}/isolation`,
+        { json: { level, ...options } },
+      )
+    ).plugin;
   }
 
   /** `DELETE /admin/plugins/:name`. */

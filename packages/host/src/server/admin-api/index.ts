@@ -11,13 +11,14 @@
  * | POST | /admin/plugins/:name/enable, /disable, /reload | `{ plugin }` |
  * | GET | /admin/plugins/:name/config | `{ config, secrets, schema, changes }`: the config editor's view |
  * | PUT | /admin/plugins/:name/config | `{ plugin, config, secrets }`; 400 `NCF_CONFIG_INVALID` with `details.issues` |
- * | POST | /admin/plugins/install | JSON `{ spec }`, or a tarball body (`application/gzip`) → 201 `{ plugin }` |
+ * | POST | /admin/plugins/:name/isolation | `{ level, trusted?, maxHeapMb? }` → `{ plugin }`, restarted at the new level |
+ * | POST | /admin/plugins/install | JSON `{ spec, approvePermissions? }`, or a tarball body (`application/gzip`, approval in the `x-approve-permissions` header as JSON) → 201 `{ plugin }`; 403 `NCF_PERMISSIONS_NOT_APPROVED` with `details.permissions` when the plugin asks for permissions not approved |
  * | DELETE | /admin/plugins/:name | uninstall → `{ uninstalled }` |
  * | GET | /admin/permissions | permissions declared by enabled plugins |
  * | GET, POST | /admin/tokens | API tokens (POST `{ name, permissions }` → 201 with the secret, once) |
  * | DELETE | /admin/tokens/:id | revokes a token |
  */
-import { Errors, NocofloError, type PluginInfo } from '@nocoflo/sdk';
+import { Errors, NocofloError, type PluginInfo, type PluginPermissions } from '@nocoflo/sdk';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   type InstallOptions,
@@ -25,6 +26,8 @@ import {
   installPlugin,
   uninstallPlugin,
 } from '../../install/index.js';
+import { parseApproval } from '../../lifecycle/permission-approval.js';
+import { isIsolationLevel } from '../../runtime/types.js';
 import type { MetadataStore } from '../../store/metadata.js';
 import { isMetadataStore } from '../../store/metadata.js';
 import type { PluginHost } from '../../types.js';
@@ -75,6 +78,28 @@ const TARBALL_TYPES = [
 /** The body of `POST /admin/plugins/install` as JSON. */
 interface InstallBody {
   spec?: unknown;
+  /** The manifest permissions the operator approves (`{ addons, fsRead, env }`). */
+  approvePermissions?: unknown;
+}
+
+/** The approval sent with an install: absent, or a permissions object (anything else is refused). */
+function approvalOf(value: unknown): PluginPermissions | undefined {
+  if (value === undefined || value === null) return undefined;
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  const approval = parseApproval(parsed);
+  if (!approval) {
+    throw NocofloError.create(Errors.BadRequest, [
+      'approvePermissions must be the permissions approved, as { "addons": boolean, "fsRead": [paths], "env": [names] }',
+    ]);
+  }
+  return approval;
 }
 
 /**
@@ -187,6 +212,36 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
         });
       }
 
+      scope.post<{
+        Params: { name: string };
+        Body: { level?: unknown; trusted?: unknown; maxHeapMb?: unknown };
+      }>('/plugins/:name/isolation', async (request) => {
+        const name = request.params.name;
+        const { level, trusted, maxHeapMb } = request.body ?? {};
+        if (level !== null && !isIsolationLevel(level)) {
+          throw NocofloError.create(Errors.BadRequest, [
+            '"level" must be "worker", "process", "inline" (with "trusted": true) or null (the configured default)',
+          ]);
+        }
+        if (maxHeapMb !== undefined && maxHeapMb !== null && typeof maxHeapMb !== 'number') {
+          throw NocofloError.create(Errors.BadRequest, ['"maxHeapMb" must be a number of MB or null']);
+        }
+        return locks.run(name, async () => {
+          requirePlugin(host, name);
+          const plugin = await host.setIsolation(name, level, {
+            trusted: trusted === true,
+            ...(maxHeapMb !== undefined ? { maxHeapMb } : {}),
+          });
+          await audit(request, 'plugin.isolation', {
+            plugin: name,
+            level,
+            ...(trusted === true ? { trusted: true } : {}),
+            ...(maxHeapMb !== undefined ? { maxHeapMb } : {}),
+          });
+          return { plugin };
+        });
+      });
+
       // The editor's view: values without secrets, which secrets are set, the JSON Schema
       // the form is generated from, and who changed the config when.
       scope.get<{ Params: { name: string } }>('/plugins/:name/config', async (request) => {
@@ -219,10 +274,13 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
 
       scope.post<{ Body: InstallBody | Buffer }>('/plugins/install', async (request, reply) => {
         let source: InstallSource;
+        let approval: PluginPermissions | undefined;
         if (Buffer.isBuffer(request.body)) {
           const filename = request.headers['x-filename'];
           source = { data: request.body, ...(typeof filename === 'string' ? { filename } : {}) };
+          approval = approvalOf(request.headers['x-approve-permissions']);
         } else {
+          approval = approvalOf((request.body as InstallBody | undefined)?.approvePermissions);
           const spec = (request.body as InstallBody | undefined)?.spec;
           if (typeof spec !== 'string' || spec.trim() === '') {
             throw NocofloError.create(Errors.BadRequest, [
@@ -232,7 +290,13 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
           source = spec.trim();
         }
         // Installs run one at a time; the swap itself also holds the host's lifecycle lock.
-        const plugin = await locks.run('\0install', () => installPlugin(host, source, options.install));
+        const plugin = await locks.run('\0install', () =>
+          installPlugin(host, source, {
+            ...options.install,
+            ...(approval ? { approvePermissions: approval } : {}),
+            approvedBy: request.actor?.label ?? 'admin-token',
+          }),
+        );
         await audit(request, 'plugin.install', { plugin: plugin.name, version: plugin.version });
         return reply.status(201).send({ plugin });
       });

@@ -158,6 +158,22 @@ export interface InstalledPackagesTable {
   installed_at: Time;
 }
 
+/**
+ * The operator's decisions about a plugin's code (since 0006): the level and heap limit set
+ * with `nocoflo plugins set-isolation` (null: the config file's or the default), and the
+ * manifest permissions approved on install.
+ */
+export interface PluginTrustTable {
+  name: string;
+  isolation: string | null;
+  max_heap_mb: number | null;
+  approved_permissions: ColumnType<unknown, string | null | undefined, string | null>;
+  approved_version: string | null;
+  approved_by: string | null;
+  approved_at: ColumnType<string | Date | null, string | null | undefined, string | null>;
+  updated_at: Time;
+}
+
 /** Every host table, by name. */
 export interface HostTables {
   plugin_state: PluginStateTable;
@@ -174,6 +190,7 @@ export interface HostTables {
   user_view_preferences: UserViewPreferencesTable;
   audit_log: AuditLogTable;
   installed_packages: InstalledPackagesTable;
+  plugin_trust: PluginTrustTable;
 }
 
 /** Names of the host's tables (and the migrator's), which plugin SQL may never touch or adopt. */
@@ -192,6 +209,7 @@ export const HOST_TABLE_NAMES: readonly string[] = [
   'user_view_preferences',
   'audit_log',
   'installed_packages',
+  'plugin_trust',
   'host_migrations',
   'host_migrations_lock',
 ];

@@ -10,6 +10,7 @@ import { pluginNamespaces } from './0002-plugin-namespaces.js';
 import { configChangesAndSettings } from './0003-config-changes-and-settings.js';
 import { accountsAndAudit } from './0004-accounts-and-audit.js';
 import { installedPackages } from './0005-installed-packages.js';
+import { pluginTrust } from './0006-plugin-trust.js';
 import type { HostMigration } from './types.js';
 
 export type { HostMigration, HostMigrationContext } from './types.js';
@@ -21,4 +22,5 @@ export const HOST_MIGRATIONS: Readonly<Record<string, HostMigration>> = {
   '0003_config_changes_and_settings': configChangesAndSettings,
   '0004_accounts_and_audit': accountsAndAudit,
   '0005_installed_packages': installedPackages,
+  '0006_plugin_trust': pluginTrust,
 };
