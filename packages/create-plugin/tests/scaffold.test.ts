@@ -66,6 +66,10 @@ describe('scaffoldPlugin', () => {
     const manifest = readJson(join(derived.dir, 'package.json'));
     expect(manifest.name).toBe('@acme/nocoflo-mydb-datasource');
     expect(manifest.nocoflo.provides).toEqual(['datasource']);
+    // The dev loop runs the host of the package's own dev dependencies (its SQLite driver is
+    // installed for the suite anyway): no npx, nothing fetched that the lockfile does not pin.
+    expect(manifest.scripts.dev).toBe('nocoflo dev');
+    expect(manifest.devDependencies['@nocoflo/host']).toBe(manifest.nocoflo.host);
     expect(readFileSync(join(derived.dir, 'src/index.ts'), 'utf8')).toContain("SCHEME = 'mydb'");
     expect(readFileSync(join(derived.dir, 'tests/conformance.test.ts'), 'utf8')).toContain(
       'describeDatasourceConformance',
