@@ -132,6 +132,10 @@ describe('npm create @nocoflo/plugin, in an empty folder outside the workspace',
           expect(existsSync(join(dir, 'node_modules/@nocoflo/host'))).toBe(false);
           expect(existsSync(join(dir, 'node_modules/better-sqlite3'))).toBe(false);
           expect(existsSync(join(dir, 'node_modules/pg'))).toBe(false);
+        } else {
+          // A datasource's npm run dev runs the host of its own devDependencies: no npx.
+          expect(manifest.scripts.dev).toBe('nocoflo dev');
+          expect(existsSync(join(dir, 'node_modules/.bin/nocoflo'))).toBe(true);
         }
         const { stdout } = await run('npm', ['test', '--', '--reporter=verbose'], dir);
         expect(stdout).toContain(`${kind} conformance`);
