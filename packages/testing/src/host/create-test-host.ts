@@ -6,8 +6,14 @@
 import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import type { HostOptions, PluginHost, PluginStateStore, RegisteredManifest } from '@nocoflo/host';
-import type { Logger, NocofloPlugin } from '@nocoflo/sdk';
+import type {
+  HostOptions,
+  IsolationOptions,
+  PluginHost,
+  PluginStateStore,
+  RegisteredManifest,
+} from '@nocoflo/host';
+import type { IsolationLevel, Logger, NocofloPlugin } from '@nocoflo/sdk';
 import { type HookSpies, spyOnHooks } from '../mocks/hook-spies.js';
 import { loadHost } from './load-host.js';
 import { createMemoryLogger, type LogEntry } from './memory-logger.js';
@@ -46,6 +52,13 @@ export interface TestHostOptions {
   root?: string;
   /** Call `start()` before returning. Default true. */
   start?: boolean;
+  /**
+   * Where the plugin folders' code runs: `'inline'`, `'worker'` (the host's default) or
+   * `'process'`, or the host's whole `isolation` options (levels per plugin, heap limits,
+   * restarts). Run a plugin's tests at each level to see that it works the same isolated.
+   * Plugins given in code run inline at every level: their code is already in the test's realm.
+   */
+  isolation?: IsolationLevel | IsolationOptions;
 }
 
 /** A running test host: the whole `PluginHost` plus test conveniences. */
@@ -148,6 +161,12 @@ export async function createTestHost(options: TestHostOptions = {}): Promise<Tes
       tapTimeoutMs: options.tapTimeoutMs ?? 1_000,
       ...(options.config ? { config: options.config } : {}),
       ...(options.hostVersion ? { hostVersion: options.hostVersion } : {}),
+      ...(options.isolation
+        ? {
+            isolation:
+              typeof options.isolation === 'string' ? { default: options.isolation } : options.isolation,
+          }
+        : {}),
     };
     const host = await createHost(hostOptions);
     const testHost = wrap(host, tempDir, spyOnHooks(host.hooks), logger.entries);

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +18,21 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
 const greeterFolder = fileURLToPath(new URL('../fixtures/plugins/greeter', import.meta.url));
+const whereamiFixture = fileURLToPath(new URL('../fixtures/plugins/whereami', import.meta.url));
+const sdkFolder = realpathSync(fileURLToPath(new URL('../../node_modules/@nocoflo/sdk', import.meta.url)));
+
+/**
+ * A copy of a plugin fixture laid out as an installed plugin: its dependency `@nocoflo/sdk` in
+ * its own node_modules. At the process level a plugin reads only its folder and what it
+ * declares, so it cannot borrow the test package's node_modules.
+ */
+function installedCopy(fixture: string): { path: string; [Symbol.dispose](): void } {
+  const path = mkdtempSync(join(tmpdir(), 'nocoflo-installed-'));
+  cpSync(fixture, path, { recursive: true });
+  mkdirSync(join(path, 'node_modules', '@nocoflo'), { recursive: true });
+  symlinkSync(sdkFolder, join(path, 'node_modules', '@nocoflo', 'sdk'), 'dir');
+  return { path, [Symbol.dispose]: () => rmSync(path, { recursive: true, force: true }) };
+}
 
 const memoryDatasources = definePlugin({
   datasources: [
@@ -44,6 +68,35 @@ describe('createTestHost', () => {
         data: expect.objectContaining({ plugin: 'greeter-plugin' }),
       }),
     );
+  });
+
+  it.each(['inline', 'worker', 'process'] as const)('runs plugin folders at the %s level', async (level) => {
+    using whereami = installedCopy(whereamiFixture);
+    await using host = await createTestHost({ plugins: [whereami.path], isolation: level });
+    expect(host).toHavePluginState('whereami-plugin', 'enabled');
+    expect(host.get('whereami-plugin')?.runtime?.isolation).toBe(level);
+    (globalThis as { __whereamiRealm?: string }).__whereamiRealm = 'the test';
+    const where =
+      await host.service<() => Promise<{ pid: number; realm: string | null }>>('whereami.where')?.();
+    // inline: the test's realm; worker: a realm of its own in this process; process: another process.
+    if (level === 'inline') expect(where).toEqual({ pid: process.pid, realm: 'the test' });
+    if (level === 'worker') expect(where).toEqual({ pid: process.pid, realm: null });
+    if (level === 'process') {
+      expect(where?.realm).toBeNull();
+      expect(where?.pid).not.toBe(process.pid);
+    }
+  });
+
+  it('takes the host isolation options: a level per plugin', async () => {
+    using whereami = installedCopy(whereamiFixture);
+    await using host = await createTestHost({
+      plugins: [whereami.path, greeterFolder],
+      isolation: { default: 'inline', plugins: { 'whereami-plugin': 'process' } },
+    });
+    expect(host.get('whereami-plugin')?.runtime?.isolation).toBe('process');
+    expect(host.get('greeter-plugin')?.runtime?.isolation).toBe('inline');
+    const where = await host.service<() => Promise<{ pid: number }>>('whereami.where')?.();
+    expect(where?.pid).not.toBe(process.pid);
   });
 
   it('passes config to plugins and validates it', async () => {
