@@ -8,6 +8,7 @@ const sections = {
   hooks: benchHooks,
   discovery: async () => (await import('./discovery.mjs')).benchDiscovery(),
   lifecycle: async () => (await import('./lifecycle.mjs')).benchLifecycle(),
+  streams: async () => (await import('./streams.mjs')).benchStreams(),
   'rows-api': async () => (await import('./rows-api.mjs')).benchRowsApi(),
   isolation: async () => (await import('./isolation.mjs')).benchIsolation(),
   'cold-start': async () => (await import('./cold-start.mjs')).benchColdStart(),

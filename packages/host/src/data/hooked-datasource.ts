@@ -85,36 +85,17 @@ export class HookedDatasource implements Datasource {
     );
   }
 
-  async *stream(table: string, options: StreamOptions = {}): AsyncIterable<Row> {
-    this.assertOpen('stream');
-    const { signal: _signal, ...plain } = options;
-    const event = Object.freeze<QueryEvent>({
-      datasource: this.url,
-      table,
-      operation: 'stream',
-      options: snapshot(plain),
-    });
-    if (this.hooks.beforeQuery.isUsed()) await this.hooks.beforeQuery.promise(event);
-    const started = performance.now();
-    let rowCount = 0;
-    let failure: NocofloError | undefined;
-    try {
-      for await (const row of this.inner.stream(table, options)) {
-        rowCount += 1;
-        yield row;
-      }
-    } catch (error) {
-      failure = asNocofloError(error, 'stream');
-      throw failure;
-    } finally {
-      if (this.hooks.afterQuery.isUsed()) {
-        const durationMs = performance.now() - started;
-        await this.hooks.afterQuery.promise(
-          event,
-          failure ? { durationMs, rowCount, error: failure.toJSON() } : { durationMs, rowCount },
-        );
-      }
-    }
+  /**
+   * A plain async iterator over the plugin's stream, not an `async *` generator: a generator
+   * step costs several promises per row, this one `then` on the plugin's own `next()`.
+   */
+  stream(table: string, options: StreamOptions = {}): AsyncIterable<Row> {
+    return { [Symbol.asyncIterator]: () => new HookedStream(this, this.inner, this.hooks, table, options) };
+  }
+
+  /** Throws NCF_DATASOURCE_CLOSED once closed (a stream checks when its reading starts). */
+  checkOpen(operation: string): void {
+    this.assertOpen(operation);
   }
 
   insert(table: string, values: Row): Promise<Row> {
@@ -233,3 +214,94 @@ export class HookedDatasource implements Datasource {
     }
   }
 }
+
+/** One stream of a {@link HookedDatasource}: the data hooks around the plugin's iterator. */
+class HookedStream implements AsyncIterator<Row> {
+  #inner: AsyncIterator<Row> | undefined;
+  #event: QueryEvent | undefined;
+  #started = 0;
+  #rowCount = 0;
+  #finished = false;
+
+  constructor(
+    private readonly outer: HookedDatasource,
+    private readonly source: Datasource,
+    private readonly hooks: NocofloHooks,
+    private readonly table: string,
+    private readonly options: StreamOptions,
+  ) {}
+
+  next(): Promise<IteratorResult<Row>> {
+    if (this.#inner) {
+      if (this.#finished) return Promise.resolve({ done: true, value: undefined });
+      return this.#inner.next().then(this.#onResult, this.#onError);
+    }
+    return this.#start().then(() => this.next());
+  }
+
+  return(): Promise<IteratorResult<Row>> {
+    if (!this.#inner || this.#finished) {
+      this.#finished = true;
+      return Promise.resolve({ done: true, value: undefined });
+    }
+    this.#finished = true;
+    const inner = this.#inner;
+    return Promise.resolve(inner.return?.())
+      .then(() => this.#after(undefined))
+      .then(() => ({ done: true, value: undefined }));
+  }
+
+  async #start(): Promise<void> {
+    this.outer.checkOpen('stream');
+    const { signal: _signal, ...plain } = this.options;
+    this.#event = Object.freeze<QueryEvent>({
+      datasource: this.outer.url,
+      table: this.table,
+      operation: 'stream',
+      options: snapshot(plain),
+    });
+    if (this.hooks.beforeQuery.isUsed()) await this.hooks.beforeQuery.promise(this.#event);
+    this.#started = performance.now();
+    try {
+      this.#inner = this.source.stream(this.table, this.options)[Symbol.asyncIterator]();
+    } catch (error) {
+      const failure = asNocofloError(error, 'stream');
+      this.#inner = emptyIterator;
+      this.#finished = true;
+      await this.#after(failure);
+      throw failure;
+    }
+  }
+
+  #onResult = (result: IteratorResult<Row>): IteratorResult<Row> | Promise<IteratorResult<Row>> => {
+    if (!result.done) {
+      this.#rowCount += 1;
+      return result;
+    }
+    this.#finished = true;
+    return this.#after(undefined).then(() => result);
+  };
+
+  #onError = (error: unknown): Promise<never> => {
+    const failure = asNocofloError(error, 'stream');
+    this.#finished = true;
+    return this.#after(failure).then(() => {
+      throw failure;
+    });
+  };
+
+  /** Tells `afterQuery` (when tapped) how the stream ended. */
+  #after(failure: NocofloError | undefined): Promise<void> {
+    if (!this.hooks.afterQuery.isUsed() || !this.#event) return Promise.resolve();
+    const durationMs = performance.now() - this.#started;
+    const rowCount = this.#rowCount;
+    return this.hooks.afterQuery.promise(
+      this.#event,
+      failure ? { durationMs, rowCount, error: failure.toJSON() } : { durationMs, rowCount },
+    );
+  }
+}
+
+const emptyIterator: AsyncIterator<Row> = {
+  next: () => Promise.resolve({ done: true, value: undefined }),
+};

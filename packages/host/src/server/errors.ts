@@ -8,6 +8,7 @@ import { Errors, errorMessage, isNocofloError, NocofloError, redactCredentials }
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { secretRedactor } from '../secrets/redact.js';
 import type { PluginHost } from '../types.js';
+import { personalisePage } from './html/page-context.js';
 import { renderErrorPage } from './html/pages.js';
 
 /** Security headers of every page: only the app's own scripts run, whatever a value contains. */
@@ -70,7 +71,10 @@ function scrubDeep<T>(value: T, scrub: (text: string) => string, depth = 0): T {
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: NocofloError): FastifyReply {
   reply.status(error.status);
   if (wantsPage(request)) {
-    return reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(renderErrorPage(error.toJSON()));
+    return reply
+      .headers(PAGE_HEADERS)
+      .type('text/html; charset=utf-8')
+      .send(personalisePage(reply, renderErrorPage(error.toJSON())));
   }
   return reply.send({ error: error.toJSON() });
 }

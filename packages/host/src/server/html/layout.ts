@@ -4,7 +4,7 @@
  */
 import { html, joinHtml, type SerializedNocofloError, unsafeRawHtml } from '@nocoflo/sdk';
 import { HOST_ASSET_BASE } from './host-assets.js';
-import { currentPageViewer } from './page-context.js';
+import { CSRF_HEAD_MARK, viewerMark } from './page-context.js';
 
 /** What a page puts into the frame. */
 export interface PageInput {
@@ -42,21 +42,9 @@ export function renderPage({
   );
   const scriptTags = scripts.map((src) => html`<script type="module" src="${src}"></script>\n`);
   const current = (name: string) => section === name && html` aria-current="page"`;
-  const viewer = currentPageViewer();
-  const csrf = viewer ? viewer.csrfToken() : '';
-  const isAdmin = viewer?.actor.role === 'admin';
-  const adminLinks =
-    isAdmin &&
-    html`<a href="/admin"${current('admin')}>Plugins</a><a href="/admin/users"${current('users')}>Users</a><a href="/admin/audit"${current('audit')}>Audit</a>`;
-  const account = viewer
-    ? html`<span class="ncf-account" data-role="${viewer.actor.role ?? ''}">${viewer.actor.name} <small>${viewer.actor.role ?? ''}</small></span>${
-        viewer.actor.via === 'session' &&
-        html`<form method="post" action="/sign-out" class="ncf-sign-out"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Sign out</button></form>`
-      }`
-    : html`<a href="/sign-in">Sign in</a>`;
-  const csrfHead =
-    csrf &&
-    html`<meta name="nocoflo-csrf" content="${csrf}">\n<script type="module" src="${`${HOST_ASSET_BASE}csrf.js`}"></script>\n`;
+  // The account part and the CSRF token are filled in when the page is sent (page-context.ts).
+  const csrfHead = unsafeRawHtml(CSRF_HEAD_MARK);
+  const account = unsafeRawHtml(viewerMark(section));
   // The body was built by the pages with the same template: inserted as it is.
   return String(html`<!doctype html>
 <html lang="en">
@@ -71,7 +59,7 @@ ${csrfHead}${links}</head>
 <header class="ncf-header">
 <a class="ncf-brand" href="/">nocoflo</a>
 <nav class="ncf-crumbs" aria-label="Breadcrumbs">${crumbHtml}</nav>
-<nav class="ncf-top" aria-label="Sections"><a href="/"${current('data')}>Data</a>${adminLinks}${account}</nav>
+<nav class="ncf-top" aria-label="Sections"><a href="/"${current('data')}>Data</a>${account}</nav>
 </header>
 <main class="ncf-main">
 ${unsafeRawHtml(body)}

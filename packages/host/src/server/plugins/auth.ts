@@ -25,7 +25,6 @@ import { type Actor, anonymousActor, bearerActor, bearerToken, userActor } from 
 import { isAdmin, mayData, type RouteAccess } from '../access/rules.js';
 import { AccountSessionStore, SESSION_MAX_AGE_MS } from '../access/session-store.js';
 import { wantsPage } from '../errors.js';
-import { withPageViewer } from '../html/page-context.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -218,11 +217,6 @@ export const authPlugin = fp<AuthOptions>(
         checkCsrf(app, request);
       }
       return undefined;
-    });
-    // A callback hook, so the handler runs inside the context (an async hook's context ends with it).
-    app.addHook('preHandler', (request, reply, done) => {
-      const actor = request.actor;
-      withPageViewer(actor.role ? { actor, csrfToken: () => reply.generateCsrf() } : undefined, done);
     });
   },
   { name: 'nocoflo-auth', fastify: '5.x' },

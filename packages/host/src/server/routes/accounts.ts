@@ -10,6 +10,7 @@ import type { Access, AccountStore, Role } from '../../accounts/types.js';
 import type { DatasourceConnections } from '../connections.js';
 import { PAGE_HEADERS, toNocofloError } from '../errors.js';
 import { renderSetup, renderSignIn, renderUsers } from '../html/account-pages.js';
+import { personalisePage } from '../html/page-context.js';
 
 /** Options of {@link registerAccountRoutes}. */
 export interface AccountRoutesOptions {
@@ -22,7 +23,11 @@ export interface AccountRoutesOptions {
 type Form = Record<string, string | undefined>;
 
 const sendPage = (reply: FastifyReply, html: string, status = 200) =>
-  reply.status(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(html);
+  reply
+    .status(status)
+    .headers(PAGE_HEADERS)
+    .type('text/html; charset=utf-8')
+    .send(personalisePage(reply, html));
 
 const field = (body: unknown, name: string): string => {
   const value = (body as Form | undefined)?.[name];

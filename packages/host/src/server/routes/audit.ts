@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountStore, AuditFilter } from '../../accounts/types.js';
 import { PAGE_HEADERS, toNocofloError } from '../errors.js';
 import { renderAudit } from '../html/audit-page.js';
+import { personalisePage } from '../html/page-context.js';
 import type { RowWrites } from '../row-writes.js';
 
 type Query = Record<string, string | undefined>;
@@ -42,14 +43,17 @@ export function registerAuditRoutes(
       .headers(PAGE_HEADERS)
       .type('text/html; charset=utf-8')
       .send(
-        renderAudit({
-          entries,
-          filter,
-          csrf: reply.generateCsrf(),
-          canRevert: writes !== undefined,
-          ...(extra.notice ? { notice: extra.notice } : {}),
-          ...(extra.error ? { error: extra.error.toJSON() } : {}),
-        }),
+        personalisePage(
+          reply,
+          renderAudit({
+            entries,
+            filter,
+            csrf: reply.generateCsrf(),
+            canRevert: writes !== undefined,
+            ...(extra.notice ? { notice: extra.notice } : {}),
+            ...(extra.error ? { error: extra.error.toJSON() } : {}),
+          }),
+        ),
       );
   };
 

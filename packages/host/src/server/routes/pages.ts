@@ -17,6 +17,7 @@ import { mayData } from '../access/rules.js';
 import { viewPreferencesFor } from '../access/view-preferences.js';
 import type { DatasourceConnections } from '../connections.js';
 import { PAGE_HEADERS, toNocofloError } from '../errors.js';
+import { personalisePage } from '../html/page-context.js';
 import {
   type HomeDatasource,
   pluginAssetBase,
@@ -30,7 +31,11 @@ import { preferenceKey } from '../preferences.js';
 import type { ViewPreferences } from '../types.js';
 
 const sendPage = (reply: FastifyReply, html: string, status = 200) =>
-  reply.status(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(html);
+  reply
+    .status(status)
+    .headers(PAGE_HEADERS)
+    .type('text/html; charset=utf-8')
+    .send(personalisePage(reply, html));
 
 /** First value of each query parameter, as views receive them. */
 function flatParams(query: Record<string, string | string[] | undefined>): Record<string, string> {
