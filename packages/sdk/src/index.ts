@@ -21,7 +21,14 @@ export type {
 } from './database/types.js';
 export { defineDatasource } from './datasource/define.js';
 export { rowVersion } from './datasource/row-version.js';
-export { foldAsciiCase, matchesText, type TextMatchOperator } from './datasource/text-match.js';
+export {
+  foldAsciiCase,
+  MAX_SEARCH_WORDS,
+  matchesSearch,
+  matchesText,
+  searchWords,
+  type TextMatchOperator,
+} from './datasource/text-match.js';
 export {
   type AggregateFunction,
   type AggregateQuery,
@@ -37,9 +44,13 @@ export {
   type DatasourceOpenOptions,
   FILTER_OPERATORS,
   type Filter,
+  type FilterCondition,
+  type FilterGroup,
   type FilterOperator,
   type ForeignKey,
   type GroupBySpec,
+  isFilterGroup,
+  MAX_FILTER_DEPTH,
   type MeasureSpec,
   NUMERIC_COLUMN_TYPES,
   type Page,
@@ -51,6 +62,7 @@ export {
   type StreamOptions,
   type TableInfo,
   type TableSchema,
+  type TableSearch,
   TEMPORAL_COLUMN_TYPES,
   type TimeBucket,
 } from './datasource/types.js';

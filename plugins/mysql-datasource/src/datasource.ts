@@ -91,7 +91,7 @@ export class MysqlDatasource implements Datasource {
     this.url = url;
     this.server = server;
     this.maxConnections = server.maxConnections;
-    this.capabilities = { write: writable, estimates: true };
+    this.capabilities = { write: writable, estimates: true, search: true };
   }
 
   async listTables(): Promise<TableInfo[]> {

@@ -1,5 +1,5 @@
 import type { ColumnSchema, ForeignKey, TableInfo, TableSchema } from '@nocoflo/sdk';
-import { quoteIdentifier } from '@nocoflo/sdk/sql';
+import { quoteIdentifier, substringSearch } from '@nocoflo/sdk/sql';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { enumLabels, normaliseMysqlType } from './types.js';
 
@@ -153,5 +153,8 @@ export async function describeMysqlRelation(
     writable: options.writable && relation.kind === 'table' && primaryKey.length > 0,
     ...(relation.rowCountEstimate !== undefined ? { rowCountEstimate: relation.rowCountEstimate } : {}),
   };
+  // Quick search: a case-insensitive LIKE over the text columns.
+  const search = substringSearch(schemaColumns);
+  if (search) schema.search = search;
   return { schema, autoIncrement };
 }

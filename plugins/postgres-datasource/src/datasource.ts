@@ -19,6 +19,7 @@ import {
 } from '@nocoflo/sdk';
 import {
   boundedInteger,
+  type FullTextSearch,
   finishPage,
   formatKey,
   planAggregate,
@@ -27,6 +28,7 @@ import {
   planPage,
   planSelect,
   planUpdate,
+  type SelectContext,
   stripHidden,
 } from '@nocoflo/sdk/sql';
 import type pg from 'pg';
@@ -34,6 +36,7 @@ import Cursor from 'pg-cursor';
 import { isOrderable, postgresDialect } from './dialect.js';
 import { toNocofloError, withColumn } from './errors.js';
 import { describePgRelation, listPgRelations, type PgRelation } from './introspect.js';
+import { postgresSearch } from './search.js';
 import { parseTextArray, pgTypes } from './types.js';
 
 /** One open stream, so `close()` can end it even while its consumer is paused. */
@@ -58,6 +61,8 @@ export class PostgresDatasource implements Datasource {
   #relations: Map<string, PgRelation> | null = null;
   #listing: TableInfo[] = [];
   readonly #schemas = new Map<string, TableSchema>();
+  /** The full-text index of each described relation that has one. */
+  readonly #fullText = new WeakMap<TableSchema, FullTextSearch>();
   readonly #streams = new Set<OpenStream>();
 
   /** The most connections its pool holds (`pool_max`, capped by the host's budget). */
@@ -73,7 +78,7 @@ export class PostgresDatasource implements Datasource {
   ) {
     this.pool = pool;
     this.url = url;
-    this.capabilities = { write: writable, estimates: true };
+    this.capabilities = { write: writable, estimates: true, search: true };
     this.maxConnections = limits.maxConnections;
     this.#poolQueue = limits.poolQueue;
   }
@@ -160,8 +165,7 @@ export class PostgresDatasource implements Datasource {
   async aggregate(table: string, query: AggregateQuery): Promise<AggregateResult> {
     return this.#run('aggregate', table, async () => {
       const schema = await this.#schema(table);
-      const relation = this.#relation(table);
-      const plan = planAggregate(schema, query, { from: relation.sql, dialect: postgresDialect });
+      const plan = planAggregate(schema, query, this.#context(schema));
       const result = await this.pool.query<Row>({ text: plan.sql, values: plan.params, types: pgTypes });
       const counts = plan.outputs.filter((output) => output.kind === 'measure' && output.fn === 'count');
       for (const row of result.rows)
@@ -265,8 +269,14 @@ export class PostgresDatasource implements Datasource {
     this.#schemas.clear();
   }
 
-  #context(schema: TableSchema) {
-    return { from: this.#relation(schema.name).sql, dialect: postgresDialect, orderable: isOrderable };
+  #context(schema: TableSchema): SelectContext {
+    const fullText = this.#fullText.get(schema);
+    return {
+      from: this.#relation(schema.name).sql,
+      dialect: postgresDialect,
+      orderable: isOrderable,
+      ...(fullText ? { fullText } : {}),
+    };
   }
 
   #writeContext(schema: TableSchema) {
@@ -314,6 +324,9 @@ export class PostgresDatasource implements Datasource {
     const cached = this.#schemas.get(relation.name);
     if (cached) return cached;
     const schema = await describePgRelation(this.pool, relation, this.capabilities.write);
+    const { search, fullText } = await postgresSearch(this.pool, relation.oid, schema.columns);
+    if (search) schema.search = search;
+    if (fullText) this.#fullText.set(schema, fullText);
     this.#schemas.set(relation.name, schema);
     return schema;
   }

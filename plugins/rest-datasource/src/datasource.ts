@@ -20,7 +20,7 @@ import { boundedInteger, invalidQuery, resolveSortKeys, selectedColumns } from '
 import type { RestHttpClient } from './http.js';
 import { type Collected, collect, type Position, type ReadContext } from './paging.js';
 import type { RestSpec } from './spec.js';
-import { buildTable, declaredOperators, queryParameters, type RestTable } from './table.js';
+import { buildTable, conjunction, declaredOperators, queryParameters, type RestTable } from './table.js';
 
 const SAMPLE_SIZE = 50;
 
@@ -93,6 +93,9 @@ export class RestDatasource implements Datasource {
       // Text filters are the API's own (`Name__contains`), which match as the API does;
       // nothing here can make them ignore case.
       caseInsensitiveText: false,
+      // Query parameters combine with AND only; there is no search parameter in a spec.
+      filterGroups: false,
+      search: false,
     };
   }
 
@@ -250,12 +253,19 @@ export class RestDatasource implements Datasource {
 
   #query(
     table: RestTable,
-    options: { sort?: ReadPageOptions['sort']; filter?: ReadPageOptions['filter'] },
+    options: { sort?: ReadPageOptions['sort']; filter?: ReadPageOptions['filter']; search?: string },
   ): { params: [string, string][]; fingerprint: string; empty: boolean } {
+    if (typeof options.search === 'string' && options.search.trim() !== '') {
+      throw NocofloError.create(Errors.Unsupported, [
+        table.schema.name,
+        'search',
+        'The API has no search in its spec: filter on a column instead.',
+      ]);
+    }
     const params = queryParameters(table, options.filter, options.sort);
     const keys = resolveSortKeys(table.schema, options.sort);
     // Nothing is in an empty list: no request needed.
-    const empty = (options.filter ?? []).some(
+    const empty = conjunction(table.schema.name, options.filter ?? []).some(
       (f) => f.op === 'in' && Array.isArray(f.value) && f.value.length === 0,
     );
     return { params, fingerprint: keys.map((k) => `${k.column.name}:${k.direction}`).join(','), empty };

@@ -9,7 +9,9 @@ import {
   Errors,
   FILTER_OPERATORS,
   type Filter,
+  type FilterCondition,
   type FilterOperator,
+  isFilterGroup,
   NocofloError,
   type Row,
   type SortSpec,
@@ -112,20 +114,40 @@ function supportedFilters(spec: RestTableSpec): string {
 }
 
 /**
+ * The single conditions that must all hold: AND groups (and OR groups of one condition)
+ * flattened; an OR of several is `NCF_UNSUPPORTED` (query parameters only ever combine with AND).
+ */
+export function conjunction(table: string, filters: readonly FilterCondition[]): Filter[] {
+  const out: Filter[] = [];
+  for (const condition of filters) {
+    if (!isFilterGroup(condition)) out.push(condition);
+    else if ('and' in condition) out.push(...conjunction(table, condition.and));
+    else if (condition.or.length === 1) out.push(...conjunction(table, condition.or));
+    else
+      throw unsupported(
+        table,
+        'filters combined with OR',
+        'The API combines its filters with AND only: read each alternative on its own.',
+      );
+  }
+  return out;
+}
+
+/**
  * The query parameters of filters and sort, or `NCF_UNSUPPORTED` for any the API does not
  * run itself (answering them over one page would be wrong). Names and values are
  * validated first, as every datasource validates them.
  */
 export function queryParameters(
   table: RestTable,
-  filters: readonly Filter[] | undefined,
+  filters: readonly FilterCondition[] | undefined,
   sort: readonly SortSpec[] | undefined,
 ): [string, string][] {
   const { schema, spec } = table;
   compileFilters(schema, filters, capture, new SqlParams('question'));
   const keys = resolveSortKeys(schema, sort);
   const params: [string, string][] = [];
-  for (const filter of filters ?? []) {
+  for (const filter of conjunction(schema.name, filters ?? [])) {
     const column = schema.columns.find((c) => c.name === filter.column) as ColumnSchema;
     // `eq null` / `neq null` mean IS NULL / IS NOT NULL, as in SQL datasources.
     let op: FilterOperator = filter.op;

@@ -20,6 +20,7 @@ import {
 } from '@nocoflo/sdk';
 import {
   boundedInteger,
+  type FullTextSearch,
   finishPage,
   formatKey,
   planAggregate,
@@ -29,6 +30,7 @@ import {
   planSelect,
   planUpdate,
   quoteIdentifier,
+  type SelectContext,
   type SelectPlan,
 } from '@nocoflo/sdk/sql';
 import type Database from 'better-sqlite3';
@@ -36,6 +38,7 @@ import { LossyIntegerRead, rowDecoder } from './decode.js';
 import { sqliteDialect } from './dialect.js';
 import { toNocofloError } from './errors.js';
 import { describeSqliteTable, listSqliteTables } from './introspect.js';
+import { sqliteSearch } from './search.js';
 
 const STATEMENT_CACHE_SIZE = 200;
 
@@ -57,6 +60,8 @@ export class SqliteDatasource implements Datasource {
   #schemaVersion = -1;
   #tables: TableInfo[] | null = null;
   readonly #schemas = new Map<string, TableSchema>();
+  /** The FTS5 index of each described table that has one. */
+  readonly #fullText = new WeakMap<TableSchema, FullTextSearch>();
   readonly #statements = new Map<string, Database.Statement>();
   readonly #streams = new Set<{ return(): unknown }>();
 
@@ -66,7 +71,7 @@ export class SqliteDatasource implements Datasource {
     this.url = url;
     this.#file = db.memory ? null : db.name;
     // Estimates come from sqlite_stat1 (kept by ANALYZE), when the database has one.
-    this.capabilities = { write: writable, estimates: true };
+    this.capabilities = { write: writable, estimates: true, search: true };
   }
 
   async listTables(): Promise<TableInfo[]> {
@@ -200,10 +205,7 @@ export class SqliteDatasource implements Datasource {
   async aggregate(table: string, query: AggregateQuery): Promise<AggregateResult> {
     return this.#run('aggregate', table, () => {
       const schema = this.#schema(table);
-      const plan = planAggregate(schema, query, {
-        from: quoteIdentifier(schema.name),
-        dialect: sqliteDialect,
-      });
+      const plan = planAggregate(schema, query, this.#context(schema));
       // Keys and min/max decode like their column; count/sum/avg as plain numbers first.
       const outputColumns = plan.outputs.map((output): ColumnSchema => {
         if (output.kind === 'key')
@@ -315,8 +317,9 @@ export class SqliteDatasource implements Datasource {
     );
   }
 
-  #context(schema: TableSchema) {
-    return { from: quoteIdentifier(schema.name), dialect: sqliteDialect };
+  #context(schema: TableSchema): SelectContext {
+    const fullText = this.#fullText.get(schema);
+    return { from: quoteIdentifier(schema.name), dialect: sqliteDialect, ...(fullText ? { fullText } : {}) };
   }
 
   #writeContext(schema: TableSchema) {
@@ -394,6 +397,9 @@ export class SqliteDatasource implements Datasource {
     const info = tables.find((candidate) => candidate.name === table);
     if (!info) throw NocofloError.create(Errors.TableNotFound, [table, tables.map((t) => t.name)]);
     const schema = describeSqliteTable(this.db, info, this.capabilities.write);
+    const { search, fullText } = sqliteSearch(this.db, info.name, info.kind, schema.columns);
+    if (search) schema.search = search;
+    if (fullText) this.#fullText.set(schema, fullText);
     this.#schemas.set(table, schema);
     return schema;
   }

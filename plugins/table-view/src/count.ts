@@ -3,7 +3,7 @@
  * cheap, or the database's own estimate, marked as one, when the table is too large to count
  * on every page view.
  */
-import type { Filter, TableSchema, ViewDataAccess } from '@nocoflo/sdk';
+import type { FilterCondition, TableSchema, ViewDataAccess } from '@nocoflo/sdk';
 
 /** Tables estimated at this many rows or more are not counted on each page view. */
 export const EXACT_COUNT_LIMIT = 1_000_000;
@@ -23,7 +23,7 @@ export interface RowCount {
 export async function countRows(
   data: ViewDataAccess,
   table: TableSchema,
-  filter: readonly Filter[] | undefined,
+  filter: readonly FilterCondition[] | undefined,
   pageEstimate: number | undefined,
 ): Promise<RowCount | undefined> {
   const estimate = table.rowCountEstimate;

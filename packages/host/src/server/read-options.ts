@@ -5,13 +5,19 @@
  * - `cursor`: a cursor from a previous page;
  * - `sort`: `column` or `column:desc`, several separated by commas, or a JSON array of
  *   `{ column, direction }`;
- * - `filter`: a JSON array of `{ column, op, value }`;
+ * - `filter`: a JSON array of `{ column, op, value }` and groups `{ "or": [...] }` /
+ *   `{ "and": [...] }` (nested; the array's entries all hold);
+ * - `q` (or `search`): quick-search text, every word found in one of the table's text
+ *   columns (through its full-text index when it has one);
  * - `columns`: column names separated by commas.
  */
 import {
+  type Datasource,
   Errors,
   FILTER_OPERATORS,
   type Filter,
+  type FilterCondition,
+  MAX_FILTER_DEPTH,
   NocofloError,
   type ReadPageOptions,
   type SortSpec,
@@ -58,18 +64,32 @@ function parseSort(text: string): SortSpec[] {
     });
 }
 
-function parseFilter(text: string): Filter[] {
-  const value = parseJson('filter', text);
-  if (!Array.isArray(value)) throw NocofloError.create(Errors.BadRequest, ['"filter" must be a JSON array']);
-  return value.map((item) => {
-    const f = item as Partial<Filter>;
-    if (typeof f?.column !== 'string' || !FILTER_OPERATORS.includes(f.op as never)) {
+/** One entry of `filter`: a condition, or a group of them (checked to `MAX_FILTER_DEPTH`). */
+function parseCondition(item: unknown, depth: number): FilterCondition {
+  const group = item as { or?: unknown; and?: unknown } | null;
+  if (group && typeof group === 'object' && !('column' in group) && ('or' in group || 'and' in group)) {
+    const members = 'or' in group ? group.or : group.and;
+    if (!Array.isArray(members) || ('or' in group && 'and' in group) || depth >= MAX_FILTER_DEPTH) {
       throw NocofloError.create(Errors.BadRequest, [
-        `each filter needs "column" and "op" (one of ${FILTER_OPERATORS.join(', ')})`,
+        `a filter group is { "or": [...] } or { "and": [...] }, nested at most ${MAX_FILTER_DEPTH} levels`,
       ]);
     }
-    return f as Filter;
-  });
+    const parsed = members.map((member) => parseCondition(member, depth + 1));
+    return 'or' in group ? { or: parsed } : { and: parsed };
+  }
+  const f = item as Partial<Filter>;
+  if (typeof f?.column !== 'string' || !FILTER_OPERATORS.includes(f.op as never)) {
+    throw NocofloError.create(Errors.BadRequest, [
+      `each filter needs "column" and "op" (one of ${FILTER_OPERATORS.join(', ')}), or is a group { "or": [...] } / { "and": [...] }`,
+    ]);
+  }
+  return f as Filter;
+}
+
+function parseFilter(text: string): FilterCondition[] {
+  const value = parseJson('filter', text);
+  if (!Array.isArray(value)) throw NocofloError.create(Errors.BadRequest, ['"filter" must be a JSON array']);
+  return value.map((item) => parseCondition(item, 1));
 }
 
 /** Parses the read parameters; throws `NCF_BAD_REQUEST` naming the bad one. */
@@ -89,7 +109,23 @@ export function readOptionsFromQuery(query: Query): ReadPageOptions {
   if (sort) options.sort = parseSort(sort);
   const filter = single(query, 'filter');
   if (filter) options.filter = parseFilter(filter);
+  const search = single(query, 'q') ?? single(query, 'search');
+  if (search !== undefined && search.trim() !== '') options.search = search;
   const columns = single(query, 'columns');
   if (columns) options.columns = columns.split(',').filter(Boolean);
   return options;
+}
+
+/**
+ * Refuses (`NCF_UNSUPPORTED`) a search the datasource does not say it can run, rather than
+ * letting it pass unseen and answer every row.
+ */
+export function checkSearchSupport(datasource: Datasource, options: { search?: string }): void {
+  if (options.search !== undefined && datasource.capabilities.search !== true) {
+    throw NocofloError.create(Errors.Unsupported, [
+      datasource.url,
+      'search',
+      'Filter on a column instead (`filter=[{"column":…,"op":"contains","value":…}]`).',
+    ]);
+  }
 }

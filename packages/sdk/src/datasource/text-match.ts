@@ -29,3 +29,32 @@ export function matchesText(
   if (op === 'contains') return haystack.includes(wanted);
   return op === 'startsWith' ? haystack.startsWith(wanted) : haystack.endsWith(wanted);
 }
+
+/** The most words a search text is split into; the rest are ignored. */
+export const MAX_SEARCH_WORDS = 16;
+
+/**
+ * The words of a quick-search text (see `ReadPageOptions.search`): split on white space,
+ * at most {@link MAX_SEARCH_WORDS}. A text of blanks has none (and searches for nothing).
+ */
+export function searchWords(text: string): string[] {
+  return text.split(/\s+/u).filter(Boolean).slice(0, MAX_SEARCH_WORDS);
+}
+
+/**
+ * Whether a row matches a quick search by substring: every word is found, ignoring ASCII
+ * case, in at least one of the columns' text values. What `search` means for a table whose
+ * `search.method` is `substring`.
+ */
+export function matchesSearch(
+  row: Readonly<Record<string, unknown>>,
+  columns: readonly string[],
+  text: string,
+): boolean {
+  return searchWords(text).every((word) =>
+    columns.some((name) => {
+      const value = row[name];
+      return typeof value === 'string' && matchesText('contains', value, word);
+    }),
+  );
+}

@@ -126,6 +126,8 @@ export interface TableSchema {
   writable: boolean;
   /** A cheap estimate of the row count, when the database keeps one. */
   rowCountEstimate?: number;
+  /** How a query's `search` text is matched; absent when the table cannot be searched. */
+  search?: TableSearch;
 }
 
 /** One entry of {@link Datasource.listTables}. */
@@ -202,14 +204,77 @@ export interface Filter {
   caseSensitive?: boolean;
 }
 
+/**
+ * Conditions combined with OR (`{ or: [...] }`) or AND (`{ and: [...] }`). Groups nest (at
+ * most {@link MAX_FILTER_DEPTH} levels). An empty `or` matches no row, an empty `and` every row.
+ *
+ * @example
+ * ```ts
+ * import type { FilterCondition } from '@nocoflo/sdk';
+ * // quantity >= 5 AND (sku = 'apple' OR sku = 'fig')
+ * const filter: FilterCondition[] = [
+ *   { column: 'quantity', op: 'gte', value: 5 },
+ *   { or: [{ column: 'sku', op: 'eq', value: 'apple' }, { column: 'sku', op: 'eq', value: 'fig' }] },
+ * ];
+ * ```
+ */
+export type FilterGroup =
+  | {
+      /** Conditions of which at least one must hold. */
+      readonly or: readonly FilterCondition[];
+    }
+  | {
+      /** Conditions that must all hold. */
+      readonly and: readonly FilterCondition[];
+    };
+
+/** One entry of a query's `filter`: a single {@link Filter}, or a {@link FilterGroup} of them. */
+export type FilterCondition = Filter | FilterGroup;
+
+/** How deep {@link FilterGroup}s may nest. */
+export const MAX_FILTER_DEPTH = 8;
+
+/** Whether a filter entry is a {@link FilterGroup} (`{ or }` / `{ and }`) rather than one condition. */
+export function isFilterGroup(condition: FilterCondition): condition is FilterGroup {
+  return (
+    typeof condition === 'object' &&
+    condition !== null &&
+    !('column' in condition) &&
+    ('or' in condition || 'and' in condition)
+  );
+}
+
+/**
+ * How a table is searched by a query's `search` text (see {@link ReadPageOptions.search}),
+ * as {@link Datasource.describeTable} reports it. Absent: the table cannot be searched.
+ */
+export interface TableSearch {
+  /**
+   * `fulltext`: the database's full-text index (SQLite FTS5, PostgreSQL `tsvector`), which
+   * matches words and word prefixes; `substring`: each word anywhere in a text column,
+   * ignoring case (`LIKE`).
+   */
+  method: 'fulltext' | 'substring';
+  /** The columns searched. */
+  columns: readonly string[];
+  /** The full-text index used (an FTS5 table, an index name), for `fulltext`. */
+  index?: string;
+}
+
 /** Options of {@link Datasource.readPage}. */
 export interface ReadPageOptions {
   /** Rows per page, 1–10,000. Default 100. */
   limit?: number;
   /** Sort keys; the primary key is appended so the order is total. */
   sort?: readonly SortSpec[];
-  /** Conditions, combined with AND. */
-  filter?: readonly Filter[];
+  /** Conditions, combined with AND; a {@link FilterGroup} combines its own with OR or AND. */
+  filter?: readonly FilterCondition[];
+  /**
+   * Quick search: only rows where every word of the text is found in one of the table's
+   * searched columns ({@link TableSchema.search}), ignoring case. Refused with
+   * `NCF_UNSUPPORTED` on a table that reports no `search`.
+   */
+  search?: string;
   /**
    * Opaque keyset cursor from a previous page's `nextCursor` or `prevCursor`. Paging with
    * cursors neither skips nor repeats rows, even while rows are inserted. A cursor is only
@@ -236,8 +301,10 @@ export interface Page {
 export interface StreamOptions {
   /** Sort keys (default: primary key). */
   sort?: readonly SortSpec[];
-  /** Conditions, combined with AND. */
-  filter?: readonly Filter[];
+  /** Conditions, combined with AND; a {@link FilterGroup} combines its own with OR or AND. */
+  filter?: readonly FilterCondition[];
+  /** Quick search, as {@link ReadPageOptions.search}. */
+  search?: string;
   /** Columns to return (default: all). */
   columns?: readonly string[];
   /** Rows fetched from the database per round trip. Default 1,000. */
@@ -278,8 +345,10 @@ export interface AggregateQuery {
   groupBy?: readonly (string | GroupBySpec)[];
   /** Measures; at least one. */
   measures: readonly MeasureSpec[];
-  /** Conditions applied before grouping. */
-  filter?: readonly Filter[];
+  /** Conditions applied before grouping; a {@link FilterGroup} combines its own with OR or AND. */
+  filter?: readonly FilterCondition[];
+  /** Quick search applied before grouping, as {@link ReadPageOptions.search}. */
+  search?: string;
   /** Order of result rows by key or measure name (default: by the group keys ascending). */
   sort?: readonly SortSpec[];
   /** Maximum groups returned (default 1,000, at most 100,000). */
@@ -335,6 +404,17 @@ export interface DatasourceCapabilities {
    * only matches exactly) says false: its text filters then match case-sensitively always.
    */
   caseInsensitiveText?: boolean;
+  /**
+   * Whether reads and aggregates take {@link FilterGroup}s (`{ or }`, `{ and }`) in their
+   * `filter`. Default true (the SDK's SQL helpers compile them); a datasource that cannot
+   * refuses them with `NCF_UNSUPPORTED`.
+   */
+  filterGroups?: boolean;
+  /**
+   * Whether reads and aggregates take a `search` text, on the tables whose schema reports
+   * {@link TableSchema.search}. Default false: a datasource that does not say so is not asked.
+   */
+  search?: boolean;
 }
 
 /**

@@ -11,6 +11,7 @@ import { type SqlDialect, SqlParams } from './dialect.js';
 import { compileFilters } from './filter.js';
 import { quoteIdentifier } from './quote.js';
 import { boundedInteger, invalidQuery, requireColumn } from './schema.js';
+import { compileSearch, type FullTextSearch } from './search.js';
 
 const FUNCTIONS: readonly AggregateFunction[] = ['count', 'sum', 'avg', 'min', 'max'];
 const BUCKETS: readonly TimeBucket[] = ['year', 'month', 'day'];
@@ -71,7 +72,7 @@ export interface AggregatePlan {
 export function planAggregate(
   schema: TableSchema,
   query: AggregateQuery,
-  context: { from: string; dialect: SqlDialect },
+  context: { from: string; dialect: SqlDialect; fullText?: FullTextSearch },
 ): AggregatePlan {
   if (!query || typeof query !== 'object')
     invalidQuery('aggregate needs { groupBy?, measures, filter?, sort?, limit? }');
@@ -145,6 +146,7 @@ export function planAggregate(
 
   let sql = `SELECT ${select.join(', ')} FROM ${context.from}`;
   const conditions = compileFilters(schema, query.filter, dialect, params);
+  conditions.push(...compileSearch(schema, query.search, dialect, params, context.fullText));
   if (conditions.length > 0) sql += ` WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}`;
   if (keyCount > 0)
     sql += ` GROUP BY ${outputs

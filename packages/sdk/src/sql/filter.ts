@@ -1,4 +1,12 @@
-import { type CellValue, FILTER_OPERATORS, type Filter, type TableSchema } from '../datasource/types.js';
+import {
+  type CellValue,
+  FILTER_OPERATORS,
+  type Filter,
+  type FilterCondition,
+  isFilterGroup,
+  MAX_FILTER_DEPTH,
+  type TableSchema,
+} from '../datasource/types.js';
 import type { SqlDialect, SqlParams } from './dialect.js';
 import { escapeGlob, escapeLike, quoteIdentifier } from './quote.js';
 import { invalidQuery, requireColumn } from './schema.js';
@@ -37,7 +45,9 @@ function textPattern(
  * Compiles filters into SQL conditions (to be joined with AND), binding every operand as a
  * parameter. Column names are checked against the schema and operands against the
  * column types, so a bad filter fails with `NCF_COLUMN_NOT_FOUND`, `NCF_INVALID_QUERY` or
- * `NCF_INVALID_VALUE` before any SQL runs.
+ * `NCF_INVALID_VALUE` before any SQL runs. A {@link FilterGroup} (`{ or: [...] }`,
+ * `{ and: [...] }`) becomes one parenthesised condition; groups nest up to
+ * {@link MAX_FILTER_DEPTH} levels.
  *
  * `eq null` and `neq null` mean IS NULL / IS NOT NULL; text operators match literally,
  * ignoring case unless the filter says `caseSensitive: true`.
@@ -66,16 +76,45 @@ function textPattern(
  */
 export function compileFilters(
   schema: TableSchema,
-  filters: readonly Filter[] | undefined,
+  filters: readonly FilterCondition[] | undefined,
   dialect: SqlDialect,
   params: SqlParams,
 ): string[] {
   if (filters === undefined || filters === null) return [];
   if (!Array.isArray(filters)) invalidQuery('filter must be an array of { column, op, value }');
+  return (filters as readonly FilterCondition[]).map((condition) =>
+    compileCondition(schema, condition, dialect, params, 1),
+  );
+}
+
+function compileCondition(
+  schema: TableSchema,
+  condition: FilterCondition,
+  dialect: SqlDialect,
+  params: SqlParams,
+  depth: number,
+): string {
+  if (!condition || typeof condition !== 'object' || Array.isArray(condition))
+    invalidQuery(
+      'each filter must be an object { column, op, value } or a group { or: [...] } / { and: [...] }',
+    );
+  if (!isFilterGroup(condition)) return compileFilter(schema, condition, dialect, params);
+  if (depth >= MAX_FILTER_DEPTH) invalidQuery(`filter groups may nest at most ${MAX_FILTER_DEPTH} levels`);
+  const isOr = 'or' in condition;
+  if (isOr && 'and' in condition) invalidQuery('a filter group has either "or" or "and", not both');
+  const members = isOr
+    ? (condition as { or: readonly FilterCondition[] }).or
+    : (condition as { and: readonly FilterCondition[] }).and;
+  if (!Array.isArray(members)) invalidQuery(`"${isOr ? 'or' : 'and'}" of a filter group must be an array`);
+  // Nothing satisfies "any of none"; everything satisfies "all of none".
+  if (members.length === 0) return isOr ? '1 = 0' : '1 = 1';
+  const parts = members.map((member) => `(${compileCondition(schema, member, dialect, params, depth + 1)})`);
+  return parts.join(isOr ? ' OR ' : ' AND ');
+}
+
+function compileFilter(schema: TableSchema, filter: Filter, dialect: SqlDialect, params: SqlParams): string {
   const conditions: string[] = [];
-  for (const filter of filters as readonly Filter[]) {
-    if (!filter || typeof filter !== 'object')
-      invalidQuery('each filter must be an object { column, op, value }');
+  {
     const column = requireColumn(schema, filter.column);
     const sql = quoteIdentifier(column.name);
     const op = filter.op;
@@ -155,5 +194,5 @@ export function compileFilters(
       }
     }
   }
-  return conditions;
+  return conditions[0] as string;
 }

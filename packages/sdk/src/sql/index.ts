@@ -13,6 +13,7 @@ export { compileFilters } from './filter.js';
 export { keysetCondition, orderByClause, resolveSortKeys, type SortKey, sortFingerprint } from './keyset.js';
 export { escapeGlob, escapeLike, quoteIdentifier } from './quote.js';
 export { boundedInteger, invalidQuery, requireColumn } from './schema.js';
+export { compileSearch, type FullTextSearch, substringSearch } from './search.js';
 export {
   finishPage,
   type PagePlan,

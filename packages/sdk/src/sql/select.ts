@@ -1,7 +1,7 @@
 import type {
   CellValue,
   ColumnSchema,
-  Filter,
+  FilterCondition,
   Page,
   ReadPageOptions,
   Row,
@@ -15,6 +15,7 @@ import { compileFilters } from './filter.js';
 import { keysetCondition, orderByClause, resolveSortKeys, type SortKey, sortFingerprint } from './keyset.js';
 import { quoteIdentifier } from './quote.js';
 import { boundedInteger, invalidQuery, requireColumn } from './schema.js';
+import { compileSearch, type FullTextSearch } from './search.js';
 import { validateValue } from './values.js';
 
 /** A `SELECT` ready to run: SQL, parameters, and what the caller needs to shape the rows. */
@@ -35,8 +36,10 @@ export interface SelectPlan {
 export interface SelectOptions {
   /** Sort keys; the primary key is appended. */
   sort?: readonly SortSpec[];
-  /** Conditions combined with AND. */
-  filter?: readonly Filter[];
+  /** Conditions combined with AND (groups with their own OR / AND). */
+  filter?: readonly FilterCondition[];
+  /** Quick search text (see `ReadPageOptions.search`). */
+  search?: string;
   /** Columns to return (default all); key columns are always returned. */
   columns?: readonly string[];
 }
@@ -49,6 +52,8 @@ export interface SelectContext {
   readonly dialect: SqlDialect;
   /** Which columns the dialect can sort by (used for tables without a key). */
   readonly orderable?: (column: ColumnSchema) => boolean;
+  /** The table's full-text index, when the datasource found one (used by `search`). */
+  readonly fullText?: FullTextSearch;
 }
 
 /**
@@ -184,6 +189,7 @@ function build(
 ): SelectPlan {
   const params = new SqlParams(context.dialect.placeholder);
   const conditions = compileFilters(schema, options.filter, context.dialect, params);
+  conditions.push(...compileSearch(schema, options.search, context.dialect, params, context.fullText));
   if (cursor) {
     conditions.push(keysetCondition(shape.keys, cursor.values, cursor.direction, context.dialect, params));
   }

@@ -103,6 +103,10 @@ export interface DatasourceConformanceCapabilities {
    * checks then expect case-sensitive matches from every text filter.
    */
   readonly caseInsensitiveText?: boolean;
+  /** Reads and aggregates take filter groups (`{ or }`, `{ and }`). */
+  readonly filterGroups?: boolean;
+  /** Reads and aggregates take a quick `search` text on tables that report `search`. */
+  readonly search?: boolean;
 }
 
 /** How {@link describeDatasourceConformance} gets a datasource to test. */

@@ -35,7 +35,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { z } from 'zod';
 import type { PluginHost } from '../../types.js';
 import type { DatasourceConnections } from '../connections.js';
-import { readOptionsFromQuery } from '../read-options.js';
+import { checkSearchSupport, readOptionsFromQuery } from '../read-options.js';
 import type { RowWrites } from '../row-writes.js';
 import { convertKey } from '../values.js';
 
@@ -126,7 +126,10 @@ function dataRoutes(
     read,
     async (request) => {
       const options = readOptionsFromQuery(request.query);
-      const page = await withTable(request.params, (ds) => ds.readPage(request.params.table, options));
+      const page = await withTable(request.params, (ds) => {
+        checkSearchSupport(ds, options);
+        return ds.readPage(request.params.table, options);
+      });
       // Each row's version, for writes that must not overwrite a change made since.
       return { ...page, versions: page.rows.map((row) => rowVersion(row)) };
     },

@@ -19,6 +19,10 @@ export interface ResolvedCapabilities {
   readonly filters: ReadonlySet<FilterOperator>;
   /** Text filters ignore case unless they say `caseSensitive: true`. */
   readonly caseInsensitiveText: boolean;
+  /** Reads and aggregates take filter groups (`{ or }`, `{ and }`). */
+  readonly filterGroups: boolean;
+  /** Reads and aggregates take a quick `search` text. */
+  readonly search: boolean;
   /**
    * Whether the rows the write checks would insert (value round-trips, hostile values)
    * were seeded into the fixture by the author's `create` instead (read-only datasources
@@ -44,11 +48,19 @@ export interface CheckContext {
 }
 
 /**
- * One capability a check needs: `write`, `stream`, `aggregate`, `sort`, `filter:<op>`, or
- * `rows` (rows beyond the base fixture: inserted by the check, or seeded for read-only
- * datasources).
+ * One capability a check needs: `write`, `stream`, `aggregate`, `sort`, `filter:<op>`,
+ * `filterGroups`, `search`, or `rows` (rows beyond the base fixture: inserted by the check,
+ * or seeded for read-only datasources).
  */
-export type CheckNeed = 'write' | 'rows' | 'stream' | 'aggregate' | 'sort' | `filter:${FilterOperator}`;
+export type CheckNeed =
+  | 'write'
+  | 'rows'
+  | 'stream'
+  | 'aggregate'
+  | 'sort'
+  | 'filterGroups'
+  | 'search'
+  | `filter:${FilterOperator}`;
 
 /** One conformance check. */
 export interface ConformanceCheck {
@@ -85,6 +97,10 @@ export function hasCapability(capabilities: ResolvedCapabilities, need: CheckNee
       return capabilities.aggregate;
     case 'sort':
       return capabilities.sort;
+    case 'filterGroups':
+      return capabilities.filterGroups;
+    case 'search':
+      return capabilities.search;
     default:
       return capabilities.filters.has(need.slice('filter:'.length) as FilterOperator);
   }
@@ -104,6 +120,8 @@ export function notApplicableReason(
     if (need === 'stream') return 'it does not stream';
     if (need === 'aggregate') return 'it does not aggregate';
     if (need === 'sort') return 'it does not sort on every column';
+    if (need === 'filterGroups') return 'it does not combine filters with OR';
+    if (need === 'search') return 'it does not search';
     return `it does not support the "${need.slice('filter:'.length)}" filter`;
   });
   return words.join('; ');

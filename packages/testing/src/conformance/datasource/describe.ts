@@ -26,6 +26,7 @@ import { filterChecks } from './checks-filter.js';
 import { hostileChecks } from './checks-hostile.js';
 import { introspectionChecks } from './checks-introspection.js';
 import { pagingChecks, sortingChecks } from './checks-paging.js';
+import { filterGroupChecks, searchChecks } from './checks-search.js';
 import { streamChecks } from './checks-stream.js';
 import { valueChecks } from './checks-values.js';
 import { writeChecks } from './checks-write.js';
@@ -41,7 +42,14 @@ const capabilityChecks: readonly ConformanceCheck[] = [
       const own = ctx.ds.capabilities;
       expect(typeof own?.write, 'capabilities.write').toBe('boolean');
       expect(own.write, 'capabilities.write against the declared readOnly').toBe(!ctx.capabilities.readOnly);
-      for (const flag of ['stream', 'aggregate', 'sort', 'caseInsensitiveText'] as const) {
+      for (const flag of [
+        'stream',
+        'aggregate',
+        'sort',
+        'caseInsensitiveText',
+        'filterGroups',
+        'search',
+      ] as const) {
         if (own[flag] !== undefined) expect(own[flag], `capabilities.${flag}`).toBe(ctx.capabilities[flag]);
       }
       if (own.filterOperators !== undefined) {
@@ -59,6 +67,8 @@ const CHECKS: readonly ConformanceCheck[] = [
   ...pagingChecks,
   ...sortingChecks,
   ...filterChecks,
+  ...filterGroupChecks,
+  ...searchChecks,
   ...aggregateChecks,
   ...streamChecks,
   ...writeChecks,
@@ -184,6 +194,10 @@ function resolveCapabilities(
     sort: declared?.sort ?? own?.sort ?? true,
     filters: new Set(declared?.filters ?? own?.filterOperators ?? FILTER_OPERATORS),
     caseInsensitiveText: declared?.caseInsensitiveText ?? own?.caseInsensitiveText ?? true,
+    filterGroups: declared?.filterGroups ?? own?.filterGroups ?? true,
+    // Unknown before a datasource exists (test names): assumed, like the rest; a datasource
+    // that does not say it searches is not asked to.
+    search: declared?.search ?? own?.search ?? !ds,
     seeded: declared?.readOnly === true,
   };
 }

@@ -74,6 +74,23 @@ export async function expectRefusals(ctx: CheckContext, needs: readonly CheckNee
           'readPage sorted by sku on a datasource that does not sort on every column',
         );
         break;
+      case 'filterGroups':
+        await expectNocofloError(
+          () =>
+            ctx.ds.readPage(lines, {
+              filter: [{ or: [REPRESENTATIVE_FILTERS.eq, REPRESENTATIVE_FILTERS.lt] }],
+            }),
+          Errors.Unsupported.code,
+          'readPage with filters combined by OR on a datasource that does not combine them',
+        );
+        break;
+      case 'search':
+        await expectNocofloError(
+          () => ctx.ds.readPage(lines, { search: 'red' }),
+          Errors.Unsupported.code,
+          'readPage with a search on a datasource that does not search',
+        );
+        break;
       default: {
         const op = need.slice('filter:'.length) as FilterOperator;
         const filter = REPRESENTATIVE_FILTERS[op];

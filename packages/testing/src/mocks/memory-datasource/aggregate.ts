@@ -120,7 +120,7 @@ export function aggregateRows(table: MemoryTable, query: AggregateQuery): Aggreg
     return s;
   });
 
-  const matches = compileFilters(table, query.filter);
+  const matches = compileFilters(table, query.filter, query.search);
   const groups = new Map<string, { key: Row; rows: Row[] }>();
   for (const stored of table.rows) {
     if (!matches(stored.values)) continue;

@@ -78,7 +78,7 @@ class MemoryDatasourceImpl implements MemoryDatasource {
 
   constructor(options: MemoryDatasourceOptions) {
     this.url = options.url ?? 'memory:';
-    this.capabilities = { write: !options.readOnly, estimates: true };
+    this.capabilities = { write: !options.readOnly, estimates: true, search: true };
     const inits = Object.entries(options.tables ?? {});
     for (const [name, init] of inits) this.#tables.set(name, buildTable(name, init, !options.readOnly));
     for (const [name, init] of inits) {
@@ -149,7 +149,7 @@ class MemoryDatasourceImpl implements MemoryDatasource {
     }
     const sort = resolveSort(table, options.sort);
     const fingerprint = sortFingerprint(sort);
-    const matches = compileFilters(table, options.filter);
+    const matches = compileFilters(table, options.filter, options.search);
     const projection = this.#projection(table, options.columns);
     const ordered = table.rows
       .filter((r) => matches(r.values))
@@ -223,6 +223,7 @@ class MemoryDatasourceImpl implements MemoryDatasource {
             cursor,
             ...(options.sort ? { sort: options.sort } : {}),
             ...(options.filter ? { filter: options.filter } : {}),
+            ...(options.search !== undefined ? { search: options.search } : {}),
             ...(options.columns ? { columns: options.columns } : {}),
           });
           for (const row of page.rows) {

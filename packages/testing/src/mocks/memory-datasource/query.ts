@@ -8,10 +8,15 @@ import {
   Errors,
   FILTER_OPERATORS,
   type Filter,
+  type FilterCondition,
+  isFilterGroup,
+  MAX_FILTER_DEPTH,
+  matchesSearch,
   matchesText,
   NocofloError,
   type Row,
   type SortSpec,
+  searchWords,
 } from '@nocoflo/sdk';
 import { compareValues, valuesEqual } from '../../values/compare.js';
 import { coerceValue } from './coerce.js';
@@ -82,15 +87,46 @@ function invalid(reason: string): NocofloError {
   return NocofloError.create(Errors.InvalidQuery, [reason]);
 }
 
-/** A validated filter as a row predicate. */
+/** Validated filters (and a quick search text) as a row predicate. */
 export function compileFilters(
   table: MemoryTable,
-  filters: readonly Filter[] | undefined,
+  filters: readonly FilterCondition[] | undefined,
+  search?: unknown,
 ): (row: Row) => boolean {
   if (filters !== undefined && !Array.isArray(filters))
     throw invalid('filter must be an array of conditions');
-  const predicates = (filters ?? []).map((f) => compileFilter(table, f));
+  const predicates = (filters ?? []).map((f) => compileCondition(table, f, 1));
+  if (search !== undefined && search !== null) {
+    if (typeof search !== 'string') throw invalid('search must be a string');
+    if (searchWords(search).length > 0) {
+      const how = table.schema.search;
+      if (!how) {
+        throw NocofloError.create(Errors.Unsupported, [
+          `table ${table.schema.name}`,
+          'search',
+          'It has no text column to search; filter on a column instead.',
+        ]);
+      }
+      predicates.push((row) => matchesSearch(row, how.columns, search));
+    }
+  }
   return (row) => predicates.every((p) => p(row));
+}
+
+function compileCondition(
+  table: MemoryTable,
+  condition: FilterCondition,
+  depth: number,
+): (row: Row) => boolean {
+  if (!condition || typeof condition !== 'object' || Array.isArray(condition))
+    throw invalid('each filter must be an object { column, op, value } or a group { or } / { and }');
+  if (!isFilterGroup(condition)) return compileFilter(table, condition);
+  if (depth >= MAX_FILTER_DEPTH) throw invalid(`filter groups may nest at most ${MAX_FILTER_DEPTH} levels`);
+  const isOr = 'or' in condition;
+  const members: unknown = isOr ? condition.or : (condition as { and: unknown }).and;
+  if (!Array.isArray(members)) throw invalid(`"${isOr ? 'or' : 'and'}" of a filter group must be an array`);
+  const predicates = (members as FilterCondition[]).map((m) => compileCondition(table, m, depth + 1));
+  return isOr ? (row) => predicates.some((p) => p(row)) : (row) => predicates.every((p) => p(row));
 }
 
 function compileFilter(table: MemoryTable, filter: Filter): (row: Row) => boolean {

@@ -117,6 +117,9 @@ export function buildTable(name: string, init: MemoryTableInit, writableSource: 
     })),
     writable: writableSource && kind === 'table' && primaryKey.length > 0,
   };
+  // Quick search: every word in some text column, ignoring case (as a SQL datasource's LIKE).
+  const searched = columns.filter((c) => c.type === 'text').map((c) => c.name);
+  if (searched.length > 0) schema.search = { method: 'substring', columns: searched };
   const defaults = new Map<string, CellValue>();
   for (const spec of given) if (spec.defaultValue !== undefined) defaults.set(spec.name, spec.defaultValue);
   const table: MemoryTable = {
