@@ -2,7 +2,7 @@
  * Links to the host's export of the table as the page shows it (its filter and its sort):
  * CSV and NDJSON, streamed by the host from the datasource's `stream()`.
  */
-import { type Filter, html, type SafeHtml, type SortSpec, type ViewUrls } from '@nocoflo/sdk';
+import { type FilterCondition, html, type SafeHtml, type SortSpec, type ViewUrls } from '@nocoflo/sdk';
 import { toJson } from './format.js';
 
 /** Export formats the host offers, with their link labels. */
@@ -16,7 +16,9 @@ export interface ExportState {
   /** The sort shown. */
   sort?: readonly SortSpec[];
   /** The filter applied (a refused filter is not exported). */
-  filter?: readonly Filter[];
+  filter?: readonly FilterCondition[];
+  /** The quick search applied. */
+  search?: string;
 }
 
 /** The host's export URL (`…/export?format=…&sort=…&filter=…`) for the rows API URL of a table. */
@@ -31,6 +33,7 @@ export function exportHref(rowsUrl: string, format: string, state: ExportState):
     );
   }
   if (state.filter?.length) query.set('filter', toJson(state.filter));
+  if (state.search) query.set('q', state.search);
   return `${rowsUrl.replace(/\/rows$/, '/export')}?${query}`;
 }
 

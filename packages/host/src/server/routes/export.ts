@@ -25,7 +25,7 @@ import {
   type ExportFormat,
   ndjsonRow,
 } from '../export/encode.js';
-import { readOptionsFromQuery } from '../read-options.js';
+import { checkSearchSupport, readOptionsFromQuery } from '../read-options.js';
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -103,7 +103,9 @@ export function registerExportRoute(app: FastifyInstance, connections: Datasourc
         signal: abort.signal,
         ...(read.sort ? { sort: read.sort } : {}),
         ...(read.filter ? { filter: read.filter } : {}),
+        ...(read.search ? { search: read.search } : {}),
       };
+      checkSearchSupport(datasource, options);
       const rows = datasource.stream(table.name, options)[Symbol.asyncIterator]();
       const first = await rows.next();
       const body = Readable.from(chunks(format, columns, first, rows), {

@@ -70,7 +70,23 @@ describe('read options from the query string', () => {
     ]);
   });
 
+  it('takes filter groups (nested) and a quick search as q= or search=', () => {
+    const filter =
+      '[{"column":"a","op":"gt","value":1},{"or":[{"column":"b","op":"eq","value":"x"},{"and":[]}]}]';
+    expect(readOptionsFromQuery({ filter, q: 'red apple' })).toEqual({
+      filter: [
+        { column: 'a', op: 'gt', value: 1 },
+        { or: [{ column: 'b', op: 'eq', value: 'x' }, { and: [] }] },
+      ],
+      search: 'red apple',
+    });
+    expect(readOptionsFromQuery({ search: 'x' }).search).toBe('x');
+    expect(readOptionsFromQuery({ q: '  ' }).search).toBeUndefined();
+  });
+
   it.each([
+    [{ filter: '[{"or":{"column":"a"}}]' }, /group/],
+    [{ filter: '[{"or":[{"column":"a","op":"nope"}]}]' }, /op/],
     [{ limit: '10001' }, /limit/],
     [{ limit: 'x' }, /limit/],
     [{ filter: '{' }, /filter.*JSON/],
