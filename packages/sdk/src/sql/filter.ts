@@ -45,9 +45,9 @@ function textPattern(
  * Compiles filters into SQL conditions (to be joined with AND), binding every operand as a
  * parameter. Column names are checked against the schema and operands against the
  * column types, so a bad filter fails with `NCF_COLUMN_NOT_FOUND`, `NCF_INVALID_QUERY` or
- * `NCF_INVALID_VALUE` before any SQL runs. A {@link FilterGroup} (`{ or: [...] }`,
+ * `NCF_INVALID_VALUE` before any SQL runs. A filter group (`{ or: [...] }`,
  * `{ and: [...] }`) becomes one parenthesised condition; groups nest up to
- * {@link MAX_FILTER_DEPTH} levels.
+ * `MAX_FILTER_DEPTH` levels.
  *
  * `eq null` and `neq null` mean IS NULL / IS NOT NULL; text operators match literally,
  * ignoring case unless the filter says `caseSensitive: true`.

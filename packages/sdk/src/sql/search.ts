@@ -26,7 +26,7 @@ export interface FullTextSearch {
 
 /**
  * The substring search of a table: over its text columns, or none when it has no text
- * column. What a SQL datasource reports as {@link TableSchema.search} when it finds no
+ * column. What a SQL datasource reports as `TableSchema.search` when it finds no
  * full-text index.
  */
 export function substringSearch(columns: readonly ColumnSchema[]): TableSearch | undefined {
@@ -40,7 +40,7 @@ const WORDLIKE = /[\p{L}\p{N}]/u;
 /**
  * Compiles a `search` text into SQL conditions (to be joined with AND): none for an absent
  * or blank text; `NCF_INVALID_QUERY` for a text that is not a string; `NCF_UNSUPPORTED` for
- * a table whose schema reports no {@link TableSchema.search}.
+ * a table whose schema reports no `TableSchema.search`.
  */
 export function compileSearch(
   schema: TableSchema,
