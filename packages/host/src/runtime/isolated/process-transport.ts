@@ -36,15 +36,18 @@ export interface ProcessTransportOptions {
 export function permissionFlags(
   options: Omit<ProcessTransportOptions, 'bridgeEntry' | 'env' | 'name'>,
 ): string[] {
+  // The symlinks a package's dependencies are reached through (pnpm's layout): readable
+  // themselves, so the child's module resolution can follow them to the folders below.
+  const links = new Set<string>();
   const reads = [
     ...new Set([
       realpathOr(options.pluginDir),
       options.dataDir,
-      ...packageClosure(options.pluginDir),
+      ...packageClosure(options.pluginDir, links),
       // The host's code that runs there (its bundle folder) and the packages it imports, not the
       // rest of the host's package (whose folder may hold the host's data in a development tree).
       dirname(options.childEntry),
-      ...hostDependencies(packageRootOf(options.childEntry)),
+      ...hostDependencies(packageRootOf(options.childEntry), links),
       ...options.permissions.fsRead,
     ]),
   ];
@@ -54,6 +57,7 @@ export function permissionFlags(
   // for a folder's content, 22+ reads a folder as everything below it.
   const below = (path: string) => (major >= 22 ? [path] : [`${path}/*`]);
   for (const path of reads) for (const entry of below(path)) flags.push(`--allow-fs-read=${entry}`);
+  for (const link of links) flags.push(`--allow-fs-read=${link}`);
   for (const entry of below(options.dataDir)) flags.push(`--allow-fs-write=${entry}`);
   if (options.permissions.addons) flags.push('--allow-addons');
   flags.push(`--max-old-space-size=${options.maxHeapMb}`, '--disable-warning=ExperimentalWarning');
@@ -156,7 +160,7 @@ function packageRootOf(file: string): string {
 }
 
 /** The real folders of a package and of everything it depends on (as Node would resolve them). */
-function packageClosure(start: string): string[] {
+function packageClosure(start: string, links?: Set<string>): string[] {
   const seen = new Set<string>();
   const queue = [realpathOr(start)];
   while (queue.length > 0) {
@@ -175,7 +179,7 @@ function packageClosure(start: string): string[] {
       ...Object.keys(manifest.optionalDependencies ?? {}),
     ]);
     for (const name of names) {
-      const found = findPackage(dir, name);
+      const found = findPackage(dir, name, links);
       if (found) queue.push(found);
     }
   }
@@ -183,19 +187,24 @@ function packageClosure(start: string): string[] {
 }
 
 /** The host package's node_modules (as Node walks it) and the real folders of what the child imports. */
-function hostDependencies(hostRoot: string): string[] {
+function hostDependencies(hostRoot: string, links?: Set<string>): string[] {
   const modules = join(hostRoot, 'node_modules');
   return [
     ...(existsSync(modules) ? [modules] : []),
-    ...packageClosure(hostRoot).filter((dir) => dir !== realpathOr(hostRoot)),
+    ...packageClosure(hostRoot, links).filter((dir) => dir !== realpathOr(hostRoot)),
   ];
 }
 
 /** Where Node finds package `name` from `dir`: the first node_modules/<name> up the tree, real path. */
-function findPackage(dir: string, name: string): string | undefined {
+function findPackage(dir: string, name: string, links?: Set<string>): string | undefined {
   for (let current = dir; ; current = dirname(current)) {
     const candidate = join(current, 'node_modules', name);
-    if (existsSync(candidate)) return realpathOr(candidate);
+    if (existsSync(candidate)) {
+      const real = realpathOr(candidate);
+      // Node resolves a symlinked package (pnpm's layout) by reading the link itself.
+      if (real !== candidate) links?.add(candidate);
+      return real;
+    }
     if (dirname(current) === current) return undefined;
   }
 }
