@@ -11,6 +11,7 @@ const sections = {
   streams: async () => (await import('./streams.mjs')).benchStreams(),
   'rows-api': async () => (await import('./rows-api.mjs')).benchRowsApi(),
   isolation: async () => (await import('./isolation.mjs')).benchIsolation(),
+  'isolation-rows': async () => (await import('./isolation-rows.mjs')).benchIsolationRows(),
   'cold-start': async () => (await import('./cold-start.mjs')).benchColdStart(),
 };
 
