@@ -34,6 +34,7 @@ import type {
   PluginRuntime,
   RuntimeOptions,
 } from '../types.js';
+import { packJson } from './json-wire.js';
 import type { ChildFunctions, ContributionWire, HostFunctions, LoadedWire } from './protocol.js';
 import { isWireError, type NocofloErrorClass, reviveError, wireErrors } from './protocol.js';
 import { RemoteDatasource } from './remote-datasource.js';
@@ -345,7 +346,9 @@ export class IsolatedRuntime implements PluginRuntime {
         if (!call) {
           throw NocofloError.create(Errors.Unsupported, ['the data a view renders through', method]);
         }
-        return call.apply(access, args);
+        const result = await call.apply(access, args);
+        // A view reads pages through the host: they cross as JSON when it carries them exactly.
+        return method === 'readPage' || method === 'aggregate' ? packJson(result) : result;
       },
       serviceMethods: async (service) => {
         const provided = registries.services.get(service);

@@ -19,7 +19,8 @@ import type {
   TableSchema,
 } from '@nocoflo/sdk';
 import type { BirpcReturn } from 'birpc';
-import type { ChildFunctions, DatasourceMethod, HostFunctions, OpenedWire } from './protocol.js';
+import { unpackJson } from './json-wire.js';
+import type { ChildFunctions, DatasourceMethod, HostFunctions, OpenedWire, StreamBatch } from './protocol.js';
 
 type Rpc = BirpcReturn<ChildFunctions, HostFunctions>;
 
@@ -78,7 +79,7 @@ export class RemoteDatasource implements Datasource {
     try {
       while (!done) {
         signal?.throwIfAborted();
-        const batch = await this.remote('stream', (rpc) => rpc.streamNext(stream));
+        const batch = unpackJson<StreamBatch>(await this.remote('stream', (rpc) => rpc.streamNext(stream)));
         done = batch.done;
         for (const row of batch.rows) yield row;
       }
@@ -89,6 +90,6 @@ export class RemoteDatasource implements Datasource {
 
   private invoke<T>(method: DatasourceMethod, args: unknown[]): Promise<T> {
     const handle = this.#handle;
-    return this.remote(method, (rpc) => rpc.datasource(handle, method, args) as Promise<T>);
+    return this.remote(method, async (rpc) => unpackJson<T>(await rpc.datasource(handle, method, args)));
   }
 }

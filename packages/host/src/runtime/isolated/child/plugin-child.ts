@@ -17,6 +17,7 @@ import type {
   ViewDefinition,
 } from '@nocoflo/sdk';
 import { createBirpc } from 'birpc';
+import { packJson, unpackJson } from '../json-wire.js';
 import type {
   ChildFunctions,
   ConfigCheck,
@@ -187,8 +188,10 @@ const functions: ChildFunctions = {
   async render(id, input, data) {
     const view = viewOf(id);
     const access: ViewDataAccess = {
-      readPage: (...args: unknown[]) => host.viewData(data, 'readPage', args) as never,
-      aggregate: (...args: unknown[]) => host.viewData(data, 'aggregate', args) as never,
+      readPage: async (...args: unknown[]) =>
+        unpackJson(await host.viewData(data, 'readPage', args)) as never,
+      aggregate: async (...args: unknown[]) =>
+        unpackJson(await host.viewData(data, 'aggregate', args)) as never,
       describeTable: (...args: unknown[]) => host.viewData(data, 'describeTable', args) as never,
       listTables: (...args: unknown[]) => host.viewData(data, 'listTables', args) as never,
     } satisfies Record<ViewDataMethod, unknown>;
@@ -212,7 +215,8 @@ const functions: ChildFunctions = {
       args,
     );
     if (method === 'close') handles.delete(handle);
-    return result;
+    // Pages and aggregate rows cross as one JSON string when JSON carries them exactly.
+    return method === 'readPage' || method === 'aggregate' ? packJson(result) : result;
   },
 
   async streamOpen(handle, table, options) {
@@ -222,19 +226,8 @@ const functions: ChildFunctions = {
     return id;
   },
 
-  async streamNext(id): Promise<StreamBatch> {
-    const iterator = must(streams.get(id), `stream #${id}`);
-    // One batch per request: the host asks for the next only when its consumer wants more (backpressure).
-    const rows: Row[] = [];
-    while (rows.length < 256) {
-      const next = await iterator.next();
-      if (next.done) {
-        streams.delete(id);
-        return { rows, done: true };
-      }
-      rows.push(next.value);
-    }
-    return { rows, done: false };
+  async streamNext(id) {
+    return packJson(await nextBatch(id)) as StreamBatch;
   },
 
   async streamClose(id) {
@@ -262,6 +255,22 @@ const functions: ChildFunctions = {
 
   async ping() {},
 };
+
+/** The next batch of a stream's rows: one batch per request, so the host asks for the next only when its consumer wants more (backpressure). */
+async function nextBatch(id: number): Promise<StreamBatch> {
+  const iterator = must(streams.get(id), `stream #${id}`);
+  // One batch per request: the host asks for the next only when its consumer wants more (backpressure).
+  const rows: Row[] = [];
+  while (rows.length < 256) {
+    const next = await iterator.next();
+    if (next.done) {
+      streams.delete(id);
+      return { rows, done: true };
+    }
+    rows.push(next.value);
+  }
+  return { rows, done: false };
+}
 
 /** Results of service calls that answered a sync call with a promise, until the host collects them. */
 const pendingResults = new Map<number, Promise<unknown>>();
