@@ -119,10 +119,14 @@ class Host implements PluginHost {
       ? new PackageReplica(this.#store, {
           pathOf: (name) => this.#table.get(name)?.location?.dir,
           pluginDir: this.pluginDirs[0],
-          // Approved by the operator of the host that installed it: the approval is in the store first.
-          install: async (data, label) => {
+          // Approved by the operator of the host that installed it: the approval is in the store
+          // first, and the package record carries the permissions approved with it.
+          install: async (data, label, permissions) => {
             await this.#lifecycle.readTrust();
-            return this.install({ data, filename: label });
+            return this.install(
+              { data, filename: label },
+              permissions ? { approvePermissions: permissions } : {},
+            );
           },
           uninstall: (name) => this.uninstall(name),
           logger: this.logger,

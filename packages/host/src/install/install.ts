@@ -297,11 +297,12 @@ export async function installPlugin(
         },
       );
     }
-    // Recorded before the replica record, so hosts sharing the store find the approval when they follow.
+    // Recorded before the replica record, so hosts sharing the store find the approval when they
+    // follow; a host applying an install from the store finds it recorded by the host that made it.
     const previous = host.approvedPermissions?.(pkg.name);
     if (
-      previous?.version !== pkg.version ||
-      permissionsBeyond(permissions, previous.permissions).length > 0
+      !replica?.applying(pkg.name) &&
+      (previous?.version !== pkg.version || permissionsBeyond(permissions, previous.permissions).length > 0)
     ) {
       await host.recordPermissionApproval?.(pkg.name, {
         permissions,
@@ -313,9 +314,7 @@ export async function installPlugin(
       // The store's record is the commit point other hosts follow: recorded before the local
       // journal commits, so a crash in between undoes the install here and the restart
       // re-applies it from the store (no host keeps an install the store does not know).
-      const recorded = await attempt(() =>
-        replica.record(pkg, tarball, integrity, describePermissions(permissions)),
-      );
+      const recorded = await attempt(() => replica.record(pkg, tarball, integrity, permissions));
       if (recorded.error !== undefined) {
         await rollBack(host, journal, workDir, existing !== undefined, logger);
         throw NocofloError.create(

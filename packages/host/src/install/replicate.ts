@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Errors, errorMessage, type Logger, NocofloError } from '@nocoflo/sdk';
+import { Errors, errorMessage, type Logger, NocofloError, type PluginPermissions } from '@nocoflo/sdk';
 import type { PackageStore } from '../store/types.js';
 import { syncDir, WORK_DIR } from './journal.js';
 
@@ -63,8 +63,11 @@ export interface ReplicaHost {
   pathOf(name: string): string | undefined;
   /** The plugin directory installs go to. */
   readonly pluginDir: string | undefined;
-  /** Installs tarball bytes with the local pipeline. */
-  install(data: Uint8Array, label: string): Promise<unknown>;
+  /**
+   * Installs tarball bytes with the local pipeline, the permissions recorded with them
+   * counting as approved (the operator of the host that installed them approved them).
+   */
+  install(data: Uint8Array, label: string, permissions: PluginPermissions | undefined): Promise<unknown>;
   /** Uninstalls a plugin with the local pipeline. */
   uninstall(name: string): Promise<void>;
   /** Where warnings and errors go. */
@@ -114,7 +117,7 @@ export class PackageReplica {
     pkg: { name: string; version: string },
     tarball: Uint8Array,
     integrity: string,
-    permissions?: readonly string[],
+    permissions?: PluginPermissions,
   ): Promise<void> {
     if (this.#applying.has(pkg.name)) return;
     await this.#store.writeInstalledPackage({
@@ -123,8 +126,13 @@ export class PackageReplica {
       integrity,
       size: tarball.byteLength,
       tarball,
-      ...(permissions ? { permissions: [...permissions] } : {}),
+      ...(permissions ? { permissions } : {}),
     });
+  }
+
+  /** Whether the install of `name` under way is one applied from the store (not to be recorded again). */
+  applying(name: string): boolean {
+    return this.#applying.has(name);
   }
 
   /** Records an uninstall; other hosts hear of it once it commits. */
@@ -224,7 +232,7 @@ export class PackageReplica {
       }
       this.#applying.add(name);
       try {
-        await this.#host.install(stored.tarball, label);
+        await this.#host.install(stored.tarball, label, stored.permissions);
       } finally {
         this.#applying.delete(name);
       }

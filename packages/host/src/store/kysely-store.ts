@@ -8,6 +8,7 @@ import { Errors, errorMessage, NocofloError } from '@nocoflo/sdk';
 import type { Kysely, Transaction } from 'kysely';
 import { KyselyAccountStore } from '../accounts/kysely-account-store.js';
 import type { AccountStore } from '../accounts/types.js';
+import { parseApproval } from '../lifecycle/permission-approval.js';
 import type { NamespaceOptions, PluginNamespace } from '../namespaces/types.js';
 import { crashPoint } from './crash-point.js';
 import type {
@@ -299,13 +300,14 @@ export abstract class KyselyMetadataStore implements MetadataStore {
     permissions: unknown;
     installed_at: unknown;
   }): InstalledPackage {
-    const permissions = row.permissions === null ? undefined : this.codec.readJson(row.permissions);
+    const permissions =
+      row.permissions === null ? undefined : parseApproval(this.codec.readJson(row.permissions));
     return {
       name: row.name,
       version: row.version,
       integrity: row.integrity,
       size: Number(row.size),
-      ...(Array.isArray(permissions) ? { permissions: permissions.map(String) } : {}),
+      ...(permissions ? { permissions } : {}),
       installedAt: this.codec.readTime(row.installed_at),
     };
   }

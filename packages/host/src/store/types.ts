@@ -111,8 +111,8 @@ export interface InstalledPackage {
   integrity: string;
   /** Tarball size in bytes. */
   size: number;
-  /** Permissions the operator approved for it, when any were asked for. */
-  permissions?: string[];
+  /** The permissions the operator approved for it (its manifest's, normalised), when recorded. */
+  permissions?: PluginPermissions;
   /** When it was installed (ISO 8601). */
   installedAt: string;
 }

@@ -171,6 +171,27 @@ describe.skipIf(!hasPostgres)('hosts sharing a PostgreSQL store install as one',
     );
   });
 
+  it('an install whose permissions one operator approved is followed everywhere, with the approval', async () => {
+    const [a, b] = hosts as [PluginHost, PluginHost, PluginHost];
+    const asks = { env: ['TZ'] };
+    await a.install(
+      { data: goodPluginTarball('@ops/asking', '1.0.0', { manifest: { permissions: asks } }) },
+      { approvePermissions: { addons: false, fsRead: [], env: ['TZ'] } },
+    );
+    await waitFor(() => versions('@ops/asking').every((v) => v === '1.0.0:enabled'));
+    const store = await PostgresMetadataStore.open(POSTGRES_URL, { schema });
+    try {
+      expect((await store.readInstalledPackage('@ops/asking'))?.permissions).toEqual({
+        addons: false,
+        fsRead: [],
+        env: ['TZ'],
+      });
+    } finally {
+      await store.close();
+    }
+    expect(b.approvedPermissions('@ops/asking')?.permissions.env).toEqual(['TZ']);
+  });
+
   it('a host that was down catches up at start: installs made and uninstalls done meanwhile', async () => {
     const [a] = hosts as [PluginHost, PluginHost, PluginHost];
     await a.install({ data: goodPluginTarball('@ops/gone', '1.0.0') });
