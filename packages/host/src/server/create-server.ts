@@ -1,26 +1,31 @@
 /**
- * The HTTP server: web app, data API, view assets, accounts, and the registered extensions
- * (admin API, plugin routes). It does not listen; the caller does.
+ * The HTTP server, built from Fastify plugins: the error handler, cross-site checks, rate
+ * limit and auth (shared with `fastify-plugin`: their hooks and decorators apply to every
+ * route), then each part in its own encapsulated plugin: assets, accounts, the data API,
+ * audit, pages, and the registered extensions (admin API, plugin routes). Route schemas are
+ * zod schemas, validated through `fastify-type-provider-zod` (set on the root, so every
+ * part inherits it). It does not listen; the caller does.
  */
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AccountStore } from '../accounts/types.js';
 import type { MetadataStore } from '../store/metadata.js';
 import { SqliteMetadataStore } from '../store/sqlite-store.js';
-import { registerAuthThrottle } from './auth-throttle.js';
 import { DatasourceConnections } from './connections.js';
-import { installErrorHandlers } from './errors.js';
+import { errorHandlerPlugin } from './errors.js';
 import { builtInExtensions } from './extensions.js';
 import { toJson } from './json.js';
 import { authPlugin } from './plugins/auth.js';
 import { crossSitePlugin } from './plugins/cross-site.js';
+import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { MemoryViewPreferences } from './preferences.js';
-import { registerAccountRoutes } from './routes/accounts.js';
-import { registerAssetRoutes } from './routes/assets.js';
-import { registerAuditRoutes } from './routes/audit.js';
-import { registerDataApi } from './routes/data-api.js';
-import { registerExportRoute } from './routes/export.js';
-import { registerPages } from './routes/pages.js';
+import { accountRoutes } from './routes/accounts.js';
+import { assetRoutes } from './routes/assets.js';
+import { auditRoutes } from './routes/audit.js';
+import { dataApiRoutes } from './routes/data-api.js';
+import { exportRoutes } from './routes/export.js';
+import { pageRoutes } from './routes/pages.js';
 import { RowWrites } from './row-writes.js';
 import type { ServerContext, ServerOptions } from './types.js';
 
@@ -70,17 +75,18 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     bodyLimit: 10 * 1024 * 1024,
   });
   app.setReplySerializer((payload) => toJson(payload));
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   const connections = new DatasourceConnections(host, options.datasources);
-  installErrorHandlers(app, host, (text) => connections.scrub(text));
+  // The one error handler (and not-found handler) of every scope.
+  await app.register(errorHandlerPlugin, {
+    logger: host.logger,
+    scrub: (text) => connections.scrub(text),
+  });
   // First: a request for a name the operator did not allow, or a cross-site write, reaches nothing.
   await app.register(crossSitePlugin, { allowedHosts: options.allowedHosts });
-  // Before any route: every route registered afterwards, in every scope, is throttled.
-  await registerAuthThrottle(app, {
-    adminToken: options.adminToken,
-    store: options.store,
-    logger: host.logger,
-    limit: options.authRateLimit,
-  });
+  // Failed authentications per client address (the auth plugin and sign-in count them).
+  await app.register(rateLimitPlugin, { logger: host.logger, limit: options.authRateLimit });
 
   const { accounts, sessionSecret, close } = await openAccounts(options.store);
   await app.register(authPlugin, {
@@ -101,15 +107,18 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     ...(options.store ? { store: options.store } : {}),
   };
 
-  registerAssetRoutes(app, host);
-  registerAccountRoutes(app, { accounts, connections, setupToken: options.setupToken });
+  await app.register(assetRoutes, { host });
+  await app.register(accountRoutes, { accounts, connections, setupToken: options.setupToken });
   // Read-only: no write route exists at all (not even for admins), so nothing can write data.
   const writes = options.readOnly ? undefined : new RowWrites(connections, accounts);
-  await registerDataApi(app, host, connections, writes);
-  registerExportRoute(app, connections);
-  registerAuditRoutes(app, accounts, writes);
-  registerPages(app, host, connections, preferences, accounts);
-  for (const extension of [...builtInExtensions, ...(options.extensions ?? [])]) await extension(app, ctx);
+  await app.register(dataApiRoutes, { host, connections, writes });
+  await app.register(exportRoutes, { connections });
+  await app.register(auditRoutes, { accounts, writes });
+  await app.register(pageRoutes, { host, connections, preferences, accounts });
+  // Each extension in its own encapsulated scope.
+  for (const extension of [...builtInExtensions, ...(options.extensions ?? [])]) {
+    await app.register(async (scope) => extension(scope, ctx));
+  }
 
   app.addHook('onClose', async () => {
     await connections.closeAll();

@@ -4,10 +4,17 @@
  * NocofloError is wrapped (Fastify's 4xx as NCF_BAD_REQUEST, everything else as
  * NCF_INTERNAL, logged with its cause).
  */
-import { Errors, errorMessage, isNocofloError, NocofloError, redactCredentials } from '@nocoflo/sdk';
+import {
+  Errors,
+  errorMessage,
+  isNocofloError,
+  type Logger,
+  NocofloError,
+  redactCredentials,
+} from '@nocoflo/sdk';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { secretRedactor } from '../secrets/redact.js';
-import type { PluginHost } from '../types.js';
 import { personalisePage } from './html/page-context.js';
 import { renderErrorPage } from './html/pages.js';
 
@@ -20,7 +27,15 @@ export const PAGE_HEADERS = {
 };
 
 /** Paths answered with JSON even to a browser. */
-const API_PREFIXES = ['/api/', '/admin/plugins', '/plugins/', '/_assets/', '/health'];
+const API_PREFIXES = [
+  '/api/',
+  '/admin/plugins',
+  '/admin/permissions',
+  '/admin/tokens',
+  '/plugins/',
+  '/_assets/',
+  '/health',
+];
 
 /** Whether the request is a person's browser asking for a page (not an API or asset call). */
 export function wantsPage(request: FastifyRequest): boolean {
@@ -79,27 +94,44 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: N
   return reply.send({ error: error.toJSON() });
 }
 
-/** Installs the error and not-found handlers. */
-export function installErrorHandlers(
-  app: FastifyInstance,
-  host: PluginHost,
-  scrub?: (text: string) => string,
-): void {
-  app.setErrorHandler((error, request, reply) => {
-    const ncf = toNocofloError(error, scrub);
-    if (ncf.status >= 500) {
-      host.logger.error(`${request.method} ${request.url} failed: ${ncf.message}`, {
-        code: ncf.code,
-        cause: errorMessage(ncf.cause ?? ncf),
-      });
-    }
-    return sendError(request, reply, ncf);
-  });
-  app.setNotFoundHandler((request, reply) =>
-    sendError(
-      request,
-      reply,
-      NocofloError.create(Errors.NotFound, [request.method, request.url.replace(/\?.*$/, '')]),
-    ),
-  );
+/** Options of {@link errorHandlerPlugin}. */
+export interface ErrorHandlerOptions {
+  /** Where failures (5xx) are logged with their cause. */
+  logger: Logger;
+  /** Cleans an error's text further (the server hides the paths of its datasources). */
+  scrub?: ((text: string) => string) | undefined;
+  /** Also answer unknown paths (404 in the same shape). Default true. */
+  notFound?: boolean | undefined;
 }
+
+/** The error plugin's name, for `hasPlugin`. */
+export const ERROR_HANDLER_PLUGIN = 'nocoflo-errors';
+
+/**
+ * The one error handler and not-found handler of the server, as a Fastify plugin shared with
+ * `fastify-plugin` (set on the instance it is registered on, so every scope below answers
+ * the same shape).
+ */
+export const errorHandlerPlugin = fp<ErrorHandlerOptions>(
+  async (app: FastifyInstance, options: ErrorHandlerOptions) => {
+    app.setErrorHandler((error, request, reply) => {
+      const ncf = toNocofloError(error, options.scrub);
+      if (ncf.status >= 500) {
+        options.logger.error(`${request.method} ${request.url.replace(/\?.*$/, '')} failed: ${ncf.message}`, {
+          code: ncf.code,
+          cause: errorMessage(ncf.cause ?? ncf),
+        });
+      }
+      return sendError(request, reply, ncf);
+    });
+    if (options.notFound === false) return;
+    app.setNotFoundHandler((request, reply) =>
+      sendError(
+        request,
+        reply,
+        NocofloError.create(Errors.NotFound, [request.method, request.url.replace(/\?.*$/, '')]),
+      ),
+    );
+  },
+  { name: ERROR_HANDLER_PLUGIN, fastify: '5.x' },
+);

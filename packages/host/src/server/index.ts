@@ -8,8 +8,8 @@ export {
   type ResolvedAdminToken,
   resolveAdminToken,
 } from './admin-token.js';
-export { type AuthRateLimit, DEFAULT_AUTH_RATE_LIMIT } from './auth-throttle.js';
 export { DatasourceConnections, type DatasourceEntry, datasourceId } from './connections.js';
 export { createServer } from './create-server.js';
+export { type AuthRateLimit, DEFAULT_AUTH_RATE_LIMIT } from './plugins/rate-limit.js';
 export { MemoryViewPreferences, preferenceKey } from './preferences.js';
 export type { ServerContext, ServerExtension, ServerOptions, ViewPreferences } from './types.js';

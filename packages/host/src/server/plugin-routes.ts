@@ -1,8 +1,9 @@
 /**
  * Plugin HTTP routes: one catch-all under `/plugins/` that looks the route up in the host's
  * route registry on every request, so a route is there exactly while its plugin is
- * enabled. A route that requires a permission answers 403 unless the caller presents the
- * admin token or an API token granting it.
+ * enabled. Who may call a route is decided by the server's auth plugin (the route rule
+ * `plugin`) and the route's declared permission: admins hold every one, an API token the ones
+ * it lists; a route without one needs the viewer role to read and the editor role to change.
  *
  * Scoped plugins are addressed as `/plugins/@scope/name/...` (or URL-encoded,
  * `/plugins/%40scope%2Fname/...`).
@@ -15,20 +16,29 @@ import {
   type RouteRequest,
   type RouteResponse,
 } from '@nocoflo/sdk';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { MetadataStore } from '../store/metadata.js';
 import { isMetadataStore } from '../store/metadata.js';
 import type { PluginHost } from '../types.js';
 import { holdsPluginPermission } from './access/rules.js';
-import { holds, identifyCaller } from './admin-api/credentials.js';
-import { installJsonErrors } from './admin-api/errors.js';
+import { registerServerCore } from './plugins/standalone.js';
 import type { ServerContext, ServerExtension } from './types.js';
+
+/** Options of {@link pluginRoutesPlugin}. */
+export interface PluginRoutesPluginOptions {
+  /** The running host, whose route registry is consulted on every request. */
+  host: PluginHost;
+  /** Mount point. Default `/plugins`. */
+  prefix?: string | undefined;
+  /** Time limit for a route handler, in ms; a slower one answers 504. Default 30,000. */
+  timeoutMs?: number | undefined;
+}
 
 /** Options of {@link registerPluginRoutes}. */
 export interface PluginRoutesOptions {
   /** The running host, whose route registry is consulted on every request. */
   host: PluginHost;
-  /** The admin token: it holds every permission. */
+  /** The admin token (when the instance has no auth plugin yet): it holds every permission. */
   adminToken: string;
   /** Where API tokens (with their permission sets) are looked up. */
   store?: MetadataStore | undefined;
@@ -93,25 +103,14 @@ function send(reply: FastifyReply, response: RouteResponse | undefined): Fastify
 }
 
 /**
- * Registers the plugin-route dispatcher on `app` (own scope, JSON errors).
- *
- * @example
- * ```ts
- * import { createHost, registerPluginRoutes } from '@nocoflo/host';
- * import fastify from 'fastify';
- *
- * const host = await createHost();
- * await host.start();
- * const app = fastify();
- * await registerPluginRoutes(app, { host, adminToken: 's3cret' });
- * // A plugin's ctx.registerRoute({ method: 'GET', path: '/entries', handler }) now answers GET /plugins/<name>/entries.
- * ```
+ * The plugin-route dispatcher as an encapsulated Fastify plugin: one catch-all route with
+ * the `plugin` rule. It needs the server's auth plugin above it.
  */
-export async function registerPluginRoutes(
+export const pluginRoutesPlugin: FastifyPluginAsync<PluginRoutesPluginOptions> = async (
   app: FastifyInstance,
-  options: PluginRoutesOptions,
-): Promise<void> {
-  const { host, adminToken, store } = options;
+  options: PluginRoutesPluginOptions,
+) => {
+  const { host } = options;
   const prefix = options.prefix ?? '/plugins';
   const timeoutMs = options.timeoutMs ?? 30_000;
 
@@ -124,26 +123,15 @@ export async function registerPluginRoutes(
     if (!target || !match) throw NocofloError.create(Errors.RouteNotFound, [request.method, url]);
     const { route } = match.route;
 
+    // The auth plugin resolved the actor; the route's permission (or, without one, the
+    // viewer / editor role) decides.
     const actor = request.actor;
-    if (actor !== undefined) {
-      // Inside the server: the auth plugin resolved the actor; the route's permission (or,
-      // without one, the viewer / editor role) decides.
-      if (!holdsPluginPermission(actor, request.method, route.permission)) {
-        if (actor.role === undefined && actor.permissions.length === 0) {
-          throw NocofloError.create(Errors.SignInRequired, [`${request.method} ${url}`]);
-        }
-        throw NocofloError.create(Errors.Forbidden, [route.permission ?? 'editor or viewer role'], {
-          details: { plugin: target.plugin, permission: route.permission ?? null },
-        });
-      }
-    } else if (route.permission !== undefined) {
-      // A standalone dispatcher (no auth plugin): the admin token or an API token listing it.
-      const caller = await identifyCaller(request.headers.authorization, adminToken, store);
-      if (!holds(caller, route.permission)) {
-        throw NocofloError.create(Errors.Forbidden, [route.permission], {
-          details: { plugin: target.plugin, permission: route.permission },
-        });
-      }
+    if (!holdsPluginPermission(actor, request.method, route.permission)) {
+      // No credential at all: 401 (sign in, or send a token); a credential without the right: 403.
+      if (actor.kind === 'anonymous') throw app.credentialRequired(request);
+      throw NocofloError.create(Errors.Forbidden, [route.permission ?? 'editor or viewer role'], {
+        details: { plugin: target.plugin, permission: route.permission ?? null },
+      });
     }
 
     // The caller's credentials (possibly the admin token) never reach plugin code.
@@ -175,23 +163,46 @@ export async function registerPluginRoutes(
     return send(reply, response);
   };
 
-  await app.register(async (scope) => {
-    installJsonErrors(scope, host);
-    scope.route({
-      method: [...METHODS],
-      url: `${prefix}/*`,
-      config: { access: 'plugin' },
-      handler: dispatch,
-    });
+  app.route({
+    method: [...METHODS],
+    url: `${prefix}/*`,
+    config: { access: 'plugin' },
+    handler: dispatch,
+  });
+};
+
+/**
+ * Registers the plugin-route dispatcher on `app` (an embedder's Fastify instance, or a
+ * test's): the server's error handler, rate limit and auth plugin (bearer tokens only) when
+ * `app` has none yet, then {@link pluginRoutesPlugin}.
+ *
+ * @example
+ * ```ts
+ * import { createHost, registerPluginRoutes } from '@nocoflo/host';
+ * import fastify from 'fastify';
+ *
+ * const host = await createHost();
+ * await host.start();
+ * const app = fastify();
+ * await registerPluginRoutes(app, { host, adminToken: 's3cret' });
+ * // A plugin's ctx.registerRoute({ method: 'GET', path: '/entries', handler }) now answers GET /plugins/<name>/entries.
+ * ```
+ */
+export async function registerPluginRoutes(
+  app: FastifyInstance,
+  options: PluginRoutesOptions,
+): Promise<void> {
+  await registerServerCore(app, { host: options.host, adminToken: options.adminToken, store: options.store });
+  await app.register(pluginRoutesPlugin, {
+    host: options.host,
+    prefix: options.prefix,
+    timeoutMs: options.timeoutMs,
   });
 }
 
 /** The plugin routes as a server extension (see `server/extensions.ts`). */
-export function pluginRoutesExtension(extra: { store?: MetadataStore } = {}): ServerExtension {
-  return (app: FastifyInstance, ctx: ServerContext) => {
-    const fromContext = (ctx as ServerContext & { store?: unknown }).store;
-    const store =
-      extra.store ?? (isMetadataStore(fromContext as never) ? (fromContext as MetadataStore) : undefined);
-    return registerPluginRoutes(app, { host: ctx.host, adminToken: ctx.adminToken, store });
+export function pluginRoutesExtension(): ServerExtension {
+  return async (app: FastifyInstance, ctx: ServerContext) => {
+    await app.register(pluginRoutesPlugin, { host: ctx.host });
   };
 }

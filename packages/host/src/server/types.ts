@@ -6,8 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountStore } from '../accounts/types.js';
 import type { MetadataStore } from '../store/metadata.js';
 import type { PluginHost } from '../types.js';
-import type { AuthRateLimit } from './auth-throttle.js';
 import type { DatasourceConnections } from './connections.js';
+import type { AuthRateLimit } from './plugins/rate-limit.js';
 
 /** Where the view a person picked for each table is remembered (the metadata store fits). */
 export type ViewPreferences = Pick<MetadataStore, 'readViewPreference' | 'writeViewPreference'>;

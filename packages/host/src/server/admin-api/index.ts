@@ -1,8 +1,10 @@
 /**
  * The admin API under `/admin`: list plugins, enable / disable / reload, install /
- * uninstall, get / set config, permissions and API tokens. Every route needs the admin
- * token (`Authorization: Bearer <token>`); errors are JSON with catalog codes; requests on
- * one plugin are serialised.
+ * uninstall, get / set config, permissions and API tokens. Every route declares the `admin`
+ * rule, which the server's auth plugin enforces (the admin token, or a signed-in admin or
+ * an admin's API token); parameters and bodies are validated by zod schemas through
+ * `fastify-type-provider-zod`; errors are the server's JSON shape with catalog codes;
+ * requests on one plugin are serialised.
  *
  * | method | path | does |
  * |---|---|---|
@@ -19,7 +21,9 @@
  * | DELETE | /admin/tokens/:id | revokes a token |
  */
 import { Errors, NocofloError, type PluginInfo, type PluginPermissions } from '@nocoflo/sdk';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import {
   type InstallOptions,
   type InstallSource,
@@ -31,21 +35,34 @@ import { isIsolationLevel } from '../../runtime/types.js';
 import type { MetadataStore } from '../../store/metadata.js';
 import { isMetadataStore } from '../../store/metadata.js';
 import type { PluginHost } from '../../types.js';
-import { bearerToken, isAdminToken } from '../access/actor.js';
-import { type AuthRateLimit, registerAuthThrottle } from '../auth-throttle.js';
+import type { AuthRateLimit } from '../plugins/rate-limit.js';
+import { registerServerCore } from '../plugins/standalone.js';
 import type { ServerContext, ServerExtension } from '../types.js';
 import { createApiToken } from './credentials.js';
-import { installJsonErrors } from './errors.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
-export { type Caller, createApiToken, hashSecret, holds, identifyCaller } from './credentials.js';
+export { createApiToken, hashSecret } from './credentials.js';
 export { KeyedMutex } from './keyed-mutex.js';
+
+/** Options of {@link adminApiPlugin}. */
+export interface AdminApiPluginOptions {
+  /** The running host. */
+  host: PluginHost;
+  /** The metadata store, for applied migrations and API tokens (those routes answer 404 without one). */
+  store?: MetadataStore | undefined;
+  /** Install options (plugin directory, archive limits). */
+  install?: InstallOptions | undefined;
+  /** Path prefix of the routes (`prefix` of `register`), for messages. Default `/admin`. */
+  prefix?: string | undefined;
+  /** Records each change in the audit trail (plugin actions, config, install, tokens). */
+  audit?: AdminAudit | undefined;
+}
 
 /** Options of {@link registerAdminApi}. */
 export interface AdminApiOptions {
   /** The running host. */
   host: PluginHost;
-  /** The admin token every route requires. */
+  /** The admin token every route requires (when the instance has no auth plugin yet). */
   adminToken: string;
   /** The metadata store, for applied migrations and API tokens (those routes answer 404 without one). */
   store?: MetadataStore | undefined;
@@ -75,12 +92,29 @@ const TARBALL_TYPES = [
   'application/x-tar',
 ];
 
-/** The body of `POST /admin/plugins/install` as JSON. */
-interface InstallBody {
-  spec?: unknown;
-  /** The manifest permissions the operator approves (`{ addons, fsRead, env }`). */
-  approvePermissions?: unknown;
-}
+/** `:name` of the plugin routes. */
+const nameParams = z.object({ name: z.string().min(1) });
+/** `:id` of the token routes. */
+const idParams = z.object({ id: z.string().min(1) });
+/** `POST /tokens`. */
+const tokenBody = z.object({
+  name: z.string().trim().min(1, '"name" must be a non-empty string'),
+  permissions: z.array(z.string().min(1), '"permissions" must be an array of permission keys'),
+});
+/** `POST /plugins/install`: an npm spec as JSON (with the permissions approved), or the tarball's bytes. */
+const installBody = z.union([
+  z.instanceof(Buffer),
+  z.object({ spec: z.string().trim().min(1), approvePermissions: z.unknown().optional() }),
+]);
+/** `POST /plugins/:name/isolation`. */
+const isolationBody = z.object({
+  level: z.unknown().refine((level) => level === null || isIsolationLevel(level), {
+    message:
+      '"level" must be "worker", "process", "inline" (with "trusted": true) or null (the configured default)',
+  }),
+  trusted: z.boolean().optional(),
+  maxHeapMb: z.number('"maxHeapMb" must be a number of MB or null').nullable().optional(),
+});
 
 /** The approval sent with an install: absent, or a permissions object (anything else is refused). */
 function approvalOf(value: unknown): PluginPermissions | undefined {
@@ -102,24 +136,6 @@ function approvalOf(value: unknown): PluginPermissions | undefined {
   return approval;
 }
 
-/**
- * The admin check of a standalone admin API (registered without the server's auth plugin):
- * the admin token in `Authorization: Bearer`. Inside the server, the auth plugin has already
- * resolved the actor and the route rule `admin` has been enforced.
- */
-function requireAdmin(request: FastifyRequest, adminToken: string): void {
-  if ((request as { actor?: unknown }).actor !== undefined) return;
-  const header = request.headers.authorization;
-  if (header === undefined)
-    throw NocofloError.create(Errors.Unauthorized, ['no Authorization header was sent']);
-  const given = bearerToken(header);
-  if (given === undefined) {
-    throw NocofloError.create(Errors.Unauthorized, ['the Authorization header is not "Bearer <token>"']);
-  }
-  if (!isAdminToken(given, adminToken))
-    throw NocofloError.create(Errors.Unauthorized, ['the token is wrong']);
-}
-
 function requirePlugin(host: PluginHost, name: string): PluginInfo {
   const info = host.get(name);
   if (!info) throw NocofloError.create(Errors.PluginNotFound, [name, host.list().map((p) => p.name)]);
@@ -137,8 +153,182 @@ function requireStore(store: MetadataStore | undefined, what: string): MetadataS
 }
 
 /**
- * Registers the admin API on `app`, in its own encapsulated scope (its own body parsers
- * and JSON error handler). Testable on its own with `fastify().inject(...)`.
+ * The admin API as an encapsulated Fastify plugin (register it with a `prefix`, `/admin` in
+ * the server): its own body parser for tarballs, the zod type provider, and every route
+ * with the `admin` rule. It needs the server's auth plugin above it.
+ */
+export const adminApiPlugin: FastifyPluginAsync<AdminApiPluginOptions> = async (
+  scope: FastifyInstance,
+  options: AdminApiPluginOptions,
+) => {
+  const { host, store } = options;
+  const audit: AdminAudit = options.audit ?? (async () => {});
+  const prefix = options.prefix ?? '/admin';
+  const locks = new KeyedMutex();
+  const maxBytes = options.install?.maxBytes ?? 50 * 1024 * 1024;
+  scope.setValidatorCompiler(validatorCompiler);
+  scope.setSerializerCompiler(serializerCompiler);
+  scope.addContentTypeParser(
+    TARBALL_TYPES,
+    { parseAs: 'buffer', bodyLimit: maxBytes },
+    (_request, body, done) => done(null, body),
+  );
+  // Every admin route needs the admin role (the auth plugin enforces it before the handler).
+  scope.addHook('onRoute', (route) => {
+    route.config = { ...route.config, access: 'admin' };
+  });
+  const api = scope.withTypeProvider<ZodTypeProvider>();
+
+  api.get('/plugins', async () => {
+    const plugins = host.list();
+    return {
+      available: plugins,
+      loaded: plugins.filter((p) => LOADED_STATES.has(p.state)).map((p) => p.name),
+      permissions: host.routes.permissions(),
+    };
+  });
+
+  api.get('/plugins/:name', { schema: { params: nameParams } }, async (request) => {
+    const plugin = requirePlugin(host, request.params.name);
+    const view = await host.configView(plugin.name);
+    return {
+      plugin,
+      config: view.config ?? null,
+      secrets: view.secrets,
+      migrations: store ? await store.appliedMigrations(plugin.name) : [],
+    };
+  });
+
+  for (const action of ['enable', 'disable', 'reload'] as const) {
+    api.post(`/plugins/:name/${action}`, { schema: { params: nameParams } }, async (request) => {
+      const name = request.params.name;
+      return locks.run(name, async () => {
+        requirePlugin(host, name);
+        const plugin = await host[action](name);
+        await audit(request, `plugin.${action}`, { plugin: name, state: plugin.state });
+        return { plugin };
+      });
+    });
+  }
+
+  api.post(
+    '/plugins/:name/isolation',
+    { schema: { params: nameParams, body: isolationBody } },
+    async (request) => {
+      const name = request.params.name;
+      const { trusted, maxHeapMb } = request.body;
+      const level = request.body.level as Parameters<PluginHost['setIsolation']>[1];
+      return locks.run(name, async () => {
+        requirePlugin(host, name);
+        const plugin = await host.setIsolation(name, level, {
+          trusted: trusted === true,
+          ...(maxHeapMb !== undefined ? { maxHeapMb } : {}),
+        });
+        await audit(request, 'plugin.isolation', {
+          plugin: name,
+          level,
+          ...(trusted === true ? { trusted: true } : {}),
+          ...(maxHeapMb !== undefined ? { maxHeapMb } : {}),
+        });
+        return { plugin };
+      });
+    },
+  );
+
+  // The editor's view: values without secrets, which secrets are set, the JSON Schema
+  // the form is generated from, and who changed the config when.
+  api.get('/plugins/:name/config', { schema: { params: nameParams } }, async (request) => {
+    const plugin = requirePlugin(host, request.params.name);
+    const view = await host.configView(plugin.name);
+    return {
+      config: view.config ?? null,
+      secrets: view.secrets,
+      schema: view.schema ?? null,
+      changes: store ? await store.listConfigChanges(plugin.name, 20) : [],
+    };
+  });
+
+  // The body is the plugin's own config; its schema (the plugin's zod schema) is checked by the host.
+  api.put('/plugins/:name/config', { schema: { params: nameParams, body: z.unknown() } }, async (request) => {
+    const name = request.params.name;
+    if (request.body === undefined) {
+      throw NocofloError.create(Errors.BadRequest, ['send the config as a JSON body']);
+    }
+    return locks.run(name, async () => {
+      requirePlugin(host, name);
+      const plugin = await host.setConfig(name, request.body, { actor: request.actor.label });
+      const view = await host.configView(name);
+      // Which fields changed is in the config change log; values (and secrets) are not repeated here.
+      await audit(request, 'config.set', { plugin: name });
+      return { plugin, config: view.config ?? null, secrets: view.secrets };
+    });
+  });
+
+  api.post('/plugins/install', { schema: { body: installBody.optional() } }, async (request, reply) => {
+    const body = request.body;
+    let source: InstallSource;
+    let approval: PluginPermissions | undefined;
+    if (Buffer.isBuffer(body)) {
+      const filename = request.headers['x-filename'];
+      source = { data: body, ...(typeof filename === 'string' ? { filename } : {}) };
+      approval = approvalOf(request.headers['x-approve-permissions']);
+    } else if (body !== undefined) {
+      source = body.spec;
+      approval = approvalOf(body.approvePermissions);
+    } else {
+      throw NocofloError.create(Errors.BadRequest, [
+        'send { "spec": "<npm spec>" } as JSON, or the tarball itself as application/gzip',
+      ]);
+    }
+    // Installs run one at a time; the swap itself also holds the host's lifecycle lock.
+    const plugin = await locks.run('\0install', () =>
+      installPlugin(host, source, {
+        ...options.install,
+        ...(approval ? { approvePermissions: approval } : {}),
+        approvedBy: request.actor.label,
+      }),
+    );
+    await audit(request, 'plugin.install', { plugin: plugin.name, version: plugin.version });
+    return reply.status(201).send({ plugin });
+  });
+
+  api.delete('/plugins/:name', { schema: { params: nameParams } }, async (request) => {
+    const name = request.params.name;
+    return locks.run(name, async () => {
+      await uninstallPlugin(host, name, options.install);
+      await audit(request, 'plugin.uninstall', { plugin: name });
+      return { uninstalled: name };
+    });
+  });
+
+  api.get('/permissions', async () => ({ permissions: host.routes.permissions() }));
+
+  api.get('/tokens', async () => ({
+    tokens: await requireStore(store, `${prefix}/tokens`).listApiTokens(),
+  }));
+
+  api.post('/tokens', { schema: { body: tokenBody } }, async (request, reply) => {
+    const target = requireStore(store, `${prefix}/tokens`);
+    const { name, permissions } = request.body;
+    const { secret, token } = await createApiToken(target, name, permissions);
+    await audit(request, 'token.create', { token: token.name, permissions: token.permissions });
+    return reply.status(201).send({ token, secret });
+  });
+
+  api.delete('/tokens/:id', { schema: { params: idParams } }, async (request) => {
+    const target = requireStore(store, `${prefix}/tokens`);
+    if (!(await target.deleteApiToken(request.params.id))) {
+      throw NocofloError.create(Errors.NotFound, ['DELETE', `${prefix}/tokens/${request.params.id}`]);
+    }
+    await audit(request, 'token.revoke', { token: request.params.id });
+    return { revoked: request.params.id };
+  });
+};
+
+/**
+ * Registers the admin API on `app` (an embedder's Fastify instance, or a test's): the
+ * server's error handler, rate limit and auth plugin (bearer tokens only) when `app` has
+ * none yet, then {@link adminApiPlugin} under `prefix`.
  *
  * @example
  * ```ts
@@ -158,189 +348,20 @@ function requireStore(store: MetadataStore | undefined, what: string): MetadataS
  * ```
  */
 export async function registerAdminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
-  const { host, adminToken, store } = options;
-  const audit: AdminAudit = options.audit ?? (async () => {});
+  await registerServerCore(app, {
+    host: options.host,
+    adminToken: options.adminToken,
+    store: options.store,
+    authRateLimit: options.authRateLimit,
+  });
   const prefix = options.prefix ?? '/admin';
-  const locks = new KeyedMutex();
-  const maxBytes = options.install?.maxBytes ?? 50 * 1024 * 1024;
-  // createServer registered it already; the admin API used on its own gets its own.
-  await registerAuthThrottle(app, { adminToken, store, logger: host.logger, limit: options.authRateLimit });
-
-  await app.register(
-    async (scope) => {
-      installJsonErrors(scope, host);
-      scope.addContentTypeParser(
-        TARBALL_TYPES,
-        { parseAs: 'buffer', bodyLimit: maxBytes },
-        (_request, body, done) => done(null, body),
-      );
-      // Every admin route needs the admin role (the auth plugin enforces it before the handler).
-      scope.addHook('onRoute', (route) => {
-        route.config = { ...route.config, access: 'admin' };
-      });
-      scope.addHook('preHandler', async (request) => requireAdmin(request, adminToken));
-
-      scope.get('/plugins', async () => {
-        const plugins = host.list();
-        return {
-          available: plugins,
-          loaded: plugins.filter((p) => LOADED_STATES.has(p.state)).map((p) => p.name),
-          permissions: host.routes.permissions(),
-        };
-      });
-
-      scope.get<{ Params: { name: string } }>('/plugins/:name', async (request) => {
-        const plugin = requirePlugin(host, request.params.name);
-        const view = await host.configView(plugin.name);
-        return {
-          plugin,
-          config: view.config ?? null,
-          secrets: view.secrets,
-          migrations: store ? await store.appliedMigrations(plugin.name) : [],
-        };
-      });
-
-      for (const action of ['enable', 'disable', 'reload'] as const) {
-        scope.post<{ Params: { name: string } }>(`/plugins/:name/${action}`, async (request) => {
-          const name = request.params.name;
-          return locks.run(name, async () => {
-            requirePlugin(host, name);
-            const plugin = await host[action](name);
-            await audit(request, `plugin.${action}`, { plugin: name, state: plugin.state });
-            return { plugin };
-          });
-        });
-      }
-
-      scope.post<{
-        Params: { name: string };
-        Body: { level?: unknown; trusted?: unknown; maxHeapMb?: unknown };
-      }>('/plugins/:name/isolation', async (request) => {
-        const name = request.params.name;
-        const { level, trusted, maxHeapMb } = request.body ?? {};
-        if (level !== null && !isIsolationLevel(level)) {
-          throw NocofloError.create(Errors.BadRequest, [
-            '"level" must be "worker", "process", "inline" (with "trusted": true) or null (the configured default)',
-          ]);
-        }
-        if (maxHeapMb !== undefined && maxHeapMb !== null && typeof maxHeapMb !== 'number') {
-          throw NocofloError.create(Errors.BadRequest, ['"maxHeapMb" must be a number of MB or null']);
-        }
-        return locks.run(name, async () => {
-          requirePlugin(host, name);
-          const plugin = await host.setIsolation(name, level, {
-            trusted: trusted === true,
-            ...(maxHeapMb !== undefined ? { maxHeapMb } : {}),
-          });
-          await audit(request, 'plugin.isolation', {
-            plugin: name,
-            level,
-            ...(trusted === true ? { trusted: true } : {}),
-            ...(maxHeapMb !== undefined ? { maxHeapMb } : {}),
-          });
-          return { plugin };
-        });
-      });
-
-      // The editor's view: values without secrets, which secrets are set, the JSON Schema
-      // the form is generated from, and who changed the config when.
-      scope.get<{ Params: { name: string } }>('/plugins/:name/config', async (request) => {
-        const plugin = requirePlugin(host, request.params.name);
-        const view = await host.configView(plugin.name);
-        return {
-          config: view.config ?? null,
-          secrets: view.secrets,
-          schema: view.schema ?? null,
-          changes: store ? await store.listConfigChanges(plugin.name, 20) : [],
-        };
-      });
-
-      scope.put<{ Params: { name: string }; Body: unknown }>('/plugins/:name/config', async (request) => {
-        const name = request.params.name;
-        if (request.body === undefined) {
-          throw NocofloError.create(Errors.BadRequest, ['send the config as a JSON body']);
-        }
-        return locks.run(name, async () => {
-          requirePlugin(host, name);
-          const plugin = await host.setConfig(name, request.body, {
-            actor: request.actor?.label ?? 'admin-token',
-          });
-          const view = await host.configView(name);
-          // Which fields changed is in the config change log; values (and secrets) are not repeated here.
-          await audit(request, 'config.set', { plugin: name });
-          return { plugin, config: view.config ?? null, secrets: view.secrets };
-        });
-      });
-
-      scope.post<{ Body: InstallBody | Buffer }>('/plugins/install', async (request, reply) => {
-        let source: InstallSource;
-        let approval: PluginPermissions | undefined;
-        if (Buffer.isBuffer(request.body)) {
-          const filename = request.headers['x-filename'];
-          source = { data: request.body, ...(typeof filename === 'string' ? { filename } : {}) };
-          approval = approvalOf(request.headers['x-approve-permissions']);
-        } else {
-          approval = approvalOf((request.body as InstallBody | undefined)?.approvePermissions);
-          const spec = (request.body as InstallBody | undefined)?.spec;
-          if (typeof spec !== 'string' || spec.trim() === '') {
-            throw NocofloError.create(Errors.BadRequest, [
-              'send { "spec": "<npm spec>" } as JSON, or the tarball itself as application/gzip',
-            ]);
-          }
-          source = spec.trim();
-        }
-        // Installs run one at a time; the swap itself also holds the host's lifecycle lock.
-        const plugin = await locks.run('\0install', () =>
-          installPlugin(host, source, {
-            ...options.install,
-            ...(approval ? { approvePermissions: approval } : {}),
-            approvedBy: request.actor?.label ?? 'admin-token',
-          }),
-        );
-        await audit(request, 'plugin.install', { plugin: plugin.name, version: plugin.version });
-        return reply.status(201).send({ plugin });
-      });
-
-      scope.delete<{ Params: { name: string } }>('/plugins/:name', async (request) => {
-        const name = request.params.name;
-        return locks.run(name, async () => {
-          await uninstallPlugin(host, name, options.install);
-          await audit(request, 'plugin.uninstall', { plugin: name });
-          return { uninstalled: name };
-        });
-      });
-
-      scope.get('/permissions', async () => ({ permissions: host.routes.permissions() }));
-
-      scope.get('/tokens', async () => ({
-        tokens: await requireStore(store, `${prefix}/tokens`).listApiTokens(),
-      }));
-
-      scope.post<{ Body: { name?: unknown; permissions?: unknown } }>('/tokens', async (request, reply) => {
-        const target = requireStore(store, `${prefix}/tokens`);
-        const { name, permissions } = request.body ?? {};
-        if (typeof name !== 'string' || name.trim() === '') {
-          throw NocofloError.create(Errors.BadRequest, ['"name" must be a non-empty string']);
-        }
-        if (!Array.isArray(permissions) || !permissions.every((p) => typeof p === 'string' && p.length > 0)) {
-          throw NocofloError.create(Errors.BadRequest, ['"permissions" must be an array of permission keys']);
-        }
-        const { secret, token } = await createApiToken(target, name.trim(), permissions as string[]);
-        await audit(request, 'token.create', { token: token.name, permissions: token.permissions });
-        return reply.status(201).send({ token, secret });
-      });
-
-      scope.delete<{ Params: { id: string } }>('/tokens/:id', async (request) => {
-        const target = requireStore(store, `${prefix}/tokens`);
-        if (!(await target.deleteApiToken(request.params.id))) {
-          throw NocofloError.create(Errors.NotFound, ['DELETE', `${prefix}/tokens/${request.params.id}`]);
-        }
-        await audit(request, 'token.revoke', { token: request.params.id });
-        return { revoked: request.params.id };
-      });
-    },
-    { prefix },
-  );
+  await app.register(adminApiPlugin, {
+    prefix,
+    host: options.host,
+    store: options.store,
+    install: options.install,
+    audit: options.audit,
+  });
 }
 
 /**
@@ -350,16 +371,16 @@ export async function registerAdminApi(app: FastifyInstance, options: AdminApiOp
 export function adminApiExtension(
   extra: { store?: MetadataStore; install?: InstallOptions } = {},
 ): ServerExtension {
-  return (app: FastifyInstance, ctx: ServerContext) => {
+  return async (app: FastifyInstance, ctx: ServerContext) => {
     const fromContext = (ctx as ServerContext & { store?: unknown }).store;
     const store =
       extra.store ?? (isMetadataStore(fromContext as never) ? (fromContext as MetadataStore) : undefined);
-    return registerAdminApi(app, {
+    await app.register(adminApiPlugin, {
+      prefix: '/admin',
       host: ctx.host,
-      adminToken: ctx.adminToken,
       store,
       audit: async (request, action, detail) => {
-        await ctx.accounts.appendAudit({ actor: request.actor?.label ?? 'admin-token', action, detail });
+        await ctx.accounts.appendAudit({ actor: request.actor.label, action, detail });
       },
       ...(extra.install ? { install: extra.install } : {}),
     });

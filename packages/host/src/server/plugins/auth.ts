@@ -9,7 +9,12 @@
  * - every route declares what it needs (`config.access`, see `access/rules.ts`); the check
  *   runs before the handler: 401 without an actor, 403 when the actor may not;
  * - a write made with the session cookie needs the page's CSRF token; one made with a
- *   bearer token does not (a cross-site page cannot send one).
+ *   bearer token does not (a cross-site page cannot send one);
+ * - a wrong bearer token counts against the client address (`plugins/rate-limit.ts`).
+ *
+ * This is the one place that decides who a request is and whether it may: the admin API,
+ * plugin routes, data API and pages only declare their rule. Registered without a session
+ * secret (the admin API or plugin routes used on their own), it knows bearer tokens only.
  */
 import { randomBytes } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
@@ -25,6 +30,7 @@ import { type Actor, anonymousActor, bearerActor, bearerToken, userActor } from 
 import { isAdmin, mayData, type RouteAccess } from '../access/rules.js';
 import { AccountSessionStore, SESSION_MAX_AGE_MS } from '../access/session-store.js';
 import { wantsPage } from '../errors.js';
+import { type AuthThrottle, RATE_LIMIT_PLUGIN } from './rate-limit.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -40,6 +46,11 @@ declare module 'fastify' {
     userId?: string;
   }
   interface FastifyInstance {
+    /**
+     * The 401 for a request that needs a credential and has none: sign in (a server with
+     * sessions) or send a bearer token. Routes that decide their own access (plugin routes) use it.
+     */
+    credentialRequired(request: FastifyRequest): NocofloError;
     /** Every route registered so far with its access rule (undefined: none declared). */
     routeRules(): { method: string; url: string; access: RouteAccess | undefined }[];
   }
@@ -49,10 +60,13 @@ declare module 'fastify' {
 export interface AuthOptions {
   /** The operator's admin token (acts as an admin). */
   adminToken: string;
-  /** Users, sessions, grants and tokens. */
-  accounts: AccountStore;
-  /** The secret sessions are signed with (shared by hosts on one store). */
-  sessionSecret: string;
+  /** Users, sessions, grants and tokens; without it only the admin token is known. */
+  accounts?: AccountStore | undefined;
+  /**
+   * The secret sessions are signed with (shared by hosts on one store). Without it there are
+   * no sessions, cookies or CSRF tokens: only bearer tokens authenticate.
+   */
+  sessionSecret?: string | undefined;
   /** Role of a request with no credential; default none (it must sign in). */
   anonymousRole?: Role | undefined;
   /** Serve without any write path: `write` routes answer 403 to everyone. */
@@ -83,7 +97,7 @@ function enforce(
   request: FastifyRequest,
   reply: FastifyReply,
   rule: RouteAccess | undefined,
-  readOnly: boolean,
+  options: { readOnly: boolean; sessions: boolean },
 ) {
   const actor = request.actor;
   // The not-found handler answers 404 to everyone; it reveals nothing a rule protects.
@@ -95,12 +109,10 @@ function enforce(
     ]);
   }
   if (actor.role === undefined) {
-    if (wantsPage(request)) {
+    if (options.sessions && actor.via !== 'bearer' && wantsPage(request)) {
       return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
     }
-    throw NocofloError.create(Errors.SignInRequired, [
-      `${request.method} ${request.url.replace(/\?.*$/, '')}`,
-    ]);
+    throw credentialRequired(request, options.sessions);
   }
   const { ds, table } = paramsOf(request);
   const where = table ? `table ${table} of ${ds}` : ds ? `datasource ${ds}` : 'data';
@@ -111,7 +123,7 @@ function enforce(
     throw NocofloError.create(Errors.NotAllowed, [actor.name, `read ${where}`]);
   }
   if (rule === 'write') {
-    if (readOnly)
+    if (options.readOnly)
       throw NocofloError.create(Errors.NotAllowed, [actor.name, 'change anything: the server is read-only']);
     if (!mayData(actor, 'write', ds, table)) {
       throw NocofloError.create(Errors.NotAllowed, [actor.name, `change ${where}`]);
@@ -120,19 +132,52 @@ function enforce(
   return undefined;
 }
 
-async function resolveActor(request: FastifyRequest, options: AuthOptions): Promise<Actor> {
+/** The 401 for a request with no (sufficient) credential. */
+function credentialRequired(request: FastifyRequest, sessions: boolean): NocofloError {
+  const actor = request.actor;
+  if (!sessions || actor.via === 'bearer') {
+    // Nobody can sign in here (or a token that holds only plugin permissions): a bearer token is the way.
+    const header = request.headers.authorization;
+    return NocofloError.create(Errors.Unauthorized, [
+      header === undefined
+        ? 'no Authorization header was sent'
+        : actor.via === 'bearer'
+          ? 'this API token holds only the plugin permissions it lists'
+          : 'the Authorization header is not "Bearer <token>"',
+    ]);
+  }
+  return NocofloError.create(Errors.SignInRequired, [
+    `${request.method} ${request.url.replace(/\?.*$/, '')}`,
+  ]);
+}
+
+async function resolveActor(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  throttle: AuthThrottle,
+  options: AuthOptions,
+): Promise<Actor> {
   const secret = bearerToken(request.headers.authorization);
   if (secret !== undefined) {
     const actor = await bearerActor(secret, options.adminToken, options.accounts);
-    if (!actor)
+    if (!actor) {
+      // Counted (and logged) even while throttled; the answer says only "wait".
+      const throttled = throttle.retryAfter(request) !== undefined;
+      throttle.fail(request, 'bearer token');
+      if (throttled) throttle.check(request, reply);
       throw NocofloError.create(Errors.Unauthorized, [
         'the bearer token is not the admin token or a valid API token',
       ]);
+    }
+    // A right token from a throttled address is not confirmed either.
+    throttle.check(request, reply);
     return actor;
   }
+  const { accounts } = options;
+  if (!accounts || !options.sessionSecret) return anonymousActor(options.anonymousRole);
   const userId = request.session.userId;
   if (userId) {
-    const actor = await userActor(options.accounts, userId);
+    const actor = await userActor(accounts, userId);
     if (actor) return actor;
     request.session.userId = undefined;
   }
@@ -142,15 +187,15 @@ async function resolveActor(request: FastifyRequest, options: AuthOptions): Prom
     wantsPage(request) &&
     LOOPBACK_ADDRESSES.has(request.socket.remoteAddress ?? '')
   ) {
-    const local = await options.accounts.findUser(options.autoSignIn);
+    const local = await accounts.findUser(options.autoSignIn);
     if (local) {
       request.session.userId = local.id;
-      await options.accounts.appendAudit({
+      await accounts.appendAudit({
         actor: `user:${local.name}`,
         action: 'auth.sign-in',
         detail: { automatic: true, reason: 'local admin of the demo on a loopback connection' },
       });
-      const actor = await userActor(options.accounts, local.id);
+      const actor = await userActor(accounts, local.id);
       if (actor) return actor;
     }
   }
@@ -175,13 +220,18 @@ function checkCsrf(app: FastifyInstance, request: FastifyRequest): void {
   if (refused) throw NocofloError.create(Errors.CsrfRefused, [refused]);
 }
 
+/** The auth plugin's name, for `dependencies` and `hasPlugin`. */
+export const AUTH_PLUGIN = 'nocoflo-auth';
+
 /**
- * The auth plugin (not encapsulated: its hooks and decorations apply to every route of the
- * server it is registered on).
+ * The auth plugin (shared with `fastify-plugin`: its hooks and decorations apply to every
+ * route of the server it is registered on). Needs the rate-limit plugin registered first.
  */
 export const authPlugin = fp<AuthOptions>(
   async (app: FastifyInstance, options: AuthOptions) => {
-    secretRedactor.add(options.sessionSecret);
+    const sessions = options.sessionSecret !== undefined && options.accounts !== undefined;
+    if (options.sessionSecret) secretRedactor.add(options.sessionSecret);
+    secretRedactor.add(options.adminToken);
     const routes: RouteOptions[] = [];
     app.decorate('routeRules', () =>
       routes.map((route) => ({
@@ -194,24 +244,27 @@ export const authPlugin = fp<AuthOptions>(
       routes.push(route);
     });
 
-    await app.register(fastifyCookie);
-    await app.register(fastifyFormbody);
-    await app.register(fastifySession, {
-      secret: options.sessionSecret,
-      cookieName: SESSION_COOKIE,
-      store: new AccountSessionStore(options.accounts),
-      saveUninitialized: false,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', maxAge: SESSION_MAX_AGE_MS },
-      idGenerator: () => randomBytes(24).toString('base64url'),
-    });
-    await app.register(fastifyCsrf, { sessionPlugin: '@fastify/session' });
+    if (sessions && options.accounts && options.sessionSecret) {
+      await app.register(fastifyCookie);
+      await app.register(fastifyFormbody);
+      await app.register(fastifySession, {
+        secret: options.sessionSecret,
+        cookieName: SESSION_COOKIE,
+        store: new AccountSessionStore(options.accounts),
+        saveUninitialized: false,
+        cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', maxAge: SESSION_MAX_AGE_MS },
+        idGenerator: () => randomBytes(24).toString('base64url'),
+      });
+      await app.register(fastifyCsrf, { sessionPlugin: '@fastify/session' });
+    }
 
     app.decorateRequest('actor', undefined as unknown as Actor);
+    app.decorate('credentialRequired', (request: FastifyRequest) => credentialRequired(request, sessions));
     // Before validation: who may not call a route learns nothing from its schema errors.
     app.addHook('preValidation', async (request, reply) => {
-      request.actor = await resolveActor(request, options);
+      request.actor = await resolveActor(request, reply, app.authThrottle, options);
       const rule = request.routeOptions.config?.access;
-      const redirected = enforce(request, reply, rule, options.readOnly ?? false);
+      const redirected = enforce(request, reply, rule, { readOnly: options.readOnly ?? false, sessions });
       if (redirected) return redirected;
       if (!SAFE_METHODS.has(request.method) && request.actor.via === 'session' && rule !== 'public') {
         checkCsrf(app, request);
@@ -219,5 +272,5 @@ export const authPlugin = fp<AuthOptions>(
       return undefined;
     });
   },
-  { name: 'nocoflo-auth', fastify: '5.x' },
+  { name: AUTH_PLUGIN, fastify: '5.x', dependencies: [RATE_LIMIT_PLUGIN] },
 );

@@ -4,7 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Errors, isNocofloError, NocofloError } from '@nocoflo/sdk';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { assertRole } from '../../accounts/kysely-account-store.js';
 import type { Access, AccountStore, Role } from '../../accounts/types.js';
 import type { DatasourceConnections } from '../connections.js';
@@ -12,9 +12,11 @@ import { PAGE_HEADERS, toNocofloError } from '../errors.js';
 import { renderSetup, renderSignIn, renderUsers } from '../html/account-pages.js';
 import { personalisePage } from '../html/page-context.js';
 
-/** Options of {@link registerAccountRoutes}. */
+/** Options of {@link accountRoutes}. */
 export interface AccountRoutesOptions {
+  /** Users, sessions, grants and tokens. */
   accounts: AccountStore;
+  /** The datasources (grants name them). */
   connections: DatasourceConnections;
   /** The one-time setup token printed by `nocoflo serve` while no user exists. */
   setupToken?: string | undefined;
@@ -42,8 +44,11 @@ function safeNext(next: string): string {
 const sameSecret = (a: string, b: string) =>
   timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
-/** Registers the account routes. */
-export function registerAccountRoutes(app: FastifyInstance, options: AccountRoutesOptions): void {
+/** The account routes, as an encapsulated Fastify plugin. */
+export const accountRoutes: FastifyPluginAsync<AccountRoutesOptions> = async (
+  app: FastifyInstance,
+  options: AccountRoutesOptions,
+) => {
   const { accounts } = options;
   const pub = { config: { access: 'public' } } as const;
   const admin = { config: { access: 'admin' } } as const;
@@ -55,8 +60,18 @@ export function registerAccountRoutes(app: FastifyInstance, options: AccountRout
   app.post('/sign-in', pub, async (request, reply) => {
     const name = field(request.body, 'name').trim();
     const next = safeNext(field(request.body, 'next') || '/');
+    // A throttled address learns nothing about its guess, right or wrong.
+    const wait = app.authThrottle.retryAfter(request);
+    if (wait !== undefined) {
+      app.authThrottle.fail(request, 'password');
+      const error = NocofloError.create(Errors.RateLimited, [wait]).toJSON();
+      reply.header('retry-after', String(wait));
+      return sendPage(reply, renderSignIn(next, error, name), 429);
+    }
     const user = await accounts.verifyPassword(name, field(request.body, 'password'));
     if (!user) {
+      // Counted against the address like a wrong token (`plugins/rate-limit.ts`).
+      app.authThrottle.fail(request, 'password');
       await accounts.appendAudit({ actor: 'anonymous', action: 'auth.sign-in-failed', detail: { name } });
       const error = NocofloError.create(Errors.SignInRequired, ['this page']).toJSON();
       return sendPage(
@@ -78,7 +93,13 @@ export function registerAccountRoutes(app: FastifyInstance, options: AccountRout
     return reply.redirect('/sign-in', 303);
   });
 
-  const setupRefusal = async (token: string): Promise<NocofloError | undefined> => {
+  const setupRefusal = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    token: string,
+  ): Promise<NocofloError | undefined> => {
+    // 429 with Retry-After while the address is throttled.
+    app.authThrottle.check(request, reply);
     if ((await accounts.countUsers()) > 0) {
       return NocofloError.create(Errors.NotFound, [
         'GET',
@@ -86,6 +107,7 @@ export function registerAccountRoutes(app: FastifyInstance, options: AccountRout
       ]);
     }
     if (!options.setupToken || !sameSecret(token, options.setupToken)) {
+      app.authThrottle.fail(request, 'setup link');
       return NocofloError.create(Errors.NotAllowed, [
         'this link',
         'create the first admin (open the setup link `nocoflo serve` printed)',
@@ -96,14 +118,14 @@ export function registerAccountRoutes(app: FastifyInstance, options: AccountRout
 
   app.get<{ Querystring: { token?: string } }>('/setup', pub, async (request, reply) => {
     const token = request.query.token ?? '';
-    const refused = await setupRefusal(token);
+    const refused = await setupRefusal(request, reply, token);
     if (refused) throw refused;
     return sendPage(reply, renderSetup(token));
   });
 
   app.post('/setup', pub, async (request, reply) => {
     const token = field(request.body, 'token');
-    const refused = await setupRefusal(token);
+    const refused = await setupRefusal(request, reply, token);
     if (refused) throw refused;
     let user: Awaited<ReturnType<AccountStore['createUser']>>;
     try {
@@ -264,4 +286,4 @@ export function registerAccountRoutes(app: FastifyInstance, options: AccountRout
     });
     return { notice: 'Token revoked.' };
   });
-}
+};

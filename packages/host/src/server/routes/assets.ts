@@ -7,7 +7,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { Errors, NocofloError } from '@nocoflo/sdk';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { PluginHost } from '../../types.js';
 import { ADMIN_JS, CSRF_JS, HOST_ASSET_BASE, HOST_CSS } from '../html/host-assets.js';
 
@@ -42,8 +42,17 @@ export async function resolvePluginAsset(host: PluginHost, plugin: string, asset
   return file;
 }
 
-/** Registers the asset routes. */
-export function registerAssetRoutes(app: FastifyInstance, host: PluginHost): void {
+/** Options of {@link assetRoutes}. */
+export interface AssetRoutesOptions {
+  /** The host whose views' assets are served. */
+  host: PluginHost;
+}
+
+/** The asset routes, as an encapsulated Fastify plugin (every route `public`). */
+export const assetRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (
+  app: FastifyInstance,
+  { host }: AssetRoutesOptions,
+) => {
   const config = { access: 'public' } as const;
   app.get(`${HOST_ASSET_BASE}host.css`, { config }, (_request, reply) =>
     reply.type(CONTENT_TYPES['.css']!).send(HOST_CSS),
@@ -68,4 +77,4 @@ export function registerAssetRoutes(app: FastifyInstance, host: PluginHost): voi
         .send(body);
     },
   );
-}
+};

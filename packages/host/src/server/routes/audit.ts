@@ -3,7 +3,7 @@
  * from it (`POST /admin/audit/:id/revert`: 409 with the current row when it changed since).
  */
 import { Errors, NocofloError } from '@nocoflo/sdk';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountStore, AuditFilter } from '../../accounts/types.js';
 import { PAGE_HEADERS, toNocofloError } from '../errors.js';
 import { renderAudit } from '../html/audit-page.js';
@@ -23,12 +23,19 @@ function filterFrom(query: Query): AuditFilter {
   return filter;
 }
 
-/** Registers the audit page and its revert action. */
-export function registerAuditRoutes(
+/** Options of {@link auditRoutes}. */
+export interface AuditRoutesOptions {
+  /** Where the audit trail is kept. */
+  accounts: AccountStore;
+  /** Row writes (reverts); undefined on a read-only server, which has no revert route. */
+  writes: RowWrites | undefined;
+}
+
+/** The audit page and its revert action, as an encapsulated Fastify plugin. */
+export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (
   app: FastifyInstance,
-  accounts: AccountStore,
-  writes: RowWrites | undefined,
-): void {
+  { accounts, writes }: AuditRoutesOptions,
+) => {
   const admin = { config: { access: 'admin' } } as const;
 
   const page = async (
@@ -76,4 +83,4 @@ export function registerAuditRoutes(
       notice: `Reverted ${entry.action} of ${entry.table} ${JSON.stringify(entry.key)}.`,
     });
   });
-}
+};

@@ -30,8 +30,8 @@ import {
   NocofloError,
   rowVersion,
 } from '@nocoflo/sdk';
-import type { FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { PluginHost } from '../../types.js';
 import type { DatasourceConnections } from '../connections.js';
@@ -75,22 +75,26 @@ function keyFromRequest(body: unknown, query: Query): unknown {
   }
 }
 
+/** Options of {@link dataApiRoutes}. */
+export interface DataApiOptions {
+  /** The host (views per table). */
+  host: PluginHost;
+  /** The datasources served. */
+  connections: DatasourceConnections;
+  /** Row writes; undefined on a read-only server, which has no write route at all. */
+  writes: RowWrites | undefined;
+}
+
 /**
  * The data API as an encapsulated Fastify plugin: its routes validate with zod schemas
- * through `fastify-type-provider-zod` (set on its scope only).
+ * through `fastify-type-provider-zod` (the server's validator compiler).
  */
-export async function registerDataApi(
-  parent: FastifyInstance,
-  host: PluginHost,
-  connections: DatasourceConnections,
-  writes: RowWrites | undefined,
-): Promise<void> {
-  await parent.register(async (app) => {
-    app.setValidatorCompiler(validatorCompiler);
-    app.setSerializerCompiler(serializerCompiler);
-    dataRoutes(app, host, connections, writes);
-  });
-}
+export const dataApiRoutes: FastifyPluginAsync<DataApiOptions> = async (
+  app: FastifyInstance,
+  { host, connections, writes }: DataApiOptions,
+) => {
+  dataRoutes(app, host, connections, writes);
+};
 
 function dataRoutes(
   app: FastifyInstance,

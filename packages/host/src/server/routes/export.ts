@@ -14,7 +14,7 @@
  */
 import { Readable } from 'node:stream';
 import { Errors, NocofloError, type Row, type StreamOptions, type TableSchema } from '@nocoflo/sdk';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { DatasourceConnections } from '../connections.js';
 import {
   attachmentDisposition,
@@ -85,8 +85,17 @@ async function* chunks(
   }
 }
 
-/** Registers the export route. */
-export function registerExportRoute(app: FastifyInstance, connections: DatasourceConnections): void {
+/** Options of {@link exportRoutes}. */
+export interface ExportRoutesOptions {
+  /** The datasources exported from. */
+  connections: DatasourceConnections;
+}
+
+/** The export route, as an encapsulated Fastify plugin. */
+export const exportRoutes: FastifyPluginAsync<ExportRoutesOptions> = async (
+  app: FastifyInstance,
+  { connections }: ExportRoutesOptions,
+) => {
   app.get<{ Params: { ds: string; table: string }; Querystring: Query }>(
     '/api/datasources/:ds/tables/:table/export',
     { config: { access: 'read' } },
@@ -127,4 +136,4 @@ export function registerExportRoute(app: FastifyInstance, connections: Datasourc
         .send(body);
     },
   );
-}
+};

@@ -10,7 +10,7 @@ import {
   type TableSchema,
   type ViewDataAccess,
 } from '@nocoflo/sdk';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { AccountStore } from '../../accounts/types.js';
 import type { PluginHost, ResolvedView } from '../../types.js';
 import { mayData } from '../access/rules.js';
@@ -92,14 +92,23 @@ async function chooseView(
   return views.find((v) => v.name === preferred) ?? (views[0] as ResolvedView);
 }
 
-/** Registers the page routes. */
-export function registerPages(
+/** Options of {@link pageRoutes}. */
+export interface PageRoutesOptions {
+  /** The host whose views render tables. */
+  host: PluginHost;
+  /** The datasources shown. */
+  connections: DatasourceConnections;
+  /** The site's default view per table. */
+  preferences: ViewPreferences;
+  /** Users' own view choices. */
+  accounts: AccountStore;
+}
+
+/** The page routes, as an encapsulated Fastify plugin. */
+export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (
   app: FastifyInstance,
-  host: PluginHost,
-  connections: DatasourceConnections,
-  sitePreferences: ViewPreferences,
-  accounts: AccountStore,
-): void {
+  { host, connections, preferences: sitePreferences, accounts }: PageRoutesOptions,
+) => {
   app.get('/', { config: { access: 'signed-in' } }, async (request, reply) => {
     const actor = request.actor;
     const readable = connections.list().filter((entry) => mayData(actor, 'read', entry.id));
@@ -176,4 +185,4 @@ export function registerPages(
   app.get('/admin', { config: { access: 'admin' } }, async (_request, reply) =>
     sendPage(reply, renderAdmin(host.list(), { showErrors: true })),
   );
-}
+};

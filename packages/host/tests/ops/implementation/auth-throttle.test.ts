@@ -1,5 +1,5 @@
 // Issue #12, item 9: guessing the admin token is throttled. Failed authentications are
-// counted per client address (@fastify/rate-limit); over the limit the address gets 429
+// counted per client address (the rate-limit plugin); over the limit the address gets 429
 // NCF_RATE_LIMITED with Retry-After, even for the right token, and it is logged. Other
 // addresses and requests without a credential are not affected.
 import { mkdtempSync, rmSync } from 'node:fs';
