@@ -157,6 +157,12 @@ async function openStore(options: CommonOptions): Promise<MetadataStore> {
   );
 }
 
+/** The config file's `isolation` section (`<root>/nocoflo.config.json`), if any. */
+async function configIsolation(options: CommonOptions) {
+  const configPath = resolve(options.root, CONFIG_FILE_NAME);
+  return existsSync(configPath) ? (await readConfigFile(configPath)).isolation : undefined;
+}
+
 /** Runs `fn` with the local store and an offline host, closing the store afterwards. */
 async function local<T>(
   options: CommonOptions,
@@ -164,8 +170,7 @@ async function local<T>(
 ): Promise<T> {
   const store = await openStore(options);
   try {
-    const configPath = resolve(options.root, CONFIG_FILE_NAME);
-    const isolation = existsSync(configPath) ? (await readConfigFile(configPath)).isolation : undefined;
+    const isolation = await configIsolation(options);
     const host = createOfflineHost({
       root: options.root,
       pluginDirs: options.pluginsDir,
@@ -587,8 +592,14 @@ export function registerPluginsCommand(program: Command): void {
             requireLocalPlugin(host, name);
             await store.writePluginIsolation(name, checkIsolationChange(name, level, settings));
             const trust = await store.readPluginTrust();
+            const isolation = await configIsolation(options);
             return requireLocalPlugin(
-              createOfflineHost({ root: options.root, pluginDirs: options.pluginsDir, trust }),
+              createOfflineHost({
+                root: options.root,
+                pluginDirs: options.pluginsDir,
+                trust,
+                ...(isolation ? { isolation } : {}),
+              }),
               name,
             );
           });

@@ -143,9 +143,17 @@ function runtimeSummary(runtime: NonNullable<PluginInfo['runtime']>): string {
   const last = runtime.lastError
     ? `<div class="ncf-plugin-error" data-last-error="${escapeHtml(runtime.lastError.code)}">last error: ${escapeHtml(runtime.lastError.message)}</div>`
     : '';
-  return `<div data-isolation="${escapeHtml(runtime.isolation)}">${escapeHtml(runtime.isolation)}</div>${
+  const level = `${runtime.isolation}${runtime.isolationSource === 'operator' ? ' (set by the operator)' : ''}${
+    runtime.maxHeapMb !== undefined ? `, ${runtime.maxHeapMb} MB heap` : ''
+  }`;
+  const approval = runtime.approval
+    ? `<div data-approved-by="${escapeHtml(runtime.approval.by)}">approved by ${escapeHtml(runtime.approval.by)} for ${escapeHtml(runtime.approval.version)}${
+        runtime.unapproved?.length ? `; not approved: ${escapeHtml(runtime.unapproved.join(', '))}` : ''
+      }</div>`
+    : '';
+  return `<div data-isolation="${escapeHtml(runtime.isolation)}">${escapeHtml(level)}</div>${
     asks.length ? `<div>asks for ${escapeHtml(asks.join('; '))}</div>` : ''
-  }${restarts}${last}`;
+  }${approval}${restarts}${last}`;
 }
 
 /** The admin page: every plugin with version, state, error and buttons. */
