@@ -165,7 +165,9 @@ async function attempt<T>(fn: () => Promise<T>): Promise<{ value?: T; error?: un
  * 2. check every archive entry and unpack into a staging folder (nothing outside it);
  * 3. validate manifest, host range, plugin dependencies, entry file;
  * 4. journal, then swap folders by atomic renames under `host.exclusive`;
- * 5. start the new version (`rescan`, `reload`); if it fails, put the previous one back.
+ * 5. start the new version (`rescan`, `reload`); if it fails, put the previous one back;
+ * 6. when the host's store records installed packages, record the tarball and its sha512
+ *    integrity there (the commit point the other hosts sharing the store follow), then commit.
  *
  * @example
  * ```ts

@@ -21,7 +21,8 @@ export function enabledDependents(host: Pick<PluginHost, 'list'>, name: string):
 }
 
 /**
- * Removes a plugin installed in a plugin directory.
+ * Removes a plugin installed in a plugin directory (and its record in the host's store, so
+ * the other hosts sharing the store remove it too).
  *
  * @throws NocofloError `NCF_PLUGIN_NOT_FOUND`; `NCF_HAS_DEPENDENTS` naming the enabled
  * plugins that depend on it; `NCF_UNINSTALL_REFUSED` for plugins registered in code or
