@@ -17,6 +17,15 @@ export function foldAsciiCase(text: string): string {
 /**
  * Whether `value` matches a text filter: literally (no wildcards), ignoring ASCII case unless
  * `caseSensitive` is true.
+ *
+ * @example
+ * ```ts
+ * import { matchesText } from '@nocoflo/sdk';
+ *
+ * matchesText('contains', 'Grace Hopper', 'hop'); // true: ASCII case is ignored by default
+ * matchesText('startsWith', '100% cotton', '100%'); // true: % and _ are literal, never wildcards
+ * matchesText('endsWith', 'Hopper', 'PER', true); // false: case-sensitive when asked
+ * ```
  */
 export function matchesText(
   op: TextMatchOperator,

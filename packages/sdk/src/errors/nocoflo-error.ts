@@ -147,6 +147,20 @@ export class NocofloError extends Error {
 /**
  * Whether `value` is a {@link NocofloError}, optionally with the given code or catalog entry.
  * Uses a global brand rather than `instanceof`, so it holds across duplicate SDK copies.
+ *
+ * @example
+ * ```ts
+ * import { isNocofloError } from '@nocoflo/sdk';
+ * declare function save(): Promise<void>;
+ *
+ * try {
+ *   await save();
+ * } catch (error) {
+ *   // Works across copies of the SDK (a plugin's and the host's), unlike instanceof.
+ *   if (isNocofloError(error, 'NCF_ROW_CHANGED')) console.log('changed meanwhile:', error.details);
+ *   else throw error;
+ * }
+ * ```
  */
 export function isNocofloError(
   value: unknown,

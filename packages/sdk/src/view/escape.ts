@@ -12,6 +12,14 @@ const ESCAPES: Record<string, string> = {
  *
  * Control characters that HTML forbids in a document (NUL, most C0 controls, DEL) become
  * U+FFFD, so any string yields well-formed HTML.
+ *
+ * @example
+ * ```ts
+ * import { escapeHtml } from '@nocoflo/sdk';
+ *
+ * const cell = (value: unknown) => `<td title="${escapeHtml(value)}">${escapeHtml(value)}</td>`;
+ * cell('"><script>alert(1)</script>'); // '<td title="&quot;&gt;&lt;script&gt;…': inert text in both places
+ * ```
  */
 export function escapeHtml(value: unknown): string {
   return (

@@ -43,7 +43,26 @@ function render(value: unknown): string {
   return escapeHtml(value);
 }
 
-/** The auto-escaping HTML template tag. */
+/**
+ * The auto-escaping HTML template tag.
+ *
+ * @example
+ * ```ts
+ * import { defineView, html } from '@nocoflo/sdk';
+ *
+ * export const namesView = defineView({
+ *   name: 'names',
+ *   title: 'Names',
+ *   canHandle: (table) => (table.columns.some((c) => c.name === 'name') ? 20 : false),
+ *   async render({ table, data }) {
+ *     const page = await data.readPage(table.name, { limit: 20, columns: ['name'] });
+ *     // Every ${…} is escaped unless it is itself an html`…` result; arrays are joined.
+ *     const items = page.rows.map((row) => html`<li>${row.name ?? 'NULL'}</li>`);
+ *     return { html: html`<ul>${items}</ul>`.toString() };
+ *   },
+ * });
+ * ```
+ */
 export function html(strings: TemplateStringsArray, ...values: readonly unknown[]): SafeHtml {
   let out = strings[0] ?? '';
   for (let i = 0; i < values.length; i++) out += render(values[i]) + (strings[i + 1] ?? '');
