@@ -24,6 +24,8 @@ export interface Actor {
   permissions: readonly string[];
   /** Where the credential came from: the session cookie needs CSRF tokens on writes, a bearer token does not. */
   via: 'session' | 'bearer' | 'none';
+  /** Set on a read-only server: whatever the role, data can only be read (and views offer no edits). */
+  readOnly?: true;
 }
 
 /** The actor of a request with no credential. */

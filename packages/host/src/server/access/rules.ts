@@ -40,7 +40,9 @@ function roleAccess(role: Role | undefined): Access {
  * most specific grant (table grant, else datasource grant `*`). Grants never widen a role.
  */
 export function dataAccess(actor: Actor, datasource: string | undefined, table?: string): Access {
-  const base = roleAccess(actor.role);
+  const role = roleAccess(actor.role);
+  // A read-only server has no write path: nobody may write, whatever the role.
+  const base = actor.readOnly && role === 'write' ? 'read' : role;
   if (datasource === undefined) return base;
   const grant =
     (table !== undefined

@@ -262,7 +262,8 @@ export const authPlugin = fp<AuthOptions>(
     app.decorate('credentialRequired', (request: FastifyRequest) => credentialRequired(request, sessions));
     // Before validation: who may not call a route learns nothing from its schema errors.
     app.addHook('preValidation', async (request, reply) => {
-      request.actor = await resolveActor(request, reply, app.authThrottle, options);
+      const actor = await resolveActor(request, reply, app.authThrottle, options);
+      request.actor = options.readOnly ? { ...actor, readOnly: true } : actor;
       const rule = request.routeOptions.config?.access;
       const redirected = enforce(request, reply, rule, { readOnly: options.readOnly ?? false, sessions });
       if (redirected) return redirected;

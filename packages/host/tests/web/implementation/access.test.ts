@@ -199,6 +199,100 @@ describe('--read-only', () => {
   });
 });
 
+describe('--read-only pages', () => {
+  it('hand every role (and anonymous) a read-only table: no view offers an edit control', async () => {
+    const captured: { who: string; writable: boolean }[] = [];
+    const { definePlugin, defineView } = await import('@nocoflo/sdk');
+    await web.host.register(
+      definePlugin({
+        views: [
+          defineView({
+            name: 'probe',
+            title: 'Probe',
+            canHandle: () => 1,
+            render: ({ table }) => ({ html: `<p data-writable="${table.writable}"></p>` }),
+          }),
+        ],
+      }),
+      { name: 'probe-view', version: '1.0.0' },
+    );
+    const page = (app: typeof web.app, who: string) =>
+      app.inject({
+        url: '/d/main/t/items?view=probe',
+        cookies: sessions[who]?.cookies ?? {},
+        headers: { accept: 'text/html' },
+      });
+    // On the normal server an editor and an admin are offered edits (so the probe can tell).
+    for (const who of ['editor', 'admin']) {
+      expect((await page(web.app, who)).body).toContain('data-writable="true"');
+    }
+    const app = await createServer({
+      host: web.host,
+      datasources: ['shop://local/main'],
+      adminToken: ADMIN_TOKEN,
+      store: web.store,
+      readOnly: true,
+    });
+    try {
+      for (const who of ['anonymous', 'viewer', 'editor', 'admin']) {
+        const response = await page(app, who);
+        expect(response.statusCode, who).toBe(200);
+        const writable = /data-writable="(\w+)"/.exec(response.body)?.[1];
+        captured.push({ who, writable: writable === 'true' });
+      }
+      expect(captured).toEqual([
+        { who: 'anonymous', writable: false },
+        { who: 'viewer', writable: false },
+        { who: 'editor', writable: false },
+        { who: 'admin', writable: false },
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('wrong passwords are rate-limited', () => {
+  it('answers 401 up to the limit, then 429 with Retry-After, even for the right password; other addresses go on', async () => {
+    const app = await createServer({
+      host: web.host,
+      datasources: ['shop://local/main'],
+      adminToken: ADMIN_TOKEN,
+      store: web.store,
+      authRateLimit: { max: 3, timeWindowMs: 60_000 },
+    });
+    const signIn = (password: string, remoteAddress = '203.0.113.9') =>
+      app.inject({
+        method: 'POST',
+        url: '/sign-in',
+        payload: `name=editor&password=${encodeURIComponent(password)}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        remoteAddress,
+      });
+    try {
+      for (let i = 0; i < 3; i++) expect((await signIn(`guess-${i}`)).statusCode).toBe(401);
+      const throttled = await signIn('guess-3');
+      expect(throttled.statusCode).toBe(429);
+      expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
+      expect(throttled.body).toContain('NCF_RATE_LIMITED');
+      // The right password is not confirmed from a throttled address: no session either.
+      const right = await signIn(PASSWORD);
+      expect(right.statusCode).toBe(429);
+      expect(right.headers['set-cookie']).toBeUndefined();
+      // Another address signs in; wrong tokens and passwords count together.
+      expect((await signIn(PASSWORD, '198.51.100.4')).statusCode).toBe(303);
+      const token = await app.inject({
+        url: rows,
+        headers: { authorization: 'Bearer wrong' },
+        remoteAddress: '203.0.113.9',
+      });
+      expect(token.statusCode).toBe(429);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('view preferences', () => {
   const viewOf = async (role: string, query = '') => {
     const page = await web.app.inject({
