@@ -13,6 +13,7 @@ const sections = {
   isolation: async () => (await import('./isolation.mjs')).benchIsolation(),
   'isolation-rows': async () => (await import('./isolation-rows.mjs')).benchIsolationRows(),
   'cold-start': async () => (await import('./cold-start.mjs')).benchColdStart(),
+  export: async () => (await import('./export.mjs')).benchExport(),
 };
 
 const rows = [];
@@ -26,6 +27,11 @@ for (const [name, run] of Object.entries(sections)) {
 }
 printTable(rows);
 for (const note of notes) console.log(`• ${note}`);
+// The export alone (`pnpm --filter @nocoflo/host bench export`) refreshes its own section.
+if (only === 'export') {
+  const md = `### Export (\`pnpm --filter @nocoflo/host bench export\`)\n\nRun ${new Date().toISOString().slice(0, 10)} on ${machine()}.\nTime ratio = the host's export time ÷ the raw driver's, median of per-round ratios of interleaved rounds in the same run.\n\n${markdownTable(rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}`;
+  publish('export-bench', rows, notes, md);
+}
 if (!only) {
   const md = `### Host (\`pnpm --filter @nocoflo/host bench\`)\n\nRun ${new Date().toISOString().slice(0, 10)} on ${machine()}.\nTime ratio = our time ÷ the floor's time, as the median of per-round ratios of interleaved rounds in the same run (1.00x = as fast as the floor). On this shared 2-core machine the same figure moves by about ±15% between runs.\n\n${markdownTable(rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}`;
   publish('host-bench', rows, notes, md);

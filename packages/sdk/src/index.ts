@@ -165,5 +165,6 @@ export type {
   ViewDefinition,
   ViewRenderInput,
   ViewRenderResult,
+  ViewSettings,
   ViewUrls,
 } from './view/types.js';

@@ -19,6 +19,8 @@ export interface ExportState {
   filter?: readonly FilterCondition[];
   /** The quick search applied. */
   search?: string;
+  /** The columns shown, in their order, when the person hid or moved some (default: every column). */
+  columns?: readonly string[];
 }
 
 /** The host's export URL (`…/export?format=…&sort=…&filter=…`) for the rows API URL of a table. */
@@ -34,6 +36,7 @@ export function exportHref(rowsUrl: string, format: string, state: ExportState):
   }
   if (state.filter?.length) query.set('filter', toJson(state.filter));
   if (state.search) query.set('q', state.search);
+  if (state.columns?.length) query.set('columns', state.columns.join(','));
   return `${rowsUrl.replace(/\/rows$/, '/export')}?${query}`;
 }
 

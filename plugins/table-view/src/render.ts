@@ -16,6 +16,13 @@ import {
   type ViewUrls,
 } from '@nocoflo/sdk';
 import { describeKey } from './added.js';
+import {
+  type ColumnLayout,
+  type ColumnPlacement,
+  columnLayout,
+  renderColumnsPanel,
+  widthStyle,
+} from './columns.js';
 import { describeCount, type RowCount } from './count.js';
 import { type ExportState, renderExportLinks } from './export.js';
 import type { ForeignKeyLinks } from './foreign-keys.js';
@@ -64,6 +71,8 @@ export interface RenderTableInput {
   exportState?: ExportState;
   /** Links of foreign-key cells to the rows they reference, with their labels. */
   links?: ForeignKeyLinks;
+  /** Hidden, ordered and sized columns (default: every column, in table order). */
+  layout?: ColumnLayout;
 }
 
 function keyOf(table: TableSchema, row: Row): Row {
@@ -128,11 +137,12 @@ function formHref(urls: ViewUrls, table: TableSchema, row: Row): string {
 
 function renderHeader(
   table: TableSchema,
+  columns: readonly ColumnPlacement[],
   state: TableViewState,
   urls: ViewUrls,
   writable: boolean,
 ): SafeHtml {
-  const cells = table.columns.map((column) => {
+  const cells = columns.map(({ column, width }) => {
     const sorted = state.sort?.column === column.name ? state.sort.direction : undefined;
     const next = sorted === 'asc' ? 'desc' : 'asc';
     const href = pageHref(urls.page, {
@@ -144,20 +154,22 @@ function renderHeader(
     const key =
       table.primaryKey.includes(column.name) && html` <span class="ncf-key" title="primary key">PK</span>`;
     const aria = sorted && html` aria-sort="${sorted === 'asc' ? 'ascending' : 'descending'}"`;
-    return html`<th scope="col" class="${columnClass(column)}" data-col="${column.name}"${aria}><a href="${href}" title="Sort by ${column.name} (${next})">${column.name}${arrow}</a>${key}<div class="ncf-type">${column.nativeType || column.type}</div></th>`;
+    const style = width !== undefined && html` style="${widthStyle(width)}"`;
+    return html`<th scope="col" class="${columnClass(column)}" data-col="${column.name}"${aria}${style}><a href="${href}" title="Sort by ${column.name} (${next})">${column.name}${arrow}</a>${key}<div class="ncf-type">${column.nativeType || column.type}</div><span class="ncf-resize" aria-hidden="true"></span></th>`;
   });
   return html`<thead><tr>${table.primaryKey.length > 0 && html`<th scope="col" class="ncf-open"><span class="ncf-sr">Form</span></th>`}${cells}${writable && html`<th scope="col" class="ncf-actions"><span class="ncf-sr">Actions</span></th>`}</tr></thead>`;
 }
 
 function renderRow(
   table: TableSchema,
+  columns: readonly ColumnPlacement[],
   row: Row,
   writable: boolean,
   urls: ViewUrls,
   added: boolean,
   links: ForeignKeyLinks | undefined,
 ): SafeHtml {
-  const cells = table.columns.map((column) => {
+  const cells = columns.map(({ column }) => {
     const value = row[column.name] ?? null;
     const editable = writable && isEditableColumn(column);
     // The browser script makes the grid one tab stop (roving tabindex), so no cell has one here.
@@ -208,6 +220,7 @@ export function renderTable({
   added,
   exportState,
   links,
+  layout = columnLayout(table, undefined),
 }: RenderTableInput): string {
   const writable = table.writable && table.primaryKey.length > 0;
   const filtered = state.filter !== undefined && filterError === undefined;
@@ -218,19 +231,19 @@ export function renderTable({
   const rows = added
     ? [added, ...page.rows.filter((row) => toJson(keyOf(table, row)) !== addedKey)]
     : page.rows;
-  const span = table.columns.length + (writable ? 1 : 0) + (table.primaryKey.length > 0 ? 1 : 0);
+  const span = layout.visible.length + (writable ? 1 : 0) + (table.primaryKey.length > 0 ? 1 : 0);
   const body =
     rows.length === 0
       ? html`<tbody><tr><td class="ncf-nodata" colspan="${span}">No rows${filtered && ' match the filter'}.</td></tr></tbody>`
-      : html`<tbody>${rows.map((row) => renderRow(table, row, writable, urls, row === added, links))}</tbody>`;
+      : html`<tbody>${rows.map((row) => renderRow(table, layout.visible, row, writable, urls, row === added, links))}</tbody>`;
   const addedNote =
     added &&
     html`<p class="ncf-added-note" role="status">Row added (${describeKey(table, added)}); it is shown first.</p>`;
   const readOnly = !writable && html`<p class="ncf-readonly">Read-only: ${readOnlyReason(table)}.</p>`;
   return String(html`<section class="ncf-table-view" data-rows-url="${urls.rows}" data-table="${table.name}" data-columns="${toJson(columns)}" data-primary-key="${toJson(table.primaryKey)}"${writable && html` data-writable`}>
 ${addedNote}${noticeHtml}<div class="ncf-alert" role="alert" hidden></div>
-<div class="ncf-toolbar">${renderFilterForm(table, state, urls, filterError)}<span class="ncf-count" role="status">${count}</span>${exportState && renderExportLinks(urls, exportState)}${renderPager(page, state, urls)}</div>
-${readOnly}<div class="ncf-scroll"><table class="ncf-grid">${renderHeader(table, state, urls, writable)}${body}</table></div>
+<div class="ncf-toolbar">${renderFilterForm(table, state, urls, filterError)}<span class="ncf-count" role="status">${count}</span>${exportState && renderExportLinks(urls, exportState)}${urls.settings && renderColumnsPanel(layout, urls.settings)}${renderPager(page, state, urls)}</div>
+${readOnly}<div class="ncf-scroll"><table class="ncf-grid">${renderHeader(table, layout.visible, state, urls, writable)}${body}</table></div>
 <div class="ncf-toolbar ncf-bottom">${renderPager(page, state, urls)}</div>
 ${writable && renderAddForm(table)}
 </section>`);

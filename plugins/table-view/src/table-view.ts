@@ -11,6 +11,7 @@ import {
   type ViewDefinition,
 } from '@nocoflo/sdk';
 import { parseAddedKey, readAddedRow } from './added.js';
+import { columnLayout } from './columns.js';
 import { countRows } from './count.js';
 import { foreignKeyLinks } from './foreign-keys.js';
 import { parseParams } from './params.js';
@@ -66,8 +67,13 @@ export const tableView: ViewDefinition = defineView({
   name: 'table',
   title: 'Table',
   canHandle: (table) => (table.columns.length > 0 ? TABLE_VIEW_SCORE : false),
-  assets: ['./assets/table-view.css', './assets/table-extras.css', './assets/table-view.js'],
-  async render({ table, data, params, urls }) {
+  assets: [
+    './assets/table-view.css',
+    './assets/table-extras.css',
+    './assets/table-view.js',
+    './assets/table-columns.js',
+  ],
+  async render({ table, data, params, urls, settings }) {
     const rowNotices: string[] = [];
     if (params.row !== undefined) {
       const key = parseRowKey(table, params.row);
@@ -88,6 +94,10 @@ export const tableView: ViewDefinition = defineView({
     const count = await countRows(data, table, filter, page.estimatedTotal);
     const addedKey = parseAddedKey(table, params.added);
     const added = addedKey ? await readAddedRow(data, table, addedKey) : undefined;
+    const layout = columnLayout(table, settings);
+    // A column name with a comma cannot travel in `columns=`: such a table exports every column.
+    const names = layout.visible.map((p) => p.column.name);
+    const columns = layout.customised && !names.some((n) => n.includes(',')) ? names : undefined;
     const links = await foreignKeyLinks(data, table, added ? [added, ...page.rows] : page.rows, urls);
     return {
       html: renderTable({
@@ -99,8 +109,13 @@ export const tableView: ViewDefinition = defineView({
         filterError,
         count,
         added,
-        exportState: { ...(options.sort ? { sort: options.sort } : {}), ...(filter ? { filter } : {}) },
+        exportState: {
+          ...(options.sort ? { sort: options.sort } : {}),
+          ...(filter ? { filter } : {}),
+          ...(columns ? { columns } : {}),
+        },
         links,
+        layout,
       }),
       title: table.name,
     };

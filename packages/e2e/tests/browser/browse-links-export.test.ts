@@ -3,7 +3,7 @@
  * SQLite and in PostgreSQL, served by the built CLI: foreign keys as links with the
  * referenced row's label, the row page with the rows that reference it (paged), and the
  * CSV / NDJSON export of the table's filter and sort, each checked against the database
- * itself. Skips cleanly when the dataset (../shared/datasets/chinook) or a browser is absent;
+ * itself, and columns hidden, moved and sized (by keyboard), remembered for the person. Skips cleanly when the dataset (../shared/datasets/chinook) or a browser is absent;
  * the PostgreSQL half needs NOCOFLO_PG_URL.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -280,6 +280,92 @@ describe.skipIf(!available)('foreign-key links, row pages and export in Chromium
             .trimEnd()
             .split('\n');
           expect(lines.map((line) => JSON.parse(line)[t.cols.trackId])).toEqual(expected.map((r) => r.id));
+          await page.close();
+        },
+      );
+
+      it.skipIf(skip)(
+        'hides, reorders and resizes columns from the panel and the keyboard, remembered after a reload',
+        async () => {
+          const t = target();
+          const page = await newPage();
+          await page.goto(tableUrl(t.tables.track));
+          const headers = () =>
+            page
+              .locator('.ncf-grid thead th[data-col]')
+              .evaluateAll((ths) => ths.map((th) => th.getAttribute('data-col')));
+          const original = await headers();
+          expect(original.slice(0, 2)).toEqual([t.cols.trackId, t.cols.name]);
+          const saves = async (n: number) =>
+            expect
+              .poll(() => page.locator('.ncf-table-view').getAttribute('data-columns-saved'))
+              .toBe(String(n));
+
+          // Everything with the keyboard: open the panel, hide Composer, move Name first, size it.
+          await page.locator('.ncf-columns > summary').focus();
+          await page.keyboard.press('Enter');
+          const item = (column: string) => page.locator(`.ncf-columns-panel li[data-col="${column}"]`);
+          await item(t.cols.composer).locator('input[type="checkbox"]').focus();
+          await page.keyboard.press('Space');
+          await saves(1);
+          expect(await page.locator(`.ncf-grid [data-col="${t.cols.composer}"]`).count()).toBe(0);
+          await item(t.cols.name).locator('button[data-move="-1"]').focus();
+          await page.keyboard.press('Enter');
+          await saves(2);
+          expect((await headers()).slice(0, 2)).toEqual([t.cols.name, t.cols.trackId]);
+          // Focus stays on the moved column's button.
+          expect(
+            await item(t.cols.name)
+              .locator('button[data-move="-1"]')
+              .evaluate((b) => b === b.ownerDocument.activeElement),
+          ).toBe(true);
+          await item(t.cols.name).locator('input[type="number"]').fill('320');
+          await page.keyboard.press('Tab');
+          await saves(3);
+          const nameHeader = page.locator(`.ncf-grid thead th[data-col="${t.cols.name}"]`);
+          expect((await nameHeader.boundingBox())?.width ?? 0).toBeCloseTo(320, -1);
+          // The body cells follow the header.
+          const firstRow = await page
+            .locator('.ncf-grid tbody tr')
+            .first()
+            .locator('td[data-col]')
+            .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-col')));
+          expect(firstRow).toEqual(await headers());
+
+          // On a header cell: Alt+Shift+← moves the column, Alt+→ widens it.
+          const albumHeader = page.locator(`.ncf-grid thead th[data-col="${t.cols.albumId}"]`);
+          const before = (await headers()).indexOf(t.cols.albumId);
+          await albumHeader.focus();
+          await page.keyboard.press('Alt+Shift+ArrowLeft');
+          await saves(4);
+          expect((await headers()).indexOf(t.cols.albumId)).toBe(before - 1);
+          const albumWidth = (await albumHeader.boundingBox())?.width ?? 0;
+          await albumHeader.focus();
+          await page.keyboard.press('Alt+ArrowRight');
+          await saves(5);
+          expect((await albumHeader.boundingBox())?.width ?? 0).toBeGreaterThan(albumWidth + 10);
+          const layout = await headers();
+
+          // The export follows the columns shown.
+          const csv = new URL(
+            (await page.locator('.ncf-export a[data-export="csv"]').getAttribute('href')) ?? '',
+            server.url,
+          );
+          expect(csv.searchParams.get('columns')?.split(',')).toEqual(layout);
+
+          await page.reload();
+          expect(await headers()).toEqual(layout);
+          expect(await page.locator(`.ncf-grid [data-col="${t.cols.composer}"]`).count()).toBe(0);
+          expect((await nameHeader.boundingBox())?.width ?? 0).toBeCloseTo(320, -1);
+          expect(await page.locator('.ncf-columns > summary').textContent()).toContain('1 hidden');
+
+          // Reset brings the table's own columns back, also after a reload.
+          await page.locator('.ncf-columns > summary').click();
+          await page.locator('.ncf-columns-reset').click();
+          await saves(1);
+          expect(await headers()).toEqual(original);
+          await page.reload();
+          expect(await headers()).toEqual(original);
           await page.close();
         },
       );

@@ -26,6 +26,7 @@ import { auditRoutes } from './routes/audit.js';
 import { dataApiRoutes } from './routes/data-api.js';
 import { exportRoutes } from './routes/export.js';
 import { pageRoutes } from './routes/pages.js';
+import { viewSettingsRoutes } from './routes/view-settings.js';
 import { RowWrites } from './row-writes.js';
 import type { ServerContext, ServerOptions } from './types.js';
 
@@ -115,6 +116,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await app.register(exportRoutes, { connections });
   await app.register(auditRoutes, { accounts, writes });
   await app.register(pageRoutes, { host, connections, preferences, accounts });
+  await app.register(viewSettingsRoutes, { connections, preferences, accounts });
   // Each extension in its own encapsulated scope.
   for (const extension of [...builtInExtensions, ...(options.extensions ?? [])]) {
     await app.register(async (scope) => extension(scope, ctx));

@@ -29,7 +29,17 @@ export interface ViewUrls {
    * host has no such pages.
    */
   readonly tablePage?: string;
+  /**
+   * Where the view's browser code saves its settings for this table (hidden, ordered and
+   * sized columns, …): `PUT {settings}` with a JSON object, remembered for the person (an
+   * admin's `?default=site` makes them everyone's default) and handed back to `render` as
+   * {@link ViewRenderInput.settings}. Absent when the host cannot remember settings.
+   */
+  readonly settings?: string;
 }
+
+/** A view's remembered settings for one table: a JSON object of the view's own making. */
+export type ViewSettings = Readonly<Record<string, unknown>>;
 
 /** Everything a view's `render` receives. */
 export interface ViewRenderInput {
@@ -41,6 +51,11 @@ export interface ViewRenderInput {
   readonly params: Readonly<Record<string, string>>;
   /** URLs for links, API calls and assets. */
   readonly urls: ViewUrls;
+  /**
+   * The settings the view saved for this table and person (see {@link ViewUrls.settings}),
+   * or the site default; absent when none were saved. Check them: they are whatever was saved.
+   */
+  readonly settings?: ViewSettings;
 }
 
 /** What `render` returns: an HTML fragment placed inside the host's page. */

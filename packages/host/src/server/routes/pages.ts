@@ -29,6 +29,7 @@ import {
 } from '../html/pages.js';
 import { preferenceKey } from '../preferences.js';
 import type { ViewPreferences } from '../types.js';
+import { readViewSettings, viewSettingsKey, viewSettingsUrl } from './view-settings.js';
 
 const sendPage = (reply: FastifyReply, html: string, status = 200) =>
   reply
@@ -161,7 +162,12 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (
           rows: rowsApiUrl(id, table.name),
           assets: pluginAssetBase(current.plugin),
           tablePage: `${tablePageUrl(id, '')}{table}`,
+          settings: viewSettingsUrl(id, table.name, current.name),
         };
+        const settings = await readViewSettings(
+          preferences,
+          viewSettingsKey(entry.key, table.name, current.name),
+        );
         let content: { html: string; title?: string } | { error: ReturnType<NocofloError['toJSON']> };
         try {
           const data = readOnly(
@@ -169,7 +175,13 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (
             (name) => mayData(request.actor, 'read', id, name),
             request.actor.name,
           );
-          content = await current.definition.render({ table, data, params, urls });
+          content = await current.definition.render({
+            table,
+            data,
+            params,
+            urls,
+            ...(settings ? { settings } : {}),
+          });
         } catch (error) {
           // The switcher stays usable when one view fails; a closed datasource is retried by `use`.
           if (isNocofloError(error, Errors.DatasourceClosed)) throw error;
