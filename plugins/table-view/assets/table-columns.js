@@ -92,7 +92,16 @@ function setupColumns(root) {
     }
   }
 
-  function save() {
+  /** Whether a column to show has no cells in the page (the server left it out): only a reload brings them. */
+  function missingCells() {
+    return items().some(
+      (li) =>
+        li.querySelector('input[type="checkbox"]').checked &&
+        !table.querySelector(`thead th[data-col="${CSS.escape(li.dataset.col)}"]`),
+    );
+  }
+
+  function save(thenReload = false) {
     const body = JSON.stringify(settings());
     status.textContent = 'Saving…';
     saving = saving.then(async () => {
@@ -106,8 +115,9 @@ function setupColumns(root) {
           const payload = await response.json().catch(() => ({}));
           throw new Error(payload.error?.message ?? `HTTP ${response.status}`);
         }
-        status.textContent = 'Saved';
+        status.textContent = thenReload ? 'Saved; loading the columns…' : 'Saved';
         root.dataset.columnsSaved = String(Number(root.dataset.columnsSaved ?? 0) + 1);
+        if (thenReload) location.reload();
       } catch (error) {
         status.textContent = `Not saved: ${error.message}`;
       }
@@ -118,8 +128,9 @@ function setupColumns(root) {
     // At least one column stays visible.
     const boxes = items().map((li) => li.querySelector('input[type="checkbox"]'));
     if (!boxes.some((b) => b.checked)) boxes[0].checked = true;
+    const reload = missingCells();
     apply();
-    save();
+    save(reload);
   };
 
   function move(name, by) {

@@ -361,9 +361,9 @@ describe.skipIf(!available)('foreign-key links, row pages and export in Chromium
 
           // Reset brings the table's own columns back, also after a reload.
           await page.locator('.ncf-columns > summary').click();
+          // The hidden column's cells were never sent: the page loads again to show them.
           await page.locator('.ncf-columns-reset').click();
-          await saves(1);
-          expect(await headers()).toEqual(original);
+          await expect.poll(headers).toEqual(original);
           await page.reload();
           expect(await headers()).toEqual(original);
           await page.close();

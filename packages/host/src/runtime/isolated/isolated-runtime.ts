@@ -506,7 +506,13 @@ export class IsolatedRuntime implements PluginRuntime {
             (rpc) =>
               rpc.render(
                 wire.id,
-                { table: input.table, params: { ...input.params }, urls: { ...input.urls } },
+                {
+                  table: input.table,
+                  params: { ...input.params },
+                  urls: { ...input.urls },
+                  // The settings cross as data (structured clone), like the table.
+                  ...(input.settings ? { settings: input.settings } : {}),
+                },
                 data,
               ),
             undefined,

@@ -20,6 +20,7 @@ import type {
   StreamOptions,
   TableSchema,
   ViewRenderResult,
+  ViewSettings,
   ViewUrls,
 } from '@nocoflo/sdk';
 
@@ -95,7 +96,7 @@ export interface ChildFunctions {
   callTap(id: number, args: unknown[]): Promise<unknown>;
   render(
     id: number,
-    input: { table: TableSchema; params: Record<string, string>; urls: ViewUrls },
+    input: { table: TableSchema; params: Record<string, string>; urls: ViewUrls; settings?: ViewSettings },
     data: number,
   ): Promise<ViewRenderResult>;
   open(id: number, url: string, options: { readOnly?: boolean; cwd?: string }): Promise<OpenedWire>;
