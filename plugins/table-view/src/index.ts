@@ -7,6 +7,14 @@
 import { definePlugin } from '@nocoflo/sdk';
 import { tableView } from './table-view.js';
 
+export {
+  COLUMN_WIDTH_RANGE,
+  type ColumnLayout,
+  type ColumnPlacement,
+  columnLayout,
+  renderColumnsPanel,
+  widthStyle,
+} from './columns.js';
 export { countRows, describeCount, EXACT_COUNT_LIMIT, type RowCount } from './count.js';
 export { type ExportState, exportHref, renderExportLinks } from './export.js';
 export {
