@@ -98,6 +98,45 @@ export async function benchIsolation({ plugins = 100, reloads = 200 } = {}) {
   }
   rows.push(row('isolation', 'hook call, one worker tap', tapWorker, 'inline tap', tapInline));
 
+  // A sync hook (viewCandidates, a waterfall) with one isolated tap: the host thread waits on
+  // a SharedArrayBuffer (Atomics.wait) for the worker's answer.
+  const syncRoot = join(root, 'sync-tap');
+  plugin(
+    syncRoot,
+    'one-sync-tap',
+    'export default definePlugin({ hooks: { viewCandidates: (candidates) => candidates } });',
+  );
+  const syncCalls = async (level) => {
+    const h = await createHost({ root: syncRoot, scanNodeModules: false, isolation: { default: level } });
+    await h.start();
+    const candidates = [{ name: 'table', plugin: 'x', title: 'Table', score: 1 }];
+    const context = Object.freeze({ table: { name: 't', columns: [], primaryKey: [] } });
+    for (let i = 0; i < 200; i++) h.hooks.viewCandidates.call(candidates, context);
+    const n = 2000;
+    const t = await timed(async () => {
+      for (let i = 0; i < n; i++) h.hooks.viewCandidates.call(candidates, context);
+    });
+    await h.stop();
+    return (n * 1000) / t;
+  };
+  const syncInline = [];
+  const syncWorker = [];
+  for (let round = 0; round < 2; round++) {
+    syncInline.push(await syncCalls('inline'));
+    syncWorker.push(await syncCalls('worker'));
+  }
+  const syncRow = row(
+    'isolation',
+    'sync hook call (Atomics.wait), one worker tap',
+    syncWorker,
+    'inline tap',
+    syncInline,
+  );
+  rows.push(syncRow);
+  notes.push(
+    `sync hook call with one worker tap: ~${(1e6 / syncRow.opsPerSec).toFixed(0)} µs per call (${syncRow.ratio.toFixed(0)}x an inline tap)`,
+  );
+
   // Heap growth of the host per reload of a worker plugin.
   const reloadHost = await createHost({
     root: tapRoot,
