@@ -127,6 +127,10 @@ export async function benchExport() {
   const floorUrl = `http://127.0.0.1:${bare.server.address().port}/export`;
 
   try {
+    // Memory first, before anything has grown the heap: the growth of the resident set
+    // over its size just before each export.
+    const growth = await peakGrowth(() => download(oursUrl));
+    const floorGrowth = await peakGrowth(() => download(floorUrl));
     // Same bytes from both, or the ratio compares different work.
     const [ours, floor] = [await download(oursUrl, true), await download(floorUrl, true)];
     if (ours.text !== floor.text) {
@@ -150,8 +154,6 @@ export async function benchExport() {
         floorMs.push(await timed(floorUrl));
       }
     }
-    const growth = await peakGrowth(() => download(oursUrl));
-    const floorGrowth = await peakGrowth(() => download(floorUrl));
     const perSec = (ms) => 1000 / ms;
     const result = row(
       'export',
