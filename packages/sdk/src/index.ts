@@ -159,6 +159,18 @@ export {
 } from './values/codec.js';
 export { defineView } from './view/define.js';
 export { escapeHtml } from './view/escape.js';
+export {
+  coerceFilterText,
+  combineConditions,
+  isFilterParam,
+  MAX_URL_FILTERS,
+  type ParsedUrlFilter,
+  parseUrlFilter,
+  type UrlFilter,
+  type UrlFilterState,
+  urlFilterCondition,
+  urlFilterParams,
+} from './view/filter-params.js';
 export { html, isSafeHtml, joinHtml, type SafeHtml, unsafeRawHtml } from './view/html.js';
 export type {
   ViewDataAccess,

@@ -2,7 +2,16 @@
  * The chart view: aggregates of a table computed in the database, drawn server-side to
  * SVG with Apache ECharts.
  */
-import { defineView, type TableSchema, type ViewDefinition } from '@nocoflo/sdk';
+import {
+  combineConditions,
+  defineView,
+  isNocofloError,
+  parseUrlFilter,
+  type TableSchema,
+  type UrlFilterState,
+  urlFilterParams,
+  type ViewDefinition,
+} from '@nocoflo/sdk';
 import { defaultsFromStatistics } from './defaults.js';
 import { type ChartData, loadChartData } from './query.js';
 import { renderChart } from './render.js';
@@ -19,6 +28,18 @@ function score(table: TableSchema): number | false {
   return table.columns.some(isTemporal) && measureColumns(table).length > 0
     ? TIME_SERIES_SCORE
     : NUMERIC_SCORE;
+}
+
+/** The page's filter in words: `where X = 1 and Y contains "a", matching "search"`. */
+function describeFilter(state: UrlFilterState): string {
+  const parts = state.filters.map((f) =>
+    f.op === 'isNull' || f.op === 'isNotNull'
+      ? `${f.column} ${f.op === 'isNull' ? 'is NULL' : 'is not NULL'}`
+      : `${f.column} ${f.op} ${JSON.stringify(f.value)}`,
+  );
+  const where = parts.length ? `where ${parts.join(state.match === 'any' ? ' or ' : ' and ')}` : '';
+  const search = state.search ? `matching ${JSON.stringify(state.search)}` : '';
+  return [where, search].filter(Boolean).join(', ');
 }
 
 /** No chart: drawn when no column makes a useful default. */
@@ -47,13 +68,45 @@ export const chartView: ViewDefinition = defineView({
         title: `${table.name} (chart)`,
       };
     }
-    const chartData = await loadChartData(data, table, settings);
+    // The filter and search of the table view (shared URL parameters) apply to the chart too.
+    const urlFilter = parseUrlFilter(table, params);
+    notices.push(...urlFilter.notices);
+    const filter = combineConditions(urlFilter.conditions, urlFilter.state.match);
+    const where = {
+      ...(filter.length ? { filter } : {}),
+      ...(urlFilter.state.search ? { search: urlFilter.state.search } : {}),
+    };
+    const filtered = Object.keys(where).length > 0;
+    let chartData: ChartData;
+    let applied = filtered;
+    try {
+      chartData = await loadChartData(data, table, settings, where);
+    } catch (error) {
+      if (!filtered || !isNocofloError(error)) throw error;
+      notices.push(`The filter was not applied: ${error.message}`);
+      applied = false;
+      chartData = await loadChartData(data, table, settings);
+    }
+    const filterInfo = filtered
+      ? {
+          params: urlFilterParams(urlFilter.state),
+          description: applied ? describeFilter(urlFilter.state) : 'of the whole table',
+        }
+      : undefined;
     const svg =
       chartData.values.length === 0
         ? undefined
         : await renderSvg(chartOption(chartData, settings.type, settings.x, measureLabel(settings)));
     return {
-      html: renderChart({ table, settings, data: chartData, svg, notices, urls }),
+      html: renderChart({
+        table,
+        settings,
+        data: chartData,
+        svg,
+        notices,
+        urls,
+        ...(filterInfo ? { filter: filterInfo } : {}),
+      }),
       title: `${table.name} (chart)`,
     };
   },

@@ -6,6 +6,7 @@ import type {
   AggregateQuery,
   CellValue,
   ColumnSchema,
+  FilterCondition,
   TableSchema,
   TimeBucket,
   ViewDataAccess,
@@ -85,9 +86,10 @@ export async function loadChartData(
   data: ViewDataAccess,
   table: TableSchema,
   settings: ChartSettings,
+  where: { filter?: FilterCondition[]; search?: string } = {},
 ): Promise<ChartData> {
   const { query, limit } = buildQuery(table, settings);
-  const result = await data.aggregate(table.name, query);
+  const result = await data.aggregate(table.name, { ...query, ...where });
   const rows = result.rows.slice(0, limit);
   return {
     labels: rows.map((row) => label(row.key, settings.bucket)),

@@ -23,7 +23,12 @@ function options(
   );
 }
 
-function renderForm(table: TableSchema, settings: ChartSettings, urls: ViewUrls): SafeHtml {
+function renderForm(
+  table: TableSchema,
+  settings: ChartSettings,
+  urls: ViewUrls,
+  keep: Readonly<Record<string, string>>,
+): SafeHtml {
   const x = table.columns.find((c) => c.name === settings.x);
   const xOptions = options(
     table.columns.map((c) => ({ value: c.name, label: `${c.name} (${c.type})` })),
@@ -56,7 +61,7 @@ function renderForm(table: TableSchema, settings: ChartSettings, urls: ViewUrls)
 <label>Y <select name="y">${yOptions}</select></label>
 <label>Aggregate <select name="agg">${aggregates}</select></label>
 <label>Chart <select name="type">${types}</select></label>
-<button type="submit">Draw</button>
+${Object.entries(keep).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}<button type="submit">Draw</button>
 </form>`;
 }
 
@@ -82,11 +87,13 @@ export interface RenderChartInput {
   notices: readonly string[];
   /** URLs for links and assets. */
   urls: ViewUrls;
+  /** The page's filter (shared with the table view): its URL parameters, kept by the form, and in words. */
+  filter?: { params: Readonly<Record<string, string>>; description: string };
 }
 
 /** Renders the chart view's HTML fragment. */
-export function renderChart({ table, settings, data, svg, notices, urls }: RenderChartInput): string {
-  const what = `${measureLabel(settings)} by ${settings.x}${settings.bucket ? ` (${settings.bucket})` : ''}`;
+export function renderChart({ table, settings, data, svg, notices, urls, filter }: RenderChartInput): string {
+  const what = `${measureLabel(settings)} by ${settings.x}${settings.bucket ? ` (${settings.bucket})` : ''}${filter ? `, of rows ${filter.description}` : ''}`;
   // Say which groups are shown when not all are: the first ones along an ordered axis, or
   // the largest ones by the measure.
   const ordered = isOrderedAxis(table.columns.find((c) => c.name === settings.x)) && settings.type !== 'pie';
@@ -107,7 +114,7 @@ export function renderChart({ table, settings, data, svg, notices, urls }: Rende
     measure: measureLabel(settings),
   });
   return String(html`<section class="ncf-chart-view" data-table="${table.name}">
-${noticeHtml}${renderForm(table, settings, urls)}
+${noticeHtml}${renderForm(table, settings, urls, filter?.params ?? {})}
 <figure class="ncf-chart" data-chart-type="${settings.type}">${figure}<figcaption>${what + more}</figcaption></figure>
 <script type="application/json" class="ncf-chart-data">${unsafeRawHtml(script)}</script>
 </section>`);

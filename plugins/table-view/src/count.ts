@@ -25,15 +25,18 @@ export async function countRows(
   table: TableSchema,
   filter: readonly FilterCondition[] | undefined,
   pageEstimate: number | undefined,
+  search?: string,
 ): Promise<RowCount | undefined> {
   const estimate = table.rowCountEstimate;
   if (estimate !== undefined && estimate >= EXACT_COUNT_LIMIT) {
-    if (filter?.length) return pageEstimate === undefined ? undefined : { rows: pageEstimate, exact: false };
+    if (filter?.length || search)
+      return pageEstimate === undefined ? undefined : { rows: pageEstimate, exact: false };
     return { rows: estimate, exact: false };
   }
   const result = await data.aggregate(table.name, {
     measures: [{ fn: 'count', as: 'rows' }],
     ...(filter?.length ? { filter } : {}),
+    ...(search ? { search } : {}),
   });
   return { rows: Number(result.rows[0]?.rows ?? 0), exact: true };
 }

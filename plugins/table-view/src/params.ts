@@ -6,14 +6,16 @@
 import {
   type CellValue,
   type ColumnSchema,
-  FILTER_OPERATORS,
-  type Filter,
+  coerceFilterText,
+  combineConditions,
+  type FilterCondition,
   type FilterOperator,
-  NUMERIC_COLUMN_TYPES,
-  parseBooleanText,
+  parseUrlFilter,
   type ReadPageOptions,
   type SortDirection,
   type TableSchema,
+  type UrlFilterState,
+  urlFilterParams,
 } from '@nocoflo/sdk';
 
 /** Rows per page when the URL does not say. */
@@ -31,17 +33,8 @@ export interface TableViewState {
     /** Ascending or descending. */
     direction: SortDirection;
   };
-  /** The one filter the UI edits, if any. */
-  filter?: {
-    /** The column filtered on. */
-    column: string;
-    /** The operator. */
-    op: FilterOperator;
-    /** The value as typed (comma-separated for `in`). */
-    value: string;
-    /** Text operators match upper and lower case apart (`fcase=1`). */
-    caseSensitive?: boolean;
-  };
+  /** The filter conditions, how they combine, and the quick search (the URL's shared filter). */
+  filter: UrlFilterState;
   /** Keyset cursor of the page shown. */
   cursor?: string;
   /** Rows per page. */
@@ -56,12 +49,11 @@ export interface ParsedParams {
   options: ReadPageOptions;
   /** Parameters that were ignored, said in words for the page. */
   notices: string[];
+  /** The datasource condition of each of `state.filter.filters`, in order (before combining). */
+  conditions: FilterCondition[];
 }
 
 const VALUELESS: readonly FilterOperator[] = ['isNull', 'isNotNull'];
-
-/** Operators whose value is a comma-separated list. */
-const LIST_OPERATORS: readonly FilterOperator[] = ['in', 'notIn'];
 
 /** Operators that match text, and can ignore case or not. */
 export const TEXT_OPERATORS: readonly FilterOperator[] = ['contains', 'startsWith', 'endsWith'];
@@ -72,27 +64,18 @@ export function isValueless(op: FilterOperator): boolean {
 }
 
 /**
- * Converts filter text typed by a person to the value the column compares with: numbers
- * for numeric columns, booleans for boolean ones, text otherwise (the datasource checks).
+ * Converts filter text typed by a person to the value the column compares with (the SDK's
+ * {@link coerceFilterText}).
  */
 export function coerceFilterValue(column: ColumnSchema, text: string): CellValue {
-  const trimmed = text.trim();
-  if (NUMERIC_COLUMN_TYPES.includes(column.type) && column.type !== 'decimal') {
-    const n = Number(trimmed);
-    if (trimmed !== '' && Number.isFinite(n)) return n;
-  }
-  if (column.type === 'boolean') {
-    const parsed = parseBooleanText(trimmed);
-    if (parsed !== undefined) return parsed;
-  }
-  return column.type === 'text' ? text : trimmed;
+  return coerceFilterText(column, text);
 }
 
 /** Parses the page parameters for a table. */
 export function parseParams(table: TableSchema, params: Readonly<Record<string, string>>): ParsedParams {
   const notices: string[] = [];
   const byName = new Map(table.columns.map((c) => [c.name, c]));
-  const state: TableViewState = { limit: DEFAULT_PAGE_SIZE };
+  const state: TableViewState = { limit: DEFAULT_PAGE_SIZE, filter: { filters: [], match: 'all' } };
   const options: ReadPageOptions = {};
 
   const limit = Number(params.limit);
@@ -115,37 +98,19 @@ export function parseParams(table: TableSchema, params: Readonly<Record<string, 
     }
   }
 
-  if (params.fcol) {
-    const column = byName.get(params.fcol);
-    const op = (params.fop ?? 'eq') as FilterOperator;
-    if (!column) {
-      notices.push(`Cannot filter on ${JSON.stringify(params.fcol)}: the table has no such column.`);
-    } else if (!FILTER_OPERATORS.includes(op)) {
-      notices.push(`Unknown filter operator ${JSON.stringify(op)}.`);
-    } else {
-      const text = params.fval ?? '';
-      state.filter = { column: column.name, op, value: text };
-      const filter: Filter = { column: column.name, op };
-      if (TEXT_OPERATORS.includes(op) && params.fcase === '1') {
-        state.filter.caseSensitive = true;
-        filter.caseSensitive = true;
-      }
-      if (LIST_OPERATORS.includes(op)) {
-        // "a, b" means a and b: the spaces around a comma are not part of the values.
-        filter.value = text.split(',').map((part) => coerceFilterValue(column, part.trim()));
-      } else if (!isValueless(op)) {
-        filter.value = coerceFilterValue(column, text);
-      }
-      options.filter = [filter];
-    }
-  }
+  const parsed = parseUrlFilter(table, params);
+  state.filter = parsed.state;
+  notices.push(...parsed.notices);
+  const filter = combineConditions(parsed.conditions, parsed.state.match);
+  if (filter.length > 0) options.filter = filter;
+  if (parsed.state.search) options.search = parsed.state.search;
 
   // A cursor belongs to one sort and filter; it is dropped along with a dropped sort.
   if (params.cursor && notices.length === 0) {
     state.cursor = params.cursor;
     options.cursor = params.cursor;
   }
-  return { state, options, notices };
+  return { state, options, notices, conditions: parsed.conditions };
 }
 
 /** Serialises a state to query-string parameters (defaults omitted). */
@@ -155,12 +120,7 @@ export function stateToParams(state: TableViewState): Record<string, string> {
     out.sort = state.sort.column;
     out.dir = state.sort.direction;
   }
-  if (state.filter) {
-    out.fcol = state.filter.column;
-    out.fop = state.filter.op;
-    if (!isValueless(state.filter.op)) out.fval = state.filter.value;
-    if (state.filter.caseSensitive) out.fcase = '1';
-  }
+  Object.assign(out, urlFilterParams(state.filter));
   if (state.limit !== DEFAULT_PAGE_SIZE) out.limit = String(state.limit);
   if (state.cursor) out.cursor = state.cursor;
   return out;

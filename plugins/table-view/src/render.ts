@@ -5,8 +5,6 @@
  */
 import {
   type ColumnSchema,
-  FILTER_OPERATORS,
-  type FilterOperator,
   html,
   type Page,
   type Row,
@@ -25,26 +23,12 @@ import {
 } from './columns.js';
 import { describeCount, type RowCount } from './count.js';
 import { type ExportState, renderExportLinks } from './export.js';
+import { type Facet, renderFacets } from './facets.js';
+import { type FilterErrors, renderFilterForm, renderSearchForm } from './filters.js';
 import type { ForeignKeyLinks } from './foreign-keys.js';
 import { columnClass, formatCell, isEditableColumn, toJson } from './format.js';
-import { isValueless, pageHref, type TableViewState } from './params.js';
+import { pageHref, type TableViewState } from './params.js';
 import { renderForeignKeyLink } from './row-page.js';
-
-const OPERATOR_LABELS: Record<FilterOperator, string> = {
-  eq: '=',
-  neq: '≠',
-  lt: '<',
-  lte: '≤',
-  gt: '>',
-  gte: '≥',
-  in: 'in (a,b,…)',
-  notIn: 'not in (a,b,…)',
-  contains: 'contains',
-  startsWith: 'starts with',
-  endsWith: 'ends with',
-  isNull: 'is NULL',
-  isNotNull: 'is not NULL',
-};
 
 /** What an editable cell says about itself (its tooltip). */
 const EDIT_HINT = 'Double-click, press Enter or tap twice to edit';
@@ -61,8 +45,10 @@ export interface RenderTableInput {
   urls: ViewUrls;
   /** Messages shown above the table. */
   notices: readonly string[];
-  /** Why the filter in `state` was not applied (the datasource refused it), shown beside the form. */
-  filterError?: string;
+  /** What of the filter in `state` was not applied (the datasource refused it), shown beside the form. */
+  filterErrors?: FilterErrors;
+  /** Value counts of low-cardinality columns under the filter. */
+  facets?: readonly Facet[];
   /** How many rows the table or the filter has, when known. */
   count?: RowCount;
   /** The row just inserted, shown first and marked. */
@@ -79,37 +65,6 @@ function keyOf(table: TableSchema, row: Row): Row {
   const key: Row = {};
   for (const name of table.primaryKey) key[name] = row[name] ?? null;
   return key;
-}
-
-function renderFilterForm(
-  table: TableSchema,
-  state: TableViewState,
-  urls: ViewUrls,
-  filterError: string | undefined,
-): SafeHtml {
-  const current = state.filter;
-  const columnOptions = table.columns.map(
-    (c) => html`<option value="${c.name}" ${current?.column === c.name && html`selected`}>${c.name}</option>`,
-  );
-  const opOptions = FILTER_OPERATORS.map(
-    (op) =>
-      html`<option value="${op}" ${(current?.op ?? 'eq') === op && html`selected`}>${OPERATOR_LABELS[op]}</option>`,
-  );
-  const keep =
-    state.sort &&
-    html`<input type="hidden" name="sort" value="${state.sort.column}"><input type="hidden" name="dir" value="${state.sort.direction}">`;
-  const clear =
-    current &&
-    html` <a class="ncf-button ncf-secondary" href="${pageHref(urls.page, { ...state, filter: undefined, cursor: undefined })}">Clear</a>`;
-  const value = current && !isValueless(current.op) ? current.value : '';
-  const invalid = filterError && html` aria-invalid="true" aria-describedby="ncf-filter-error"`;
-  return html`<form class="ncf-filter" method="get" action="${urls.page}">
-<label>Filter <select name="fcol" aria-label="Filter column">${columnOptions}</select></label>
-<select name="fop" aria-label="Filter operator">${opOptions}</select>
-<input name="fval" value="${value}" placeholder="value" aria-label="Filter value"${invalid}>
-<label class="ncf-case" title="Tell upper and lower case apart (contains, starts with, ends with)"><input type="checkbox" name="fcase" value="1" ${current?.caseSensitive && html`checked`}> Match case</label>
-${keep}<button type="submit">Apply</button>${clear}
-${filterError && html`<p class="ncf-filter-error" id="ncf-filter-error" role="alert">Filter not applied: ${filterError}</p>`}</form>`;
 }
 
 function renderPager(page: Page, state: TableViewState, urls: ViewUrls): SafeHtml {
@@ -215,7 +170,8 @@ export function renderTable({
   state,
   urls,
   notices,
-  filterError,
+  filterErrors,
+  facets = [],
   count: rowCount,
   added,
   exportState,
@@ -223,7 +179,8 @@ export function renderTable({
   layout = columnLayout(table, undefined),
 }: RenderTableInput): string {
   const writable = table.writable && table.primaryKey.length > 0;
-  const filtered = state.filter !== undefined && filterError === undefined;
+  const applied = state.filter.filters.length - (filterErrors?.conditions.size ?? 0);
+  const filtered = applied > 0 || (state.filter.search !== undefined && filterErrors?.search === undefined);
   const count = describeCount(rowCount, page.rows.length, filtered);
   const columns = table.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable }));
   const noticeHtml = notices.map((n) => html`<p class="ncf-notice" role="status">${n}</p>`);
@@ -242,8 +199,8 @@ export function renderTable({
   const readOnly = !writable && html`<p class="ncf-readonly">Read-only: ${readOnlyReason(table)}.</p>`;
   return String(html`<section class="ncf-table-view" data-rows-url="${urls.rows}" data-table="${table.name}" data-columns="${toJson(columns)}" data-primary-key="${toJson(table.primaryKey)}"${writable && html` data-writable`}>
 ${addedNote}${noticeHtml}<div class="ncf-alert" role="alert" hidden></div>
-<div class="ncf-toolbar">${renderFilterForm(table, state, urls, filterError)}<span class="ncf-count" role="status">${count}</span>${exportState && renderExportLinks(urls, exportState)}${urls.settings && renderColumnsPanel(layout, urls.settings)}${renderPager(page, state, urls)}</div>
-${readOnly}<div class="ncf-scroll"><table class="ncf-grid">${renderHeader(table, layout.visible, state, urls, writable)}${body}</table></div>
+<div class="ncf-toolbar">${renderSearchForm(table, state, urls, filterErrors?.search)}${renderFilterForm(table, state, urls, filterErrors)}<span class="ncf-count" role="status">${count}</span>${exportState && renderExportLinks(urls, exportState)}${urls.settings && renderColumnsPanel(layout, urls.settings)}${renderPager(page, state, urls)}</div>
+${renderFacets(facets)}${readOnly}<div class="ncf-scroll"><table class="ncf-grid">${renderHeader(table, layout.visible, state, urls, writable)}${body}</table></div>
 <div class="ncf-toolbar ncf-bottom">${renderPager(page, state, urls)}</div>
 ${writable && renderAddForm(table)}
 </section>`);

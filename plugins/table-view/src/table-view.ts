@@ -13,33 +13,12 @@ import {
 import { parseAddedKey, readAddedRow } from './added.js';
 import { columnLayout } from './columns.js';
 import { countRows } from './count.js';
+import { readFacets } from './facets.js';
+import { readWithFilter } from './filters.js';
 import { foreignKeyLinks } from './foreign-keys.js';
 import { parseParams } from './params.js';
 import { renderTable } from './render.js';
 import { parseRowKey, renderRowPage } from './row-page.js';
-
-/** Errors that mean the filter's value or shape was wrong, not that the datasource failed. */
-const FILTER_ERRORS = ['NCF_INVALID_VALUE', 'NCF_INVALID_QUERY', 'NCF_COLUMN_NOT_FOUND'];
-
-/**
- * Reads the page; a filter the datasource refuses (a mistyped value, "abc" for a number) is
- * dropped and its reason returned, so the page keeps its table and its filter form and the
- * message stands beside the form instead of replacing the page.
- */
-async function readFiltered(
-  data: ViewDataAccess,
-  table: string,
-  options: ReadPageOptions,
-  notices: string[],
-): Promise<{ page: Page; filterError?: string }> {
-  try {
-    return { page: await readPageOrFirst(data, table, options, notices) };
-  } catch (error) {
-    if (!options.filter?.length || !FILTER_ERRORS.some((code) => isNocofloError(error, code))) throw error;
-    const page = await data.readPage(table, { ...options, filter: undefined, cursor: null });
-    return { page, filterError: (error as Error).message };
-  }
-}
 
 /** Score for every table with at least one column: a good default, beaten only by a specialised view. */
 export const TABLE_VIEW_SCORE = 50;
@@ -85,13 +64,21 @@ export const tableView: ViewDefinition = defineView({
           : `The row link does not name this table's primary key (${table.primaryKey.join(', ') || 'none'}); showing the table.`,
       );
     }
-    const { state, options, notices: paramNotices } = parseParams(table, params);
+    const { state, options: asked, notices: paramNotices, conditions } = parseParams(table, params);
     const notices = [...rowNotices, ...paramNotices];
-    const { page, filterError } = await readFiltered(data, table.name, options, notices);
+    const {
+      page,
+      options,
+      errors: filterErrors,
+    } = await readWithFilter(data, table.name, asked, conditions, state.filter.match, (o) =>
+      readPageOrFirst(data, table.name, o, notices),
+    );
     if (options.cursor && !page.rows.length)
       notices.push('This page is empty; the rows may have been deleted.');
-    const filter = filterError === undefined ? options.filter : undefined;
-    const count = await countRows(data, table, filter, page.estimatedTotal);
+    const filter = options.filter;
+    const search = options.search;
+    const count = await countRows(data, table, filter, page.estimatedTotal, search);
+    const facets = await readFacets(data, table, state, urls, filter, search, count);
     const addedKey = parseAddedKey(table, params.added);
     const added = addedKey ? await readAddedRow(data, table, addedKey) : undefined;
     const layout = columnLayout(table, settings);
@@ -106,13 +93,15 @@ export const tableView: ViewDefinition = defineView({
         state,
         urls,
         notices,
-        filterError,
+        filterErrors,
         count,
+        facets,
         added,
         exportState: {
           ...(options.sort ? { sort: options.sort } : {}),
           ...(filter ? { filter } : {}),
           ...(columns ? { columns } : {}),
+          ...(search ? { search } : {}),
         },
         links,
         layout,

@@ -72,6 +72,8 @@ export interface TablePageInput {
   /** The view's HTML, or the error it failed with. */
   content: { html: string; title?: string } | { error: SerializedNocofloError };
   notices: readonly string[];
+  /** Parameters every view shares (the filter and search), kept by the view switcher's links. */
+  shared?: Readonly<Record<string, string>>;
 }
 
 /** The table page: the switcher and the chosen view. */
@@ -82,11 +84,13 @@ export function renderTablePage({
   current,
   content,
   notices,
+  shared = {},
 }: TablePageInput): string {
   const page = tablePageUrl(datasource, table);
   const switcher = views.map((v) => {
     const here = v.name === current.name;
-    return html`<a href="${`${page}?view=${encodeURIComponent(v.name)}`}" data-view="${v.name}"${here && html` aria-current="page"`} title="${`${v.plugin} (score ${v.score})`}">${v.title}</a>`;
+    const query = new URLSearchParams({ view: v.name, ...shared });
+    return html`<a href="${`${page}?${query}`}" data-view="${v.name}"${here && html` aria-current="page"`} title="${`${v.plugin} (score ${v.score})`}">${v.title}</a>`;
   });
   const assets = current.definition.assets ?? [];
   const noticeHtml = notices.map((n) => html`<p class="ncf-muted" role="status">${n}</p>`);

@@ -5,6 +5,7 @@
 import {
   type Datasource,
   Errors,
+  isFilterParam,
   isNocofloError,
   NocofloError,
   type TableSchema,
@@ -187,7 +188,17 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (
           if (isNocofloError(error, Errors.DatasourceClosed)) throw error;
           content = { error: toNocofloError(error, connections.scrub.bind(connections)).toJSON() };
         }
-        return renderTablePage({ datasource: id, table: table.name, views, current, content, notices });
+        // The filter and search follow the user from one view to another (table → chart).
+        const shared = Object.fromEntries(Object.entries(params).filter(([name]) => isFilterParam(name)));
+        return renderTablePage({
+          datasource: id,
+          table: table.name,
+          views,
+          current,
+          content,
+          notices,
+          shared,
+        });
       });
       return sendPage(reply, html);
     },
