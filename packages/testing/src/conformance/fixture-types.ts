@@ -123,6 +123,6 @@ export interface DatasourceConformanceOptions {
   readonly capabilities?: DatasourceConformanceCapabilities;
   /** Limits of the database. */
   readonly limits?: ConformanceLimits;
-  /** Time limit for one check, in ms. Default 30,000. */
+  /** Time limit for one check, in ms. Default 10 minutes: only a hang reaches it. */
   readonly timeoutMs?: number;
 }

@@ -13,6 +13,7 @@ import type {
   DatasourceConformanceOptions,
   FixtureTable,
 } from '../fixture-types.js';
+import { DEFAULT_CHECK_TIMEOUT_MS } from '../time-limits.js';
 import {
   type CheckContext,
   type ConformanceCheck,
@@ -294,7 +295,7 @@ export function describeDatasourceConformance(name: string, options: DatasourceC
           }
           await c.run(ctx);
         },
-        options.timeoutMs ?? 30_000,
+        options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS,
       );
     }
   });

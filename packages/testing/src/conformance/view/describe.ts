@@ -17,6 +17,7 @@ import { formatHtmlProblems, parseHtml } from '../../html/parse.js';
 import { createMemoryDatasource } from '../../mocks/memory-datasource/memory-datasource.js';
 import type { MemoryTableInit } from '../../mocks/memory-datasource/table.js';
 import type { ConformanceCheckInfo } from '../datasource/describe.js';
+import { DEFAULT_CHECK_TIMEOUT_MS, DEFAULT_VIEW_CALLBACK_TIMEOUT_MS } from '../time-limits.js';
 import { registerDataChecks } from './checks-data.js';
 import { liveInjections } from './inert.js';
 import { mixedTable, renderVariants, sampleTables, XSS_TOKEN } from './samples.js';
@@ -38,7 +39,10 @@ export interface ViewConformanceOptions {
   handles?: Readonly<Record<string, boolean>>;
   /** The table render checks start from (it must be one the view handles). Default: a mixed table of every common type. */
   sample?: MemoryTableInit;
-  /** Time limit of one check, and of each of the view's callbacks in it, in ms. Default 30,000. */
+  /**
+   * Time limit of one check, and of each of the view's callbacks in it, in ms. Default: 10
+   * minutes for a check (only a hang reaches it) and 30,000 for each callback.
+   */
   timeoutMs?: number;
   /**
    * The package folder declared assets are relative to, and whose package.json `files` must
@@ -177,7 +181,7 @@ function expectWellFormed(result: ViewRenderResult, what: string): void {
 function registerChecks(resolveView: () => ViewDefinition, options: ViewConformanceOptions): void {
   const base = options.sample ?? mixedTable();
   const variants = renderVariants(base);
-  const timeout = options.timeoutMs ?? 30_000;
+  const timeout = options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
   const test = (id: string, run: () => Promise<void>) => {
     const c = VIEW_CONFORMANCE_CHECKS.find((x) => x.id === id);
     if (!c) throw new Error(`unknown view check ${id}`);
@@ -343,7 +347,7 @@ export function describeViewConformance(
       // The view's callbacks may take as long as a check may: the test host's short default
       // deadline (2 s) is reachable on a busy machine by a render that does nothing wrong,
       // e.g. one that loads its drawing library on first use.
-      const deadline = options.timeoutMs ?? 30_000;
+      const deadline = options.timeoutMs ?? DEFAULT_VIEW_CALLBACK_TIMEOUT_MS;
       host = await createTestHost({
         plugins: [{ name: pluginName, plugin: subject }],
         callbackTimeoutMs: deadline,
