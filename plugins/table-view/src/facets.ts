@@ -92,7 +92,7 @@ export async function readFacets(
   search: string | undefined,
   count: RowCount | undefined,
 ): Promise<Facet[]> {
-  if (!count?.exact || count.rows < 2) return [];
+  if (!count?.exact || count.rows === 0) return [];
   const facets: Facet[] = [];
   for (const column of facetCandidates(table)) {
     if (facets.length >= MAX_FACETS) break;
@@ -110,8 +110,12 @@ export async function readFacets(
       if (isNocofloError(error)) return facets; // a datasource that cannot group: no facets
       throw error;
     }
-    if (rows.length > MAX_FACET_CARDINALITY || rows.length < 2 || rows.length >= count.rows) continue;
     const applied = state.filter.filters;
+    // A facet whose value is applied stays, even with that one value left: it is where the
+    // user sees the condition and removes it again.
+    const isApplied = applied.some((f) => f.column === column.name && (f.op === 'eq' || f.op === 'isNull'));
+    if (rows.length === 0 || rows.length > MAX_FACET_CARDINALITY) continue;
+    if (!isApplied && (rows.length < 2 || rows.length >= count.rows)) continue;
     const values = rows.slice(0, FACET_VALUES_SHOWN).map((row): FacetValue => {
       const value = row.value ?? null;
       const condition: UrlFilter =

@@ -1,0 +1,292 @@
+/**
+ * Issue #16's filtering features in a real browser (playwright-core driving Chromium), on
+ * Chinook in SQLite and in PostgreSQL, served by the built CLI: several conditions combined
+ * with all / any and kept in the URL (a reload and the Back button restore them), the quick
+ * search box, Datasette-style facets that add a condition when clicked, and the chart view
+ * reached from a filtered table keeping the filter. Every page is checked against the database
+ * itself. Skips cleanly when the dataset (../shared/datasets/chinook) or a browser is absent;
+ * the PostgreSQL half needs NOCOFLO_PG_URL.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../fixtures/browser.js';
+import { copyChinookSqlite, createChinookPostgres, hasChinook } from '../fixtures/chinook.js';
+import { type RunningServer, startServer } from '../fixtures/serve.js';
+
+const executablePath = findChromium();
+const required = process.env.CI === 'true';
+const pgUrl = process.env.NOCOFLO_PG_URL;
+if (!executablePath && !required) console.warn(`filters browser test skipped: ${HOW_TO_GET_CHROMIUM}`);
+if (!hasChinook) console.warn('filters browser test skipped: ../shared/datasets/chinook is absent');
+
+type Rows = Record<string, unknown>[];
+type Column = 'trackId' | 'name' | 'composer' | 'genreId' | 'mediaTypeId' | 'milliseconds';
+
+/** How one database names Chinook's Track table, and how the test reads it directly. */
+interface Target {
+  name: 'SQLite' | 'PostgreSQL';
+  id: string;
+  track: string;
+  cols: Record<Column, string>;
+  query(sql: string, params?: unknown[]): Promise<Rows>;
+}
+
+const available = Boolean(executablePath || required) && hasChinook;
+
+describe.skipIf(!available)(
+  'several filters, quick search, facets and filtered charts in Chromium, on Chinook',
+  () => {
+    let browser: Browser;
+    let server: RunningServer;
+    let work: string;
+    let postgres: Awaited<ReturnType<typeof createChinookPostgres>> | undefined;
+    const targets: Target[] = [];
+    const pageErrors: string[] = [];
+
+    beforeAll(async () => {
+      if (!executablePath) throw new Error(`CI=true needs a browser, but ${HOW_TO_GET_CHROMIUM}`);
+      if (!pgUrl && required) throw new Error('CI=true needs NOCOFLO_PG_URL for the PostgreSQL half');
+      work = mkdtempSync(join(tmpdir(), 'ncf-filters-e2e-'));
+      const sqliteFile = copyChinookSqlite(work);
+      const urls = [`sqlite:${sqliteFile}`];
+      targets.push({
+        name: 'SQLite',
+        id: 'chinook',
+        track: 'Track',
+        cols: {
+          trackId: 'TrackId',
+          name: 'Name',
+          composer: 'Composer',
+          genreId: 'GenreId',
+          mediaTypeId: 'MediaTypeId',
+          milliseconds: 'Milliseconds',
+        },
+        async query(sql, params = []) {
+          const db = new Database(sqliteFile, { fileMustExist: true, readonly: true });
+          try {
+            return db.prepare(sql).all(...params) as Rows;
+          } finally {
+            db.close();
+          }
+        },
+      });
+      if (pgUrl) {
+        postgres = await createChinookPostgres(pgUrl);
+        const pool = postgres.pool;
+        urls.push(postgres.url);
+        targets.push({
+          name: 'PostgreSQL',
+          id: new URL(postgres.url).pathname.slice(1),
+          track: 'track',
+          cols: {
+            trackId: 'track_id',
+            name: 'name',
+            composer: 'composer',
+            genreId: 'genre_id',
+            mediaTypeId: 'media_type_id',
+            milliseconds: 'milliseconds',
+          },
+          async query(sql, params = []) {
+            let n = 0;
+            return (
+              await pool.query(
+                sql.replace(/\?/g, () => `$${++n}`),
+                params,
+              )
+            ).rows;
+          },
+        });
+      }
+      server = await startServer({ urls });
+      browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+      await server?.stop();
+      await postgres?.drop();
+      if (work) rmSync(work, { recursive: true, force: true });
+      expect(pageErrors).toEqual([]);
+    });
+
+    async function newPage(): Promise<Page> {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      return page;
+    }
+
+    for (const which of ['SQLite', 'PostgreSQL'] as const) {
+      describe(which, () => {
+        const skip = which === 'PostgreSQL' && !pgUrl && !required;
+        const target = () => {
+          const found = targets.find((t) => t.name === which);
+          if (!found) throw new Error(`${which} is not served (see the skip message above)`);
+          return found;
+        };
+        const tableUrl = (query: string) =>
+          `${server.url}/d/${target().id}/t/${target().track}?view=table&${query}`;
+        const q = (name: string) => `"${name}"`;
+        const idsOnPage = (page: Page) =>
+          page.locator(`.ncf-grid tbody td[data-col="${target().cols.trackId}"]`).allTextContents();
+        const ids = (rows: Rows) => rows.map((r) => String(r.id));
+
+        it.skipIf(skip)(
+          'combines conditions with all or any, keeps them in the URL, and Back restores the earlier filter',
+          async () => {
+            const t = target();
+            const c = t.cols;
+            const page = await newPage();
+            const conditions = `fcol=${c.genreId}&fop=eq&fval=1&fcol1=${c.milliseconds}&fop1=gt&fval1=400000`;
+            await page.goto(tableUrl(`${conditions}&sort=${c.trackId}&limit=200`));
+            const all = await t.query(
+              `SELECT ${q(c.trackId)} AS id FROM ${q(t.track)} WHERE ${q(c.genreId)} = 1 AND ${q(c.milliseconds)} > 400000 ORDER BY ${q(c.trackId)}`,
+            );
+            expect(all.length).toBeGreaterThan(3);
+            expect(all.length).toBeLessThan(200);
+            expect(await idsOnPage(page)).toEqual(ids(all));
+            // Both conditions are in the form, and a reload shows the same rows.
+            expect(await page.locator('.ncf-filter .ncf-condition select[name="fcol1"]').inputValue()).toBe(
+              c.milliseconds,
+            );
+            await page.reload();
+            expect(await idsOnPage(page)).toEqual(ids(all));
+
+            // "Any condition" from the form: the rows of either condition, and the URL says so.
+            const any = await t.query(
+              `SELECT ${q(c.trackId)} AS id FROM ${q(t.track)} WHERE ${q(c.genreId)} = 1 OR ${q(c.milliseconds)} > 400000 ORDER BY ${q(c.trackId)} LIMIT 200`,
+            );
+            expect(any.length).toBeGreaterThan(all.length);
+            await page.locator('.ncf-filter select[name="fmatch"]').selectOption('any');
+            await Promise.all([
+              page.waitForURL(/fmatch=any/),
+              page.locator('.ncf-filter button[type="submit"]').first().click(),
+            ]);
+            // The filter form starts again from the first page of its default size.
+            const anyShown = await idsOnPage(page);
+            expect(anyShown.length).toBeGreaterThan(0);
+            expect(anyShown).toEqual(ids(any).slice(0, anyShown.length));
+            expect(anyShown).not.toEqual(ids(all).slice(0, anyShown.length));
+
+            await page.goBack();
+            await page.waitForURL((url) => !url.search.includes('fmatch=any'));
+            expect(await idsOnPage(page)).toEqual(ids(all));
+            await page.close();
+          },
+        );
+
+        it.skipIf(skip)(
+          'shows a refused condition beside the form and still applies the others',
+          async () => {
+            const t = target();
+            const c = t.cols;
+            const page = await newPage();
+            await page.goto(
+              tableUrl(
+                `fcol=${c.genreId}&fop=eq&fval=1&fcol1=${c.milliseconds}&fop1=gt&fval1=abc&sort=${c.trackId}&limit=50`,
+              ),
+            );
+            const rock = await t.query(
+              `SELECT ${q(c.trackId)} AS id FROM ${q(t.track)} WHERE ${q(c.genreId)} = 1 ORDER BY ${q(c.trackId)} LIMIT 50`,
+            );
+            expect(await page.locator('.ncf-filter .ncf-filter-error').count()).toBeGreaterThan(0);
+            expect(await page.locator('.ncf-filter .ncf-filter-error').first().textContent()).toMatch(
+              /Filter not applied/,
+            );
+            expect(await idsOnPage(page)).toEqual(ids(rock));
+            await page.close();
+          },
+        );
+
+        it.skipIf(skip)(
+          'finds rows by the quick search box, ignoring case, over the text columns',
+          async () => {
+            const t = target();
+            const c = t.cols;
+            const page = await newPage();
+            await page.goto(tableUrl(`sort=${c.trackId}&limit=200`));
+            const box = page.locator('.ncf-search input[name="q"]');
+            await box.fill('LOVE');
+            await Promise.all([page.waitForURL(/[?&]q=LOVE/), box.press('Enter')]);
+            const expected = await t.query(
+              `SELECT ${q(c.trackId)} AS id FROM ${q(t.track)} WHERE lower(${q(c.name)}) LIKE '%love%' OR lower(coalesce(${q(c.composer)}, '')) LIKE '%love%' ORDER BY ${q(c.trackId)} LIMIT 200`,
+            );
+            expect(expected.length).toBeGreaterThan(10);
+            expect(await idsOnPage(page)).toEqual(ids(expected));
+            // The search stays in the box, and in the filter form's next submission.
+            expect(await box.inputValue()).toBe('LOVE');
+            await page.close();
+          },
+        );
+
+        it.skipIf(skip)('lists facet values with their counts, and a click adds the condition', async () => {
+          const t = target();
+          const c = t.cols;
+          const page = await newPage();
+          await page.goto(tableUrl(`fcol=${c.genreId}&fop=eq&fval=1&sort=${c.trackId}&limit=200`));
+          const facet = page.locator(`.ncf-facets .ncf-facet[data-facet="${c.mediaTypeId}"]`);
+          expect(await facet.count()).toBe(1);
+          const counts = await t.query(
+            `SELECT ${q(c.mediaTypeId)} AS v, count(*) AS n FROM ${q(t.track)} WHERE ${q(c.genreId)} = 1 GROUP BY ${q(c.mediaTypeId)} ORDER BY count(*) DESC, ${q(c.mediaTypeId)}`,
+          );
+          expect(counts.length).toBeGreaterThan(1);
+          const shown = await facet.locator('li:not(.ncf-facet-more)').evaluateAll((items) =>
+            items.map((li) => ({
+              label: (li.querySelector('a')?.textContent ?? '').trim(),
+              count: (li.querySelector('.ncf-facet-count')?.textContent ?? '').trim(),
+            })),
+          );
+          // Each value's count is the database's (values may be shown by a label, counts not).
+          expect(shown.map((s) => Number(s.count.replace(/,/g, ''))).sort((a, b) => b - a)).toEqual(
+            counts.map((r) => Number(r.n)),
+          );
+          const least = counts[counts.length - 1];
+          const link = facet.locator('li a[data-facet-value]').nth(shown.length - 1);
+          await Promise.all([page.waitForURL(/fcol1=/), link.click()]);
+          const expected = await t.query(
+            `SELECT ${q(c.trackId)} AS id FROM ${q(t.track)} WHERE ${q(c.genreId)} = 1 AND ${q(c.mediaTypeId)} = ? ORDER BY ${q(c.trackId)} LIMIT 200`,
+            [least?.v],
+          );
+          expect(await idsOnPage(page)).toEqual(ids(expected));
+          // The applied value is marked, and clicking it again removes the condition.
+          const selected = page.locator(
+            `.ncf-facets .ncf-facet[data-facet="${c.mediaTypeId}"] a[aria-current="true"]`,
+          );
+          expect(await selected.count()).toBe(1);
+          await Promise.all([page.waitForURL((url) => !url.search.includes('fcol1=')), selected.click()]);
+          expect((await idsOnPage(page)).length).toBe(
+            Math.min(200, Number(counts.reduce((sum, r) => sum + Number(r.n), 0))),
+          );
+          await page.close();
+        });
+
+        it.skipIf(skip)('keeps the filter and search when switching to the chart view', async () => {
+          const t = target();
+          const c = t.cols;
+          const page = await newPage();
+          await page.goto(tableUrl(`fcol=${c.genreId}&fop=eq&fval=1&q=love`));
+          const chartLink = page.locator('.ncf-switcher a', { hasText: /chart/i });
+          expect(await chartLink.count()).toBe(1);
+          const href = new URL((await chartLink.getAttribute('href')) ?? '', server.url);
+          expect(href.searchParams.get('fcol')).toBe(c.genreId);
+          expect(href.searchParams.get('fval')).toBe('1');
+          expect(href.searchParams.get('q')).toBe('love');
+          await chartLink.click();
+          await page.waitForURL(/view=chart/);
+          const url = new URL(page.url());
+          expect(url.searchParams.get('fcol')).toBe(c.genreId);
+          expect(url.searchParams.get('q')).toBe('love');
+          // The chart's settings form carries the filter on, so changing a setting keeps it.
+          const form = page
+            .locator('form')
+            .filter({ has: page.locator('input[type="hidden"][name="fcol"]') });
+          expect(await form.count()).toBeGreaterThan(0);
+          await page.close();
+        });
+      });
+    }
+  },
+);
