@@ -253,20 +253,20 @@ describe.skipIf(!available)('table view in Chromium, on Chinook', () => {
           const t = target();
           const { page } = await newPage();
           await page.goto(tableUrl(t.tables.invoice));
-          await page.locator('select[name="fcol"]').selectOption(t.cols.customerId);
-          await page.locator('select[name="fop"]').selectOption('gt');
-          await page.locator('input[name="fval"]').fill('abc');
+          await page.locator('.ncf-filter select[name="fcol"]').selectOption(t.cols.customerId);
+          await page.locator('.ncf-filter select[name="fop"]').selectOption('gt');
+          await page.locator('.ncf-filter input[name="fval"]').fill('abc');
           await Promise.all([
             page.waitForURL(/fval=abc/),
             page.locator('.ncf-filter button[type="submit"]').click(),
           ]);
           const message = page.locator('.ncf-filter .ncf-filter-error');
           expect(await message.textContent()).toContain(t.cols.customerId);
-          expect(await page.locator('input[name="fval"]').getAttribute('aria-invalid')).toBe('true');
-          expect(await page.locator('input[name="fval"]').inputValue()).toBe('abc');
+          expect(await page.locator('.ncf-filter input[name="fval"]').getAttribute('aria-invalid')).toBe('true');
+          expect(await page.locator('.ncf-filter input[name="fval"]').inputValue()).toBe('abc');
           expect(await page.locator('.ncf-grid tbody tr').count()).toBeGreaterThan(1);
           // The form still works: a good value filters.
-          await page.locator('input[name="fval"]').fill('58');
+          await page.locator('.ncf-filter input[name="fval"]').fill('58');
           await Promise.all([
             page.waitForURL(/fval=58/),
             page.locator('.ncf-filter button[type="submit"]').click(),
@@ -296,22 +296,22 @@ describe.skipIf(!available)('table view in Chromium, on Chinook', () => {
           );
           expect(anyCase).toBeGreaterThan(exactCase);
           await page.goto(tableUrl(t.tables.track));
-          await page.locator('select[name="fcol"]').selectOption(t.cols.name);
-          await page.locator('select[name="fop"]').selectOption('contains');
-          await page.locator('input[name="fval"]').fill('rock');
+          await page.locator('.ncf-filter select[name="fcol"]').selectOption(t.cols.name);
+          await page.locator('.ncf-filter select[name="fop"]').selectOption('contains');
+          await page.locator('.ncf-filter input[name="fval"]').fill('rock');
           await Promise.all([
             page.waitForURL(/fval=rock/),
             page.locator('.ncf-filter button[type="submit"]').click(),
           ]);
           expect(await page.locator('.ncf-count').textContent()).toBe(`${anyCase} rows match`);
-          await page.locator('input[name="fval"]').fill('Rock');
-          await page.locator('input[name="fcase"]').check();
+          await page.locator('.ncf-filter input[name="fval"]').fill('Rock');
+          await page.locator('.ncf-filter input[name="fcase"]').check();
           await Promise.all([
             page.waitForURL(/fcase=1/),
             page.locator('.ncf-filter button[type="submit"]').click(),
           ]);
           expect(await page.locator('.ncf-count').textContent()).toBe(`${exactCase} rows match`);
-          expect(await page.locator('input[name="fcase"]').isChecked()).toBe(true);
+          expect(await page.locator('.ncf-filter input[name="fcase"]').isChecked()).toBe(true);
 
           await page.goto(
             tableUrl(

@@ -97,9 +97,9 @@ describe.skipIf(!executablePath && !required)('data browser in Chromium', () => 
   });
 
   it('filters, keeping the sort', async () => {
-    await page.locator('select[name="fcol"]').selectOption('status');
-    await page.locator('select[name="fop"]').selectOption('eq');
-    await page.locator('input[name="fval"]').fill('cancelled');
+    await page.locator('.ncf-filter select[name="fcol"]').selectOption('status');
+    await page.locator('.ncf-filter select[name="fop"]').selectOption('eq');
+    await page.locator('.ncf-filter input[name="fval"]').fill('cancelled');
     await page.locator('.ncf-filter button[type="submit"]').click();
     await page.waitForURL(/fcol=status/);
     const statuses = await page.locator('td[data-col="status"]').allTextContents();
