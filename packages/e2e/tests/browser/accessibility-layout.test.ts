@@ -80,7 +80,7 @@ describe.skipIf(!executablePath && !required)('accessibility and layout of every
     if (!executablePath) throw new Error(`CI=true needs a browser, but ${HOW_TO_GET_CHROMIUM}`);
     server = await startServer();
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-  }, 240_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

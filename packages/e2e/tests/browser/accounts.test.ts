@@ -59,7 +59,7 @@ describe.skipIf(!executablePath && !required)('accounts in Chromium', () => {
     }
     server = await startServer({ urls: [`sqlite:${shop}`], dataDir, localAdmin: false });
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-  }, 240_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

@@ -136,7 +136,7 @@ describe.skipIf(!available)('foreign-key links, row pages and export in Chromium
     }
     server = await startServer({ urls });
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-  }, 240_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

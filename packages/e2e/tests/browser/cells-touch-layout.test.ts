@@ -114,7 +114,7 @@ describe.skipIf(!executablePath && !required)('cells, touch and a narrow screen 
     }
     server = await startServer({ urls });
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-  }, 240_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

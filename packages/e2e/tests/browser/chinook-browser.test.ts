@@ -135,7 +135,7 @@ describe.skipIf(!available)('table view in Chromium, on Chinook', () => {
     }
     server = await startServer({ urls });
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-  }, 240_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

@@ -40,7 +40,7 @@ describe('secrets stay out of responses and logs', () => {
       localAdmin: false,
       verbose: true,
     });
-  }, 240_000);
+  });
   afterAll(async () => {
     await server?.stop();
     if (work) rmSync(work, { recursive: true, force: true });

@@ -12,7 +12,7 @@ beforeAll(async () => {
   server = await startTestPostgres();
   await server.admin.query('CREATE TABLE pool_rows (id integer PRIMARY KEY)');
   await server.admin.query('INSERT INTO pool_rows SELECT g FROM generate_series(1, 50) g');
-}, 60_000);
+});
 afterAll(async () => {
   await server?.stop();
 });

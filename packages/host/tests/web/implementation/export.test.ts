@@ -253,7 +253,7 @@ beforeAll(async () => {
   app = await createServer({ host, datasources: urls, adminToken: 'export-admin-token', store });
   await store.accounts().createUser('viewer', 'viewer', 'a viewer password');
   viewer = await signIn(app, 'viewer', 'a viewer password');
-}, 120_000);
+});
 
 afterAll(async () => {
   await app?.close();
