@@ -262,7 +262,9 @@ describe.skipIf(!available)('table view in Chromium, on Chinook', () => {
           ]);
           const message = page.locator('.ncf-filter .ncf-filter-error');
           expect(await message.textContent()).toContain(t.cols.customerId);
-          expect(await page.locator('.ncf-filter input[name="fval"]').getAttribute('aria-invalid')).toBe('true');
+          expect(await page.locator('.ncf-filter input[name="fval"]').getAttribute('aria-invalid')).toBe(
+            'true',
+          );
           expect(await page.locator('.ncf-filter input[name="fval"]').inputValue()).toBe('abc');
           expect(await page.locator('.ncf-grid tbody tr').count()).toBeGreaterThan(1);
           // The form still works: a good value filters.
