@@ -8,7 +8,9 @@ import {
   type CellValue,
   Errors,
   type Filter,
+  type FilterCondition,
   type FilterOperator,
+  isFilterGroup,
   matchesText,
   NocofloError,
   type Page,
@@ -75,6 +77,14 @@ function matches(schema: TableSchema, row: Row, filter: Filter): boolean {
   }
 }
 
+/** Whether a row satisfies a filter entry: one condition, or an `or` / `and` group of them. */
+function holds(schema: TableSchema, row: Row, condition: FilterCondition): boolean {
+  if (!isFilterGroup(condition)) return matches(schema, row, condition);
+  return 'or' in condition
+    ? condition.or.some((c) => holds(schema, row, c))
+    : condition.and.every((c) => holds(schema, row, c));
+}
+
 /** One page of `rows` (every row of the table), as `Datasource.readPage` answers it. */
 export function readArrayPage(
   schema: TableSchema,
@@ -96,7 +106,7 @@ export function readArrayPage(
   };
   const filters = options.filter ?? [];
   const sorted = rows
-    .filter((row) => filters.every((filter) => matches(schema, row, filter)))
+    .filter((row) => filters.every((filter) => holds(schema, row, filter)))
     .sort((a, b) => order(position(a), position(b)));
 
   // A cursor is the sort-key values of the row a page ended at: opaque, exact for bigint and
