@@ -10,11 +10,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../fixtures/browser.js';
-import { copyChinookSqlite, createChinookPostgres, hasChinook } from '../fixtures/chinook.js';
+import {
+  copyChinookSqlite,
+  createChinookPostgres,
+  hasChinook,
+  postgresQuery,
+  type ChinookRows as Rows,
+  sqliteQuery,
+} from '../fixtures/chinook.js';
 import { type RunningServer, startServer } from '../fixtures/serve.js';
 
 const executablePath = findChromium();
@@ -23,7 +29,6 @@ const pgUrl = process.env.NOCOFLO_PG_URL;
 if (!executablePath && !required) console.warn(`filters browser test skipped: ${HOW_TO_GET_CHROMIUM}`);
 if (!hasChinook) console.warn('filters browser test skipped: ../shared/datasets/chinook is absent');
 
-type Rows = Record<string, unknown>[];
 type Column = 'trackId' | 'name' | 'composer' | 'genreId' | 'mediaTypeId' | 'milliseconds';
 
 /** How one database names Chinook's Track table, and how the test reads it directly. */
@@ -65,14 +70,7 @@ describe.skipIf(!available)(
           mediaTypeId: 'MediaTypeId',
           milliseconds: 'Milliseconds',
         },
-        async query(sql, params = []) {
-          const db = new Database(sqliteFile, { fileMustExist: true, readonly: true });
-          try {
-            return db.prepare(sql).all(...params) as Rows;
-          } finally {
-            db.close();
-          }
-        },
+        query: sqliteQuery(sqliteFile),
       });
       if (pgUrl) {
         postgres = await createChinookPostgres(pgUrl);
@@ -90,15 +88,7 @@ describe.skipIf(!available)(
             mediaTypeId: 'media_type_id',
             milliseconds: 'milliseconds',
           },
-          async query(sql, params = []) {
-            let n = 0;
-            return (
-              await pool.query(
-                sql.replace(/\?/g, () => `$${++n}`),
-                params,
-              )
-            ).rows;
-          },
+          query: postgresQuery(pool),
         });
       }
       server = await startServer({ urls });
