@@ -18,6 +18,7 @@ import { defaultMetadataStorePath, openMetadataStore } from '../store/open.js';
 import { HOST_VERSION } from '../version.js';
 import { watchPlugins } from '../watch/index.js';
 import { describeUnavailable, findUnavailableDatasources } from './check-datasources.js';
+import { ensureLocalAdmin } from './local-admin.js';
 
 /** Options of `nocoflo serve`, as commander parses them. */
 export interface ServeOptions {
@@ -99,15 +100,7 @@ async function firstRun(
   const users = await accounts.countUsers();
   const loopback = LOOPBACK.has(options.host);
   if ((demo || options.localAdmin) && loopback) {
-    let admin = (await accounts.listUsers()).find((u) => u.role === 'admin');
-    if (!admin) {
-      admin = await accounts.createUser('admin', 'admin', randomBytes(18).toString('base64url'));
-      await accounts.appendAudit({
-        actor: 'cli',
-        action: 'user.add',
-        detail: { user: admin.name, role: 'admin', local: true },
-      });
-    }
+    const admin = await ensureLocalAdmin(accounts);
     return {
       autoSignIn: admin.name,
       note: `browsers on this machine are signed in as ${admin.name} (admin); \`nocoflo users reset-password ${admin.name}\` sets a password for signing in elsewhere`,

@@ -102,7 +102,6 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const preferences = options.preferences ?? options.store ?? new MemoryViewPreferences();
   const ctx: ServerContext = {
     host,
-    adminToken: options.adminToken,
     connections,
     accounts,
     ...(options.store ? { store: options.store } : {}),

@@ -55,12 +55,14 @@ export interface ServerOptions {
   authRateLimit?: AuthRateLimit;
 }
 
-/** What server extensions get besides the Fastify instance. */
+/**
+ * What server extensions get besides the Fastify instance. It holds no credential: the
+ * server's auth plugin decides who a request is, and an extension's routes only declare
+ * their rule (`config.access`).
+ */
 export interface ServerContext {
   /** The host. */
   readonly host: PluginHost;
-  /** The admin token. */
-  readonly adminToken: string;
   /** The datasources the server browses. */
   readonly connections: DatasourceConnections;
   /** The metadata store, when the server was given one. */
