@@ -88,7 +88,12 @@ export interface RenderChartInput {
   /** URLs for links and assets. */
   urls: ViewUrls;
   /** The page's filter (shared with the table view): its URL parameters, kept by the form, and in words. */
-  filter?: { params: Readonly<Record<string, string>>; description: string };
+  filter?: {
+    /** The filter's URL parameters, carried as hidden fields by the chart's form. */
+    params: Readonly<Record<string, string>>;
+    /** The filter in words, shown in the chart's caption. */
+    description: string;
+  };
 }
 
 /** Renders the chart view's HTML fragment. */

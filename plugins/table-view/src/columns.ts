@@ -7,7 +7,12 @@
 import { type ColumnSchema, html, type SafeHtml, type TableSchema, type ViewSettings } from '@nocoflo/sdk';
 
 /** Narrowest and widest column, in CSS pixels. */
-export const COLUMN_WIDTH_RANGE = { min: 40, max: 1200 } as const;
+export const COLUMN_WIDTH_RANGE = {
+  /** Narrowest width a column can be given. */
+  min: 40,
+  /** Widest width a column can be given. */
+  max: 1200,
+} as const;
 
 /** One column's place in the layout. */
 export interface ColumnPlacement {

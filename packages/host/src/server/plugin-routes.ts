@@ -174,7 +174,7 @@ export const pluginRoutesPlugin: FastifyPluginAsync<PluginRoutesPluginOptions> =
 /**
  * Registers the plugin-route dispatcher on `app` (an embedder's Fastify instance, or a
  * test's): the server's error handler, rate limit and auth plugin (bearer tokens only) when
- * `app` has none yet, then {@link pluginRoutesPlugin}.
+ * `app` has none yet, then the `pluginRoutesPlugin` Fastify plugin.
  *
  * @example
  * ```ts

@@ -28,6 +28,16 @@ export interface FullTextSearch {
  * The substring search of a table: over its text columns, or none when it has no text
  * column. What a SQL datasource reports as `TableSchema.search` when it finds no
  * full-text index.
+ *
+ * @example
+ * ```ts
+ * import type { ColumnSchema } from '@nocoflo/sdk';
+ * import { substringSearch } from '@nocoflo/sdk/sql';
+ * declare const columns: ColumnSchema[];
+ *
+ * // { method: 'substring', columns: ['name', 'email'] } for a table with those text columns
+ * const search = substringSearch(columns);
+ * ```
  */
 export function substringSearch(columns: readonly ColumnSchema[]): TableSearch | undefined {
   const text = columns.filter((column) => column.type === 'text').map((column) => column.name);
@@ -41,6 +51,20 @@ const WORDLIKE = /[\p{L}\p{N}]/u;
  * Compiles a `search` text into SQL conditions (to be joined with AND): none for an absent
  * or blank text; `NCF_INVALID_QUERY` for a text that is not a string; `NCF_UNSUPPORTED` for
  * a table whose schema reports no `TableSchema.search`.
+ *
+ * @example
+ * ```ts
+ * import type { TableSchema } from '@nocoflo/sdk';
+ * import { compileSearch, quoteIdentifier, SqlParams, type SqlDialect } from '@nocoflo/sdk/sql';
+ * declare const schema: TableSchema;
+ * declare const dialect: SqlDialect;
+ *
+ * const params = new SqlParams('question');
+ * // One condition per word: each word must appear in some text column, case-insensitively.
+ * const conditions = compileSearch(schema, 'ada london', dialect, params);
+ * const where = conditions.length > 0 ? ` WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}` : '';
+ * const sql = `SELECT * FROM ${quoteIdentifier(schema.name)}${where}`; // run with params.values
+ * ```
  */
 export function compileSearch(
   schema: TableSchema,

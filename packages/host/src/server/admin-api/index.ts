@@ -328,7 +328,7 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiPluginOptions> = async (
 /**
  * Registers the admin API on `app` (an embedder's Fastify instance, or a test's): the
  * server's error handler, rate limit and auth plugin (bearer tokens only) when `app` has
- * none yet, then {@link adminApiPlugin} under `prefix`.
+ * none yet, then the `adminApiPlugin` Fastify plugin under `prefix`.
  *
  * @example
  * ```ts

@@ -125,6 +125,15 @@ export interface ConformanceCheckInfo {
  * - `filter.isNotNull`: isNotNull matches exactly the non-NULLs
  * - `filter.combined`: several filters combine with AND, also on pages with a sort
  * - `filter.invalid`: an unknown operator or a value of the wrong shape is refused with NCF_INVALID_QUERY
+ * - `filter.groups`: filter groups combine their conditions with OR or AND, nested, next to plain conditions (also paged and sorted)
+ * - `filter.groups.empty`: an empty OR group matches no row and an empty AND group every row
+ * - `filter.groups.aggregate`: aggregates apply filter groups before grouping
+ * - `filter.groups.invalid`: a group without an array, or nested too deep, is refused with NCF_INVALID_QUERY
+ * - `search.schema`: describeTable reports how a table with text columns is searched: fulltext or substring, over existing text columns
+ * - `search.words`: a search finds the rows where every word is in some searched column, ignoring case, literally (% and _ are not wildcards)
+ * - `search.blank`: a blank search finds every row
+ * - `search.filtered`: a search combines with filters and groups, in reads and in aggregates
+ * - `search.invalid`: a search that is not a string is refused with NCF_INVALID_QUERY
  * - `aggregate.count`: count of all rows, of non-NULL values and under a filter; over no rows, count 0 and sum NULL
  * - `aggregate.sum`: sum of integer, decimal and float columns matches the exact sums
  * - `aggregate.avg`: avg of integer, decimal and float columns (NULLs ignored)
