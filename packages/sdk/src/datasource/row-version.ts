@@ -3,40 +3,121 @@
  * hands a row out (the data API, a view) gives its version; a write that names the version
  * it saw is refused with 409 when the row has changed since, so no edit silently
  * overwrites another.
+ *
+ * The rows API computes one per row of every page, so this is on its hot path: the
+ * canonical text is built by plain concatenation (no `Object.entries` pairs, no sort
+ * callback, object keys quoted once), both seeded hashes run in one pass over it, and each
+ * 53-bit result is written in base 36 as two small parts (`Number.prototype.toString(36)`
+ * of a large double was most of the old cost: ~2 µs each, two per row). The output
+ * is exactly the one of the first implementation (cyrb53 with seeds 1 and 2 over the same
+ * text): versions computed by an older SDK, in a view or another plugin, still match.
  */
 import type { Row } from './types.js';
+
+/** Object keys in their JSON form; a small cache, since rows of a table share their keys. */
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_MAX = 4096;
+
+function quoteKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < QUOTED_KEYS_MAX) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
 
 /** A canonical text of a value: object keys sorted, bigints, dates and bytes spelled out. */
 function canonical(value: unknown): string {
   if (value === null || value === undefined) return 'null';
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : `"${value}"`;
-  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : `"${value}"`;
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return `${value}n`;
+    case 'object':
+      break;
+    default:
+      return JSON.stringify(String(value));
+  }
   if (value instanceof Date) return `d${value.toISOString()}`;
   if (value instanceof Uint8Array)
     return `b${Array.from(value, (b) => b.toString(16).padStart(2, '0')).join('')}`;
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    );
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) text += ',';
+      text += canonical(value[i]);
+    }
+    return `${text}]`;
   }
-  return JSON.stringify(String(value));
+  // Own enumerable string keys (what `Object.entries` gave), in UTF-16 code unit order
+  // (the default sort, the same order `a < b` gave).
+  const keys = Object.keys(value);
+  keys.sort();
+  let text = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (i > 0) text += ',';
+    text += quoteKey(key);
+    text += ':';
+    text += canonical((value as Record<string, unknown>)[key]);
+  }
+  return `${text}}`;
 }
 
-/** 53 bits of a string's hash (cyrb53, public domain), seeded. */
-function hash53(text: string, seed: number): number {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
+/** 36^5: a 53-bit number splits into two parts below 2^30 (small integers, which V8 prints fast). */
+const BASE36_PART = 60466176;
+
+/**
+ * `(hi * 2^32 + lo).toString(36)` for `hi < 2^21`, `lo < 2^32`. `toString(36)` of a number
+ * above 2^31 takes V8's slow path for any double (about 2 µs here); two small parts take
+ * its integer path. Every step is exact: `n < 2^53` and `quotient * BASE36_PART <= n + 1`.
+ *
+ * @internal exported for its tests only (not from the package entry).
+ */
+export function base36(hi: number, lo: number): string {
+  const n = hi * 4294967296 + lo;
+  let quotient = Math.floor(n / BASE36_PART);
+  let rest = n - quotient * BASE36_PART;
+  // The division is rounded; one step corrects it.
+  if (rest < 0) {
+    quotient -= 1;
+    rest += BASE36_PART;
+  } else if (rest >= BASE36_PART) {
+    quotient += 1;
+    rest -= BASE36_PART;
+  }
+  if (quotient === 0) return rest.toString(36);
+  const tail = rest.toString(36);
+  return quotient.toString(36) + (tail.length < 5 ? '00000'.slice(tail.length) + tail : tail);
+}
+
+/**
+ * cyrb53 (public domain) of `text` with seeds 1 and 2 in one pass, each 53-bit result in
+ * base 36, one after the other.
+ */
+function hashTwice(text: string): string {
+  let a1 = 0xdeadbeef ^ 1;
+  let a2 = 0x41c6ce57 ^ 1;
+  let b1 = 0xdeadbeef ^ 2;
+  let b2 = 0x41c6ce57 ^ 2;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
+    a1 = Math.imul(a1 ^ c, 2654435761);
+    a2 = Math.imul(a2 ^ c, 1597334677);
+    b1 = Math.imul(b1 ^ c, 2654435761);
+    b2 = Math.imul(b2 ^ c, 1597334677);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  a1 = Math.imul(a1 ^ (a1 >>> 16), 2246822507) ^ Math.imul(a2 ^ (a2 >>> 13), 3266489909);
+  a2 = Math.imul(a2 ^ (a2 >>> 16), 2246822507) ^ Math.imul(a1 ^ (a1 >>> 13), 3266489909);
+  b1 = Math.imul(b1 ^ (b1 >>> 16), 2246822507) ^ Math.imul(b2 ^ (b2 >>> 13), 3266489909);
+  b2 = Math.imul(b2 ^ (b2 >>> 16), 2246822507) ^ Math.imul(b1 ^ (b1 >>> 13), 3266489909);
+  return base36(2097151 & a2, a1 >>> 0) + base36(2097151 & b2, b1 >>> 0);
 }
 
 /**
@@ -54,6 +135,5 @@ function hash53(text: string, seed: number): number {
  * ```
  */
 export function rowVersion(row: Row): string {
-  const text = canonical(row);
-  return `"${hash53(text, 1).toString(36)}${hash53(text, 2).toString(36)}"`;
+  return `"${hashTwice(canonical(row))}"`;
 }

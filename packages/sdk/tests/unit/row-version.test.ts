@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { base36 } from '../../src/datasource/row-version.js';
+import { type Row, rowVersion } from '../../src/index.js';
+
+// The first implementation of rowVersion, kept verbatim as the reference: versions are put
+// in pages and sent back with edits, possibly computed by another copy of the SDK (a view's,
+// a plugin's), so a faster implementation must give exactly the same text for every row.
+function referenceCanonical(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : `"${value}"`;
+  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
+  if (value instanceof Date) return `d${value.toISOString()}`;
+  if (value instanceof Uint8Array)
+    return `b${Array.from(value, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  if (Array.isArray(value)) return `[${value.map(referenceCanonical).join(',')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${referenceCanonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(String(value));
+}
+
+function referenceHash53(text: string, seed: number): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+function referenceRowVersion(row: Row): string {
+  const text = referenceCanonical(row);
+  return `"${referenceHash53(text, 1).toString(36)}${referenceHash53(text, 2).toString(36)}"`;
+}
+
+/** A small deterministic generator (mulberry32), so a failure names a reproducible row. */
+function generator(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ODD_TEXT = ['', 'a"b', 'back\\slash', 'line\nbreak', '\u0000\u001f', 'é', '日本', '😀', '\ud800', 'ü'];
+
+function randomValue(random: () => number, depth: number): unknown {
+  const pick = Math.floor(random() * (depth > 2 ? 9 : 12));
+  switch (pick) {
+    case 0:
+      return null;
+    case 1:
+      return Math.floor(random() * 2 ** 31) - 2 ** 30;
+    case 2:
+      return (random() - 0.5) * 10 ** Math.floor(random() * 40 - 20);
+    case 3:
+      return [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 2 ** 53, 1e21][
+        Math.floor(random() * 6)
+      ];
+    case 4:
+      return `${ODD_TEXT[Math.floor(random() * ODD_TEXT.length)]}${random().toString(36).slice(2)}`;
+    case 5:
+      return random() < 0.5;
+    case 6:
+      return BigInt(Math.floor(random() * 2 ** 40)) * 1_000_000_007n;
+    case 7:
+      return new Date(Math.floor(random() * 4e12));
+    case 8:
+      return Uint8Array.from({ length: Math.floor(random() * 6) }, () => Math.floor(random() * 256));
+    case 9:
+      return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth + 1));
+    default:
+      return randomRow(random, depth + 1);
+  }
+}
+
+function randomRow(random: () => number, depth = 0): Row {
+  const row: Record<string, unknown> = {};
+  const keys = ['id', 'Name', 'name', 'é', '10', '2', 'a"b', 'z', '_', 'ü', '😀', 'created_at'];
+  const count = Math.floor(random() * 7);
+  for (let i = 0; i < count; i++)
+    row[keys[Math.floor(random() * keys.length)] as string] = randomValue(random, depth);
+  return row as Row;
+}
+
+describe('rowVersion', () => {
+  it('gives exactly the versions of the first implementation (so every SDK copy agrees)', () => {
+    const random = generator(19);
+    for (let i = 0; i < 20_000; i++) {
+      const row = randomRow(random);
+      expect(
+        rowVersion(row),
+        JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)),
+      ).toBe(referenceRowVersion(row));
+    }
+  });
+
+  it('does not depend on column order and changes with any value', () => {
+    expect(rowVersion({ id: 1, qty: 10 })).toBe(rowVersion({ qty: 10, id: 1 }));
+    expect(rowVersion({ id: 1, qty: 10 })).not.toBe(rowVersion({ id: 1, qty: 11 }));
+    expect(rowVersion({ id: 1, qty: '10' })).not.toBe(rowVersion({ id: 1, qty: 10 }));
+    expect(rowVersion({})).toBe(referenceRowVersion({}));
+    expect(rowVersion({ id: 1 })).toMatch(/^"[0-9a-z]+"$/);
+  });
+});
+
+describe('base36 of a 53-bit hash', () => {
+  it('writes what toString(36) writes, at the edges of its two parts too', () => {
+    const P = 36 ** 5;
+    const values = [0, 1, 35, 36, P - 1, P, P + 1, 2 * P - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1];
+    for (let k = 1; k < 200; k++)
+      values.push(k * P - 1, k * P, k * P * 36 ** 3 + 17, 2 ** 53 - k * 1_000_003);
+    const random = generator(36);
+    for (let i = 0; i < 20_000; i++)
+      values.push(Math.floor(random() * 2 ** 21) * 2 ** 32 + Math.floor(random() * 2 ** 32));
+    for (const n of values) {
+      const hi = Math.floor(n / 2 ** 32);
+      expect(base36(hi, n - hi * 2 ** 32), String(n)).toBe(n.toString(36));
+    }
+  });
+});
