@@ -5,8 +5,8 @@
  * overwrites another.
  *
  * The rows API computes one per row of every page, so this is on its hot path: the
- * canonical text is built by plain concatenation (no `Object.entries` pairs, no sort
- * callback, object keys quoted once), both seeded hashes run in one pass over it, and each
+ * canonical text is built by plain concatenation (no `Object.entries` pairs; the sorted,
+ * quoted keys of the last layout are reused, and rows of a page share one), both seeded hashes run in one pass over it, and each
  * 53-bit result is written in base 36 as two small parts (`Number.prototype.toString(36)`
  * of a large double was most of the old cost: ~2 µs each, two per row). The output
  * is exactly the one of the first implementation (cyrb53 with seeds 1 and 2 over the same
@@ -14,17 +14,32 @@
  */
 import type { Row } from './types.js';
 
-/** Object keys in their JSON form; a small cache, since rows of a table share their keys. */
-const quotedKeys = new Map<string, string>();
-const QUOTED_KEYS_MAX = 4096;
+/**
+ * The last object layout seen: its keys in `Object.keys` order, the same keys sorted, and
+ * the text before each sorted key's value (`{"a":`, `,"b":`). Rows of a page share their
+ * keys, so the sort and the quoting are done once per page, not once per row.
+ */
+let layoutKeys: readonly string[] = [];
+let layoutSorted: readonly string[] = [];
+let layoutPrefixes: readonly string[] = [];
 
-function quoteKey(key: string): string {
-  let quoted = quotedKeys.get(key);
-  if (quoted === undefined) {
-    quoted = JSON.stringify(key);
-    if (quotedKeys.size < QUOTED_KEYS_MAX) quotedKeys.set(key, quoted);
+function useLayout(keys: readonly string[]): void {
+  if (keys.length === layoutKeys.length) {
+    let same = true;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] !== layoutKeys[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return;
   }
-  return quoted;
+  // Own enumerable string keys (what `Object.entries` gave), in UTF-16 code unit order
+  // (the default sort, the same order `a < b` gave).
+  const sorted = [...keys].sort();
+  layoutKeys = keys;
+  layoutSorted = sorted;
+  layoutPrefixes = sorted.map((key, i) => `${i === 0 ? '{' : ','}${JSON.stringify(key)}:`);
 }
 
 /** A canonical text of a value: object keys sorted, bigints, dates and bytes spelled out. */
@@ -55,17 +70,16 @@ function canonical(value: unknown): string {
     }
     return `${text}]`;
   }
-  // Own enumerable string keys (what `Object.entries` gave), in UTF-16 code unit order
-  // (the default sort, the same order `a < b` gave).
   const keys = Object.keys(value);
-  keys.sort();
-  let text = '{';
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    if (i > 0) text += ',';
-    text += quoteKey(key);
-    text += ':';
-    text += canonical((value as Record<string, unknown>)[key]);
+  if (keys.length === 0) return '{}';
+  useLayout(keys);
+  // Held here: the values below may be objects of another layout.
+  const sorted = layoutSorted;
+  const prefixes = layoutPrefixes;
+  let text = '';
+  for (let i = 0; i < sorted.length; i++) {
+    text += prefixes[i];
+    text += canonical((value as Record<string, unknown>)[sorted[i] as string]);
   }
   return `${text}}`;
 }

@@ -105,6 +105,16 @@ describe('rowVersion', () => {
     }
   });
 
+  it('gives the same versions for rows of one layout, of a new layout and nested in each other', () => {
+    const random = generator(7);
+    const rows: Row[] = [];
+    for (let i = 0; i < 300; i++)
+      rows.push({ id: i, label: `item ${i}`, price: random() * 100, created: null });
+    rows.push({ created: 'x', id: 1, label: 'a', price: 1 }, { id: 2, nested: { id: 3, label: 'b' } } as Row);
+    rows.push({ id: 4, label: 'c', price: 2, created: { id: 5, label: 'd', price: 3, created: 'e' } } as Row);
+    for (const row of rows) expect(rowVersion(row)).toBe(referenceRowVersion(row));
+  });
+
   it('does not depend on column order and changes with any value', () => {
     expect(rowVersion({ id: 1, qty: 10 })).toBe(rowVersion({ qty: 10, id: 1 }));
     expect(rowVersion({ id: 1, qty: 10 })).not.toBe(rowVersion({ id: 1, qty: 11 }));
