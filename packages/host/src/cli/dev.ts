@@ -1,21 +1,23 @@
 /**
  * `nocoflo dev [dir]`: the plugin author's loop (`npm run dev` in a scaffolded plugin). It
- * builds the plugin, serves the web app on the demo database with the plugin loaded from
- * its own folder, keeps the plugin's build running in watch mode, and reloads the plugin
- * whenever its files change, without restarting the host.
+ * serves the web app on the demo database with the plugin loaded from its own folder, runs
+ * the plugin's build script after every change to its files, and reloads the plugin once
+ * each build is done, without restarting the host.
  *
  * The host runs in a private root under the OS temp folder whose `plugins/` holds one
- * symlink to the plugin's folder: the plugin is a directory plugin there, so watch mode
- * follows it, and the demo database and metadata stay out of the author's project.
+ * symlink to the plugin's folder (a directory plugin there), so the demo database and
+ * metadata stay out of the author's project.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { PLUGIN_KEYWORD } from '@nocoflo/sdk';
+import { errorMessage, PLUGIN_KEYWORD } from '@nocoflo/sdk';
 import type { Command } from 'commander';
+import type { PluginHost } from '../types.js';
+import { startBuildLoop } from './dev-build.js';
 import { runUntilSignal, serve } from './serve.js';
 
 /** Options of `nocoflo dev`, as commander parses them. */
@@ -30,6 +32,7 @@ interface PluginPackage {
   name: string;
   keywords?: string[];
   scripts?: Record<string, string>;
+  nocoflo?: { entry?: string };
 }
 
 /** The plugin package in `dir`, or an error saying why it is not one. */
@@ -93,24 +96,29 @@ function devRoot(dir: string, name: string): string {
   return root;
 }
 
-/** `npm run build` once, in the foreground: the host then starts on built code. */
-function buildOnce(dir: string): void {
+/** `npm run build`, its output on this terminal; resolves true when it succeeded. */
+function runBuild(dir: string): Promise<boolean> {
   process.stdout.write('nocoflo dev: npm run build\n');
-  const result = spawnSync('npm', ['run', 'build'], { cwd: dir, stdio: 'inherit' });
-  if (result.status !== 0)
-    process.stderr.write('nocoflo dev: the build failed; the plugin loads once a rebuild succeeds.\n');
+  return new Promise((resolveBuild) => {
+    const child = spawn('npm', ['run', 'build'], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', (error) => {
+      process.stderr.write(`nocoflo dev: could not run the build: ${error.message}\n`);
+      resolveBuild(false);
+    });
+    child.on('close', (code) => {
+      if (code !== 0)
+        process.stderr.write(
+          'nocoflo dev: the build failed; the plugin keeps its last good build until a change builds again.\n',
+        );
+      resolveBuild(code === 0);
+    });
+  });
 }
 
-/** `npm run build -- --watch` (tsup's watch mode) in the background, for the life of the server. */
-function watchBuild(dir: string): ChildProcess {
-  const child = spawn('npm', ['run', 'build', '--', '--watch'], {
-    cwd: dir,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  child.on('error', (error) =>
-    process.stderr.write(`nocoflo dev: the build watcher failed: ${error.message}\n`),
-  );
-  return child;
+/** The folder the build writes, from the entry (`./dist/index.js` → `dist`); changes there build nothing. */
+function outputFolder(manifest: PluginPackage): string {
+  const entry = (manifest.nocoflo?.entry ?? './dist/index.js').replace(/^\.\//, '');
+  return entry.includes('/') ? (entry.split('/')[0] ?? 'dist') : 'dist';
 }
 
 /** Registers `nocoflo dev` on the program. */
@@ -118,12 +126,12 @@ export function registerDevCommand(program: Command): void {
   program
     .command('dev')
     .description(
-      'develop a plugin: serve it on the demo database from its folder, rebuild on change (its build script with --watch) and reload it without restarting',
+      'develop a plugin: serve it on the demo database from its folder, run its build script after each change and reload it without restarting',
     )
     .argument('[dir]', "the plugin's folder", '.')
     .option('-p, --port <n>', 'port to listen on (0: any free port)', process.env.PORT ?? '3000')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--no-build', "do not run the plugin's build script (something else builds it)")
+    .option('--no-build', "do not run the plugin's build script (something else builds it; its files are watched)")
     .option('--verbose', 'log what the host does')
     .action(async (dirArg: string, options: DevOptions) => {
       const dir = resolve(dirArg);
@@ -136,23 +144,63 @@ export function registerDevCommand(program: Command): void {
         return;
       }
       const build = options.build && manifest.scripts?.build !== undefined;
-      if (build) buildOnce(dir);
       const root = devRoot(dir, manifest.name);
-      let builder: ChildProcess | undefined;
-      // The build watcher starts once the host watches the plugin: its first build (tsup
-      // cleans dist/ and writes it again) then reloads the plugin instead of racing its load.
-      const ready = serve([], {
+      const serveOptions = {
         port: options.port,
         host: options.host,
         demo: true,
         root,
         pluginsDir: ['plugins'],
-        watch: true,
         ...(options.verbose ? { verbose: true } : {}),
-      }).then((stop) => {
-        if (build) builder = watchBuild(dir);
+      };
+      if (!build) {
+        // Something else builds the plugin: the host's watch mode reloads it when its files change.
+        await runUntilSignal(serve([], { ...serveOptions, watch: true }));
+        return;
+      }
+      // The plugin's folder is watched before the first build, so no edit is ever missed; each
+      // build that succeeds reloads the plugin once (a build that empties dist/ midway never
+      // reaches the host). A build done while the host starts is loaded by one reload after.
+      let host: PluginHost | undefined;
+      let serving = false;
+      let reloadWhenServing = false;
+      const reload = async () => {
+        if (!serving || !host) {
+          reloadWhenServing = true;
+          return;
+        }
+        const info = await host.reload(manifest.name).catch((error: unknown) => ({
+          state: 'failed' as const,
+          error: { message: errorMessage(error) },
+        }));
+        if (info.state === 'failed')
+          process.stderr.write(
+            `nocoflo dev: reloaded ${manifest.name}, which failed: ${info.error?.message ?? 'unknown error'}\n`,
+          );
+        else process.stdout.write(`nocoflo dev: reloaded ${manifest.name} (${info.state})\n`);
+      };
+      const loop = startBuildLoop({
+        dir,
+        outputs: [outputFolder(manifest)],
+        build: () => runBuild(dir),
+        onBuilt: reload,
+      });
+      await loop.ready;
+      if (!(await loop.buildNow()))
+        process.stderr.write(
+          'nocoflo dev: the first build failed; the plugin loads once a build succeeds.\n',
+        );
+      reloadWhenServing = false; // the host starts on this build
+      const ready = serve([], {
+        ...serveOptions,
+        onHost: (started) => {
+          host = started;
+        },
+      }).then(async (stop) => {
+        serving = true;
+        if (reloadWhenServing) await reload();
         return stop;
       });
-      await runUntilSignal(ready, () => builder?.kill('SIGTERM'));
+      await runUntilSignal(ready, () => void loop.close());
     });
 }

@@ -15,6 +15,7 @@ import { createServer, resolveAdminToken } from '../server/index.js';
 import { CONFIG_FILE_NAME, readConfigFile } from '../store/config-file.js';
 import { isMetadataStore } from '../store/metadata.js';
 import { defaultMetadataStorePath, openMetadataStore } from '../store/open.js';
+import type { PluginHost } from '../types.js';
 import { HOST_VERSION } from '../version.js';
 import { watchPlugins } from '../watch/index.js';
 import { describeUnavailable, findUnavailableDatasources } from './check-datasources.js';
@@ -39,6 +40,8 @@ export interface ServeOptions {
   verbose?: boolean;
   serveUnavailable?: boolean;
   callbackTimeout?: string;
+  /** Called with the host once it is created (`nocoflo dev` reloads its plugin through it). */
+  onHost?: (host: PluginHost) => void;
 }
 
 /** Start-up stopped because a datasource cannot be opened (already explained on stderr). */
@@ -154,6 +157,7 @@ export async function serve(urls: string[], options: ServeOptions): Promise<() =
     // Where plugin code runs: a level stored with `plugins set-isolation` wins over the file.
     ...(configFile?.isolation ? { isolation: configFile.isolation } : {}),
   });
+  options.onHost?.(host);
   // The plugins start (each isolated one booting its worker) while the main thread builds the
   // server: its routes, the demo database and the first-run account need no started plugin.
   const starting = host.start();
