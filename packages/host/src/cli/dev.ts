@@ -131,7 +131,10 @@ export function registerDevCommand(program: Command): void {
     .argument('[dir]', "the plugin's folder", '.')
     .option('-p, --port <n>', 'port to listen on (0: any free port)', process.env.PORT ?? '3000')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--no-build', "do not run the plugin's build script (something else builds it; its files are watched)")
+    .option(
+      '--no-build',
+      "do not run the plugin's build script (something else builds it; its files are watched)",
+    )
     .option('--verbose', 'log what the host does')
     .action(async (dirArg: string, options: DevOptions) => {
       const dir = resolve(dirArg);
