@@ -27,6 +27,8 @@ export default defineConfig([
     },
     format: ['esm'],
     splitting: false,
+    // birpc inside the file: a worker's boot loads one module of the host's, not two.
+    noExternal: ['birpc'],
     sourcemap: true,
     target: 'node20',
   },

@@ -4,9 +4,11 @@ import { pathToFileURL } from 'node:url';
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'sql/index': 'src/sql/index.ts' },
+  // `isolated` is what isolated plugins' workers load (the `nocoflo-isolated` export
+  // condition): the same exports, zod and semver loaded on first use. Its types are index's.
+  entry: { index: 'src/index.ts', isolated: 'src/isolated.ts', 'sql/index': 'src/sql/index.ts' },
   format: ['esm'],
-  dts: true,
+  dts: { entry: { index: 'src/index.ts', 'sql/index': 'src/sql/index.ts' } },
   clean: true,
   sourcemap: true,
   target: 'node20',

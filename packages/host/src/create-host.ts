@@ -19,7 +19,7 @@ import {
   type PluginInfo,
   silentLogger,
 } from '@nocoflo/sdk';
-import semver from 'semver';
+import validVersion from 'semver/functions/valid.js';
 import { DatasourceRegistryImpl } from './contributions/datasource-registry.js';
 import { HookRegistry } from './contributions/hook-registry.js';
 import { RouteRegistryImpl } from './contributions/route-registry.js';
@@ -349,7 +349,7 @@ class Host implements PluginHost {
       }
       if (existing) await this.#lifecycle.unregisterRecord(existing);
       const version = manifest.version ?? '0.0.0';
-      if (!semver.valid(version)) {
+      if (!validVersion(version)) {
         throw NocofloError.create(Errors.ManifestInvalid, [
           manifest.name,
           `version: "${version}" is not a valid semver version`,

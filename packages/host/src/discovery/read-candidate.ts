@@ -13,7 +13,7 @@ import {
   pluginPackageJsonSchema,
   type SerializedNocofloError,
 } from '@nocoflo/sdk';
-import semver from 'semver';
+import satisfies from 'semver/functions/satisfies.js';
 import { manifestPathEscapes } from './manifest-paths.js';
 import type { Candidate, PluginLocation } from './types.js';
 
@@ -81,7 +81,7 @@ export function readCandidate(found: PluginLocation, hostVersion: string): Candi
       NocofloError.create(Errors.ManifestInvalid, [name, escapes.join('; ')]),
     );
   }
-  if (!semver.satisfies(hostVersion, manifest.host, { includePrerelease: true })) {
+  if (!satisfies(hostVersion, manifest.host, { includePrerelease: true })) {
     return reject(
       location,
       name,

@@ -15,7 +15,7 @@ import {
   type PluginPackageJson,
   pluginPackageJsonSchema,
 } from '@nocoflo/sdk';
-import semver from 'semver';
+import satisfies from 'semver/functions/satisfies.js';
 import { manifestPathEscapes } from '../discovery/manifest-paths.js';
 import { readPluginMigrations } from '../migrations/discover.js';
 
@@ -84,7 +84,7 @@ export async function validatePluginPackage(
   const packageJson = parsed.data;
   const manifest = packageJson.nocoflo;
 
-  if (!semver.satisfies(context.hostVersion, manifest.host, { includePrerelease: true })) {
+  if (!satisfies(context.hostVersion, manifest.host, { includePrerelease: true })) {
     throw NocofloError.create(Errors.HostRangeUnsatisfied, [
       packageJson.name,
       manifest.host,
@@ -96,7 +96,7 @@ export async function validatePluginPackage(
     for (const [dependency, range] of Object.entries(manifest.dependencies)) {
       const found = context.plugins.find((p) => p.name === dependency);
       if (!found) throw NocofloError.create(Errors.DependencyMissing, [packageJson.name, dependency, range]);
-      if (!semver.satisfies(found.version, range, { includePrerelease: true })) {
+      if (!satisfies(found.version, range, { includePrerelease: true })) {
         throw NocofloError.create(Errors.DependencyVersionMismatch, [
           packageJson.name,
           dependency,

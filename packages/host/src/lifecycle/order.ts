@@ -3,7 +3,7 @@
  * Pure: it sees names, versions and declared dependencies, never plugin code.
  */
 import { Errors, NocofloError, type SerializedNocofloError } from '@nocoflo/sdk';
-import semver from 'semver';
+import satisfies from 'semver/functions/satisfies.js';
 
 /** One plugin as ordering sees it. */
 export interface OrderNode {
@@ -42,7 +42,7 @@ export function orderPlugins(nodes: readonly OrderNode[]): OrderResult {
         );
         break;
       }
-      if (!semver.satisfies(found.version, range, { includePrerelease: true })) {
+      if (!satisfies(found.version, range, { includePrerelease: true })) {
         failed.set(
           node.name,
           asJson(

@@ -3,14 +3,15 @@
  * calls them; plugins tap them through their context (`ctx.tap(name, fn)`), which records
  * every tap so it can be removed when the plugin is disabled.
  */
-import {
+import type {
   AsyncParallelHook,
   AsyncSeriesBailHook,
   AsyncSeriesHook,
-  type Hook,
+  Hook,
   SyncHook,
   SyncWaterfallHook,
 } from 'tapable';
+import { loadCommonJs } from '../load-commonjs.js';
 import type {
   HostStartedEvent,
   PluginStateChange,
@@ -244,6 +245,10 @@ export const HOOK_NAMES = Object.keys(HOOK_KINDS) as HookName[];
 
 /** Creates a fresh set of hook instances (one per host). */
 export function createHooks(): NocofloHooks {
+  // tapable loads here, not with the SDK: only a host makes hooks, and an isolated plugin's
+  // worker, which imports the SDK too, has no use for tapable's dozen modules.
+  const { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesHook, SyncHook, SyncWaterfallHook } =
+    loadCommonJs('tapable') as typeof import('tapable');
   return {
     hostStarted: new AsyncParallelHook(['event']),
     hostStopping: new AsyncSeriesHook([]),

@@ -3,37 +3,19 @@
  * few standard fields discovery reads. Discovery validates these before any plugin code
  * runs; `manifest.schema.json` is generated from them for editor completion.
  */
-import semver from 'semver';
+// semver's two checks from their own modules: its index loads all 48 of them.
+import valid from 'semver/functions/valid.js';
+import validRange from 'semver/ranges/valid.js';
 import { z } from 'zod';
-import { packagePathMessage, packagePathProblem } from './package-path.js';
+import { buildManifestSchemas } from './build-schemas.js';
+import { MANIFEST_JSON_SCHEMA_OPTIONS } from './issues.js';
 
-/** The keyword that marks an npm package as a nocoflo plugin. */
-export const PLUGIN_KEYWORD = 'nocoflo-plugin';
+export { formatIssues, PLUGIN_KEYWORD } from './issues.js';
+
+const schemas = buildManifestSchemas(z, { valid: (v) => valid(v), validRange: (r) => validRange(r) });
 
 /** What a plugin contributes, as declared in its manifest. */
-export const contributionKindSchema = z
-  .enum(['view', 'datasource', 'hooks', 'routes', 'service'])
-  .describe('A kind of contribution the plugin makes.');
-
-const semverRange = z
-  .string()
-  .min(1)
-  .refine((value) => semver.validRange(value) !== null, {
-    message: 'is not a valid semver range (e.g. "^0.1.0", ">=1.2 <2")',
-  });
-
-/** A path inside the package, relative to package.json: no `..`, not absolute, no drive, no URL. */
-const packagePath = z
-  .string()
-  .min(1)
-  .superRefine((value, ctx) => {
-    const problem = packagePathProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: packagePathMessage(problem) });
-  });
-
-const packageName = z
-  .string()
-  .regex(/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i, { message: 'is not a valid npm package name' });
+export const contributionKindSchema = schemas.contributionKindSchema;
 
 /**
  * What an isolated plugin asks the operator for (the `permissions` field of its manifest). A
@@ -41,63 +23,13 @@ const packageName = z
  * package folder and its data folder, and at every isolated level its environment holds
  * only the variables listed here.
  */
-export const pluginPermissionsSchema = z
-  .strictObject({
-    /** Whether it loads native addons (`.node` files); needed at the `process` level for e.g. better-sqlite3. */
-    addons: z.boolean().default(false).describe('Whether the plugin loads native addons (.node files).'),
-    /** Extra absolute paths it reads at the `process` level (its package folder and data folder are always readable). */
-    fsRead: z
-      .array(
-        z.string().refine((value) => value.startsWith('/') || /^[a-z]:[\\/]/i.test(value), {
-          message: 'must be an absolute path',
-        }),
-      )
-      .default([])
-      .describe('Extra absolute paths the plugin reads at the process level.'),
-    /** Names of the environment variables it may see. */
-    env: z
-      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'is not an environment variable name' }))
-      .default([])
-      .describe('Names of the environment variables the plugin may see.'),
-  })
-  .describe('What the plugin needs from the operator when it runs isolated.');
+export const pluginPermissionsSchema = schemas.pluginPermissionsSchema;
 
 /** A plugin's validated permissions (defaults applied). */
 export type PluginPermissions = z.output<typeof pluginPermissionsSchema>;
 
 /** The zod schema of the `nocoflo` field of a plugin's package.json. */
-export const pluginManifestSchema = z
-  .strictObject({
-    /** Path of the ES module whose default export is `definePlugin({...})`, relative to package.json. */
-    entry: packagePath.describe(
-      'Path of the ES module whose default export is definePlugin({...}), relative to package.json.',
-    ),
-    /** Semver range of `@nocoflo/host` versions this plugin works with, e.g. `^0.1.0`. */
-    host: semverRange.describe(
-      'Semver range of @nocoflo/host versions this plugin works with, e.g. "^0.1.0".',
-    ),
-    /** What the plugin contributes; informational, shown by `nocoflo plugins list`. */
-    provides: z
-      .array(contributionKindSchema)
-      .default([])
-      .describe('What the plugin contributes; informational, shown by `nocoflo plugins list`.'),
-    /** Other nocoflo plugins this one needs, by package name, with a semver range each. */
-    dependencies: z
-      .record(packageName, semverRange)
-      .default({})
-      .describe('Other nocoflo plugins this one needs, by package name, with a semver range each.'),
-    /** Human-friendly name for the admin page. */
-    displayName: z.string().min(1).max(80).optional().describe('Human-friendly name for the admin page.'),
-    /** Folder of SQL migrations applied to the metadata store before setup (default `./migrations`). */
-    migrations: packagePath
-      .optional()
-      .describe(
-        'Folder of SQL migrations applied to the metadata store before setup (default "./migrations").',
-      ),
-    /** What the plugin needs when it runs isolated: native addons, extra readable paths, environment variables. */
-    permissions: pluginPermissionsSchema.optional(),
-  })
-  .describe('The nocoflo plugin manifest: the "nocoflo" field of a plugin package.json.');
+export const pluginManifestSchema = schemas.pluginManifestSchema;
 
 /** A validated plugin manifest (defaults applied). */
 export type PluginManifest = z.output<typeof pluginManifestSchema>;
@@ -105,38 +37,12 @@ export type PluginManifest = z.output<typeof pluginManifestSchema>;
 export type PluginManifestInput = z.input<typeof pluginManifestSchema>;
 
 /** The zod schema of the parts of a plugin's package.json that discovery reads. */
-export const pluginPackageJsonSchema = z.looseObject({
-  /** The npm package name: the plugin's name. */
-  name: packageName,
-  /** The package version: the plugin's version. */
-  version: z
-    .string()
-    .refine((value) => semver.valid(value) !== null, { message: 'is not a valid semver version' }),
-  /** One line about the plugin, shown by the admin page. */
-  description: z.string().optional(),
-  /** npm keywords; a plugin's include `nocoflo-plugin`. */
-  keywords: z.array(z.string()).optional(),
-  /** The plugin manifest. */
-  nocoflo: pluginManifestSchema,
-});
+export const pluginPackageJsonSchema = schemas.pluginPackageJsonSchema;
 
 /** A validated plugin package.json. */
 export type PluginPackageJson = z.output<typeof pluginPackageJsonSchema>;
 
-/**
- * Formats zod issues as one line a person can act on: `entry: Required; host: is not a
- * valid semver range`.
- */
-export function formatIssues(error: z.ZodError, prefix: readonly (string | number)[] = []): string {
-  return error.issues
-    .map((issue) => {
-      const path = [...prefix, ...issue.path].map(String).join('.');
-      return path ? `${path}: ${issue.message}` : issue.message;
-    })
-    .join('; ');
-}
-
 /** The JSON Schema of the manifest, for editors; `manifest.schema.json` is this, written to disk. */
 export function manifestJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(pluginManifestSchema, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+  return z.toJSONSchema(pluginManifestSchema, MANIFEST_JSON_SCHEMA_OPTIONS) as Record<string, unknown>;
 }

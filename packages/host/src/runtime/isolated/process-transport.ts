@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { PluginPermissions } from '@nocoflo/sdk';
 import { SYNC_BUFFER_BYTES } from './sync-call.js';
-import type { Transport } from './transport.js';
+import { ISOLATED_SDK_CONDITION, type Transport } from './transport.js';
 
 /** Options of {@link startProcess}. */
 export interface ProcessTransportOptions {
@@ -73,7 +73,7 @@ export function startProcess(options: ProcessTransportOptions): Transport {
     name: `nocoflo bridge ${options.name}`,
     workerData: {
       childEntry: options.childEntry,
-      execArgv: permissionFlags(options),
+      execArgv: [...permissionFlags(options), ISOLATED_SDK_CONDITION],
       env: options.env,
       cwd: options.dataDir,
       sync: { buffer, port: port2 },

@@ -17,3 +17,11 @@ export interface Transport {
   /** The sync-call channel (workers only). */
   readonly sync?: SyncChannel;
 }
+
+/**
+ * The node flag every isolated plugin's thread or process starts with: `@nocoflo/sdk` then
+ * resolves to its `nocoflo-isolated` build, which has the same exports but builds its zod
+ * manifest schemas on first use. A plugin never validates a manifest (the host did, before
+ * its code ran), so its worker does not evaluate zod's ~100 modules at every boot.
+ */
+export const ISOLATED_SDK_CONDITION = '--conditions=nocoflo-isolated';

@@ -5,7 +5,7 @@
  */
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { SYNC_BUFFER_BYTES } from './sync-call.js';
-import type { Transport } from './transport.js';
+import { ISOLATED_SDK_CONDITION, type Transport } from './transport.js';
 
 /** Options of {@link startWorker}. */
 export interface WorkerTransportOptions {
@@ -29,7 +29,8 @@ export function startWorker(options: WorkerTransportOptions): Transport {
     transferList: [port2],
     env: options.env,
     argv: [],
-    execArgv: [],
+    // No flag of the host's own (inspector, --expose-gc); only the SDK's build for isolated code.
+    execArgv: [ISOLATED_SDK_CONDITION],
     resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb },
   });
   let killed = false;
