@@ -4,6 +4,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { createHost } from '../dist/index.js';
 import { row } from './report.mjs';
 
@@ -45,13 +46,58 @@ async function startAll(root, level, count) {
   return host;
 }
 
+/**
+ * Boot of one worker thread that imports the SDK and answers, against an empty worker: the
+ * SDK as isolated plugins load it (its `nocoflo-isolated` build) and its main entry (what
+ * every worker loaded before: zod and semver evaluated at boot). Interleaved rounds.
+ */
+export async function benchWorkerBoot(rounds = 10) {
+  const main = import.meta.resolve('@nocoflo/sdk');
+  const isolated = new URL('./isolated.js', main).href;
+  const answer = `const { parentPort } = require('node:worker_threads'); parentPort.postMessage(1);`;
+  const kinds = {
+    empty: answer,
+    isolated: `import(${JSON.stringify(isolated)}).then(() => { ${answer} });`,
+    main: `import(${JSON.stringify(main)}).then(() => { ${answer} });`,
+  };
+  const boot = (kind) =>
+    new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      const worker = new Worker(kinds[kind], { eval: true, execArgv: [] });
+      worker.once('error', reject);
+      worker.once('message', () => {
+        const ms = performance.now() - t0;
+        worker.terminate().then(() => resolve(1000 / ms), reject);
+      });
+    });
+  const results = { empty: [], isolated: [], main: [] };
+  for (let round = 0; round < rounds; round++)
+    for (const kind of Object.keys(kinds)) results[kind].push(await boot(kind));
+  return [
+    row(
+      'isolation',
+      'boot a worker that imports the SDK (isolated build)',
+      results.isolated,
+      'empty worker',
+      results.empty,
+    ),
+    row(
+      'isolation',
+      'boot a worker that imports the SDK (main entry)',
+      results.main,
+      'empty worker',
+      results.empty,
+    ),
+  ];
+}
+
 export async function benchIsolation({ plugins = 100, reloads = 200 } = {}) {
   if (typeof global.gc !== 'function') throw new Error('run with node --expose-gc');
   const root = join(here, '.tmp', `isolation-${process.pid}`);
   rmSync(root, { recursive: true, force: true });
   for (let i = 0; i < plugins; i++)
     plugin(root, `trivial-${i}`, `export default definePlugin({ hooks: { afterWrite: () => {} } });`);
-  const rows = [];
+  const rows = [...(await benchWorkerBoot())];
   const notes = [];
 
   // Start: interleaved rounds, inline is the floor.
