@@ -112,6 +112,11 @@ describe('the mutation corpus', () => {
       if (!tests.some((t) => t.status === 'failed')) escaped.push(`${mutant.id}: ${mutant.bug}`);
     }
     const caught = MUTANTS.length - escaped.length;
+    // The score and the escapes are reported on every run, not only when the share is missed.
+    console.info(
+      `mutation corpus: caught ${caught} of ${MUTANTS.length} (${((100 * caught) / MUTANTS.length).toFixed(1)}%)` +
+        (escaped.length > 0 ? `; escaped:\n  ${escaped.join('\n  ')}` : '; none escaped'),
+    );
     expect(
       caught / MUTANTS.length,
       `caught ${caught} of ${MUTANTS.length}; escaped:\n  ${escaped.join('\n  ')}`,
