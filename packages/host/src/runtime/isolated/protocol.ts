@@ -7,6 +7,7 @@
 import type {
   AggregateQuery,
   DatasourceCapabilities,
+  Page,
   PermissionDefinition,
   PluginQueryResult,
   PluginStatement,
@@ -66,6 +67,12 @@ export type DatasourceMethod =
   | 'delete'
   | 'testConnection'
   | 'close';
+
+/** What `datasource(handle, 'readPage', …)` answers: the page and each row's version (when it has them). */
+export interface PageWire {
+  page: Page;
+  versions: string[] | undefined;
+}
 
 /** An opened datasource, as the child reports it. */
 export interface OpenedWire {

@@ -19,8 +19,16 @@ import type {
   TableSchema,
 } from '@nocoflo/sdk';
 import type { BirpcReturn } from 'birpc';
+import { attachPageVersions } from '../../data/page-versions.js';
 import { unpackJson } from './json-wire.js';
-import type { ChildFunctions, DatasourceMethod, HostFunctions, OpenedWire, StreamBatch } from './protocol.js';
+import type {
+  ChildFunctions,
+  DatasourceMethod,
+  HostFunctions,
+  OpenedWire,
+  PageWire,
+  StreamBatch,
+} from './protocol.js';
 
 type Rpc = BirpcReturn<ChildFunctions, HostFunctions>;
 
@@ -48,8 +56,13 @@ export class RemoteDatasource implements Datasource {
   describeTable(table: string): Promise<TableSchema> {
     return this.invoke('describeTable', [table]);
   }
-  readPage(table: string, options?: ReadPageOptions): Promise<Page> {
-    return this.invoke('readPage', options === undefined ? [table] : [table, options]);
+  async readPage(table: string, options?: ReadPageOptions): Promise<Page> {
+    const { page, versions } = await this.invoke<PageWire>(
+      'readPage',
+      options === undefined ? [table] : [table, options],
+    );
+    attachPageVersions(page, versions);
+    return page;
   }
   aggregate(table: string, query: AggregateQuery): Promise<AggregateResult> {
     return this.invoke('aggregate', [table, query]);

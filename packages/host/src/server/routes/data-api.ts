@@ -33,6 +33,7 @@ import {
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { pageVersions } from '../../data/page-versions.js';
 import type { PluginHost } from '../../types.js';
 import type { DatasourceConnections } from '../connections.js';
 import { checkSearchSupport, readOptionsFromQuery } from '../read-options.js';
@@ -134,8 +135,9 @@ function dataRoutes(
         checkSearchSupport(ds, options);
         return ds.readPage(request.params.table, options);
       });
-      // Each row's version, for writes that must not overwrite a change made since.
-      return { ...page, versions: page.rows.map((row) => rowVersion(row)) };
+      // Each row's version, for writes that must not overwrite a change made since (an
+      // isolated datasource's page brings them, computed in its own thread).
+      return { ...page, versions: pageVersions(page) ?? page.rows.map((row) => rowVersion(row)) };
     },
   );
 

@@ -12,6 +12,7 @@ import type {
   Datasource,
   DatasourceDefinition,
   NocofloPlugin,
+  Page,
   Row,
   ViewDataAccess,
   ViewDefinition,
@@ -25,6 +26,7 @@ import type {
   HostFunctions,
   LoadedWire,
   LoadRequest,
+  PageWire,
   StreamBatch,
   ViewDataMethod,
 } from '../protocol.js';
@@ -43,6 +45,24 @@ const declared = new Map<number, ContributionWire>();
 const declaredEntries = new Map<number, ChildScope['registered'] extends Map<number, infer E> ? E : never>();
 const handles = new Map<number, Datasource>();
 const streams = new Map<number, AsyncIterator<Row>>();
+/**
+ * The host's `rowVersion`, imported on the first page read: the SDK is not loaded before the
+ * plugin is (this file loads nothing but birpc until then), and by then its entry has
+ * loaded the SDK anyway.
+ */
+let rowVersion: ((row: Row) => string) | undefined;
+/**
+ * The versions of a page's rows; none when the page is malformed or a value cannot be
+ * versioned (the host then decides, as it does for an inline datasource's page).
+ */
+function pageRowVersions(page: Page, versionOf: (row: Row) => string): string[] | undefined {
+  if (!Array.isArray(page?.rows)) return undefined;
+  try {
+    return page.rows.map((row) => versionOf(row));
+  } catch {
+    return undefined;
+  }
+}
 let nextHandle = 1;
 const TIMEOUT = Number(process.env.NOCOFLO_CHILD_CLEANUP_TIMEOUT_MS ?? 10_000);
 
@@ -215,8 +235,16 @@ const functions: ChildFunctions = {
       args,
     );
     if (method === 'close') handles.delete(handle);
-    // Pages and aggregate rows cross as one JSON string when JSON carries them exactly.
-    return method === 'readPage' || method === 'aggregate' ? packJson(result) : result;
+    // A page crosses with its rows' versions, computed here rather than on the host's
+    // thread (see data/page-versions.ts); pages and aggregate rows cross as one JSON string
+    // when JSON carries them exactly.
+    if (method === 'readPage') {
+      const page = result as Page;
+      rowVersion ??= (await import('@nocoflo/sdk')).rowVersion;
+      const wire: PageWire = { page, versions: pageRowVersions(page, rowVersion) };
+      return packJson(wire);
+    }
+    return method === 'aggregate' ? packJson(result) : result;
   },
 
   async streamOpen(handle, table, options) {

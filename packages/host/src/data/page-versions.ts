@@ -1,0 +1,31 @@
+/**
+ * Row versions that came with a page, so the rows API need not compute them again on the
+ * host's thread. An isolated datasource's page arrives with the version of each of its rows,
+ * computed in the plugin's own thread or process (with the host's `rowVersion`) while the
+ * host's thread serves other requests.
+ *
+ * A page's versions only tell a client which version it saw; they never decide a write on
+ * their own: every write reads the current row and compares the version the client sent
+ * with the version the host computes for that row (row-writes.ts). So a plugin that sent
+ * wrong versions could only make writes to its own rows fail with 409.
+ */
+import type { Page } from '@nocoflo/sdk';
+
+const known = new WeakMap<Page, readonly string[]>();
+
+/** Records versions that came with `page` (ignored unless one string per row). */
+export function attachPageVersions(page: Page, versions: unknown): void {
+  if (
+    Array.isArray(versions) &&
+    Array.isArray(page?.rows) &&
+    versions.length === page.rows.length &&
+    versions.every((v) => typeof v === 'string')
+  ) {
+    known.set(page, versions as string[]);
+  }
+}
+
+/** The versions that came with `page`, if any. */
+export function pageVersions(page: Page): readonly string[] | undefined {
+  return known.get(page);
+}
