@@ -1,8 +1,9 @@
 // Streams through the host: `for await` over the hooked datasource the host hands out (the
 // SQLite datasource plugin, registered in code, so at the inline level) against the raw
 // driver's `iterate()` over the same table, and against the plugin's own stream without the
-// host (what the host adds is the difference between the two ratios).
-import { mkdirSync, rmSync } from 'node:fs';
+// host (what the host adds is the difference between the two ratios). A second host runs
+// the plugin at the default level, in a worker, where rows cross threads in batches.
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
@@ -10,7 +11,7 @@ import { createHost } from '../dist/index.js';
 import { repoRoot, row } from './report.mjs';
 
 const ROWS = 200_000;
-const ROUNDS = 7;
+const ROUNDS = Number(process.env.NOCOFLO_BENCH_ROUNDS ?? 11);
 const here = import.meta.dirname ?? new URL('.', import.meta.url).pathname;
 
 export async function benchStreams() {
@@ -34,6 +35,24 @@ export async function benchStreams() {
   await host.register(plugin.default, { name: '@nocoflo/sqlite-datasource' });
   const url = `sqlite:${file}`;
   const viaHost = await host.datasources.open(url);
+  // The worker host finds the plugin in its plugins folder (a link to the built package).
+  const workerRoot = join(dir, 'worker-root');
+  mkdirSync(join(workerRoot, 'plugins'), { recursive: true });
+  symlinkSync(
+    join(repoRoot, 'plugins', 'sqlite-datasource'),
+    join(workerRoot, 'plugins', 'sqlite-datasource'),
+  );
+  const workerHost = await createHost({
+    root: workerRoot,
+    scanNodeModules: false,
+    dataDir: join(dir, 'worker-data'),
+    isolation: { default: 'worker' },
+  });
+  await workerHost.start();
+  const runtime = workerHost.get('@nocoflo/sqlite-datasource')?.runtime;
+  if (runtime?.isolation !== 'worker')
+    throw new Error(`the SQLite plugin runs at ${runtime?.isolation}, not worker`);
+  const viaWorker = await workerHost.datasources.open(url);
   const alone = await plugin.default.datasources[0].open(url, { readOnly: true });
   const raw = new Database(file, { readonly: true });
   const all = raw.prepare('SELECT * FROM items');
@@ -52,8 +71,9 @@ export async function benchStreams() {
     },
     plugin: () => count(alone.stream('items')),
     host: () => count(viaHost.stream('items')),
+    worker: () => count(viaWorker.stream('items')),
   };
-  const result = { raw: [], plugin: [], host: [] };
+  const result = { raw: [], plugin: [], host: [], worker: [] };
   const names = Object.keys(tasks);
   for (const name of names) await tasks[name](); // warm-up
   for (let round = 0; round < ROUNDS; round++) {
@@ -65,9 +85,11 @@ export async function benchStreams() {
     }
   }
   await viaHost.close();
+  await viaWorker.close();
   await alone.close();
   raw.close();
   await host.stop();
+  await workerHost.stop();
   rmSync(dir, { recursive: true, force: true });
   const name = `stream all ${ROWS.toLocaleString('en-US')} rows`;
   return [
@@ -80,5 +102,12 @@ export async function benchStreams() {
       1.1,
     ),
     row('streams', `${name}, the plugin alone`, result.plugin, 'raw better-sqlite3 iterate()', result.raw),
+    row(
+      'streams',
+      `${name} through the host (worker, the default)`,
+      result.worker,
+      'raw better-sqlite3 iterate()',
+      result.raw,
+    ),
   ];
 }

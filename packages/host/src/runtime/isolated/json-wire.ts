@@ -21,7 +21,8 @@ export const JSON_KEY = '\u0000nocoflo.json';
 /** Largest nesting (inside a row) checked before giving up on JSON. */
 const MAX_DEPTH = 8;
 
-function jsonExact(value: unknown, depth: number): boolean {
+/** Whether JSON carries `value` exactly (`depth`: how deep it sits; past 8 levels, no). */
+export function jsonExact(value: unknown, depth: number): boolean {
   switch (typeof value) {
     case 'string':
     case 'boolean':

@@ -24,6 +24,7 @@ import type {
   ViewSettings,
   ViewUrls,
 } from '@nocoflo/sdk';
+import type { PackedRows } from './row-wire.js';
 
 /** Where a registration made through the plugin's context lands. */
 export type ContributionWire =
@@ -87,6 +88,12 @@ export interface StreamBatch {
   done: boolean;
 }
 
+/** A {@link StreamBatch} as it crosses: its rows packed by `packRows` (row-wire.ts). */
+export interface StreamBatchWire {
+  rows: PackedRows;
+  done: boolean;
+}
+
 /** The read-only data handle a view's render receives: its three methods. */
 export type ViewDataMethod = 'readPage' | 'aggregate' | 'describeTable' | 'listTables';
 
@@ -109,7 +116,7 @@ export interface ChildFunctions {
   open(id: number, url: string, options: { readOnly?: boolean; cwd?: string }): Promise<OpenedWire>;
   datasource(handle: number, method: DatasourceMethod, args: unknown[]): Promise<unknown>;
   streamOpen(handle: number, table: string, options: Omit<StreamOptions, 'signal'>): Promise<number>;
-  streamNext(stream: number): Promise<StreamBatch>;
+  streamNext(stream: number): Promise<StreamBatchWire>;
   streamClose(stream: number): Promise<void>;
   route(id: number, request: RouteRequest): Promise<RouteResponse>;
   service(id: number, method: string, args: unknown[]): Promise<unknown>;

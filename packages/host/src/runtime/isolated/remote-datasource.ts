@@ -1,8 +1,8 @@
 /**
  * A datasource whose code runs in an isolated plugin: every method is one call across;
- * `stream` pulls batches one at a time (the plugin reads the next batch only when the
- * consumer asks for it: backpressure) and tells the plugin to stop when the consumer stops
- * or its signal aborts (cancellation).
+ * `stream` pulls batches (the plugin reads at most one batch ahead of the consumer:
+ * backpressure) and tells the plugin to stop when the consumer stops or its signal aborts
+ * (cancellation).
  */
 import type {
   AggregateQuery,
@@ -29,6 +29,7 @@ import type {
   PageWire,
   StreamBatch,
 } from './protocol.js';
+import { unpackRows } from './row-wire.js';
 
 type Rpc = BirpcReturn<ChildFunctions, HostFunctions>;
 
@@ -83,26 +84,114 @@ export class RemoteDatasource implements Datasource {
     return this.invoke('close', []);
   }
 
-  async *stream(table: string, options: StreamOptions = {}): AsyncIterable<Row> {
-    const { signal, ...rest } = options;
-    signal?.throwIfAborted();
-    const handle = this.#handle;
-    const stream = await this.remote('stream', (rpc) => rpc.streamOpen(handle, table, rest));
-    let done = false;
-    try {
-      while (!done) {
-        signal?.throwIfAborted();
-        const batch = unpackJson<StreamBatch>(await this.remote('stream', (rpc) => rpc.streamNext(stream)));
-        done = batch.done;
-        for (const row of batch.rows) yield row;
-      }
-    } finally {
-      if (!done) await this.remote('stream', (rpc) => rpc.streamClose(stream)).catch(() => undefined);
-    }
+  stream(table: string, options: StreamOptions = {}): AsyncIterable<Row> {
+    return { [Symbol.asyncIterator]: () => new RemoteStream(this.remote, this.#handle, table, options) };
   }
 
   private invoke<T>(method: DatasourceMethod, args: unknown[]): Promise<T> {
     const handle = this.#handle;
     return this.remote(method, async (rpc) => unpackJson<T>(await rpc.datasource(handle, method, args)));
+  }
+}
+
+const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
+const ignore = () => undefined;
+
+/**
+ * One stream of a {@link RemoteDatasource}. A plain async iterator, not an `async *`
+ * generator (a generator step costs several promises per row): a row of the batch in hand
+ * is one settled promise. While the consumer works through a batch, the next one is already
+ * asked for, so the plugin's thread reads it meanwhile; never more than one batch ahead.
+ */
+class RemoteStream implements AsyncIterator<Row> {
+  #rows: Row[] = [];
+  #at = 0;
+  /** The plugin's stream id, once opened. */
+  #id: Promise<number> | undefined;
+  /** The batch asked for ahead of the consumer. */
+  #ahead: Promise<StreamBatch> | undefined;
+  /** The plugin's side has sent its last batch (nothing to close there). */
+  #exhausted = false;
+  /** The consumer's side is over: returned, aborted or failed. */
+  #ended = false;
+  readonly #signal: AbortSignal | undefined;
+  readonly #options: Omit<StreamOptions, 'signal'>;
+
+  constructor(
+    private readonly remote: RemoteCall,
+    private readonly handle: number,
+    private readonly table: string,
+    options: StreamOptions,
+  ) {
+    const { signal, ...rest } = options;
+    this.#signal = signal;
+    this.#options = rest;
+  }
+
+  next(): Promise<IteratorResult<Row>> {
+    if (this.#at < this.#rows.length && !this.#signal?.aborted)
+      return Promise.resolve({ value: this.#rows[this.#at++]!, done: false });
+    return this.#refill();
+  }
+
+  async return(): Promise<IteratorResult<Row>> {
+    if (!this.#ended) {
+      this.#ended = true;
+      this.#rows = [];
+      await this.#stop();
+    }
+    return DONE;
+  }
+
+  async #refill(): Promise<IteratorResult<Row>> {
+    try {
+      for (;;) {
+        if (this.#ended) return DONE;
+        this.#signal?.throwIfAborted();
+        if (this.#at < this.#rows.length) return { value: this.#rows[this.#at++]!, done: false };
+        if (this.#exhausted) {
+          this.#ended = true;
+          return DONE;
+        }
+        this.#id ??= this.remote('stream', (rpc) => rpc.streamOpen(this.handle, this.table, this.#options));
+        const id = await this.#id;
+        const batch = await (this.#ahead ?? this.#ask(id));
+        this.#ahead = undefined;
+        this.#rows = batch.rows;
+        this.#at = 0;
+        if (batch.done) this.#exhausted = true;
+        else if (!this.#ended) this.#ahead = this.#ask(id);
+      }
+    } catch (error) {
+      if (!this.#ended) {
+        this.#ended = true;
+        this.#rows = [];
+        await this.#stop();
+      }
+      throw error;
+    }
+  }
+
+  #ask(id: number): Promise<StreamBatch> {
+    const batch = this.remote('stream', (rpc) => rpc.streamNext(id)).then(
+      (wire): StreamBatch => ({ rows: unpackRows(wire.rows), done: wire.done }),
+    );
+    batch.catch(ignore); // awaited by the next refill; a consumer that stops first ignores it
+    return batch;
+  }
+
+  /** Tells the plugin to stop, once any batch it is reading has arrived. */
+  async #stop(): Promise<void> {
+    if (!this.#id) return;
+    const ahead = this.#ahead;
+    this.#ahead = undefined;
+    if (ahead) {
+      const batch = await ahead.catch(ignore);
+      if (batch?.done) this.#exhausted = true;
+    }
+    if (this.#exhausted) return;
+    this.#exhausted = true;
+    const id = await this.#id.catch(ignore);
+    if (id !== undefined) await this.remote('stream', (rpc) => rpc.streamClose(id)).catch(ignore);
   }
 }

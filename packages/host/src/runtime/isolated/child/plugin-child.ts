@@ -31,6 +31,7 @@ import type {
   ViewDataMethod,
 } from '../protocol.js';
 import { type NocofloErrorClass, reviveError, toWireError, wireErrors } from '../protocol.js';
+import { packRows } from '../row-wire.js';
 import { answerJson, answerSyncCalls, type SyncCall, type SyncChannel } from '../sync-call.js';
 import { ChildScope, type ChildSdk, datasourceWire, viewWire } from './child-context.js';
 
@@ -44,7 +45,8 @@ let config: unknown;
 const declared = new Map<number, ContributionWire>();
 const declaredEntries = new Map<number, ChildScope['registered'] extends Map<number, infer E> ? E : never>();
 const handles = new Map<number, Datasource>();
-const streams = new Map<number, AsyncIterator<Row>>();
+/** Open streams: the plugin's iterator and how many rows one batch across carries. */
+const streams = new Map<number, { iterator: AsyncIterator<Row>; batchRows: number }>();
 /**
  * The host's `rowVersion`, imported on the first page read: the SDK is not loaded before the
  * plugin is (this file loads nothing but birpc until then), and by then its entry has
@@ -250,18 +252,20 @@ const functions: ChildFunctions = {
   async streamOpen(handle, table, options) {
     const datasource = must(handles.get(handle), `datasource handle #${handle}`);
     const id = nextHandle++;
-    streams.set(id, datasource.stream(table, options)[Symbol.asyncIterator]());
+    const iterator = datasource.stream(table, options)[Symbol.asyncIterator]();
+    streams.set(id, { iterator, batchRows: batchRows(options.batchSize) });
     return id;
   },
 
   async streamNext(id) {
-    return packJson(await nextBatch(id)) as StreamBatch;
+    const batch = await nextBatch(id);
+    return { rows: packRows(batch.rows), done: batch.done };
   },
 
   async streamClose(id) {
-    const iterator = streams.get(id);
+    const stream = streams.get(id);
     streams.delete(id);
-    await iterator?.return?.();
+    await stream?.iterator.return?.();
   },
 
   async route(id, req) {
@@ -284,12 +288,21 @@ const functions: ChildFunctions = {
   async ping() {},
 };
 
-/** The next batch of a stream's rows: one batch per request, so the host asks for the next only when its consumer wants more (backpressure). */
+/**
+ * Rows per batch across: the stream's own `batchSize` (what the plugin reads per round trip
+ * to its database), 1,000 by default as in the SDK, at most 10,000 so that one message stays
+ * small; a value the plugin refuses reaches it unchanged and is refused there.
+ */
+function batchRows(batchSize: unknown): number {
+  if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) return 1000;
+  return Math.min(batchSize, 10_000);
+}
+
+/** The next batch of a stream's rows: one batch per request, so the host asks for the next only when it wants more (backpressure). */
 async function nextBatch(id: number): Promise<StreamBatch> {
-  const iterator = must(streams.get(id), `stream #${id}`);
-  // One batch per request: the host asks for the next only when its consumer wants more (backpressure).
+  const { iterator, batchRows: size } = must(streams.get(id), `stream #${id}`);
   const rows: Row[] = [];
-  while (rows.length < 256) {
+  while (rows.length < size) {
     const next = await iterator.next();
     if (next.done) {
       streams.delete(id);

@@ -1,0 +1,133 @@
+/**
+ * A stream from a plugin in a worker: rows cross in batches (as columns when they share
+ * their names, as they are otherwise), the plugin reads at most one batch ahead, and stopping
+ * or aborting the consumer stops the plugin's stream.
+ */
+import type { PluginHost } from '@nocoflo/host';
+import type { Datasource, Row } from '@nocoflo/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FixtureRoot } from '../fixtures/fixture-root.js';
+import { startHost, writePlugin } from './isolated-plugins.js';
+
+// `plain`: `count` rows { id, label }; `mixed`: rows JSON cannot carry, or of differing names.
+// `aggregate` reports how many rows the plugin's stream yielded and whether it was closed.
+const STREAMER = `
+const MIXED = [
+  { id: 1, big: 2n ** 70n, bytes: new Uint8Array([1, 2]), negativeZero: -0 },
+  { id: 2, nested: { a: [1, { b: null }] }, missing: undefined },
+  { id: 3, label: 'no big' },
+  {},
+  JSON.parse('{"__proto__": 1, "id": 4}'),
+];
+function streamer(url) {
+  const stats = { pulled: 0, closed: 0 };
+  return {
+    url, capabilities: { write: false, estimates: false },
+    async listTables() { return [{ name: 'plain', kind: 'table' }, { name: 'mixed', kind: 'table' }]; },
+    async describeTable(name) { return { name, kind: 'table', columns: [], primaryKey: [], foreignKeys: [], writable: false }; },
+    async readPage() { return { rows: [], nextCursor: null, prevCursor: null }; },
+    async *stream(table, options = {}) {
+      try {
+        if (table === 'mixed') {
+          for (const row of MIXED) { stats.pulled++; yield row; }
+          return;
+        }
+        const count = options.filter?.[0]?.value ?? 2500;
+        for (let i = 0; i < count; i++) { stats.pulled++; yield { id: i, label: 'row ' + i, ratio: i / 4 }; }
+      } finally { stats.closed++; }
+    },
+    async aggregate() { return { rows: [{ ...stats }] }; },
+    async insert() { throw new Error('read-only'); },
+    async update() { throw new Error('read-only'); },
+    async delete() { throw new Error('read-only'); },
+    async testConnection() { return { ok: true, latencyMs: 0 }; },
+    async close() {},
+  };
+}
+export default definePlugin({
+  datasources: [{ name: 'streamer', schemes: ['streamer'], async open(url) { return streamer(url); } }],
+});
+`;
+
+const root = new FixtureRoot('remote-stream');
+let host: PluginHost;
+beforeAll(async () => {
+  writePlugin(root, 'streamer', STREAMER);
+  host = await startHost(root, 'worker');
+});
+afterAll(async () => {
+  await host?.stop();
+  root.cleanup();
+});
+
+const stats = async (ds: Datasource) =>
+  (await ds.aggregate('plain', { measures: [] })).rows[0] as { pulled: number; closed: number };
+const plain = (count: number) => ({ filter: [{ column: 'id', op: 'lt' as const, value: count }] });
+
+describe('a stream from a worker', () => {
+  it('yields every row once, in order, for any batch size', async () => {
+    expect(host.get('streamer')?.runtime?.isolation).toBe('worker');
+    const ds = await host.datasources.open('streamer:a');
+    for (const [count, batchSize] of [
+      [2500, undefined],
+      [7, 1],
+      [10, 3],
+      [9, 3],
+      [0, 5],
+      [1, 20_000],
+    ] as const) {
+      const rows: Row[] = [];
+      for await (const row of ds.stream('plain', { ...plain(count), ...(batchSize ? { batchSize } : {}) }))
+        rows.push(row);
+      expect(rows, `${count} rows in batches of ${batchSize}`).toEqual(
+        Array.from({ length: count }, (_, i) => ({ id: i, label: `row ${i}`, ratio: i / 4 })),
+      );
+    }
+    await ds.close();
+  });
+
+  it('carries rows JSON would change, and rows of differing names, exactly', async () => {
+    const ds = await host.datasources.open('streamer:b');
+    const rows: Row[] = [];
+    for await (const row of ds.stream('mixed')) rows.push(row);
+    expect(rows).toEqual([
+      { id: 1, big: 2n ** 70n, bytes: new Uint8Array([1, 2]), negativeZero: -0 },
+      { id: 2, nested: { a: [1, { b: null }] }, missing: undefined },
+      { id: 3, label: 'no big' },
+      {},
+      JSON.parse('{"__proto__": 1, "id": 4}'),
+    ]);
+    expect(Object.is(rows[0]!.negativeZero, -0)).toBe(true);
+    expect(Object.hasOwn(rows[4]!, '__proto__')).toBe(true);
+    await ds.close();
+  });
+
+  it('reads at most one batch ahead, and stops the plugin’s stream when the consumer stops', async () => {
+    const ds = await host.datasources.open('streamer:c');
+    let seen = 0;
+    for await (const _row of ds.stream('plain', { batchSize: 10 })) {
+      seen++;
+      if (seen === 15) break;
+    }
+    // Two batches were handed over (rows 1–20), the third asked for ahead: 30 rows at most.
+    expect(await stats(ds)).toEqual({ pulled: 30, closed: 1 });
+    await ds.close();
+  });
+
+  it('stops at once when the signal aborts, and stops the plugin’s stream', async () => {
+    const ds = await host.datasources.open('streamer:d');
+    const controller = new AbortController();
+    const seen: unknown[] = [];
+    const reading = (async () => {
+      for await (const row of ds.stream('plain', { batchSize: 10, signal: controller.signal })) {
+        seen.push(row.id);
+        if (seen.length === 4) controller.abort();
+      }
+    })();
+    // The host hands out NocofloErrors; the abort is its cause.
+    await expect(reading).rejects.toMatchObject({ cause: { name: 'AbortError' } });
+    expect(seen).toEqual([0, 1, 2, 3]);
+    expect((await stats(ds)).closed).toBe(1);
+    await ds.close();
+  });
+});
