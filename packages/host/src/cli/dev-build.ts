@@ -9,6 +9,7 @@
  * edit made in those seconds was never built; and the host reloading on every file its
  * build rewrites saw `dist/` emptied mid-build and reported the plugin failed.
  */
+import { existsSync } from 'node:fs';
 import { sep } from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 
@@ -92,7 +93,23 @@ export function startBuildLoop(options: BuildLoopOptions): BuildLoop {
     return ok;
   };
 
-  // One build at a time: a request during a build marks one more, run when it ends.
+  // Paths changed since the last build started, and paths that first appeared while a build
+  // ran: a file made and removed again by the build itself (tsup's bundled config,
+  // `tsup.config.bundled_*.mjs`) is not an edit, or every build would start the next one.
+  const pending = new Set<string>();
+  const bornInBuild = new Set<string>();
+  /** Whether a change since the last look asks for a build: a path that exists, or a removed one the build did not make. */
+  const takePending = (): boolean => {
+    let edited = false;
+    for (const path of pending) {
+      if (existsSync(path) || !bornInBuild.has(path)) edited = true;
+      else bornInBuild.delete(path);
+    }
+    pending.clear();
+    return edited;
+  };
+
+  // One build at a time: a request during a build, or an edit made while it ran, makes one more.
   const buildNow = (): Promise<boolean> => {
     if (running) {
       again = true; // the running loop below builds once more before it resolves
@@ -100,8 +117,9 @@ export function startBuildLoop(options: BuildLoopOptions): BuildLoop {
     }
     running = true;
     current = (async () => {
+      pending.clear();
       let ok = await runOnce();
-      while (again && !closed) {
+      while ((again || takePending()) && !closed) {
         again = false;
         ok = await runOnce();
       }
@@ -116,12 +134,17 @@ export function startBuildLoop(options: BuildLoopOptions): BuildLoop {
     clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
-      void buildNow();
+      // While a build runs, the loop above looks at the edits once it is done.
+      if (!running && takePending()) void buildNow();
     }, debounceMs);
   };
 
   const watcher: FSWatcher = watch(options.dir, { ignoreInitial: true, ignored });
-  watcher.on('all', () => schedule());
+  watcher.on('all', (event, path) => {
+    if (running && (event === 'add' || event === 'addDir')) bornInBuild.add(path);
+    pending.add(path);
+    schedule();
+  });
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
 
   return {
