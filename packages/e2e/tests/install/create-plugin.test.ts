@@ -9,8 +9,9 @@
  *    plugin's install has no `@nocoflo/host`, so no better-sqlite3 and no pg.
  * 3. Both, packed with `npm pack`, load into a host installed from tarballs: the datasource
  *    opens its own URL scheme and the view renders a table read through it.
- * 4. `npm run dev` in the view plugin serves it on the demo data from its folder, and an edit
- *    of its source is rebuilt and reloaded while the same server keeps running.
+ * 4. `npm run dev` in the view plugin, as scaffolded (npx fetches the host into its cache;
+ *    here from the tarballs), serves it on the demo data from its folder, and an edit of its
+ *    source is rebuilt and reloaded while the same server keeps running.
  *
  * better-sqlite3's binary is the workspace's (helpers/native-prebuild.ts): nothing compiles.
  */
@@ -191,23 +192,30 @@ describe('npm run dev in a scaffolded plugin', () => {
     async () => {
       const dir = projects.get('view');
       if (!dir) throw new Error('the view scaffolding test above did not run');
-      // `npm run dev` runs the host through npx, which takes a locally installed one first: the
-      // tarball here (npm would fetch the published one), better-sqlite3 pinned to the prebuild.
+      // `npm run dev` runs the host through npx, exactly as scaffolded (the view's install has
+      // no host), with the packages it names taken from their tarballs instead of the registry;
+      // @nocoflo/sdk, which the host depends on, is not on the registry yet, so it is named too.
       const manifestFile = join(dir, 'package.json');
       const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
-      manifest.overrides = { 'better-sqlite3': native.version };
-      writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
-      await npmInstall(
-        dir,
-        ['--save-dev', tarball(tarballs, '@nocoflo/host'), tarball(tarballs, '@nocoflo/sqlite-datasource')],
-        native.env,
+      const scaffolded = manifest.scripts.dev ?? '';
+      expect(scaffolded).toMatch(
+        /^npx --yes --package=@nocoflo\/host@\S+ --package=@nocoflo\/sqlite-datasource@\S+ -- nocoflo dev$/,
       );
+      manifest.scripts.dev = scaffolded
+        .replace(/--package=@nocoflo\/host@\S+/, `--package=${tarball(tarballs, '@nocoflo/host')}`)
+        .replace(
+          /--package=@nocoflo\/sqlite-datasource@\S+/,
+          `--package=${tarball(tarballs, '@nocoflo/sqlite-datasource')} --package=${tarball(tarballs, '@nocoflo/sdk')}`,
+        );
+      writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+      expect(existsSync(join(dir, 'node_modules/@nocoflo/host'))).toBe(false);
 
       const child = spawn('npm', ['run', 'dev', '--', '--port', '0', '--verbose'], {
         cwd: dir,
-        env: cleanEnv(),
+        // npx installs the host's better-sqlite3 into its cache from the workspace's prebuild.
+        env: { ...cleanEnv(), ...native.env },
         stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true, // its own process group: npm, npx, the host and tsup --watch stop together
+        detached: true, // its own process group: npm, npx, the host and its builds stop together
       });
       let output = '';
       const waitForOutput = (pattern: RegExp) =>
