@@ -1,7 +1,8 @@
 /**
  * Datasette-style facets: for a few low-cardinality columns, how many of the page's rows
  * (under its filter and search) hold each value, counted by the database; a value links to
- * the page with that value added as a condition.
+ * the page with that value added as a condition, combined as the page's conditions are
+ * (all or any, as the person chose).
  */
 import {
   type CellValue,
@@ -126,11 +127,9 @@ export async function readFacets(
         (f) => f.column === condition.column && f.op === condition.op && f.value === condition.value,
       );
       const filters = at >= 0 ? applied.filter((_, i) => i !== at) : [...applied, condition];
-      const href = pageHref(urls.page, {
-        ...state,
-        filter: { ...state.filter, filters, match: 'all' },
-        cursor: undefined,
-      });
+      // The person's all/any stays as chosen: a facet adds a condition, it does not turn
+      // "any" into "all" for the conditions already there.
+      const href = pageHref(urls.page, { ...state, filter: { ...state.filter, filters }, cursor: undefined });
       return { value, count: Number(row.n ?? 0), href, selected: at >= 0 };
     });
     facets.push({ column, distinct: rows.length, values });

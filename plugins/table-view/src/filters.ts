@@ -17,7 +17,7 @@ import {
   type ViewDataAccess,
   type ViewUrls,
 } from '@nocoflo/sdk';
-import { isValueless, pageHref, type TableViewState, TEXT_OPERATORS } from './params.js';
+import { DEFAULT_PAGE_SIZE, isValueless, pageHref, type TableViewState, TEXT_OPERATORS } from './params.js';
 
 const OPERATOR_LABELS: Record<FilterOperator, string> = {
   eq: '=',
@@ -150,10 +150,14 @@ export function renderFilterForm(
     return conditionRow(table, filter, index, href, errors?.conditions.get(index));
   });
   rows.push(conditionRow(table, undefined, filters.length, undefined, undefined));
+  // What the form does not change goes on: the sort, the search and the page size.
   const keep = html`${
     state.sort &&
     html`<input type="hidden" name="sort" value="${state.sort.column}"><input type="hidden" name="dir" value="${state.sort.direction}">`
-  }${state.filter.search && html`<input type="hidden" name="q" value="${state.filter.search}">`}`;
+  }${state.filter.search && html`<input type="hidden" name="q" value="${state.filter.search}">`}${
+    state.limit !== DEFAULT_PAGE_SIZE &&
+    html`<input type="hidden" name="limit" value="${String(state.limit)}">`
+  }`;
   const matchSelect =
     filters.length > 0 &&
     html`<label class="ncf-match">Rows matching <select name="fmatch" aria-label="Combine conditions"><option value="all" ${match === 'all' && html`selected`}>all conditions</option><option value="any" ${match === 'any' && html`selected`}>any condition</option></select></label>`;

@@ -22,6 +22,7 @@ import {
   type TableSchema,
   type WriteEvent,
 } from '@nocoflo/sdk';
+import { type BufferedRowIterator, TAKE_BUFFERED, takeBuffered } from './buffered-rows.js';
 
 // Hook arguments are copies: a tap mutating them cannot change what the host does.
 const snapshot = <T>(value: T): T => (value === undefined ? value : Object.freeze(structuredClone(value)));
@@ -216,7 +217,7 @@ export class HookedDatasource implements Datasource {
 }
 
 /** One stream of a {@link HookedDatasource}: the data hooks around the plugin's iterator. */
-class HookedStream implements AsyncIterator<Row> {
+class HookedStream implements BufferedRowIterator {
   #inner: AsyncIterator<Row> | undefined;
   #event: QueryEvent | undefined;
   #started = 0;
@@ -237,6 +238,14 @@ class HookedStream implements AsyncIterator<Row> {
       return this.#inner.next().then(this.#onResult, this.#onError);
     }
     return this.#start().then(() => this.next());
+  }
+
+  /** The rows the plugin's iterator holds (see buffered-rows.ts), counted for `afterQuery`. */
+  [TAKE_BUFFERED](): readonly Row[] {
+    if (!this.#inner || this.#finished) return [];
+    const rows = takeBuffered(this.#inner);
+    this.#rowCount += rows.length;
+    return rows;
   }
 
   return(): Promise<IteratorResult<Row>> {

@@ -1,5 +1,6 @@
 import { createHooks, type Datasource, type QueryOutcome, type Row } from '@nocoflo/sdk';
 import { describe, expect, it } from 'vitest';
+import { TAKE_BUFFERED, takeBuffered } from '../../src/data/buffered-rows.js';
 import { HookedDatasource } from '../../src/data/hooked-datasource.js';
 
 /** A datasource whose stream yields `rows`, then fails with `failure` if given. */
@@ -44,6 +45,32 @@ describe('a hooked datasource stream', () => {
     expect(seen).toEqual(['before stream']);
     expect(outcomes).toMatchObject([{ rowCount: 3 }]);
     expect(outcomes[0]?.error).toBeUndefined();
+  });
+
+  it('hands over the rows the plugin holds at once, and counts them for afterQuery', async () => {
+    const inner = streaming(rows);
+    const plain = inner.stream.bind(inner);
+    // An iterator that holds its rows offers the rest of them without a promise each.
+    inner.stream = (table, options) => {
+      const iterator = plain(table, options)[Symbol.asyncIterator]();
+      let given = 1;
+      return {
+        [Symbol.asyncIterator]: () =>
+          Object.assign(iterator, {
+            [TAKE_BUFFERED]: () => {
+              const rest = rows.slice(given);
+              given = rows.length;
+              return rest;
+            },
+          }),
+      };
+    };
+    const { ds, outcomes } = hooked(inner);
+    const iterator = ds.stream('t')[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toEqual(rows[0]);
+    expect(takeBuffered(iterator)).toEqual(rows.slice(1));
+    await iterator.return?.();
+    expect(outcomes).toMatchObject([{ rowCount: 3 }]);
   });
 
   it('tells afterQuery when the reader stops early', async () => {

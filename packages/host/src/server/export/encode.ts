@@ -7,6 +7,13 @@
  * an empty field, bigints are their decimal digits, bytes are base64, booleans `true` /
  * `false`, JSON and arrays their JSON text. NDJSON: one JSON object per line (LF), with the
  * data API's spelling of bigints (decimal strings) and bytes (`{ "$base64": … }`).
+ *
+ * Formulas (CSV injection, OWASP): a spreadsheet opening the file runs a cell that starts
+ * with `=`, `+`, `-` or `@` (or a tab or CR before one) as a formula, which can read other
+ * cells or reach the network. By default a text value starting with one of those characters
+ * gets a leading `'`, so the spreadsheet shows it as text; numbers, dates and the rest are
+ * never changed (a negative number is a number, not a formula). `?formulas=keep` writes text
+ * exactly as stored, for programs that read the file as data. NDJSON is never changed.
  */
 import type { CellValue, Row } from '@nocoflo/sdk';
 import { toJson } from '../json.js';
@@ -24,6 +31,30 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
 };
 
 const NEEDS_QUOTES = /[",\r\n]/;
+
+/** What a CSV export does with text a spreadsheet would run as a formula. */
+export type CsvFormulas = 'escape' | 'keep';
+
+/** Every {@link CsvFormulas}; the first is the default. */
+export const CSV_FORMULAS: readonly CsvFormulas[] = ['escape', 'keep'];
+
+/**
+ * Text with a leading `'` when a spreadsheet would read it as a formula: it starts with
+ * `=`, `+`, `-`, `@`, a tab or a CR (OWASP's list for CSV injection).
+ */
+export function escapeFormula(text: string): string {
+  switch (text.charCodeAt(0)) {
+    case 0x3d: // =
+    case 0x2b: // +
+    case 0x2d: // -
+    case 0x40: // @
+    case 0x09: // tab
+    case 0x0d: // CR
+      return `'${text}`;
+    default:
+      return text;
+  }
+}
 
 /** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. */
 export function csvField(text: string): string {
@@ -66,12 +97,23 @@ export function csvHeader(columns: readonly string[]): string {
   return csvRecord(columns);
 }
 
-/** One row as a CSV record, its fields in `columns` order. */
+/** One row as a CSV record, its fields in `columns` order, text exactly as stored (see {@link csvSafeRow}). */
 export function csvRow(row: Row, columns: readonly string[]): string {
   let line = '';
   for (let i = 0; i < columns.length; i++) {
     if (i > 0) line += ',';
     line += csvField(csvText(row[columns[i] as string]));
+  }
+  return `${line}\r\n`;
+}
+
+/** One row as a CSV record, with text values a spreadsheet would run as formulas escaped ({@link escapeFormula}). */
+export function csvSafeRow(row: Row, columns: readonly string[]): string {
+  let line = '';
+  for (let i = 0; i < columns.length; i++) {
+    if (i > 0) line += ',';
+    const value = row[columns[i] as string];
+    line += csvField(typeof value === 'string' ? escapeFormula(value) : csvText(value));
   }
   return `${line}\r\n`;
 }

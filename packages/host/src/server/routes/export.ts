@@ -3,26 +3,33 @@
  *
  * | method | path | answer |
  * | --- | --- | --- |
- * | GET | /api/datasources/:ds/tables/:table/export | `?format=csv` (default) or `ndjson`, with the rows API's `sort`, `filter` and `columns` |
+ * | GET | /api/datasources/:ds/tables/:table/export | `?format=csv` (default) or `ndjson`, with the rows API's `sort`, `filter`, `q` and `columns`; CSV: `formulas=escape` (default) or `keep` |
  *
  * The rows come from the datasource's `stream()` and go out as they come: text is built a
- * batch (about 64 KiB) at a time, and the next batch is read only when the client has taken
+ * chunk (about 64 KiB, or the rest of a batch the stream holds) at a time, and the next batch is read only when the client has taken
  * the last (the socket's backpressure reaches the database cursor), so memory stays flat
  * whatever the table's size. A client that goes away stops the stream and releases its
  * cursor. A refused filter or unknown column is answered as an error before any byte of
  * the file is sent. Reading is enough to export (viewers may export what they may read).
+ * CSV text that a spreadsheet would run as a formula gets a leading `'` unless
+ * `formulas=keep` (see export/encode.ts).
  */
 import { Readable } from 'node:stream';
 import { Errors, NocofloError, type Row, type StreamOptions, type TableSchema } from '@nocoflo/sdk';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { takeBuffered } from '../../data/buffered-rows.js';
 import type { DatasourceConnections } from '../connections.js';
 import {
   attachmentDisposition,
+  CSV_FORMULAS,
+  type CsvFormulas,
   csvHeader,
   csvRow,
+  csvSafeRow,
   EXPORT_CONTENT_TYPES,
   EXPORT_FORMATS,
   type ExportFormat,
+  escapeFormula,
   ndjsonRow,
 } from '../export/encode.js';
 import { checkSearchSupport, readOptionsFromQuery } from '../read-options.js';
@@ -44,6 +51,15 @@ function formatOf(query: Query): ExportFormat {
   return value as ExportFormat;
 }
 
+function formulasOf(query: Query): CsvFormulas {
+  const raw = query.formulas;
+  const value = (Array.isArray(raw) ? raw[raw.length - 1] : raw) ?? 'escape';
+  if (!CSV_FORMULAS.includes(value as CsvFormulas)) {
+    throw NocofloError.create(Errors.BadRequest, [`"formulas" must be one of ${CSV_FORMULAS.join(', ')}`]);
+  }
+  return value as CsvFormulas;
+}
+
 /** The columns exported: those asked for (checked against the table), else every column in table order. */
 function exportColumns(table: TableSchema, asked: readonly string[] | undefined): string[] {
   if (!asked?.length) return table.columns.map((c) => c.name);
@@ -57,31 +73,75 @@ function exportColumns(table: TableSchema, asked: readonly string[] | undefined)
 }
 
 /**
- * The file's text, a chunk at a time: the header, then rows. The first row was read before
- * the answer started (so a refused query is an error answer, not a cut file).
+ * The file's text as a byte stream: the header, then rows, pushed a chunk (about
+ * {@link CHUNK_CHARS}) at a time. A plain `Readable` that pulls rows when the socket wants
+ * more, not an `async *` generator under `Readable.from`: one `await` per batch the host's
+ * stream holds (see buffered-rows.ts) rather than several promises per row. The first row
+ * was read before the answer started (so a refused query is an error answer, not a cut file).
  */
-async function* chunks(
-  format: ExportFormat,
-  columns: readonly string[],
-  first: IteratorResult<Row>,
-  rows: AsyncIterator<Row>,
-): AsyncGenerator<string> {
-  const encode = format === 'csv' ? csvRow : ndjsonRow;
-  let text = format === 'csv' ? csvHeader(columns) : '';
-  let next = first;
-  try {
-    while (!next.done) {
-      text += encode(next.value, columns);
-      if (text.length >= CHUNK_CHARS) {
-        yield text;
-        text = '';
+class ExportBody extends Readable {
+  readonly #encode: (row: Row, columns: readonly string[]) => string;
+  #pending: IteratorResult<Row> | undefined;
+  #text: string;
+  #pumping = false;
+  #ended = false;
+
+  constructor(
+    format: ExportFormat,
+    formulas: CsvFormulas,
+    private readonly columns: readonly string[],
+    first: IteratorResult<Row>,
+    private readonly rows: AsyncIterator<Row>,
+  ) {
+    super({ highWaterMark: CHUNK_CHARS });
+    this.#encode = format === 'ndjson' ? ndjsonRow : formulas === 'keep' ? csvRow : csvSafeRow;
+    const names = formulas === 'keep' ? columns : columns.map(escapeFormula);
+    this.#text = format === 'csv' ? csvHeader(names) : '';
+    this.#pending = first;
+  }
+
+  override _read(): void {
+    if (!this.#pumping) void this.#pump();
+  }
+
+  /** Encodes rows until a chunk is full and the socket has enough, or the rows end. */
+  async #pump(): Promise<void> {
+    this.#pumping = true;
+    try {
+      for (;;) {
+        const next = this.#pending ?? (await this.rows.next());
+        this.#pending = undefined;
+        if (this.destroyed) return;
+        if (next.done) {
+          this.#ended = true;
+          if (this.#text) this.push(this.#text);
+          this.push(null);
+          return;
+        }
+        let text = this.#text + this.#encode(next.value, this.columns);
+        for (const row of takeBuffered(this.rows)) text += this.#encode(row, this.columns);
+        this.#text = '';
+        if (text.length < CHUNK_CHARS) this.#text = text;
+        else if (!this.push(text)) return;
       }
-      next = await rows.next();
+    } catch (error) {
+      this.destroy(error as Error);
+    } finally {
+      this.#pumping = false;
     }
-    if (text) yield text;
-  } finally {
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     // Ended early (the client went away): the datasource closes its cursor.
-    if (!next.done) await rows.return?.();
+    if (this.#ended) {
+      callback(error);
+      return;
+    }
+    this.#ended = true;
+    Promise.resolve(this.rows.return?.()).then(
+      () => callback(error),
+      () => callback(error),
+    );
   }
 }
 
@@ -101,6 +161,7 @@ export const exportRoutes: FastifyPluginAsync<ExportRoutesOptions> = async (
     { config: { access: 'read' } },
     async (request, reply) => {
       const format = formatOf(request.query);
+      const formulas = formulasOf(request.query);
       const read = readOptionsFromQuery(request.query);
       const datasource = await connections.get(request.params.ds);
       const table = await datasource.describeTable(request.params.table);
@@ -117,10 +178,7 @@ export const exportRoutes: FastifyPluginAsync<ExportRoutesOptions> = async (
       checkSearchSupport(datasource, options);
       const rows = datasource.stream(table.name, options)[Symbol.asyncIterator]();
       const first = await rows.next();
-      const body = Readable.from(chunks(format, columns, first, rows), {
-        objectMode: false,
-        highWaterMark: CHUNK_CHARS,
-      });
+      const body = new ExportBody(format, formulas, columns, first, rows);
       // A client that goes away mid-file: stop reading the database.
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) {

@@ -75,9 +75,21 @@ const readOnly = (ds: Datasource, mayRead: (table: string) => boolean, actorName
   };
 };
 
+/**
+ * Parameters that address one record of the table (the table view's row page `row`, the
+ * form view's `key`): a link to a record names the view that shows it, but following it is
+ * not the person choosing how to see the table.
+ */
+const RECORD_PARAMS = ['row', 'key'];
+
+/**
+ * The view to render: the one asked for (remembered as the person's choice for the table,
+ * unless the page is one record's), else the remembered one, else the best.
+ */
 async function chooseView(
   views: ResolvedView[],
   requested: string | undefined,
+  params: Readonly<Record<string, string>>,
   preferences: ViewPreferences,
   key: string,
   notices: string[],
@@ -85,7 +97,8 @@ async function chooseView(
   if (requested !== undefined) {
     const view = views.find((v) => v.name === requested);
     if (view) {
-      await preferences.writeViewPreference(key, view.name);
+      if (!RECORD_PARAMS.some((name) => params[name] !== undefined))
+        await preferences.writeViewPreference(key, view.name);
       return view;
     }
     notices.push(`The view "${requested}" cannot show this table or is not enabled; showing another one.`);
@@ -154,6 +167,7 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (
         const current = await chooseView(
           views,
           requested,
+          params,
           preferences,
           preferenceKey(entry.key, table.name),
           notices,

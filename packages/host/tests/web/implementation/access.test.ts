@@ -315,6 +315,15 @@ describe('view preferences', () => {
     expect(await viewOf('viewer')).toBe('summary');
   });
 
+  it("does not take a link to one record (a row page, a form) for the person's choice of view", async () => {
+    expect(await viewOf('editor', '?view=summary')).toBe('summary');
+    expect(await viewOf('editor', `?view=grid&row=${encodeURIComponent('{"id":1}')}`)).toBe('grid');
+    expect(await viewOf('editor', `?view=grid&key=${encodeURIComponent('{"id":1}')}`)).toBe('grid');
+    expect(await viewOf('editor')).toBe('summary');
+    expect(await viewOf('editor', '?view=grid')).toBe('grid');
+    expect(await viewOf('editor')).toBe('grid');
+  });
+
   it('offers no edit affordance to a viewer: the view is handed a read-only table', async () => {
     const captured: boolean[] = [];
     const { definePlugin, defineView } = await import('@nocoflo/sdk');

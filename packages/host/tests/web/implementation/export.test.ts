@@ -18,6 +18,7 @@ import { createHost } from '../../../src/create-host.js';
 import { createServer } from '../../../src/server/index.js';
 import { type MetadataStore, openMetadataStore } from '../../../src/store/index.js';
 import type { PluginHost } from '../../../src/types.js';
+import { parseCsv } from '../fixtures/csv.js';
 import { signIn } from '../fixtures/sign-in.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..');
@@ -36,6 +37,8 @@ const NAMES = [
   '',
   'ünïcödé ✓',
   '=1+1',
+  '@SUM(A1)',
+  '-2+3',
 ];
 const BIG = 9007199254740993n; // 2^53 + 1: not a safe JS number
 
@@ -58,36 +61,6 @@ function expectedRows(): Expected[] {
   }));
 }
 
-/** A small RFC 4180 reader. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  expect(field === '' && record.length === 0, 'the file ends with CR LF').toBe(true);
-  return records;
-}
-
 const base64 = (bytes: Uint8Array | null) => (bytes ? Buffer.from(bytes).toString('base64') : '');
 
 interface Target {
@@ -103,8 +76,8 @@ function describeTarget(name: string, target: () => Target | undefined, enabled:
     const exportUrl = (query: Record<string, string>) =>
       `/api/datasources/${t().ds}/tables/${encodeURIComponent(t().table)}/export?${new URLSearchParams(query)}`;
 
-    it('exports every row as RFC 4180 CSV, each value exactly as the database holds it', async () => {
-      const response = await app.inject({ url: exportUrl({}), headers: ADMIN });
+    it('exports every row as RFC 4180 CSV, each value exactly as the database holds it (formulas=keep)', async () => {
+      const response = await app.inject({ url: exportUrl({ formulas: 'keep' }), headers: ADMIN });
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toMatch(/^text\/csv; charset=utf-8/);
       expect(response.headers['content-disposition']).toBe(
@@ -124,6 +97,22 @@ function describeTarget(name: string, target: () => Target | undefined, enabled:
       );
     });
 
+    it('escapes text a spreadsheet would run as a formula by default (a leading quote), and only that', async () => {
+      const response = await app.inject({ url: exportUrl({}), headers: ADMIN });
+      expect(response.statusCode).toBe(200);
+      const [, ...records] = parseCsv(response.body);
+      expect(records.map((record) => record[1])).toEqual(
+        NAMES.map((name) => (/^[=+\-@\t\r]/.test(name) ? `'${name}` : name)),
+      );
+      expect(records.map((record) => record[2])).toEqual(
+        expectedRows().map((row) => (row.big === null ? '' : row.big.toString())),
+      );
+      expect(records.some((record) => record[2]?.startsWith('-'))).toBe(true);
+      const bad = await app.inject({ url: exportUrl({ formulas: 'run' }), headers: ADMIN });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.code).toBe('NCF_BAD_REQUEST');
+    });
+
     it('exports the filter and sort it is given, and only the columns asked for', async () => {
       const c = t().cols;
       const response = await app.inject({
@@ -131,6 +120,7 @@ function describeTarget(name: string, target: () => Target | undefined, enabled:
           sort: `${c.id}:desc`,
           filter: JSON.stringify([{ column: c.note, op: 'isNotNull' }]),
           columns: `${c.name},${c.id}`,
+          formulas: 'keep',
         }),
         headers: ADMIN,
       });

@@ -5,51 +5,12 @@ import {
   csvField,
   csvHeader,
   csvRow,
+  csvSafeRow,
   csvText,
+  escapeFormula,
   ndjsonRow,
 } from '../../../src/server/export/encode.js';
-
-/** A small RFC 4180 reader, to check that what is written reads back as the same fields. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let i = 0;
-  let quoted = false;
-  while (i < text.length) {
-    const c = text[i] as string;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 2;
-      } else if (c === '"') {
-        quoted = false;
-        i++;
-      } else {
-        field += c;
-        i++;
-      }
-    } else if (c === '"') {
-      quoted = true;
-      i++;
-    } else if (c === ',') {
-      record.push(field);
-      field = '';
-      i++;
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      i += 2;
-    } else {
-      field += c;
-      i++;
-    }
-  }
-  if (field || record.length) throw new Error('the last record has no CR LF');
-  return records;
-}
+import { parseCsv } from '../fixtures/csv.js';
 
 describe('CSV encoding', () => {
   it('quotes exactly the fields that need it and doubles their quotes', () => {
@@ -88,6 +49,18 @@ describe('CSV encoding', () => {
       ['2', '  spaces kept  ', '', '', '{"k":"v,\\"w\\""}', ''],
       ['3', '', '0', '', '', ''],
     ]);
+  });
+
+  it('escapes text a spreadsheet would run as a formula with a leading quote (OWASP), and nothing else', () => {
+    for (const formula of ['=1+1', '+1', '-2+3', '@SUM(A1)', '\t=x', '\r=x', '=HYPERLINK("http://x")'])
+      expect(escapeFormula(formula)).toBe(`'${formula}`);
+    for (const text of ['plain', '', ' =not first', "'quoted", '1-2', 'a=b'])
+      expect(escapeFormula(text)).toBe(text);
+    const columns = ['id', 'n', 'big', 'text'];
+    const row: Row = { id: -1, n: -2.5, big: -9007199254740993n, text: '=cmd|" /C calc"!A0' };
+    // Numbers stay numbers (a negative number is not a formula); the text is quoted as a field too.
+    expect(csvSafeRow(row, columns)).toBe('-1,-2.5,-9007199254740993,"\'=cmd|"" /C calc""!A0"\r\n');
+    expect(csvRow(row, columns)).toBe('-1,-2.5,-9007199254740993,"=cmd|"" /C calc""!A0"\r\n');
   });
 
   it('quotes column names in the header too', () => {
