@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import {
   type AggregateQuery,
   type AggregateResult,
+  assertRowVersion,
   type ColumnSchema,
   type ConnectionInfo,
   type Datasource,
@@ -16,6 +17,7 @@ import {
   type StreamOptions,
   type TableInfo,
   type TableSchema,
+  type WriteOptions,
 } from '@nocoflo/sdk';
 import {
   boundedInteger,
@@ -24,6 +26,7 @@ import {
   formatKey,
   planAggregate,
   planDelete,
+  planFetch,
   planInsert,
   planPage,
   planSelect,
@@ -78,7 +81,7 @@ export class PostgresDatasource implements Datasource {
   ) {
     this.pool = pool;
     this.url = url;
-    this.capabilities = { write: writable, estimates: true, search: true };
+    this.capabilities = { write: writable, estimates: true, search: true, conditionalWrites: true };
     this.maxConnections = limits.maxConnections;
     this.#poolQueue = limits.poolQueue;
   }
@@ -188,26 +191,67 @@ export class PostgresDatasource implements Datasource {
     });
   }
 
-  async update(table: string, key: RowKey, changes: Row): Promise<Row> {
+  async update(table: string, key: RowKey, changes: Row, options?: WriteOptions): Promise<Row> {
     return this.#run('update', table, async () => {
       const schema = await this.#schema(table);
       const plan = planUpdate(schema, key, changes, this.#writeContext(schema));
-      const result = await this.pool
-        .query<Row>({ text: plan.sql, values: plan.params, types: pgTypes })
-        .catch((error: unknown) => Promise.reject(withColumn(error, schema.columns, changes)));
-      const row = result.rows[0];
-      if (!row) throw NocofloError.create(Errors.RowNotFound, [table, formatKey(key)]);
-      return fixRows([row], schema.columns)[0]!;
+      return this.#ifVersion(schema, key, options?.ifVersion, async (db) => {
+        const result = await db
+          .query<Row>({ text: plan.sql, values: plan.params, types: pgTypes })
+          .catch((error: unknown) => Promise.reject(withColumn(error, schema.columns, changes)));
+        const row = result.rows[0];
+        if (!row) throw NocofloError.create(Errors.RowNotFound, [table, formatKey(key)]);
+        return fixRows([row], schema.columns)[0]!;
+      });
     });
   }
 
-  async delete(table: string, key: RowKey): Promise<void> {
+  async delete(table: string, key: RowKey, options?: WriteOptions): Promise<void> {
     return this.#run('delete', table, async () => {
       const schema = await this.#schema(table);
       const plan = planDelete(schema, key, this.#writeContext(schema));
-      const result = await this.pool.query({ text: plan.sql, values: plan.params });
-      if (result.rowCount === 0) throw NocofloError.create(Errors.RowNotFound, [table, formatKey(key)]);
+      await this.#ifVersion(schema, key, options?.ifVersion, async (db) => {
+        const result = await db.query({ text: plan.sql, values: plan.params });
+        if (result.rowCount === 0) throw NocofloError.create(Errors.RowNotFound, [table, formatKey(key)]);
+      });
     });
+  }
+
+  /**
+   * Runs a write on the pool, or (with `ifVersion`) in a transaction that first locks the
+   * row (`SELECT … FOR UPDATE`) and checks its version: another session (another host on
+   * this database) waits for the lock, then sees the new version and is refused.
+   */
+  async #ifVersion<T>(
+    schema: TableSchema,
+    key: RowKey,
+    ifVersion: string | undefined,
+    write: (db: pg.Pool | pg.PoolClient) => Promise<T>,
+  ): Promise<T> {
+    if (ifVersion === undefined) return write(this.pool);
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const fetch = planFetch(schema, key, this.#writeContext(schema));
+      const locked = await client.query<Row>({
+        text: `${fetch.sql} FOR UPDATE`,
+        values: fetch.params,
+        types: pgTypes,
+      });
+      const current = locked.rows[0] ? fixRows([locked.rows[0]], schema.columns)[0] : undefined;
+      assertRowVersion(schema.name, key, current, ifVersion);
+      const result = await write(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   async testConnection(): Promise<ConnectionInfo> {

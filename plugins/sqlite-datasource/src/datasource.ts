@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import {
   type AggregateQuery,
   type AggregateResult,
+  assertRowVersion,
   type CellValue,
   type ColumnSchema,
   type ConnectionInfo,
@@ -17,6 +18,7 @@ import {
   type StreamOptions,
   type TableInfo,
   type TableSchema,
+  type WriteOptions,
 } from '@nocoflo/sdk';
 import {
   boundedInteger,
@@ -25,6 +27,7 @@ import {
   formatKey,
   planAggregate,
   planDelete,
+  planFetch,
   planInsert,
   planPage,
   planSelect,
@@ -72,7 +75,7 @@ export class SqliteDatasource implements Datasource {
     this.url = url;
     this.#file = db.memory ? null : db.name;
     // Estimates come from sqlite_stat1 (kept by ANALYZE), when the database has one.
-    this.capabilities = { write: writable, estimates: true, search: true };
+    this.capabilities = { write: writable, estimates: true, search: true, conditionalWrites: true };
   }
 
   async listTables(): Promise<TableInfo[]> {
@@ -260,21 +263,41 @@ export class SqliteDatasource implements Datasource {
     });
   }
 
-  async update(table: string, key: RowKey, changes: Row): Promise<Row> {
+  async update(table: string, key: RowKey, changes: Row, options?: WriteOptions): Promise<Row> {
     return this.#write('update', table, (schema) => {
       const plan = planUpdate(schema, key, changes, this.#writeContext(schema));
-      const row = this.#writeReturning(plan.sql, plan.params, schema);
-      if (!row) throw NocofloError.create(Errors.RowNotFound, [table, formatKey(key)]);
-      return row;
+      return this.#ifVersion(schema, key, options?.ifVersion, () => {
+        const row = this.#writeReturning(plan.sql, plan.params, schema);
+        if (!row) throw NocofloError.create(Errors.RowNotFound, [table, formatKey(key)]);
+        return row;
+      });
     });
   }
 
-  async delete(table: string, key: RowKey): Promise<void> {
+  async delete(table: string, key: RowKey, options?: WriteOptions): Promise<void> {
     return this.#write('delete', table, (schema) => {
       const plan = planDelete(schema, key, this.#writeContext(schema));
-      const result = this.#statement(plan.sql).run(...plan.params);
-      if (result.changes === 0) throw NocofloError.create(Errors.RowNotFound, [table, formatKey(key)]);
+      this.#ifVersion(schema, key, options?.ifVersion, () => {
+        const result = this.#statement(plan.sql).run(...plan.params);
+        if (result.changes === 0) throw NocofloError.create(Errors.RowNotFound, [table, formatKey(key)]);
+      });
     });
+  }
+
+  /**
+   * Runs a write, first checking (with `ifVersion`) that the row still has that version.
+   * `BEGIN IMMEDIATE` takes the database's write lock before the row is read, so no other
+   * connection (another host on the same file) writes between the check and the write.
+   */
+  #ifVersion<T>(schema: TableSchema, key: RowKey, ifVersion: string | undefined, write: () => T): T {
+    if (ifVersion === undefined) return write();
+    return this.db
+      .transaction(() => {
+        const fetch = planFetch(schema, key, this.#writeContext(schema));
+        assertRowVersion(schema.name, key, this.#all(fetch.sql, fetch.params, schema.columns)[0], ifVersion);
+        return write();
+      })
+      .immediate();
   }
 
   async testConnection(): Promise<ConnectionInfo> {

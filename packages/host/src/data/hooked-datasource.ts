@@ -21,6 +21,7 @@ import {
   type TableInfo,
   type TableSchema,
   type WriteEvent,
+  type WriteOptions,
 } from '@nocoflo/sdk';
 import { type BufferedRowIterator, TAKE_BUFFERED, takeBuffered } from './buffered-rows.js';
 
@@ -105,16 +106,19 @@ export class HookedDatasource implements Datasource {
     );
   }
 
-  update(table: string, key: RowKey, changes: Row): Promise<Row> {
+  update(table: string, key: RowKey, changes: Row, options?: WriteOptions): Promise<Row> {
     return this.write(
       { datasource: this.url, table, operation: 'update', key: snapshot(key), values: snapshot(changes) },
-      () => this.inner.update(table, key, changes),
+      () =>
+        options === undefined
+          ? this.inner.update(table, key, changes)
+          : this.inner.update(table, key, changes, options),
     );
   }
 
-  async delete(table: string, key: RowKey): Promise<void> {
+  async delete(table: string, key: RowKey, options?: WriteOptions): Promise<void> {
     await this.write({ datasource: this.url, table, operation: 'delete', key: snapshot(key) }, () =>
-      this.inner.delete(table, key),
+      options === undefined ? this.inner.delete(table, key) : this.inner.delete(table, key, options),
     );
   }
 

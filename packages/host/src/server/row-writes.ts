@@ -5,8 +5,14 @@
  * the write runs, and the audit trail records who, when, where, before and after.
  *
  * Writes to one row run one after another (a queue per row), so between the version check
- * and the write no other write of this host slips in: two clients incrementing the same
- * value from the same version get one success and one 409, never a lost update.
+ * and the write no other write of this host slips in. Several hosts on one database are
+ * kept apart by the datasource itself when it can (`capabilities.conditionalWrites`): the
+ * host passes the version it checked (`ifVersion`), and the datasource locks the row,
+ * checks that version and writes in one transaction. A row changed by another host between
+ * this host's read and the write is read again: with the version the client saw that is a
+ * 409, without one the write is retried on the new values (so the audit's "before" is
+ * always what the write replaced). Two clients incrementing the same value from the same
+ * version get one success and one 409, never a lost update, on one host or several.
  */
 import {
   type Datasource,
@@ -17,6 +23,7 @@ import {
   type RowKey,
   rowVersion,
   type TableSchema,
+  type WriteOptions,
 } from '@nocoflo/sdk';
 import type { AccountStore, AuditEntry } from '../accounts/types.js';
 import type { Actor } from './access/actor.js';
@@ -70,6 +77,13 @@ function keyOf(table: TableSchema, row: Row): RowKey {
   return Object.fromEntries(table.primaryKey.map((column) => [column, row[column] ?? null])) as RowKey;
 }
 
+/**
+ * How often a write is tried again when another host changed the row between this host's
+ * read and the write (a client that sent no version wants its change applied on the row as
+ * it is now; each try reads it again).
+ */
+const RETRIES = 8;
+
 /** Row writes with version checks and the audit trail. */
 export class RowWrites {
   readonly #connections: DatasourceConnections;
@@ -94,6 +108,36 @@ export class RowWrites {
 
   #onRow<T>(target: RowTarget, key: RowKey, fn: () => Promise<T>): Promise<T> {
     return this.#queue.run(`${target.datasource}\0${target.table}\0${toJson(key)}`, fn);
+  }
+
+  /**
+   * Reads the row, checks the version the client saw, and runs `write` with the row it
+   * replaces (and, on a datasource that can, the version the datasource must still find).
+   */
+  async #checked<T>(
+    ds: Datasource,
+    table: TableSchema,
+    target: RowTarget,
+    key: RowKey,
+    seen: string | undefined,
+    write: (before: Row, options?: WriteOptions) => Promise<T>,
+  ): Promise<T> {
+    const atomic = ds.capabilities.conditionalWrites === true;
+    for (let attempt = 0; ; attempt++) {
+      const before = await readRow(ds, table, key);
+      // Gone meanwhile: 404, as without a version; changed meanwhile: 409 with the row now.
+      if (before === undefined) throw NocofloError.create(Errors.RowNotFound, [target.table, toJson(key)]);
+      const version = rowVersion(before);
+      if (seen !== undefined && version !== seen) throw this.#stale(target, key, before, seen);
+      if (!atomic) return write(before);
+      try {
+        return await write(before, { ifVersion: version });
+      } catch (error) {
+        // Another host wrote (or deleted) the row after the read above: read it again.
+        const raced = isNocofloError(error, Errors.RowChanged) || isNocofloError(error, Errors.RowNotFound);
+        if (!raced || attempt >= RETRIES) throw error;
+      }
+    }
   }
 
   async #audit(
@@ -142,11 +186,19 @@ export class RowWrites {
       const key = convertKey(table, keyInput);
       const changes = convertRow(table, changesInput, 'changes');
       return this.#onRow(target, key, async () => {
-        const before = await readRow(ds, table, key);
-        // Gone meanwhile: 404, as without a version; changed meanwhile: 409 with the row now.
-        if (before === undefined) throw NocofloError.create(Errors.RowNotFound, [target.table, toJson(key)]);
-        if (seen !== undefined && rowVersion(before) !== seen) throw this.#stale(target, key, before, seen);
-        const row = await ds.update(table.name, key, changes);
+        const { before, row } = await this.#checked(
+          ds,
+          table,
+          target,
+          key,
+          seen,
+          async (before, options) => ({
+            before,
+            row: await (options
+              ? ds.update(table.name, key, changes, options)
+              : ds.update(table.name, key, changes)),
+          }),
+        );
         await this.#audit(actor, as, 'row.update', target, {
           key: plain(key) ?? {},
           before: plain(before),
@@ -170,11 +222,10 @@ export class RowWrites {
       assertWritable(table, true);
       const key = convertKey(table, keyInput);
       await this.#onRow(target, key, async () => {
-        const before = await readRow(ds, table, key);
-        // Gone meanwhile: 404, as without a version; changed meanwhile: 409 with the row now.
-        if (before === undefined) throw NocofloError.create(Errors.RowNotFound, [target.table, toJson(key)]);
-        if (seen !== undefined && rowVersion(before) !== seen) throw this.#stale(target, key, before, seen);
-        await ds.delete(table.name, key);
+        const before = await this.#checked(ds, table, target, key, seen, async (before, options) => {
+          await (options ? ds.delete(table.name, key, options) : ds.delete(table.name, key));
+          return before;
+        });
         await this.#audit(actor, as, 'row.delete', target, { key: plain(key) ?? {}, before: plain(before) });
       });
     });

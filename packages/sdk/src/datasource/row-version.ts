@@ -12,7 +12,9 @@
  * is exactly the one of the first implementation (cyrb53 with seeds 1 and 2 over the same
  * text): versions computed by an older SDK, in a view or another plugin, still match.
  */
-import type { Row } from './types.js';
+import { Errors } from '../errors/catalog.js';
+import { NocofloError } from '../errors/nocoflo-error.js';
+import type { Row, RowKey } from './types.js';
 
 /**
  * The last object layout seen: its keys in `Object.keys` order, the same keys sorted, and
@@ -150,4 +152,38 @@ function hashTwice(text: string): string {
  */
 export function rowVersion(row: Row): string {
   return `"${hashTwice(canonical(row))}"`;
+}
+
+/** A key as error messages show it: `{"id":1}` (bigints as digits). */
+function keyText(key: RowKey): string {
+  return JSON.stringify(key, (_name, value) => (typeof value === 'bigint' ? value.toString() : value));
+}
+
+/**
+ * The check a datasource makes for `WriteOptions.ifVersion`, inside the transaction
+ * that holds the row: rejects `NCF_ROW_NOT_FOUND` when the row is gone and `NCF_ROW_CHANGED`
+ * (with the current row and its version in `details`) when its version is not `ifVersion`.
+ *
+ * @example
+ * ```ts
+ * import { assertRowVersion, type Row, type RowKey } from '@nocoflo/sdk';
+ * declare function lockRow(table: string, key: RowKey): Promise<Row | undefined>; // SELECT … FOR UPDATE
+ *
+ * async function checked(table: string, key: RowKey, ifVersion: string | undefined) {
+ *   if (ifVersion !== undefined) assertRowVersion(table, key, await lockRow(table, key), ifVersion);
+ *   // … then the UPDATE or DELETE, in the same transaction
+ * }
+ * ```
+ */
+export function assertRowVersion(
+  table: string,
+  key: RowKey,
+  current: Row | undefined,
+  ifVersion: string,
+): void {
+  if (current === undefined) throw NocofloError.create(Errors.RowNotFound, [table, keyText(key)]);
+  const version = rowVersion(current);
+  if (version !== ifVersion) {
+    throw NocofloError.create(Errors.RowChanged, [table, keyText(key)], { details: { current, version } });
+  }
 }

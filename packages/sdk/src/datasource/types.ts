@@ -415,6 +415,26 @@ export interface DatasourceCapabilities {
    * {@link TableSchema.search}. Default false: a datasource that does not say so is not asked.
    */
   search?: boolean;
+  /**
+   * Whether {@link Datasource.update} and {@link Datasource.delete} honour
+   * {@link WriteOptions.ifVersion}: the version check and the write happen atomically in the
+   * database (the row locked in one transaction), so hosts sharing the database cannot both
+   * write over the same version. Default false: the host then checks versions itself, which
+   * serialises writes of one host only.
+   */
+  conditionalWrites?: boolean;
+}
+
+/** Options of {@link Datasource.update} and {@link Datasource.delete}. */
+export interface WriteOptions {
+  /**
+   * The version (`rowVersion(row)`) the row must still have. The datasource reads the row
+   * and writes it in one transaction, with the row locked against other writers, and rejects
+   * `NCF_ROW_CHANGED` (with `details.current` and `details.version`) when it has another
+   * version, `NCF_ROW_NOT_FOUND` when it is gone. Only datasources that declare
+   * {@link DatasourceCapabilities.conditionalWrites} honour it.
+   */
+  ifVersion?: string;
 }
 
 /**
@@ -468,10 +488,16 @@ export interface Datasource {
   aggregate(table: string, query: AggregateQuery): Promise<AggregateResult>;
   /** Inserts one row and returns it as stored (with generated keys and defaults). */
   insert(table: string, values: Row): Promise<Row>;
-  /** Updates the row with this key; returns it as stored. Rejects `NCF_ROW_NOT_FOUND` if no row has the key. */
-  update(table: string, key: RowKey, changes: Row): Promise<Row>;
-  /** Deletes the row with this key. Rejects `NCF_ROW_NOT_FOUND` if no row has the key. */
-  delete(table: string, key: RowKey): Promise<void>;
+  /**
+   * Updates the row with this key; returns it as stored. Rejects `NCF_ROW_NOT_FOUND` if no row
+   * has the key, and `NCF_ROW_CHANGED` if `options.ifVersion` is not its version (see {@link WriteOptions}).
+   */
+  update(table: string, key: RowKey, changes: Row, options?: WriteOptions): Promise<Row>;
+  /**
+   * Deletes the row with this key. Rejects `NCF_ROW_NOT_FOUND` if no row has the key, and
+   * `NCF_ROW_CHANGED` if `options.ifVersion` is not its version (see {@link WriteOptions}).
+   */
+  delete(table: string, key: RowKey, options?: WriteOptions): Promise<void>;
   /** Checks the connection; rejects with `NCF_CONNECTION_FAILED` and a hint. */
   testConnection(): Promise<ConnectionInfo>;
   /** Releases every resource. Idempotent; afterwards every call rejects `NCF_DATASOURCE_CLOSED`. */

@@ -17,6 +17,7 @@ import type {
   StreamOptions,
   TableInfo,
   TableSchema,
+  WriteOptions,
 } from '@nocoflo/sdk';
 import type { BirpcReturn } from 'birpc';
 import { attachPageVersions } from '../../data/page-versions.js';
@@ -71,11 +72,14 @@ export class RemoteDatasource implements Datasource {
   insert(table: string, values: Row): Promise<Row> {
     return this.invoke('insert', [table, values]);
   }
-  update(table: string, key: RowKey, changes: Row): Promise<Row> {
-    return this.invoke('update', [table, key, changes]);
+  update(table: string, key: RowKey, changes: Row, options?: WriteOptions): Promise<Row> {
+    return this.invoke(
+      'update',
+      options === undefined ? [table, key, changes] : [table, key, changes, options],
+    );
   }
-  delete(table: string, key: RowKey): Promise<void> {
-    return this.invoke('delete', [table, key]);
+  delete(table: string, key: RowKey, options?: WriteOptions): Promise<void> {
+    return this.invoke('delete', options === undefined ? [table, key] : [table, key, options]);
   }
   testConnection(): Promise<ConnectionInfo> {
     return this.invoke('testConnection', []);
