@@ -4,6 +4,7 @@
  */
 import { isNocofloError } from '@nocoflo/sdk';
 import { Command } from 'commander';
+import { registerAuditCommand } from './cli/audit.js';
 import { registerDevCommand } from './cli/dev.js';
 import { registerInitCommand } from './cli/init.js';
 import { registerPluginsCommand } from './cli/plugins.js';
@@ -21,6 +22,7 @@ registerServeCommand(program);
 registerDevCommand(program);
 registerSecretsCommand(program);
 registerUsersCommand(program);
+registerAuditCommand(program);
 
 // Commands report their own failures; this catches what escapes them. A nocoflo error keeps
 // its code and hint, which say what to do.

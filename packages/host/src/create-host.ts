@@ -39,6 +39,7 @@ import { PluginLifecycle, recordFrom } from './lifecycle/plugin-lifecycle.js';
 import type { PluginRecord } from './lifecycle/plugin-record.js';
 import { PluginStates } from './lifecycle/plugin-states.js';
 import { PluginTable } from './lifecycle/plugin-table.js';
+import { isHostLogger } from './logging/pino-logger.js';
 import { PluginDatabases } from './namespaces/plugin-databases.js';
 import { RuntimeFactory } from './runtime/runtime-factory.js';
 import type { IsolationLevel } from './runtime/types.js';
@@ -112,7 +113,11 @@ class Host implements PluginHost {
     this.root = resolve(options.root ?? process.cwd());
     this.dataDir = resolve(this.root, options.dataDir ?? '.nocoflo');
     // Secrets the host knows (opened config fields, the admin token) never reach a log line.
-    this.logger = redactingLogger(options.logger ?? silentLogger);
+    // A pino host logger redacts on its own (and keeps its per-plugin children); others are wrapped.
+    this.logger =
+      options.logger && isHostLogger(options.logger)
+        ? options.logger
+        : redactingLogger(options.logger ?? silentLogger);
     this.pluginDirs = resolvePluginDirs(this.root, options.pluginDirs ?? ['plugins']);
     this.#store = options.store ?? new MemoryStore();
     this[PACKAGE_REPLICA] = isPackageStore(this.#store)

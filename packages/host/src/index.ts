@@ -37,6 +37,11 @@ export {
 } from './install/index.js';
 export type { InstallHost } from './install/install.js';
 export {
+  createHostLogger,
+  type HostLogger,
+  type HostLoggerOptions,
+} from './logging/pino-logger.js';
+export {
   type ApplyPluginMigrationsOptions,
   type ApplyPluginMigrationsResult,
   applyPluginMigrations,

@@ -44,6 +44,9 @@ export function assertRole(role: string): asserts role is Role {
   }
 }
 
+/** Store setting holding the days audit entries are kept. */
+const AUDIT_RETENTION_SETTING = 'audit_retention_days';
+
 let sequence = 0;
 
 /** Ids that sort by time (and by order within a process): the audit trail is listed newest first by id. */
@@ -504,6 +507,52 @@ export class KyselyAccountStore implements AccountStore {
       const limit = Math.min(Math.max(1, filter.limit ?? 50), 500);
       const rows = await query.orderBy('id', 'desc').limit(limit).execute();
       return rows.map((row) => this.#audit(row));
+    });
+  }
+
+  async pruneAudit(before: string): Promise<number> {
+    const cutoff = new Date(before);
+    if (Number.isNaN(cutoff.getTime()))
+      throw NocofloError.create(Errors.BadRequest, ['"before" is not a date']);
+    return this.#run('prune the audit trail', async () => {
+      const result = await this.#db
+        .deleteFrom('audit_log')
+        .where('at', '<', cutoff.toISOString())
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
+  }
+
+  readAuditRetention(): Promise<number | undefined> {
+    return this.#run('read the audit retention', async () => {
+      const row = await this.#db
+        .selectFrom('store_settings')
+        .select('value')
+        .where('key', '=', AUDIT_RETENTION_SETTING)
+        .executeTakeFirst();
+      const days = row ? Number(row.value) : Number.NaN;
+      return Number.isInteger(days) && days > 0 ? days : undefined;
+    });
+  }
+
+  async writeAuditRetention(days: number | undefined): Promise<void> {
+    if (days !== undefined && !(Number.isInteger(days) && days > 0)) {
+      throw NocofloError.create(Errors.BadRequest, [
+        'the audit retention is a whole number of days, at least 1',
+      ]);
+    }
+    return this.#run('write the audit retention', async () => {
+      if (days === undefined) {
+        await this.#db.deleteFrom('store_settings').where('key', '=', AUDIT_RETENTION_SETTING).execute();
+        return;
+      }
+      const now = new Date().toISOString();
+      const value = String(days);
+      await this.#db
+        .insertInto('store_settings')
+        .values({ key: AUDIT_RETENTION_SETTING, value, updated_at: now })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
+        .execute();
     });
   }
 

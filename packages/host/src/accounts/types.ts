@@ -170,4 +170,13 @@ export interface AccountStore {
   listAudit(filter?: AuditFilter): Promise<AuditEntry[]>;
   /** One audit entry. */
   getAudit(id: string): Promise<AuditEntry | undefined>;
+  /**
+   * Removes audit entries recorded before `before` (ISO 8601); returns how many. Only
+   * retention does this (see `audit-retention.ts`, which records each pruning in the trail).
+   */
+  pruneAudit(before: string): Promise<number>;
+  /** Days audit entries are kept (stored setting, shared by hosts on one store); undefined: forever. */
+  readAuditRetention(): Promise<number | undefined>;
+  /** Sets the days audit entries are kept; undefined keeps them forever. */
+  writeAuditRetention(days: number | undefined): Promise<void>;
 }

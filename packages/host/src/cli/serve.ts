@@ -6,10 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Errors, errorMessage, isNocofloError, type Logger, NocofloError } from '@nocoflo/sdk';
+import { Errors, errorMessage, isNocofloError, NocofloError } from '@nocoflo/sdk';
 import { type Command, Option } from 'commander';
 import { createHost } from '../create-host.js';
 import { ensureDemoDatabase } from '../demo/index.js';
+import { createHostLogger } from '../logging/pino-logger.js';
 import { loadKeyring } from '../secrets/keyring.js';
 import { createServer, resolveAdminToken } from '../server/index.js';
 import { CONFIG_FILE_NAME, readConfigFile } from '../store/config-file.js';
@@ -46,22 +47,6 @@ export interface ServeOptions {
 
 /** Start-up stopped because a datasource cannot be opened (already explained on stderr). */
 class UnavailableDatasourcesError extends Error {}
-
-/** A logger for the terminal: warnings and errors always, the rest with --verbose. */
-function terminalLogger(verbose: boolean): Logger {
-  const line = (level: string, message: string, data?: Record<string, unknown>) =>
-    `${level} ${message}${data && Object.keys(data).length > 0 ? ` ${JSON.stringify(data)}` : ''}\n`;
-  return {
-    debug: (message, data) => {
-      if (verbose) process.stderr.write(line('debug', message, data));
-    },
-    info: (message, data) => {
-      if (verbose) process.stderr.write(line('info', message, data));
-    },
-    warn: (message, data) => process.stderr.write(line('warn', message, data)),
-    error: (message, data) => process.stderr.write(line('error', message, data)),
-  };
-}
 
 function parsePort(text: string): number {
   const port = Number(text);
@@ -130,7 +115,9 @@ export async function serve(urls: string[], options: ServeOptions): Promise<() =
   const port = parsePort(options.port);
   const callbackTimeoutMs = parseCallbackTimeout(options.callbackTimeout);
   const root = resolve(options.root);
-  const logger = terminalLogger(options.verbose ?? false);
+  // The one logger (pino, JSON lines on stderr): warnings and errors always, the rest and
+  // every request with --verbose. Fastify logs through it too.
+  const logger = createHostLogger({ level: options.verbose ? 'debug' : 'warn' });
   const dataDir = resolve(root, options.dataDir ?? '.nocoflo');
   // Per-plugin config from the config file: --config, else nocoflo.config.json in the root when present.
   const configPath = options.config ? resolve(options.config) : resolve(root, CONFIG_FILE_NAME);
@@ -184,7 +171,9 @@ export async function serve(urls: string[], options: ServeOptions): Promise<() =
       ...(access.autoSignIn ? { autoSignIn: access.autoSignIn } : {}),
       ...(access.setupToken ? { setupToken: access.setupToken } : {}),
       adminToken: token.token,
+      ...(options.verbose ? { logRequests: true } : {}),
       allowedHosts: allowedHosts(options),
+      ...(configFile?.audit?.retentionDays ? { auditRetentionDays: configFile.audit.retentionDays } : {}),
       ...(isMetadataStore(store) ? { store } : {}),
     });
   } catch (error) {

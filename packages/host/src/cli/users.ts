@@ -15,13 +15,15 @@ import { assertRole } from '../accounts/kysely-account-store.js';
 import type { AccountStore, Role } from '../accounts/types.js';
 import { defaultMetadataStorePath, openMetadataStore } from '../store/open.js';
 
-interface UsersOptions {
+/** Options the account commands share (and their own). */
+export interface UsersOptions {
   root: string;
   dataDir?: string;
   store?: string;
   json?: boolean;
   role?: string;
   passwordStdin?: boolean;
+  olderThan?: string;
 }
 
 /** The password to set, and whether it was generated (then it is printed once). */
@@ -36,10 +38,17 @@ async function newPassword(options: UsersOptions): Promise<{ password: string; g
   return { password: randomBytes(12).toString('base64url'), generated: true };
 }
 
-function withAccounts(run: (accounts: AccountStore, options: UsersOptions, args: string[]) => Promise<void>) {
+/** A command action run with the store's accounts open (closed after); errors print with their code. */
+export function withAccounts(
+  run: (accounts: AccountStore, options: UsersOptions, args: string[]) => Promise<void>,
+) {
   return async (...received: unknown[]): Promise<void> => {
     const command = received.at(-1) as Command;
-    const args = received.slice(0, -2).map(String);
+    // An optional argument left out arrives as undefined (it is only ever the last ones).
+    const args = received
+      .slice(0, -2)
+      .filter((arg) => arg !== undefined)
+      .map(String);
     const options = command.opts<UsersOptions>();
     const dataDir = resolve(resolve(options.root), options.dataDir ?? '.nocoflo');
     try {
@@ -62,7 +71,8 @@ function withAccounts(run: (accounts: AccountStore, options: UsersOptions, args:
   };
 }
 
-function common(command: Command): Command {
+/** The options every account command takes: where the store is, and --json. */
+export function common(command: Command): Command {
   return command
     .option('--root <dir>', 'app folder', process.cwd())
     .option('--data-dir <dir>', 'data folder (default <root>/.nocoflo)')
@@ -73,7 +83,8 @@ function common(command: Command): Command {
     .option('--json', 'print JSON for scripts');
 }
 
-const print = (options: UsersOptions, json: unknown, line: string) =>
+/** Prints JSON with --json, else the line. */
+export const print = (options: UsersOptions, json: unknown, line: string) =>
   process.stdout.write(options.json ? `${JSON.stringify(json, null, 2)}\n` : `${line}\n`);
 
 /** Registers `nocoflo users` and its subcommands on the program. */

@@ -13,6 +13,7 @@ import {
 } from '@nocoflo/sdk';
 import { readCandidate } from '../discovery/read-candidate.js';
 import type { Candidate, PluginLocation } from '../discovery/types.js';
+import { isHostLogger } from '../logging/pino-logger.js';
 import { applyPluginMigrations } from '../migrations/apply.js';
 import { pluginDataDir } from '../namespaces/plugin-data-dir.js';
 import type { PluginDatabases } from '../namespaces/plugin-databases.js';
@@ -596,8 +597,9 @@ function isEnabled(record: PluginRecord): boolean {
   return record.state === 'enabled';
 }
 
-/** A logger whose lines carry the plugin name. */
+/** A logger whose lines carry the plugin name: a pino child when the host logs through pino. */
 function pluginLogger(logger: Logger, plugin: string): Logger {
+  if (isHostLogger(logger)) return logger.child({ plugin });
   return {
     debug: (message, data) => logger.debug(message, { plugin, ...data }),
     info: (message, data) => logger.info(message, { plugin, ...data }),

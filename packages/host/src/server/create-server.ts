@@ -9,7 +9,9 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { scheduleAuditRetention } from '../accounts/audit-retention.js';
 import type { AccountStore } from '../accounts/types.js';
+import { createPinoLogger, isHostLogger } from '../logging/pino-logger.js';
 import type { MetadataStore } from '../store/metadata.js';
 import { SqliteMetadataStore } from '../store/sqlite-store.js';
 import { DatasourceConnections } from './connections.js';
@@ -70,11 +72,19 @@ async function openAccounts(
  */
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const { host } = options;
+  // One logger: the host's pino (Fastify logs through it); a host with another logger gets a
+  // redacting pino of its own for request logs. Requests are logged only when asked.
+  const pinoLogger = isHostLogger(host.logger)
+    ? host.logger.pino
+    : options.logRequests
+      ? createPinoLogger()
+      : undefined;
   const app = Fastify({
-    logger: options.logRequests ?? false,
+    ...(pinoLogger ? { loggerInstance: pinoLogger } : { logger: false }),
+    disableRequestLogging: !options.logRequests,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     bodyLimit: 10 * 1024 * 1024,
-  });
+  }) as unknown as FastifyInstance;
   app.setReplySerializer((payload) => toJson(payload));
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -113,7 +123,11 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const writes = options.readOnly ? undefined : new RowWrites(connections, accounts);
   await app.register(dataApiRoutes, { host, connections, writes });
   await app.register(exportRoutes, { connections });
-  await app.register(auditRoutes, { accounts, writes });
+  await app.register(auditRoutes, { accounts, writes, retentionDays: options.auditRetentionDays });
+  const stopRetention = scheduleAuditRetention(accounts, {
+    fallbackDays: options.auditRetentionDays,
+    logger: host.logger,
+  });
   await app.register(pageRoutes, { host, connections, preferences, accounts });
   await app.register(viewSettingsRoutes, { connections, preferences, accounts });
   // Each extension in its own encapsulated scope.
@@ -122,6 +136,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   }
 
   app.addHook('onClose', async () => {
+    stopRetention();
     await connections.closeAll();
     await close?.();
   });

@@ -46,7 +46,17 @@ export interface ServerOptions {
   autoSignIn?: string;
   /** The one-time token of the setup link that creates the first admin while no user exists. */
   setupToken?: string;
-  /** Log every request through Fastify's logger. Default false. */
+  /**
+   * Days the audit trail keeps entries while no retention is stored (`nocoflo audit
+   * retention`, the admin audit page): the config file's `audit.retentionDays`. The server
+   * applies the retention in force at start and hourly. Default: entries are kept forever.
+   */
+  auditRetentionDays?: number;
+  /**
+   * Log every request (method, URL without credentials, headers with `Authorization`,
+   * `Cookie` and CSRF tokens censored, status, time) through Fastify's logger, which is the
+   * host's pino logger when the host has one (`createHostLogger`). Default false.
+   */
   logRequests?: boolean;
   /**
    * Failed authentications (a wrong admin or API token) allowed per client address and

@@ -18,6 +18,13 @@
  *
  * A level or heap limit stored with `nocoflo plugins set-isolation` wins over the file; the
  * file wins over the default (`worker`, 256 MB).
+ *
+ * And how long the audit trail keeps entries (days; a value stored with `nocoflo audit
+ * retention` or on the admin audit page wins over the file; neither: kept forever):
+ *
+ * ```json
+ * { "audit": { "retentionDays": 365 } }
+ * ```
  */
 import { readFile } from 'node:fs/promises';
 import { Errors, errorMessage, NocofloError } from '@nocoflo/sdk';
@@ -50,6 +57,7 @@ const configFileSchema = z.strictObject({
   $schema: z.string().optional(),
   plugins: z.record(z.string().min(1), z.unknown()).default({}),
   isolation: isolationSchema.optional(),
+  audit: z.strictObject({ retentionDays: z.number().int().min(1).optional() }).optional(),
 });
 
 /** A parsed config file. */
@@ -60,6 +68,8 @@ export interface ConfigFile {
   plugins: Record<string, unknown>;
   /** Where plugin code runs (the host option `isolation`); `inline` names a plugin trusted. */
   isolation?: IsolationOptions | undefined;
+  /** The audit trail's retention: entries older than `retentionDays` days are removed. */
+  audit?: { retentionDays?: number | undefined } | undefined;
 }
 
 /**

@@ -12,6 +12,8 @@ export interface AuditPageInput {
   csrf: string;
   /** Whether reverting is possible (not on a read-only server). */
   canRevert: boolean;
+  /** Days entries are kept (undefined: forever), and whether that comes from the config file. */
+  retention?: { days: number | undefined; fromConfig: boolean };
   notice?: string;
   error?: SerializedNocofloError;
 }
@@ -21,6 +23,20 @@ const json = (value: unknown) => (value === undefined || value === null ? '' : J
 /** Whether an entry is a row write that can be reverted. */
 export function isRevertible(entry: AuditEntry): boolean {
   return entry.action.startsWith('row.') && entry.datasource !== undefined && entry.key !== undefined;
+}
+
+/** The retention form: how many days entries are kept, and pruning now. */
+function renderRetention(input: AuditPageInput): string {
+  if (!input.retention) return '';
+  const { days, fromConfig } = input.retention;
+  const csrf = `<input type="hidden" name="_csrf" value="${escapeHtml(input.csrf)}">`;
+  const now =
+    days === undefined
+      ? 'Entries are kept forever.'
+      : `Entries older than ${days} days are removed hourly${fromConfig ? ' (set in the config file)' : ''}.`;
+  return `<section class="ncf-card ncf-audit-retention"><h2>Retention</h2><p>${escapeHtml(now)} Each removal is recorded here.</p>
+<form method="post" action="/admin/audit/retention" class="ncf-inline">${csrf}<label>Keep entries for <input name="days" type="number" min="1" step="1" value="${days ?? ''}" size="6"> days</label> <button type="submit">Save</button> <span class="ncf-muted">(empty: forever)</span></form>
+${days === undefined ? '' : `<form method="post" action="/admin/audit/prune" class="ncf-inline">${csrf}<button type="submit">Remove older entries now</button></form>`}</section>`;
 }
 
 /** Renders the audit page. */
@@ -57,6 +73,7 @@ export function renderAudit(input: AuditPageInput): string {
 <table class="ncf-audit"><thead><tr><th>When (UTC)</th><th>Who</th><th>Action</th><th>Where</th><th>Key</th><th>Before</th><th>After</th><th></th></tr></thead>
 <tbody>${rows.join('\n') || '<tr><td colspan="8" class="ncf-muted">Nothing recorded matches.</td></tr>'}</tbody></table>
 ${older && input.entries.length >= (f.limit ?? 50) ? `<p><a rel="next" href="/admin/audit?${escapeHtml(params.toString())}">Older entries</a></p>` : ''}
+${renderRetention(input)}
 <p class="ncf-muted">Every write, sign-in, plugin action and config change is recorded here and never changed. A revert sets the row back to its values before the change, only while the row is still as the change left it; the revert is recorded too.</p>`;
   return renderPage({ title: 'Audit trail', body, section: 'audit', crumbs: [{ label: 'Audit' }] });
 }

@@ -1,12 +1,18 @@
 /**
  * Routes of accounts: sign-in and sign-out, the one-time setup link that creates the first
- * admin, and the admin users page (each action a form post, audited).
+ * admin, and the admin users page (each action a form post, audited). Query strings, route
+ * parameters and form bodies are zod schemas (`fastify-type-provider-zod`): a request of the
+ * wrong shape (a role that is not one, a missing field, an overlong value) answers 400
+ * `NCF_BAD_REQUEST` naming the field, before anything changes. What only the store can judge
+ * (a password too short, a name taken) comes back on the page.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Errors, isNocofloError, NocofloError } from '@nocoflo/sdk';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { assertRole } from '../../accounts/kysely-account-store.js';
-import type { Access, AccountStore, Role } from '../../accounts/types.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AccountStore } from '../../accounts/types.js';
+import { ROLES } from '../../accounts/types.js';
 import type { DatasourceConnections } from '../connections.js';
 import { PAGE_HEADERS, toNocofloError } from '../errors.js';
 import { renderSetup, renderSignIn, renderUsers } from '../html/account-pages.js';
@@ -22,7 +28,49 @@ export interface AccountRoutesOptions {
   setupToken?: string | undefined;
 }
 
-type Form = Record<string, string | undefined>;
+/** A form field: text of at most `max` characters (a browser sends every field as text). */
+const text = (name: string, max: number) =>
+  z.string(`"${name}" must be text`).max(max, `"${name}" is at most ${max} characters`);
+/** A field that may be left out (or empty). */
+const optionalText = (name: string, max: number) => text(name, max).optional().default('');
+const role = z.enum(ROLES, `"role" must be one of ${ROLES.join(', ')}`);
+const access = z.enum(['none', 'read', 'write'], '"access" must be none, read or write');
+const userParams = z.object({ name: text('name', 64).min(1) });
+
+/** Bodies and queries of the account routes (unknown fields, such as `_csrf`, are ignored). */
+const schemas = {
+  signInQuery: z.object({ next: optionalText('next', 2000) }),
+  signIn: z.object({
+    name: optionalText('name', 200),
+    password: optionalText('password', 1000),
+    next: optionalText('next', 2000),
+  }),
+  setupQuery: z.object({ token: optionalText('token', 200) }),
+  setup: z.object({
+    token: optionalText('token', 200),
+    name: text('name', 200),
+    password: text('password', 1000),
+  }),
+  addUser: z.object({
+    name: text('name', 200),
+    role: role.optional().default('viewer'),
+    password: text('password', 1000),
+  }),
+  setRole: z.object({ role }),
+  password: z.object({ password: text('password', 1000) }),
+  grant: z.object({ datasource: text('datasource', 200).min(1), table: optionalText('table', 200), access }),
+  removeGrant: z.object({ datasource: text('datasource', 200).min(1), table: text('table', 200).min(1) }),
+  token: z.object({
+    name: text('name', 200),
+    role: role.or(z.literal('')).optional(),
+    expires: optionalText('expires', 40).refine(
+      (value) => value === '' || !Number.isNaN(Date.parse(value)),
+      '"expires" must be a date',
+    ),
+  }),
+  tokenParams: userParams.extend({ id: text('id', 200).min(1) }),
+  empty: z.object({}),
+};
 
 const sendPage = (reply: FastifyReply, html: string, status = 200) =>
   reply
@@ -30,11 +78,6 @@ const sendPage = (reply: FastifyReply, html: string, status = 200) =>
     .headers(PAGE_HEADERS)
     .type('text/html; charset=utf-8')
     .send(personalisePage(reply, html));
-
-const field = (body: unknown, name: string): string => {
-  const value = (body as Form | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-};
 
 /** Only a path on this server (no `//host`, no scheme) is followed after sign-in. */
 function safeNext(next: string): string {
@@ -50,16 +93,17 @@ export const accountRoutes: FastifyPluginAsync<AccountRoutesOptions> = async (
   options: AccountRoutesOptions,
 ) => {
   const { accounts } = options;
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const pub = { config: { access: 'public' } } as const;
   const admin = { config: { access: 'admin' } } as const;
 
-  app.get<{ Querystring: { next?: string } }>('/sign-in', pub, async (request, reply) =>
-    sendPage(reply, renderSignIn(safeNext(request.query.next ?? '/'))),
+  api.get('/sign-in', { ...pub, schema: { querystring: schemas.signInQuery } }, async (request, reply) =>
+    sendPage(reply, renderSignIn(safeNext(request.query.next || '/'))),
   );
 
-  app.post('/sign-in', pub, async (request, reply) => {
-    const name = field(request.body, 'name').trim();
-    const next = safeNext(field(request.body, 'next') || '/');
+  api.post('/sign-in', { ...pub, schema: { body: schemas.signIn } }, async (request, reply) => {
+    const name = request.body.name.trim();
+    const next = safeNext(request.body.next || '/');
     // A throttled address learns nothing about its guess, right or wrong.
     const wait = app.authThrottle.retryAfter(request);
     if (wait !== undefined) {
@@ -68,7 +112,7 @@ export const accountRoutes: FastifyPluginAsync<AccountRoutesOptions> = async (
       reply.header('retry-after', String(wait));
       return sendPage(reply, renderSignIn(next, error, name), 429);
     }
-    const user = await accounts.verifyPassword(name, field(request.body, 'password'));
+    const user = await accounts.verifyPassword(name, request.body.password);
     if (!user) {
       // Counted against the address like a wrong token (`plugins/rate-limit.ts`).
       app.authThrottle.fail(request, 'password');
@@ -116,20 +160,20 @@ export const accountRoutes: FastifyPluginAsync<AccountRoutesOptions> = async (
     return undefined;
   };
 
-  app.get<{ Querystring: { token?: string } }>('/setup', pub, async (request, reply) => {
-    const token = request.query.token ?? '';
+  api.get('/setup', { ...pub, schema: { querystring: schemas.setupQuery } }, async (request, reply) => {
+    const token = request.query.token;
     const refused = await setupRefusal(request, reply, token);
     if (refused) throw refused;
     return sendPage(reply, renderSetup(token));
   });
 
-  app.post('/setup', pub, async (request, reply) => {
-    const token = field(request.body, 'token');
+  api.post('/setup', { ...pub, schema: { body: schemas.setup } }, async (request, reply) => {
+    const { token, name, password } = request.body;
     const refused = await setupRefusal(request, reply, token);
     if (refused) throw refused;
     let user: Awaited<ReturnType<AccountStore['createUser']>>;
     try {
-      user = await accounts.createUser(field(request.body, 'name'), 'admin', field(request.body, 'password'));
+      user = await accounts.createUser(name, 'admin', password);
     } catch (error) {
       if (!isNocofloError(error)) throw error;
       return sendPage(reply, renderSetup(token, error.toJSON()), error.status);
@@ -172,17 +216,24 @@ export const accountRoutes: FastifyPluginAsync<AccountRoutesOptions> = async (
 
   app.get('/admin/users', admin, (request, reply) => usersPage(request, reply));
 
-  /** Runs an admin action from the users page: audited, then the page again with a notice or the error. */
-  const action = <P extends Record<string, string>>(
+  /**
+   * An admin action of the users page, its params and body checked by zod first (400 on a
+   * wrong shape); then run, audited, and the page shown again with a notice or the error.
+   */
+  const action = <P extends z.ZodType, B extends z.ZodType>(
     path: string,
+    schema: { params: P; body: B },
     run: (
-      request: FastifyRequest<{ Params: P }>,
-      actor: string,
+      input: { params: z.output<P>; body: z.output<B> },
+      request: FastifyRequest,
     ) => Promise<{ notice: string; secret?: string }>,
   ) =>
-    app.post<{ Params: P }>(path, admin, async (request, reply) => {
+    api.post(path, { ...admin, schema }, async (request, reply) => {
       try {
-        const done = await run(request, request.actor.label);
+        const done = await run(
+          { params: request.params as z.output<P>, body: request.body as z.output<B> },
+          request,
+        );
         return await usersPage(request, reply, done);
       } catch (error) {
         return usersPage(request, reply, { error: toNocofloError(error) });
@@ -194,96 +245,105 @@ export const accountRoutes: FastifyPluginAsync<AccountRoutesOptions> = async (
     if (!user) throw NocofloError.create(Errors.UserNotFound, [name]);
     return user;
   };
+  const audit = (request: FastifyRequest, action: string, detail: Record<string, unknown>) =>
+    accounts.appendAudit({ actor: request.actor.label, action, detail });
 
-  action('/admin/users', async (request, actor) => {
-    const role = field(request.body, 'role') || 'viewer';
-    assertRole(role);
-    const user = await accounts.createUser(
-      field(request.body, 'name'),
-      role,
-      field(request.body, 'password'),
-    );
-    await accounts.appendAudit({ actor, action: 'user.add', detail: { user: user.name, role } });
-    return { notice: `Added ${user.name} (${role}).` };
+  action('/admin/users', { params: schemas.empty, body: schemas.addUser }, async ({ body }, request) => {
+    const user = await accounts.createUser(body.name, body.role, body.password);
+    await audit(request, 'user.add', { user: user.name, role: body.role });
+    return { notice: `Added ${user.name} (${body.role}).` };
   });
 
-  action<{ name: string }>('/admin/users/:name/role', async (request, actor) => {
-    const role = field(request.body, 'role');
-    assertRole(role);
-    const user = await accounts.setRole(request.params.name, role as Role);
-    await accounts.appendAudit({ actor, action: 'user.set-role', detail: { user: user.name, role } });
-    return { notice: `${user.name} is now ${role}.` };
-  });
+  action(
+    '/admin/users/:name/role',
+    { params: userParams, body: schemas.setRole },
+    async ({ params, body }, request) => {
+      const user = await accounts.setRole(params.name, body.role);
+      await audit(request, 'user.set-role', { user: user.name, role: body.role });
+      return { notice: `${user.name} is now ${body.role}.` };
+    },
+  );
 
-  action<{ name: string }>('/admin/users/:name/password', async (request, actor) => {
-    const user = await accounts.setPassword(request.params.name, field(request.body, 'password'));
-    await accounts.appendAudit({ actor, action: 'user.reset-password', detail: { user: user.name } });
-    return { notice: `Password of ${user.name} changed; its sessions ended.` };
-  });
+  action(
+    '/admin/users/:name/password',
+    { params: userParams, body: schemas.password },
+    async ({ params, body }, request) => {
+      const user = await accounts.setPassword(params.name, body.password);
+      await audit(request, 'user.reset-password', { user: user.name });
+      return { notice: `Password of ${user.name} changed; its sessions ended.` };
+    },
+  );
 
-  action<{ name: string }>('/admin/users/:name/remove', async (request, actor) => {
-    const name = request.params.name;
-    if (request.actor.name === name && request.actor.kind === 'user') {
-      throw NocofloError.create(Errors.BadRequest, ['you cannot remove yourself; another admin can']);
-    }
-    if (!(await accounts.removeUser(name))) throw NocofloError.create(Errors.UserNotFound, [name]);
-    await accounts.appendAudit({ actor, action: 'user.remove', detail: { user: name } });
-    return { notice: `Removed ${name}.` };
-  });
+  action(
+    '/admin/users/:name/remove',
+    { params: userParams, body: schemas.empty },
+    async ({ params }, request) => {
+      const name = params.name;
+      if (request.actor.name === name && request.actor.kind === 'user') {
+        throw NocofloError.create(Errors.BadRequest, ['you cannot remove yourself; another admin can']);
+      }
+      if (!(await accounts.removeUser(name))) throw NocofloError.create(Errors.UserNotFound, [name]);
+      await audit(request, 'user.remove', { user: name });
+      return { notice: `Removed ${name}.` };
+    },
+  );
 
-  action<{ name: string }>('/admin/users/:name/grants', async (request, actor) => {
-    const user = await requireUser(request.params.name);
-    const datasource = field(request.body, 'datasource');
-    const table = field(request.body, 'table').trim() || '*';
-    const access = field(request.body, 'access') as Access;
-    options.connections.entry(datasource);
-    await accounts.setGrant(user.id, datasource, table, access);
-    await accounts.appendAudit({
-      actor,
-      action: 'grant.set',
-      detail: { user: user.name, datasource, table, access },
-    });
-    return { notice: `${user.name} now has ${access} on ${datasource}.${table}.` };
-  });
+  action(
+    '/admin/users/:name/grants',
+    { params: userParams, body: schemas.grant },
+    async ({ params, body }, request) => {
+      const user = await requireUser(params.name);
+      const table = body.table.trim() || '*';
+      options.connections.entry(body.datasource);
+      await accounts.setGrant(user.id, body.datasource, table, body.access);
+      await audit(request, 'grant.set', {
+        user: user.name,
+        datasource: body.datasource,
+        table,
+        access: body.access,
+      });
+      return { notice: `${user.name} now has ${body.access} on ${body.datasource}.${table}.` };
+    },
+  );
 
-  action<{ name: string }>('/admin/users/:name/grants/remove', async (request, actor) => {
-    const user = await requireUser(request.params.name);
-    const datasource = field(request.body, 'datasource');
-    const table = field(request.body, 'table');
-    await accounts.removeGrant(user.id, datasource, table);
-    await accounts.appendAudit({
-      actor,
-      action: 'grant.remove',
-      detail: { user: user.name, datasource, table },
-    });
-    return { notice: `Removed the grant of ${user.name} on ${datasource}.${table}.` };
-  });
+  action(
+    '/admin/users/:name/grants/remove',
+    { params: userParams, body: schemas.removeGrant },
+    async ({ params, body }, request) => {
+      const user = await requireUser(params.name);
+      await accounts.removeGrant(user.id, body.datasource, body.table);
+      await audit(request, 'grant.remove', {
+        user: user.name,
+        datasource: body.datasource,
+        table: body.table,
+      });
+      return { notice: `Removed the grant of ${user.name} on ${body.datasource}.${body.table}.` };
+    },
+  );
 
-  action<{ name: string }>('/admin/users/:name/tokens', async (request, actor) => {
-    const user = await requireUser(request.params.name);
-    const role = field(request.body, 'role');
-    const expires = field(request.body, 'expires');
-    const { secret, token } = await accounts.createToken(user.id, field(request.body, 'name'), {
-      ...(role ? { role: role as Role } : {}),
-      ...(expires ? { expiresAt: new Date(expires).toISOString() } : {}),
-    });
-    await accounts.appendAudit({
-      actor,
-      action: 'token.create',
-      detail: { user: user.name, token: token.name },
-    });
-    return { notice: `New token ${token.name} for ${user.name}.`, secret };
-  });
+  action(
+    '/admin/users/:name/tokens',
+    { params: userParams, body: schemas.token },
+    async ({ params, body }, request) => {
+      const user = await requireUser(params.name);
+      const { secret, token } = await accounts.createToken(user.id, body.name, {
+        ...(body.role ? { role: body.role } : {}),
+        ...(body.expires ? { expiresAt: new Date(body.expires).toISOString() } : {}),
+      });
+      await audit(request, 'token.create', { user: user.name, token: token.name });
+      return { notice: `New token ${token.name} for ${user.name}.`, secret };
+    },
+  );
 
-  action<{ name: string; id: string }>('/admin/users/:name/tokens/:id/revoke', async (request, actor) => {
-    if (!(await accounts.revokeToken(request.params.id))) {
-      throw NocofloError.create(Errors.NotFound, ['POST', `token ${request.params.id}`]);
-    }
-    await accounts.appendAudit({
-      actor,
-      action: 'token.revoke',
-      detail: { user: request.params.name, token: request.params.id },
-    });
-    return { notice: 'Token revoked.' };
-  });
+  action(
+    '/admin/users/:name/tokens/:id/revoke',
+    { params: schemas.tokenParams, body: schemas.empty },
+    async ({ params }, request) => {
+      if (!(await accounts.revokeToken(params.id))) {
+        throw NocofloError.create(Errors.NotFound, ['POST', `token ${params.id}`]);
+      }
+      await audit(request, 'token.revoke', { user: params.name, token: params.id });
+      return { notice: 'Token revoked.' };
+    },
+  );
 };

@@ -12,6 +12,8 @@ import {
   type ViewDataAccess,
 } from '@nocoflo/sdk';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AccountStore } from '../../accounts/types.js';
 import type { PluginHost, ResolvedView } from '../../types.js';
 import { mayData } from '../access/rules.js';
@@ -40,6 +42,24 @@ const sendPage = (reply: FastifyReply, html: string, status = 200) =>
     .send(personalisePage(reply, html));
 
 /** First value of each query parameter, as views receive them. */
+/** A view parameter: one text value (repeated names keep the first). */
+const viewParam = z.union(
+  [z.string().max(10_000), z.array(z.string().max(10_000)).max(100)],
+  'each query parameter of a table page is text of at most 10,000 characters',
+);
+
+/**
+ * The table page's query string: `view` (a view name), `default=site` (an admin choosing
+ * the site's default view), and whatever the view reads (its filter, sort, page…).
+ */
+const tablePageQuery = z
+  .object({
+    view: z.string('"view" is one view name').max(200, '"view" is at most 200 characters').optional(),
+    default: z.literal('site', '"default" can only be "site"').optional(),
+  })
+  .catchall(viewParam)
+  .refine((query) => Object.keys(query).length <= 200, 'a table page takes at most 200 query parameters');
+
 function flatParams(query: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(query)) {
@@ -147,9 +167,15 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (
     return sendPage(reply, renderHome(datasources));
   });
 
-  app.get<{ Params: { ds: string; table: string }; Querystring: Record<string, string | string[]> }>(
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/d/:ds/t/:table',
-    { config: { access: 'read' } },
+    {
+      config: { access: 'read' },
+      schema: {
+        params: z.object({ ds: z.string().min(1), table: z.string().min(1) }),
+        querystring: tablePageQuery,
+      },
+    },
     async (request, reply) => {
       const { ds: id, table: tableName } = request.params;
       const entry = connections.entry(id);
