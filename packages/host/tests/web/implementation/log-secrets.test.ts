@@ -83,7 +83,9 @@ describe('the host logger', () => {
   it('is Fastify’s logger too, and gives each plugin a child with its name', async () => {
     // Fastify's own log (app.log, and the request log below) lands in the host's stream.
     app.log.info({ marker: 'from-fastify' }, 'fastify says hello');
-    expect(lines.some((line) => line.marker === 'from-fastify' && line.msg === 'fastify says hello')).toBe(true);
+    expect(lines.some((line) => line.marker === 'from-fastify' && line.msg === 'fastify says hello')).toBe(
+      true,
+    );
     const fromPlugin = lines.filter((line) => line.plugin === 'chatty');
     expect(fromPlugin.map((line) => line.msg)).toEqual([
       'connecting to postgres://app:***@db.internal:5432/shop',
