@@ -14,7 +14,7 @@ export type {
   SqlValue,
 } from './database/types.js';
 export { defineDatasource } from './datasource/define.js';
-export { rowVersion } from './datasource/row-version.js';
+export { assertRowVersion, rowVersion } from './datasource/row-version.js';
 export {
   foldAsciiCase,
   MAX_SEARCH_WORDS,
@@ -59,6 +59,7 @@ export {
   type TableSearch,
   TEMPORAL_COLUMN_TYPES,
   type TimeBucket,
+  type WriteOptions,
 } from './datasource/types.js';
 export { Errors } from './errors/catalog.js';
 export {

@@ -54,8 +54,6 @@ export interface HostLoggerOptions {
   level?: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Where lines go. Default standard error. */
   destination?: DestinationStream;
-  /** Known secret values to scrub from text. Default the process's redactor. */
-  redactor?: SecretRedactor;
 }
 
 /** Text with credentials and known secret values replaced. */
@@ -85,8 +83,10 @@ interface LoggedRequest {
 }
 
 /** The pino instance with the host's redaction. */
-export function createPinoLogger(options: HostLoggerOptions = {}): PinoLogger {
-  const redactor = options.redactor ?? secretRedactor;
+export function createPinoLogger(
+  options: HostLoggerOptions = {},
+  redactor: SecretRedactor = secretRedactor,
+): PinoLogger {
   return pino(
     {
       level: options.level ?? 'info',

@@ -69,7 +69,12 @@ export interface ConfigFile {
   /** Where plugin code runs (the host option `isolation`); `inline` names a plugin trusted. */
   isolation?: IsolationOptions | undefined;
   /** The audit trail's retention: entries older than `retentionDays` days are removed. */
-  audit?: { retentionDays?: number | undefined } | undefined;
+  audit?:
+    | {
+        /** Days audit entries are kept while no retention is stored; absent: forever. */
+        retentionDays?: number | undefined;
+      }
+    | undefined;
 }
 
 /**
