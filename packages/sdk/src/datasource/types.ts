@@ -490,12 +490,12 @@ export interface Datasource {
   insert(table: string, values: Row): Promise<Row>;
   /**
    * Updates the row with this key; returns it as stored. Rejects `NCF_ROW_NOT_FOUND` if no row
-   * has the key, and `NCF_ROW_CHANGED` if `options.ifVersion` is not its version (see {@link WriteOptions}).
+   * has the key, and `NCF_ROW_CHANGED` if `options.ifVersion` is not its version (see `WriteOptions`).
    */
   update(table: string, key: RowKey, changes: Row, options?: WriteOptions): Promise<Row>;
   /**
    * Deletes the row with this key. Rejects `NCF_ROW_NOT_FOUND` if no row has the key, and
-   * `NCF_ROW_CHANGED` if `options.ifVersion` is not its version (see {@link WriteOptions}).
+   * `NCF_ROW_CHANGED` if `options.ifVersion` is not its version (see `WriteOptions`).
    */
   delete(table: string, key: RowKey, options?: WriteOptions): Promise<void>;
   /** Checks the connection; rejects with `NCF_CONNECTION_FAILED` and a hint. */
