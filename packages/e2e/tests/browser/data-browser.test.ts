@@ -238,7 +238,11 @@ describe.skipIf(!executablePath && !required)('data browser in Chromium', () => 
     await page.goto(`${server.url}/d/demo/t/orders`);
     await page.locator('.ncf-switcher a[data-view="chart"]').click();
     await page.waitForURL(/view=chart/);
-    expect(await page.locator('.ncf-chart svg').count()).toBe(1);
+    // When no chart is drawn, the message says what the page showed instead.
+    expect(
+      await page.locator('.ncf-chart svg').count(),
+      `the chart page showed: ${(await page.locator('main').innerText()).slice(0, 500)}`,
+    ).toBe(1);
     // From the keyboard, an arrow only moves through the options; Enter draws.
     const type = page.locator('select[name="type"]');
     let navigations = 0;

@@ -55,6 +55,9 @@ describe.skipIf(!executablePath && !required)('plugin config editor in Chromium'
     ).json();
   const field = (path: string) => page.locator(`.ncf-config-form [data-path="${path}"]`);
   const openEditor = async () => {
+    // A whole new document: going to the same URL again would only change the hash, keeping
+    // the last editor (and its "Saved" status) on screen while the new one loads.
+    await page.goto('about:blank');
     await page.goto(`${server.url}/admin#token=${ADMIN_TOKEN}`);
     await page.locator(`button[data-configure="${PLUGIN}"]`).click();
     await field('title').waitFor();
