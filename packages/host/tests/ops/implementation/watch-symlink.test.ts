@@ -50,7 +50,11 @@ describe('watch mode, symlinked plugin folders', () => {
   });
 
   const marker = async () => {
-    const response = await app.inject({ url: '/plugins/ops-linked/version' });
+    // Plugin routes answer signed-in actors only: the test calls them with the admin token.
+    const response = await app.inject({
+      url: '/plugins/ops-linked/version',
+      headers: { authorization: 'Bearer x' },
+    });
     return response.statusCode === 200 ? (response.json() as { marker: string }).marker : undefined;
   };
 

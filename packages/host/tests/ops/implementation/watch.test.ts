@@ -62,11 +62,13 @@ describe('watch mode', () => {
     await dir.cleanup();
   });
 
-  const version = async () => (await app.inject({ url: '/plugins/ops-live/version' })).json().marker;
+  // Plugin routes answer signed-in actors only: the test calls them with the admin token.
+  const get = (url: string) => app.inject({ url, headers: { authorization: 'Bearer x' } });
+  const version = async () => (await get('/plugins/ops-live/version')).json().marker;
 
   it('reloads a plugin when its code changes; a request in flight finishes on the old code', async () => {
     expect(await version()).toBe('v1');
-    const inFlight = app.inject({ url: '/plugins/ops-live/slow' });
+    const inFlight = get('/plugins/ops-live/slow');
     await waitFor(() => gate.__opsGate?.started === true);
     const release = gate.__opsGate?.release;
 
@@ -91,7 +93,7 @@ describe('watch mode', () => {
   it('keeps serving when a change breaks the plugin, and recovers when it is fixed', async () => {
     await writeFile(join(pluginPath, 'index.js'), 'export default {{ syntax error');
     await waitFor(() => host.get('ops-live')?.state === 'failed');
-    expect((await app.inject({ url: '/plugins/ops-live/version' })).statusCode).toBe(404);
+    expect((await get('/plugins/ops-live/version')).statusCode).toBe(404);
     await writeFile(join(pluginPath, 'index.js'), pluginEntry(liveBody('v3'), 'v3'));
     await waitFor(() => host.get('ops-live')?.state === 'enabled');
     expect(await version()).toBe('v3');
