@@ -18,7 +18,7 @@ export {
 export { countRows, describeCount, EXACT_COUNT_LIMIT, type RowCount } from './count.js';
 export { type ExportState, exportHref, renderExportLinks } from './export.js';
 export { FACET_VALUES_SHOWN, type Facet, type FacetValue, MAX_FACET_CARDINALITY } from './facets.js';
-export { type FilterErrors } from './filters.js';
+export type { FilterErrors } from './filters.js';
 export {
   type ForeignKeyLink,
   type ForeignKeyLinks,

@@ -18,7 +18,6 @@ import {
 } from '@nocoflo/sdk';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { MetadataStore } from '../store/metadata.js';
-import { isMetadataStore } from '../store/metadata.js';
 import type { PluginHost } from '../types.js';
 import { holdsPluginPermission } from './access/rules.js';
 import { registerServerCore } from './plugins/standalone.js';

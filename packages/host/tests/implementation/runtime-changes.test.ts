@@ -160,6 +160,5 @@ describe('enable, disable and reload at runtime', () => {
 });
 
 declare global {
-  // biome-ignore lint/suspicious/noVar: written by the fixture plugin
   var __everythingTicks: number | undefined;
 }
