@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openMetadataStore } from '../../src/store/index.js';
 import { resolvableTempRoot, runChild } from '../ops/fixtures/child-process.js';
 
-describe('nocoflo users', { timeout: 120_000 }, () => {
+describe('nocoflo users', () => {
   let root: string;
   const users = (args: string[], env: Record<string, string | undefined> = {}) =>
     runChild('cli', ['users', ...args, '--root', root], { NOCOFLO_PASSWORD: undefined, ...env });

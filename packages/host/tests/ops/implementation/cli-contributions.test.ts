@@ -14,7 +14,7 @@ const DECLARING = `
   hooks: { afterQuery: async () => {} },
 `;
 
-describe('nocoflo plugins list (local) and help', { timeout: 120_000 }, () => {
+describe('nocoflo plugins list (local) and help', () => {
   let root: string;
   const cli = (...args: string[]) => runChild('cli', ['plugins', ...args], NO_TOKEN);
 

@@ -115,7 +115,7 @@ describe.skipIf(!hasPostgres)('hosts sharing a PostgreSQL store', () => {
     }
     // Changed while host b is deaf: b re-reads everything once it is back.
     await a.disable('ops-shared');
-    await waitFor(() => b.get('ops-shared')?.state === 'disabled', 10_000);
+    await waitFor(() => b.get('ops-shared')?.state === 'disabled');
   });
 });
 

@@ -14,7 +14,7 @@ const viewWithAssets = (...assets: string[]) => `
   views: [{ name: 'cards', title: 'Cards', canHandle: () => 1, render: () => ({ html: '' }), assets: ${JSON.stringify(assets)} }],
 `;
 
-describe('declared view assets', { timeout: 120_000 }, () => {
+describe('declared view assets', () => {
   let root: string;
   let plugins: string;
   beforeEach(async () => {
