@@ -2,7 +2,9 @@
  * Every page type of the web app in a real browser (playwright-core driving Chromium), on
  * the demo data: axe-core finds no serious or critical accessibility violation, and at
  * 1280×800 and at 390×844 nothing overflows the viewport (every element's box ends inside
- * it, or inside a box that scrolls on its own, like the grid and the chart).
+ * it, or inside a box that scrolls on its own, like the grid and the chart). The same checks
+ * run in the dark theme (`prefers-color-scheme: dark`), where axe's contrast rule proves the
+ * text, the grid and the filter, search and facet controls stay readable.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,15 +24,21 @@ const PAGES: Record<string, string> = {
   home: '/',
   'table view': '/d/demo/t/orders?view=table',
   'table view of a database view': '/d/demo/t/monthly_revenue?view=table',
+  'table view with a filter, a quick search and facets':
+    '/d/demo/t/orders?view=table&fcol=status&fop=eq&fval=shipped&q=a',
+  'table view with a refused filter condition': '/d/demo/t/orders?view=table&fcol=id&fop=gt&fval=abc',
   'chart view': '/d/demo/t/orders?view=chart',
   'form view': '/d/demo/t/customers?view=form',
   'unknown table': '/d/demo/t/no_such_table',
   admin: `/admin#token=${ADMIN_TOKEN}`,
 };
 
-const VIEWPORTS = [
-  { width: 1280, height: 800 },
-  { width: 390, height: 844 },
+/** Screen sizes and colour schemes: each page is checked in each. */
+const VIEWPORTS: { width: number; height: number; colorScheme: 'light' | 'dark' }[] = [
+  { width: 1280, height: 800, colorScheme: 'light' },
+  { width: 390, height: 844, colorScheme: 'light' },
+  { width: 1280, height: 800, colorScheme: 'dark' },
+  { width: 390, height: 844, colorScheme: 'dark' },
 ];
 
 /** Serious and critical axe violations: rule, impact and the first offending elements. */
@@ -87,11 +95,11 @@ describe.skipIf(!executablePath && !required)('accessibility and layout of every
     await server?.stop();
   });
 
-  for (const viewport of VIEWPORTS) {
-    describe(`at ${viewport.width}×${viewport.height}`, () => {
+  for (const { colorScheme, ...viewport } of VIEWPORTS) {
+    describe(`at ${viewport.width}×${viewport.height}, ${colorScheme} theme`, () => {
       for (const [name, path] of Object.entries(PAGES)) {
         it(`${name}: no serious or critical axe violation, nothing overflows`, async () => {
-          const page = await browser.newPage({ viewport });
+          const page = await browser.newPage({ viewport, colorScheme });
           try {
             await page.goto(`${server.url}${path}`);
             expect((await overflowing(page)).join('\n')).toBe('');

@@ -9,19 +9,6 @@ export const HOST_ASSET_BASE = '/_assets/host/';
 /** The web app's stylesheet: plain CSS, no framework. */
 export const HOST_CSS = `
 :root { color-scheme: light dark; --ncf-text: #1f2430; --ncf-muted: #6b7280; --ncf-line: #e3e6ec; --ncf-bg: #f6f7f9; --ncf-surface: #fff; --ncf-subtle: #f6f7f9; --ncf-hover: #fafbff; --ncf-added: #eefbf1; --ncf-accent: #2f5bd3; --ncf-bad: #b42318; --ncf-good: #067647; }
-/* Dark theme: the same page in the colours the operating system asks for. */
-@media (prefers-color-scheme: dark) {
-  :root { --ncf-text: #e6e8ee; --ncf-muted: #a3acbb; --ncf-line: #333a47; --ncf-bg: #121418; --ncf-surface: #1b1e25; --ncf-subtle: #222630; --ncf-hover: #232838; --ncf-added: #143321; --ncf-accent: #8fb0ff; --ncf-bad: #ff8a80; --ncf-good: #6fdc8c; }
-  button, select, input, textarea { color: var(--ncf-text); background: var(--ncf-surface); border-color: #4a5263; }
-  code { background: #262b36; }
-  .ncf-error { background: #2a1715; border-color: #6b2b25; }
-  .ncf-error p, .ncf-error .ncf-hint { color: #ffd2cc; }
-  .ncf-state { background: #262b36; }
-  .ncf-state-enabled { background: #143321; }
-  .ncf-state-failed { background: #3a1714; }
-  .ncf-state-disabled { background: #222630; }
-  .ncf-sep { color: #59606e; }
-}
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
 body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ncf-text); background: var(--ncf-bg); }
@@ -96,6 +83,20 @@ h2 { font-size: 1.05rem; margin: 0 0 .5rem; }
 .ncf-config-actions { display: flex; gap: .5rem; align-items: center; }
 .ncf-config-status { color: var(--ncf-good); }
 .ncf-history { font-size: .85rem; color: var(--ncf-muted); margin: .5rem 0 0; padding-left: 1.1rem; }
+/* Dark theme: the same page in the colours the operating system asks for. Last, so that it
+   overrides the light rules of the same specificity above. */
+@media (prefers-color-scheme: dark) {
+  :root { --ncf-text: #e6e8ee; --ncf-muted: #a3acbb; --ncf-line: #333a47; --ncf-bg: #121418; --ncf-surface: #1b1e25; --ncf-subtle: #222630; --ncf-hover: #232838; --ncf-added: #143321; --ncf-accent: #8fb0ff; --ncf-bad: #ff8a80; --ncf-good: #6fdc8c; }
+  button, select, input, textarea { color: var(--ncf-text); background: var(--ncf-surface); border-color: #4a5263; }
+  code { background: #262b36; }
+  .ncf-error { background: #2a1715; border-color: #6b2b25; }
+  .ncf-error p, .ncf-error .ncf-hint { color: #ffd2cc; }
+  .ncf-state { background: #262b36; }
+  .ncf-state-enabled { background: #143321; }
+  .ncf-state-failed { background: #3a1714; }
+  .ncf-state-disabled { background: #222630; }
+  .ncf-sep { color: #59606e; }
+}
 `;
 
 /** The admin page script: enable, disable and reload buttons, and the config editor, calling the admin API with the token. */
