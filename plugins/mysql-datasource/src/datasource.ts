@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import {
   type AggregateQuery,
   type AggregateResult,
+  assertRowVersion,
   type ColumnSchema,
   type ConnectionInfo,
   type Datasource,
@@ -15,6 +16,7 @@ import {
   type StreamOptions,
   type TableInfo,
   type TableSchema,
+  type WriteOptions,
 } from '@nocoflo/sdk';
 import {
   type AggregateOutput,
@@ -91,7 +93,7 @@ export class MysqlDatasource implements Datasource {
     this.url = url;
     this.server = server;
     this.maxConnections = server.maxConnections;
-    this.capabilities = { write: writable, estimates: true, search: true };
+    this.capabilities = { write: writable, estimates: true, search: true, conditionalWrites: true };
   }
 
   async listTables(): Promise<TableInfo[]> {
@@ -200,12 +202,13 @@ export class MysqlDatasource implements Datasource {
     });
   }
 
-  async update(table: string, key: RowKey, changes: Row): Promise<Row> {
+  async update(table: string, key: RowKey, changes: Row, options?: WriteOptions): Promise<Row> {
     return this.#run('update', table, async () => {
       const { schema } = await this.#facts(table);
       const context = this.#writeContext(schema);
       const plan = planUpdate(schema, key, changes, context);
       return this.#transaction(async (connection) => {
+        await this.#checkVersion(connection, schema, key, options?.ifVersion);
         const [result] = await connection.execute<ResultSetHeader | RowDataPacket[]>(
           plan.sql,
           plan.params as Bind,
@@ -229,12 +232,20 @@ export class MysqlDatasource implements Datasource {
     });
   }
 
-  async delete(table: string, key: RowKey): Promise<void> {
+  async delete(table: string, key: RowKey, options?: WriteOptions): Promise<void> {
     return this.#run('delete', table, async () => {
       const { schema } = await this.#facts(table);
       const plan = planDelete(schema, key, this.#writeContext(schema));
-      const [result] = await this.pool.execute<ResultSetHeader>(plan.sql, plan.params as Bind);
-      if (result.affectedRows === 0) throw NocofloError.create(Errors.RowNotFound, [table, formatKey(key)]);
+      const remove = async (db: Pool | PoolConnection) => {
+        const [result] = await db.execute<ResultSetHeader>(plan.sql, plan.params as Bind);
+        if (result.affectedRows === 0) throw NocofloError.create(Errors.RowNotFound, [table, formatKey(key)]);
+      };
+      if (options?.ifVersion === undefined) return remove(this.pool);
+      const ifVersion = options.ifVersion;
+      return this.#transaction(async (connection) => {
+        await this.#checkVersion(connection, schema, key, ifVersion);
+        await remove(connection);
+      });
     });
   }
 
@@ -290,6 +301,24 @@ export class MysqlDatasource implements Datasource {
       }
       throw error;
     }
+  }
+
+  /**
+   * With `ifVersion`, inside the write's transaction: reads the row with `FOR UPDATE` (InnoDB
+   * locks it until the transaction ends, so another session, another host on this database,
+   * waits and then reads the new row) and rejects unless it still has that version.
+   */
+  async #checkVersion(
+    connection: PoolConnection,
+    schema: TableSchema,
+    key: RowKey,
+    ifVersion: string | undefined,
+  ): Promise<void> {
+    if (ifVersion === undefined) return;
+    const plan = planFetch(schema, key, { from: this.#relation(schema.name).sql, dialect: mysqlDialect });
+    const [rows] = await connection.execute<RowDataPacket[]>(`${plan.sql} FOR UPDATE`, plan.params as Bind);
+    const row = rows[0] as Row | undefined;
+    assertRowVersion(schema.name, key, row ? rowDecoder(schema.columns)(row) : undefined, ifVersion);
   }
 
   async #fetch(connection: PoolConnection, schema: TableSchema, key: RowKey, what: string): Promise<Row> {

@@ -107,6 +107,11 @@ export interface DatasourceConformanceCapabilities {
   readonly filterGroups?: boolean;
   /** Reads and aggregates take a quick `search` text on tables that report `search`. */
   readonly search?: boolean;
+  /**
+   * `update` and `delete` honour `{ ifVersion }`: the version check and the write are one
+   * atomic step in the database (`capabilities.conditionalWrites`).
+   */
+  readonly conditionalWrites?: boolean;
 }
 
 /** How {@link describeDatasourceConformance} gets a datasource to test. */

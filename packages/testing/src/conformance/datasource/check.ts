@@ -23,6 +23,8 @@ export interface ResolvedCapabilities {
   readonly filterGroups: boolean;
   /** Reads and aggregates take a quick `search` text. */
   readonly search: boolean;
+  /** `update` and `delete` honour `{ ifVersion }` atomically (`capabilities.conditionalWrites`). */
+  readonly conditionalWrites: boolean;
   /**
    * Whether the rows the write checks would insert (value round-trips, hostile values)
    * were seeded into the fixture by the author's `create` instead (read-only datasources
@@ -49,7 +51,7 @@ export interface CheckContext {
 
 /**
  * One capability a check needs: `write`, `stream`, `aggregate`, `sort`, `filter:<op>`,
- * `filterGroups`, `search`, or `rows` (rows beyond the base fixture: inserted by the check,
+ * `filterGroups`, `search`, `conditionalWrites`, or `rows` (rows beyond the base fixture: inserted by the check,
  * or seeded for read-only datasources).
  */
 export type CheckNeed =
@@ -60,6 +62,7 @@ export type CheckNeed =
   | 'sort'
   | 'filterGroups'
   | 'search'
+  | 'conditionalWrites'
   | `filter:${FilterOperator}`;
 
 /** One conformance check. */
@@ -101,6 +104,8 @@ export function hasCapability(capabilities: ResolvedCapabilities, need: CheckNee
       return capabilities.filterGroups;
     case 'search':
       return capabilities.search;
+    case 'conditionalWrites':
+      return capabilities.conditionalWrites;
     default:
       return capabilities.filters.has(need.slice('filter:'.length) as FilterOperator);
   }
@@ -122,6 +127,8 @@ export function notApplicableReason(
     if (need === 'sort') return 'it does not sort on every column';
     if (need === 'filterGroups') return 'it does not combine filters with OR';
     if (need === 'search') return 'it does not search';
+    if (need === 'conditionalWrites')
+      return 'it does not declare conditionalWrites (the host checks versions itself, for one host only)';
     return `it does not support the "${need.slice('filter:'.length)}" filter`;
   });
   return words.join('; ');

@@ -22,6 +22,7 @@ import {
   type ResolvedCapabilities,
 } from './check.js';
 import { aggregateChecks } from './checks-aggregate.js';
+import { conditionalWriteChecks } from './checks-conditional.js';
 import { errorChecks } from './checks-errors.js';
 import { filterChecks } from './checks-filter.js';
 import { hostileChecks } from './checks-hostile.js';
@@ -50,6 +51,7 @@ const capabilityChecks: readonly ConformanceCheck[] = [
         'caseInsensitiveText',
         'filterGroups',
         'search',
+        'conditionalWrites',
       ] as const) {
         if (own[flag] !== undefined) expect(own[flag], `capabilities.${flag}`).toBe(ctx.capabilities[flag]);
       }
@@ -73,6 +75,7 @@ const CHECKS: readonly ConformanceCheck[] = [
   ...aggregateChecks,
   ...streamChecks,
   ...writeChecks,
+  ...conditionalWriteChecks,
   ...valueChecks,
   ...hostileChecks,
   ...errorChecks,
@@ -153,6 +156,8 @@ export interface ConformanceCheckInfo {
  * - `write.incompleteKey`: a key lacking a key column is refused with NCF_INVALID_QUERY, changing nothing
  * - `write.constraints`: a duplicate key or a NULL in a NOT NULL column is refused with NCF_CONSTRAINT_VIOLATION, changing nothing
  * - `write.invalidValue`: a value that does not fit the column type is refused with NCF_INVALID_VALUE, changing nothing
+ * - `write.ifVersion`: update and delete with { ifVersion } write when the version is current, and refuse a stale one with NCF_ROW_CHANGED (with the current row) or a missing row with NCF_ROW_NOT_FOUND, changing nothing
+ * - `write.ifVersionConcurrent`: concurrent updates with the same { ifVersion } by a composite key: exactly one is written, every other is refused with NCF_ROW_CHANGED
  * - `values.null`: NULL round-trips in every column type, also when set by update
  * - `values.unicode`: Unicode text (astral, combining, right-to-left, control whitespace) round-trips exactly
  * - `values.longText`: very long text (over a million characters) round-trips exactly
@@ -208,6 +213,8 @@ function resolveCapabilities(
     // Unknown before a datasource exists (test names): assumed, like the rest; a datasource
     // that does not say it searches is not asked to.
     search: declared?.search ?? own?.search ?? !ds,
+    // Likewise: assumed before a datasource exists, asked only of one that says so.
+    conditionalWrites: declared?.conditionalWrites ?? own?.conditionalWrites ?? !ds,
     seeded: declared?.readOnly === true,
   };
 }

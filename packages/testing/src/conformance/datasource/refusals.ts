@@ -84,6 +84,10 @@ export async function expectRefusals(ctx: CheckContext, needs: readonly CheckNee
           'readPage with filters combined by OR on a datasource that does not combine them',
         );
         break;
+      case 'conditionalWrites':
+        // Nothing to refuse: such a datasource ignores `ifVersion` and the host checks the
+        // version itself before writing. What it must not do is change other tables (below).
+        break;
       case 'search':
         await expectNocofloError(
           () => ctx.ds.readPage(lines, { search: 'red' }),
