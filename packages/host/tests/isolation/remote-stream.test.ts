@@ -6,6 +6,7 @@
 import type { PluginHost } from '@nocoflo/host';
 import type { Datasource, Row } from '@nocoflo/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { takeBuffered } from '../../src/data/buffered-rows.js';
 import { FixtureRoot } from '../fixtures/fixture-root.js';
 import { startHost, writePlugin } from './isolated-plugins.js';
 
@@ -83,6 +84,24 @@ describe('a stream from a worker', () => {
         Array.from({ length: count }, (_, i) => ({ id: i, label: `row ${i}`, ratio: i / 4 })),
       );
     }
+    await ds.close();
+  });
+
+  it('hands over the rest of the batch it holds at once, through the data hooks', async () => {
+    const ds = await host.datasources.open('streamer:e');
+    const iterator = ds.stream('plain', { ...plain(25), batchSize: 10 })[Symbol.asyncIterator]();
+    const ids: unknown[] = [];
+    const takes: number[] = [];
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      const rest = takeBuffered(iterator);
+      takes.push(rest.length);
+      ids.push(next.value.id, ...rest.map((row) => row.id));
+    }
+    // One promise per batch of 10 (then 5), the other rows of each batch taken at once.
+    expect(takes).toEqual([9, 9, 4]);
+    expect(ids).toEqual(Array.from({ length: 25 }, (_, i) => i));
     await ds.close();
   });
 

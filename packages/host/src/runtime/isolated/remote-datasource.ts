@@ -20,6 +20,7 @@ import type {
   WriteOptions,
 } from '@nocoflo/sdk';
 import type { BirpcReturn } from 'birpc';
+import { type BufferedRowIterator, TAKE_BUFFERED } from '../../data/buffered-rows.js';
 import { attachPageVersions } from '../../data/page-versions.js';
 import { unpackJson } from './json-wire.js';
 import type {
@@ -99,6 +100,7 @@ export class RemoteDatasource implements Datasource {
 }
 
 const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
+const NONE: readonly Row[] = Object.freeze([]);
 const ignore = () => undefined;
 
 /**
@@ -106,8 +108,10 @@ const ignore = () => undefined;
  * generator (a generator step costs several promises per row): a row of the batch in hand
  * is one settled promise. While the consumer works through a batch, the next one is already
  * asked for, so the plugin's thread reads it meanwhile; never more than one batch ahead.
+ * A consumer that knows (the export route, through the data hooks) takes the rest of the
+ * batch in hand at once (see data/buffered-rows.ts) instead of a promise per row.
  */
-class RemoteStream implements AsyncIterator<Row> {
+class RemoteStream implements BufferedRowIterator {
   #rows: Row[] = [];
   #at = 0;
   /** The plugin's stream id, once opened. */
@@ -136,6 +140,14 @@ class RemoteStream implements AsyncIterator<Row> {
     if (this.#at < this.#rows.length && !this.#signal?.aborted)
       return Promise.resolve({ value: this.#rows[this.#at++]!, done: false });
     return this.#refill();
+  }
+
+  /** The rest of the batch in hand, counted as given; none once stopped or aborted. */
+  [TAKE_BUFFERED](): readonly Row[] {
+    if (this.#ended || this.#signal?.aborted || this.#at >= this.#rows.length) return NONE;
+    const rows = this.#at === 0 ? this.#rows : this.#rows.slice(this.#at);
+    this.#at = this.#rows.length;
+    return rows;
   }
 
   async return(): Promise<IteratorResult<Row>> {
