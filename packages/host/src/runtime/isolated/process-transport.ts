@@ -5,7 +5,7 @@
  * paths its manifest declares), writes only its data folder, starts no child processes or
  * workers, and loads native addons only when its manifest declares `addons`.
  */
-import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { PluginPermissions } from '@nocoflo/sdk';
@@ -57,7 +57,7 @@ export function permissionFlags(
   // for a folder's content, 22+ reads a folder as everything below it.
   const below = (path: string) => (major >= 22 ? [path] : [`${path}/*`]);
   for (const path of reads) for (const entry of below(path)) flags.push(`--allow-fs-read=${entry}`);
-  for (const link of links) flags.push(`--allow-fs-read=${link}`);
+  for (const link of linkGrants(links, reads, major)) flags.push(`--allow-fs-read=${link}`);
   for (const entry of below(options.dataDir)) flags.push(`--allow-fs-write=${entry}`);
   if (options.permissions.addons) flags.push('--allow-addons');
   flags.push(`--max-old-space-size=${options.maxHeapMb}`, '--disable-warning=ExperimentalWarning');
@@ -142,6 +142,51 @@ export function startProcess(options: ProcessTransportOptions): Transport {
       await bridge.terminate();
     },
   };
+}
+
+/**
+ * How each dependency symlink is granted. Node 20's permission tree does not match a granted
+ * path exactly when another granted path extends it (`…/node_modules/pg` beside
+ * `…/node_modules/pg-cursor/*` in pnpm's folder for pg-cursor: the child's `realpath` of the
+ * `pg` link is refused). Such a link is granted through its folder (`…/node_modules/*`)
+ * instead, but only when everything in that folder is already readable (pnpm's folders hold
+ * the package and links to its own dependencies), so the grant reads nothing more; otherwise
+ * the link stays granted as itself.
+ */
+function linkGrants(links: ReadonlySet<string>, reads: readonly string[], major: number): string[] {
+  if (major >= 22) return [...links];
+  const all = [...reads, ...links];
+  const grants = new Set<string>();
+  for (const link of links) {
+    const shadowed = all.some(
+      (other) => other !== link && other.startsWith(link) && other[link.length] !== '/',
+    );
+    const folder = dirname(link);
+    grants.add(shadowed && folderIsReadable(folder, reads, links) ? `${folder}/*` : link);
+  }
+  return [...grants];
+}
+
+/** Whether every entry of `folder` (scoped folders included) is a granted link or lies in a granted folder. */
+function folderIsReadable(folder: string, reads: readonly string[], links: ReadonlySet<string>): boolean {
+  const inside = (real: string) => reads.some((dir) => real === dir || real.startsWith(`${dir}/`));
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return false;
+  }
+  for (const name of names) {
+    const entry = join(folder, name);
+    if (links.has(entry)) continue;
+    // A scope folder of pnpm's layout (`@nocoflo/…`) holds links like any other entry.
+    if (name.startsWith('@') && !existsSync(join(entry, 'package.json'))) {
+      if (!folderIsReadable(entry, reads, links)) return false;
+      continue;
+    }
+    if (!inside(realpathOr(entry))) return false;
+  }
+  return true;
 }
 
 function realpathOr(path: string): string {
