@@ -26,6 +26,7 @@ import { RouteRegistryImpl } from './contributions/route-registry.js';
 import { ServiceRegistryImpl } from './contributions/service-registry.js';
 import { ViewRegistryImpl } from './contributions/view-registry.js';
 import { discover, resolvePluginDirs } from './discovery/discover.js';
+import { relocate } from './discovery/relocate.js';
 import type { Candidate } from './discovery/types.js';
 import { installPlugin } from './install/install.js';
 import { recoverInstalls } from './install/journal.js';
@@ -198,12 +199,17 @@ class Host implements PluginHost {
       placementOf: (record) => runtimes.placementOf(record),
       restart: options.isolation?.restart ?? {},
       relocate: (record) =>
-        discover({
-          root: this.root,
-          pluginDirs: this.pluginDirs,
-          scanNodeModules: false,
-          hostVersion: this.version,
-        }).find((c) => c.name === record.name && c.location.source === 'directory')?.location,
+        record.location &&
+        relocate(
+          record.location,
+          () =>
+            discover({
+              root: this.root,
+              pluginDirs: this.pluginDirs,
+              scanNodeModules: false,
+              hostVersion: this.version,
+            }).find((c) => c.name === record.name && c.location.source === 'directory')?.location,
+        ),
     });
   }
 

@@ -6,9 +6,10 @@
  * thousand packages sync reads take a fraction of the time of `fs.promises` (no thread
  * pool round trip per file).
  */
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PLUGIN_KEYWORD } from '@nocoflo/sdk';
+import { realPath } from './real-path.js';
 import type { PluginLocation } from './types.js';
 
 function listDir(dir: string): string[] {
@@ -16,19 +17,6 @@ function listDir(dir: string): string[] {
     return readdirSync(dir);
   } catch {
     return [];
-  }
-}
-
-/**
- * The real path of a folder. `realpathSync.native` is one realpath(3) call where the
- * JavaScript `realpathSync` lstats every path component; the latter stays as the fallback
- * for the rare file system the native call refuses.
- */
-function realDir(dir: string): string {
-  try {
-    return realpathSync.native(dir);
-  } catch {
-    return realpathSync(dir);
   }
 }
 
@@ -63,7 +51,7 @@ export function findNodeModulesLocations(root: string): PluginLocation[] {
   const found: PluginLocation[] = [];
   const consider = (dir: string) => {
     const packageJson = readIfPlugin(join(dir, 'package.json'));
-    if (packageJson !== undefined) found.push({ dir: realDir(dir), source: 'node_modules', packageJson });
+    if (packageJson !== undefined) found.push({ dir: realPath(dir), source: 'node_modules', packageJson });
   };
   for (const entry of listDir(nodeModules).sort()) {
     if (entry.startsWith('.')) continue; // .bin, .pnpm, .cache
@@ -90,7 +78,7 @@ export function findDirectoryLocations(pluginDirs: readonly string[]): PluginLoc
       } catch {
         continue;
       }
-      found.push({ dir: realDir(dir), source: 'directory' });
+      found.push({ dir: realPath(dir), source: 'directory', foundAt: dir });
     }
   }
   return found;

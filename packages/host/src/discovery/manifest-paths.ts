@@ -5,9 +5,9 @@
  * a symlink to a file elsewhere is the same escape as `"../outside.js"`. Nothing of the
  * plugin runs here.
  */
-import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { type PluginManifest, packagePathProblem } from '@nocoflo/sdk';
+import { realPath } from './real-path.js';
 
 /** Whether `child` is `parent` or lies below it (both absolute, already resolved). */
 export function isInside(parent: string, child: string): boolean {
@@ -25,13 +25,13 @@ export function packagePathEscape(dir: string, path: string): string | undefined
   if (problem) return problem;
   let root: string;
   try {
-    root = realpathSync(dir);
+    root = realPath(dir);
   } catch {
     return undefined; // no package folder: nothing can be read from it either
   }
   let real: string;
   try {
-    real = realpathSync(resolve(root, path));
+    real = realPath(resolve(root, path));
   } catch {
     return undefined;
   }

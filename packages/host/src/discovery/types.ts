@@ -8,6 +8,12 @@ export interface PluginLocation {
   source: Exclude<PluginSource, 'registered'>;
   /** package.json text, when discovery already read it (saves a second read). */
   packageJson?: string;
+  /**
+   * The path inside a plugin directory where the folder was found, before symlinks are
+   * resolved (`plugins/linked` for a link), so a reload can tell cheaply whether it still
+   * leads to `dir`.
+   */
+  foundAt?: string;
 }
 
 /** A plugin whose package.json and manifest are valid and whose host range admits this host. */

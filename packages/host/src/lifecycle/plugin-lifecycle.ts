@@ -311,6 +311,7 @@ export class PluginLifecycle {
 
   /** Brings back plugins that were held back only by `record`, in start order. */
   private async releaseDependents(record: PluginRecord): Promise<void> {
+    if (!this.o.table.holdsBack(record.name)) return; // no start order to compute
     for (const dependent of this.o.table.startOrder()) {
       if (dependent.blockedBy !== record.name) continue;
       if (dependent.state === 'failed' && dependent.error?.code !== Errors.DependencyFailed.code) continue;
@@ -391,7 +392,10 @@ export class PluginLifecycle {
         return;
       }
     }
-    const dependencyError = table.order().failed.get(record.name);
+    // Only a plugin with dependencies can be missing one or sit in a cycle: the others need
+    // no ordering of the whole table (a reload of one plugin stays O(1) in the plugins).
+    const hasDependencies = Object.keys(record.dependencies).length > 0;
+    const dependencyError = hasDependencies ? table.order().failed.get(record.name) : undefined;
     if (dependencyError && dependencyError.code !== Errors.DependencyFailed.code) {
       states.move(record, 'failed', dependencyError);
       return;

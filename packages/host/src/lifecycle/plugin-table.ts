@@ -82,6 +82,12 @@ export class PluginTable {
     return orderPlugins(this.all().map((record) => this.orderNode(record)));
   }
 
+  /** Whether any plugin is held back by `name` (waits for it to be enabled again). */
+  holdsBack(name: string): boolean {
+    for (const record of this.#records.values()) if (record.blockedBy === name) return true;
+    return false;
+  }
+
   /** A dependency that is not enabled (failed or disabled), if any. */
   blockingDependency(record: PluginRecord): PluginRecord | undefined {
     for (const name of Object.keys(record.dependencies).sort()) {
@@ -95,6 +101,7 @@ export class PluginTable {
   enabledDependents(record: PluginRecord): PluginRecord[] {
     const nodes = this.all().map((r) => ({ name: r.name, version: r.version, dependencies: r.dependencies }));
     const names = new Set(dependentsOf(record.name, nodes));
+    if (names.size === 0) return []; // the common case: no start order to compute
     return this.startOrder().filter((r) => names.has(r.name) && r.state === 'enabled');
   }
 

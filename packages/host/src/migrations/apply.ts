@@ -2,7 +2,7 @@
  * Applies a plugin's pending migrations in its own namespace, before its `setup`, and
  * records them in the host's store (the host alone writes the records).
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Errors, errorMessage, isNocofloError, type Logger, NocofloError, silentLogger } from '@nocoflo/sdk';
 import { pluginDataDir } from '../namespaces/plugin-data-dir.js';
@@ -43,9 +43,10 @@ export interface ApplyPluginMigrationsOptions {
 }
 
 /** The `nocoflo.migrations` folder named in a plugin's package.json, if any. */
-async function manifestMigrations(path: string): Promise<string | undefined> {
+function manifestMigrations(path: string): string | undefined {
   try {
-    const json = JSON.parse(await readFile(join(path, 'package.json'), 'utf8')) as {
+    // Read synchronously: one small file on every load and reload, no thread-pool round trip.
+    const json = JSON.parse(readFileSync(join(path, 'package.json'), 'utf8')) as {
       nocoflo?: { migrations?: unknown };
     };
     const folder = json.nocoflo?.migrations;
@@ -106,7 +107,7 @@ export async function applyPluginMigrations(
     {
       name: plugin.name,
       path: plugin.path,
-      migrations: plugin.migrations ?? (await manifestMigrations(plugin.path)),
+      migrations: plugin.migrations ?? manifestMigrations(plugin.path),
     },
     dialect,
   );

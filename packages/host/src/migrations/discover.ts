@@ -4,7 +4,8 @@
  * for that dialect.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { Errors, NocofloError } from '@nocoflo/sdk';
 import { packagePathEscape } from '../discovery/manifest-paths.js';
@@ -42,10 +43,11 @@ export async function readPluginMigrations(
       `the migrations folder ${JSON.stringify(source.migrations ?? 'migrations')} is outside the plugin folder${leak ? ` (it ${leak})` : ''}`,
     ]);
   }
-  const isDir = await stat(folder).then(
-    (info) => info.isDirectory(),
-    () => false,
-  );
+  // Synchronous: most plugins have no migrations, and this runs on every load and reload.
+  let isDir = false;
+  try {
+    isDir = statSync(folder).isDirectory();
+  } catch {}
   if (!isDir) {
     if (source.migrations === undefined) return [];
     throw NocofloError.create(Errors.MigrationInvalid, [

@@ -140,6 +140,26 @@ describe('enable, disable and reload at runtime', () => {
     expect(host.service('split.message')).toBe('second');
   });
 
+  it('reloads a one-file plugin that later imports files of its own', async () => {
+    // One file: reloads need no resolve hook. Then the entry starts importing a file of its
+    // own, which must be fresh on every later reload too.
+    const entry = (body: string) =>
+      `import { definePlugin } from '@nocoflo/sdk';\n${body}\nexport default definePlugin({ setup(ctx) { ctx.services.provide('grows.message', message); } });`;
+    root.plugin('plugins/grows', pluginPackageJson('grows'), entry(`const message = 'one file v1';`));
+    await host.start();
+    expect(host.service('grows.message')).toBe('one file v1');
+    root.file('plugins/grows/index.js', entry(`const message = 'one file v2';`));
+    await host.reload('grows');
+    expect(host.service('grows.message')).toBe('one file v2');
+    root.file('plugins/grows/lib/message.js', `export const message = 'split v1';`);
+    root.file('plugins/grows/index.js', entry(`import { message } from './lib/message.js';`));
+    await host.reload('grows');
+    expect(host.service('grows.message')).toBe('split v1');
+    root.file('plugins/grows/lib/message.js', `export const message = 'split v2';`);
+    await host.reload('grows');
+    expect(host.service('grows.message')).toBe('split v2');
+  });
+
   it('emits an event for every state change', async () => {
     const changes: string[] = [];
     host.on('stateChange', (change) => changes.push(`${change.plugin}:${change.from}->${change.to}`));
