@@ -44,6 +44,9 @@ export function assertRole(role: string): asserts role is Role {
   }
 }
 
+/** Store setting claimed by the setup link that created the first admin (its user id). */
+const FIRST_ADMIN_SETTING = 'first_admin_created';
+
 /** Store setting holding the days audit entries are kept. */
 const AUDIT_RETENTION_SETTING = 'audit_retention_days';
 
@@ -128,8 +131,8 @@ export class KyselyAccountStore implements AccountStore {
     });
   }
 
-  async createUser(name: string, role: Role, password: string): Promise<User> {
-    assertRole(role);
+  /** The cleaned name, or throws `NCF_BAD_REQUEST` for a name or password the store refuses. */
+  #checkNewUser(name: string, password: string): string {
     const clean = name.trim();
     if (!/^[\p{L}\p{N}._@-]{1,64}$/u.test(clean)) {
       throw NocofloError.create(Errors.BadRequest, [
@@ -138,6 +141,42 @@ export class KyselyAccountStore implements AccountStore {
     }
     const problem = passwordProblem(password);
     if (problem) throw NocofloError.create(Errors.BadRequest, [problem]);
+    return clean;
+  }
+
+  async createFirstAdmin(name: string, password: string): Promise<User | undefined> {
+    const clean = this.#checkNewUser(name, password);
+    const hash = await hashPassword(password);
+    const now = new Date().toISOString();
+    const id = randomUUID();
+    return this.#run('create the first admin', () =>
+      this.#db.transaction().execute(async (trx) => {
+        // The marker first: a second host's transaction waits on this row's unique key (and
+        // then inserts nothing), so only one first admin is ever made from setup links.
+        const claimed = await trx
+          .insertInto('store_settings')
+          .values({ key: FIRST_ADMIN_SETTING, value: id, updated_at: now })
+          .onConflict((oc) => oc.column('key').doNothing())
+          .executeTakeFirst();
+        if (Number(claimed.numInsertedOrUpdatedRows ?? 0n) === 0) return undefined;
+        const users = await trx
+          .selectFrom('users')
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .executeTakeFirstOrThrow();
+        // A user made another way (`nocoflo users add`) first: setup is over; keep the marker.
+        if (Number(users.n) > 0) return undefined;
+        await trx
+          .insertInto('users')
+          .values({ id, name: clean, role: 'admin', password_hash: hash, created_at: now, updated_at: now })
+          .execute();
+        return { id, name: clean, role: 'admin' as const, createdAt: now, updatedAt: now };
+      }),
+    );
+  }
+
+  async createUser(name: string, role: Role, password: string): Promise<User> {
+    assertRole(role);
+    const clean = this.#checkNewUser(name, password);
     if (await this.findUser(clean)) {
       throw NocofloError.create(Errors.BadRequest, [`a user named "${clean}" already exists`]);
     }

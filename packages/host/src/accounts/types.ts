@@ -128,6 +128,14 @@ export interface AccountStore {
   findUser(name: string): Promise<User | undefined>;
   /** Creates a user; the password is stored as a scrypt hash. Throws when the name is taken. */
   createUser(name: string, role: Role, password: string): Promise<User>;
+  /**
+   * Creates the first admin, once for the store's lifetime: in one transaction, claims the
+   * store's setup marker (a unique row, so hosts sharing the store race on it and one wins)
+   * and creates the admin only while no user exists. Returns undefined when the first admin
+   * was already created (here or by another host) or a user exists; throws, claiming
+   * nothing, when the name or password is refused.
+   */
+  createFirstAdmin(name: string, password: string): Promise<User | undefined>;
   /** Removes a user with its grants, tokens and sessions; returns whether it existed. */
   removeUser(name: string): Promise<boolean>;
   /** Changes a user's role. */

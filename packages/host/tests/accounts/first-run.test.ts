@@ -63,14 +63,16 @@ describe('first run', () => {
     expect(admin.status).toBe(200);
 
     // The link works once: now the first admin exists.
-    expect((await fetch(link)).status).toBe(404);
+    const used = await fetch(link);
+    expect(used.status).toBe(409);
+    expect(await used.text()).toContain('NCF_SETUP_DONE');
     const again = await fetch(`${url.origin}/setup`, {
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: `token=${encodeURIComponent(token)}&name=mallory&password=${encodeURIComponent('another long password')}`,
     });
-    expect(again.status).toBe(404);
+    expect(again.status).toBe(409);
     expect(again.headers.get('set-cookie')).toBeNull();
   });
 

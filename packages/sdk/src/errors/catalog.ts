@@ -510,6 +510,20 @@ export const RowChanged = defineError({
     'Look at the current values (in `details.current`), then apply your change again on top of them.',
 });
 
+/**
+ * The setup link (or another host's) already created the first admin: a setup link creates
+ * one first admin, once, across every host sharing the store.
+ */
+export const SetupDone = defineError({
+  code: 'NCF_SETUP_DONE',
+  title: 'First admin already created',
+  status: 409,
+  message: () =>
+    "The first admin was already created (through this setup link or another host's); this link creates no other account.",
+  hint: () =>
+    'Sign in at /sign-in; more accounts are added by an admin on /admin/users or with `nocoflo users add`.',
+});
+
 /** A user name that does not exist. */
 export const UserNotFound = defineError({
   code: 'NCF_USER_NOT_FOUND',
@@ -813,6 +827,7 @@ export const Errors = {
   NotAllowed,
   CsrfRefused,
   RowChanged,
+  SetupDone,
   UserNotFound,
   ServeRefused,
   MetadataStoreFailed,

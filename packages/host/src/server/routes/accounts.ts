@@ -144,12 +144,8 @@ export const accountRoutes: FastifyPluginAsync<AccountRoutesOptions> = async (
   ): Promise<NocofloError | undefined> => {
     // 429 with Retry-After while the address is throttled.
     app.authThrottle.check(request, reply);
-    if ((await accounts.countUsers()) > 0) {
-      return NocofloError.create(Errors.NotFound, [
-        'GET',
-        '/setup (the first admin exists: sign in instead)',
-      ]);
-    }
+    // Clearly refused (409), on every host sharing the store, once any user exists.
+    if ((await accounts.countUsers()) > 0) return NocofloError.create(Errors.SetupDone, []);
     if (!options.setupToken || !sameSecret(token, options.setupToken)) {
       app.authThrottle.fail(request, 'setup link');
       return NocofloError.create(Errors.NotAllowed, [
@@ -171,13 +167,15 @@ export const accountRoutes: FastifyPluginAsync<AccountRoutesOptions> = async (
     const { token, name, password } = request.body;
     const refused = await setupRefusal(request, reply, token);
     if (refused) throw refused;
-    let user: Awaited<ReturnType<AccountStore['createUser']>>;
+    let user: Awaited<ReturnType<AccountStore['createFirstAdmin']>>;
     try {
-      user = await accounts.createUser(name, 'admin', password);
+      user = await accounts.createFirstAdmin(name, password);
     } catch (error) {
       if (!isNocofloError(error)) throw error;
       return sendPage(reply, renderSetup(token, error.toJSON()), error.status);
     }
+    // Another host's setup link (or this one, twice at once) won the race: nothing was made.
+    if (!user) throw NocofloError.create(Errors.SetupDone, []);
     await request.session.regenerate();
     request.session.userId = user.id;
     await accounts.appendAudit({
