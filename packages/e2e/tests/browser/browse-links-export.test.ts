@@ -6,14 +6,17 @@
  * itself, and columns hidden, moved and sized (by keyboard), remembered for the person. Skips cleanly when the dataset (../shared/datasets/chinook) or a browser is absent;
  * the PostgreSQL half needs NOCOFLO_PG_URL.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../fixtures/browser.js';
-import { copyChinookSqlite, createChinookPostgres, hasChinook } from '../fixtures/chinook.js';
+import {
+  type ChinookTarget,
+  type ChinookTargets,
+  hasChinook,
+  startChinookTargets,
+} from '../fixtures/chinook.js';
 import { type RunningServer, startServer } from '../fixtures/serve.js';
 
 const executablePath = findChromium();
@@ -23,68 +26,25 @@ if (!executablePath && !required)
   console.warn(`links and export browser test skipped: ${HOW_TO_GET_CHROMIUM}`);
 if (!hasChinook) console.warn('links and export browser test skipped: ../shared/datasets/chinook is absent');
 
-type Rows = Record<string, unknown>[];
 type Table = 'track' | 'album' | 'artist' | 'genre';
 type Column = 'trackId' | 'name' | 'albumId' | 'title' | 'artistId' | 'genreId' | 'composer' | 'bytes';
 
-/** How one database names Chinook, and how the test reads it directly. */
-interface Target {
-  name: 'SQLite' | 'PostgreSQL';
-  id: string;
-  tables: Record<Table, string>;
-  cols: Record<Column, string>;
-  query(sql: string, params?: unknown[]): Promise<Rows>;
-}
+type Target = ChinookTarget<Table, Column>;
 
 const available = Boolean(executablePath || required) && hasChinook;
-
-/** A small RFC 4180 reader. */
-export function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  if (field !== '' || record.length > 0) throw new Error('the CSV does not end with CR LF');
-  return records;
-}
 
 describe.skipIf(!available)('foreign-key links, row pages and export in Chromium, on Chinook', () => {
   let browser: Browser;
   let server: RunningServer;
-  let work: string;
-  let postgres: Awaited<ReturnType<typeof createChinookPostgres>> | undefined;
-  const targets: Target[] = [];
+  let chinook: ChinookTargets<Table, Column> | undefined;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     if (!executablePath) throw new Error(`CI=true needs a browser, but ${HOW_TO_GET_CHROMIUM}`);
     if (!pgUrl && required) throw new Error('CI=true needs NOCOFLO_PG_URL for the PostgreSQL half');
-    work = mkdtempSync(join(tmpdir(), 'ncf-links-e2e-'));
-    const sqliteFile = copyChinookSqlite(work);
-    const urls = [`sqlite:${sqliteFile}`];
-    targets.push({
-      name: 'SQLite',
-      id: 'chinook',
+    chinook = await startChinookTargets({
+      prefix: 'links-e2e',
+      pgUrl,
       tables: { track: 'Track', album: 'Album', artist: 'Artist', genre: 'Genre' },
       cols: {
         trackId: 'TrackId',
@@ -96,53 +56,15 @@ describe.skipIf(!available)('foreign-key links, row pages and export in Chromium
         composer: 'Composer',
         bytes: 'Bytes',
       },
-      async query(sql, params = []) {
-        const db = new Database(sqliteFile, { fileMustExist: true, readonly: true });
-        try {
-          return db.prepare(sql).all(...params) as Rows;
-        } finally {
-          db.close();
-        }
-      },
     });
-    if (pgUrl) {
-      postgres = await createChinookPostgres(pgUrl);
-      const pool = postgres.pool;
-      urls.push(postgres.url);
-      targets.push({
-        name: 'PostgreSQL',
-        id: new URL(postgres.url).pathname.slice(1),
-        tables: { track: 'track', album: 'album', artist: 'artist', genre: 'genre' },
-        cols: {
-          trackId: 'track_id',
-          name: 'name',
-          albumId: 'album_id',
-          title: 'title',
-          artistId: 'artist_id',
-          genreId: 'genre_id',
-          composer: 'composer',
-          bytes: 'bytes',
-        },
-        async query(sql, params = []) {
-          let n = 0;
-          return (
-            await pool.query(
-              sql.replace(/\?/g, () => `$${++n}`),
-              params,
-            )
-          ).rows;
-        },
-      });
-    }
-    server = await startServer({ urls });
+    server = await startServer({ urls: chinook.urls });
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
-    await postgres?.drop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await chinook?.cleanup();
   });
 
   async function newPage(): Promise<Page> {
@@ -154,10 +76,9 @@ describe.skipIf(!available)('foreign-key links, row pages and export in Chromium
   for (const which of ['SQLite', 'PostgreSQL'] as const) {
     describe(which, () => {
       const skip = which === 'PostgreSQL' && !pgUrl && !required;
-      const target = () => {
-        const found = targets.find((t) => t.name === which);
-        if (!found) throw new Error(`${which} is not served (see the skip message above)`);
-        return found;
+      const target = (): Target => {
+        if (!chinook) throw new Error('Chinook was not set up (see beforeAll)');
+        return chinook.get(which);
       };
       const tableUrl = (table: string, query = '') =>
         `${server.url}/d/${target().id}/t/${encodeURIComponent(table)}?view=table${query ? `&${query}` : ''}`;
@@ -262,7 +183,9 @@ describe.skipIf(!available)('foreign-key links, row pages and export in Chromium
             page.locator('.ncf-export a[data-export="csv"]').click(),
           ]);
           expect(csvDownload.suggestedFilename()).toBe(`${t.tables.track}.csv`);
-          const csv = parseCsv(readFileSync(await csvDownload.path(), 'utf8'));
+          const text = readFileSync(await csvDownload.path(), 'utf8');
+          expect(text.endsWith('\r\n')).toBe(true);
+          const csv: string[][] = parseCsv(text, { record_delimiter: '\r\n' });
           const header = csv[0] ?? [];
           const at = (name: string) => header.indexOf(name);
           expect(at(t.cols.trackId)).toBe(0);

@@ -5,14 +5,15 @@
  * the dataset (../shared/datasets/chinook) or a browser is absent; the PostgreSQL half needs
  * NOCOFLO_PG_URL.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../fixtures/browser.js';
-import { copyChinookSqlite, createChinookPostgres, hasChinook } from '../fixtures/chinook.js';
+import {
+  type ChinookTarget,
+  type ChinookTargets,
+  hasChinook,
+  startChinookTargets,
+} from '../fixtures/chinook.js';
 import { type RunningServer, startServer } from '../fixtures/serve.js';
 
 const executablePath = findChromium();
@@ -21,7 +22,6 @@ const pgUrl = process.env.NOCOFLO_PG_URL;
 if (!executablePath && !required) console.warn(`Chinook browser test skipped: ${HOW_TO_GET_CHROMIUM}`);
 if (!hasChinook) console.warn('Chinook browser test skipped: ../shared/datasets/chinook is absent');
 
-type Rows = Record<string, unknown>[];
 type Column =
   | 'trackId'
   | 'composer'
@@ -32,14 +32,7 @@ type Column =
   | 'invoiceDate'
   | 'genreId';
 
-/** How one database names Chinook, and how the test reads and writes it directly. */
-interface Target {
-  name: 'SQLite' | 'PostgreSQL';
-  id: string;
-  tables: { track: string; invoice: string };
-  cols: Record<Column, string>;
-  query(sql: string, params?: unknown[]): Promise<Rows>;
-}
+type Target = ChinookTarget<'track' | 'invoice', Column>;
 
 const available = Boolean(executablePath || required) && hasChinook;
 
@@ -67,20 +60,15 @@ const MULTI_LINE = [
 describe.skipIf(!available)('table view in Chromium, on Chinook', () => {
   let browser: Browser;
   let server: RunningServer;
-  let work: string;
-  let postgres: Awaited<ReturnType<typeof createChinookPostgres>> | undefined;
-  const targets: Target[] = [];
+  let chinook: ChinookTargets<'track' | 'invoice', Column> | undefined;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     if (!executablePath) throw new Error(`CI=true needs a browser, but ${HOW_TO_GET_CHROMIUM}`);
     if (!pgUrl && required) throw new Error('CI=true needs NOCOFLO_PG_URL for the PostgreSQL half');
-    work = mkdtempSync(join(tmpdir(), 'ncf-chinook-e2e-'));
-    const sqliteFile = copyChinookSqlite(work);
-    const urls = [`sqlite:${sqliteFile}`];
-    targets.push({
-      name: 'SQLite',
-      id: 'chinook',
+    chinook = await startChinookTargets({
+      prefix: 'chinook-e2e',
+      pgUrl,
       tables: { track: 'Track', invoice: 'Invoice' },
       cols: {
         trackId: 'TrackId',
@@ -92,56 +80,15 @@ describe.skipIf(!available)('table view in Chromium, on Chinook', () => {
         invoiceDate: 'InvoiceDate',
         genreId: 'GenreId',
       },
-      async query(sql, params = []) {
-        const db = new Database(sqliteFile, { fileMustExist: true });
-        try {
-          const statement = db.prepare(sql);
-          if (statement.reader) return statement.all(...params) as Rows;
-          statement.run(...params);
-          return [];
-        } finally {
-          db.close();
-        }
-      },
     });
-    if (pgUrl) {
-      postgres = await createChinookPostgres(pgUrl);
-      const pool = postgres.pool;
-      urls.push(postgres.url);
-      targets.push({
-        name: 'PostgreSQL',
-        id: new URL(postgres.url).pathname.slice(1),
-        tables: { track: 'track', invoice: 'invoice' },
-        cols: {
-          trackId: 'track_id',
-          composer: 'composer',
-          name: 'name',
-          invoiceId: 'invoice_id',
-          customerId: 'customer_id',
-          postalCode: 'billing_postal_code',
-          invoiceDate: 'invoice_date',
-          genreId: 'genre_id',
-        },
-        async query(sql, params = []) {
-          let n = 0;
-          return (
-            await pool.query(
-              sql.replace(/\?/g, () => `$${++n}`),
-              params,
-            )
-          ).rows;
-        },
-      });
-    }
-    server = await startServer({ urls });
+    server = await startServer({ urls: chinook.urls });
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
-    await postgres?.drop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await chinook?.cleanup();
   });
 
   /** A page that records the data API writes it sends. */
@@ -159,10 +106,9 @@ describe.skipIf(!available)('table view in Chromium, on Chinook', () => {
   for (const which of ['SQLite', 'PostgreSQL'] as const) {
     describe(which, () => {
       const skip = which === 'PostgreSQL' && !pgUrl && !required;
-      const target = () => {
-        const found = targets.find((t) => t.name === which);
-        if (!found) throw new Error(`${which} is not served (see the skip message above)`);
-        return found;
+      const target = (): Target => {
+        if (!chinook) throw new Error('Chinook was not set up (see beforeAll)');
+        return chinook.get(which);
       };
       const tableUrl = (table: string, query = '') =>
         `${server.url}/d/${target().id}/t/${encodeURIComponent(table)}?view=table${query ? `&${query}` : ''}`;

@@ -7,19 +7,15 @@
  * itself. Skips cleanly when the dataset (../shared/datasets/chinook) or a browser is absent;
  * the PostgreSQL half needs NOCOFLO_PG_URL.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../fixtures/browser.js';
 import {
-  copyChinookSqlite,
-  createChinookPostgres,
+  type ChinookTarget,
+  type ChinookTargets,
   hasChinook,
-  postgresQuery,
   type ChinookRows as Rows,
-  sqliteQuery,
+  startChinookTargets,
 } from '../fixtures/chinook.js';
 import { type RunningServer, startServer } from '../fixtures/serve.js';
 
@@ -31,14 +27,7 @@ if (!hasChinook) console.warn('filters browser test skipped: ../shared/datasets/
 
 type Column = 'trackId' | 'name' | 'composer' | 'genreId' | 'mediaTypeId' | 'milliseconds';
 
-/** How one database names Chinook's Track table, and how the test reads it directly. */
-interface Target {
-  name: 'SQLite' | 'PostgreSQL';
-  id: string;
-  track: string;
-  cols: Record<Column, string>;
-  query(sql: string, params?: unknown[]): Promise<Rows>;
-}
+type Target = ChinookTarget<'track', Column>;
 
 const available = Boolean(executablePath || required) && hasChinook;
 
@@ -47,21 +36,16 @@ describe.skipIf(!available)(
   () => {
     let browser: Browser;
     let server: RunningServer;
-    let work: string;
-    let postgres: Awaited<ReturnType<typeof createChinookPostgres>> | undefined;
-    const targets: Target[] = [];
+    let chinook: ChinookTargets<'track', Column> | undefined;
     const pageErrors: string[] = [];
 
     beforeAll(async () => {
       if (!executablePath) throw new Error(`CI=true needs a browser, but ${HOW_TO_GET_CHROMIUM}`);
       if (!pgUrl && required) throw new Error('CI=true needs NOCOFLO_PG_URL for the PostgreSQL half');
-      work = mkdtempSync(join(tmpdir(), 'ncf-filters-e2e-'));
-      const sqliteFile = copyChinookSqlite(work);
-      const urls = [`sqlite:${sqliteFile}`];
-      targets.push({
-        name: 'SQLite',
-        id: 'chinook',
-        track: 'Track',
+      chinook = await startChinookTargets({
+        prefix: 'filters-e2e',
+        pgUrl,
+        tables: { track: 'Track' },
         cols: {
           trackId: 'TrackId',
           name: 'Name',
@@ -70,36 +54,15 @@ describe.skipIf(!available)(
           mediaTypeId: 'MediaTypeId',
           milliseconds: 'Milliseconds',
         },
-        query: sqliteQuery(sqliteFile),
       });
-      if (pgUrl) {
-        postgres = await createChinookPostgres(pgUrl);
-        const pool = postgres.pool;
-        urls.push(postgres.url);
-        targets.push({
-          name: 'PostgreSQL',
-          id: new URL(postgres.url).pathname.slice(1),
-          track: 'track',
-          cols: {
-            trackId: 'track_id',
-            name: 'name',
-            composer: 'composer',
-            genreId: 'genre_id',
-            mediaTypeId: 'media_type_id',
-            milliseconds: 'milliseconds',
-          },
-          query: postgresQuery(pool),
-        });
-      }
-      server = await startServer({ urls });
+      server = await startServer({ urls: chinook.urls });
       browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
     });
 
     afterAll(async () => {
       await browser?.close();
       await server?.stop();
-      await postgres?.drop();
-      if (work) rmSync(work, { recursive: true, force: true });
+      await chinook?.cleanup();
       expect(pageErrors).toEqual([]);
     });
 
@@ -112,13 +75,12 @@ describe.skipIf(!available)(
     for (const which of ['SQLite', 'PostgreSQL'] as const) {
       describe(which, () => {
         const skip = which === 'PostgreSQL' && !pgUrl && !required;
-        const target = () => {
-          const found = targets.find((t) => t.name === which);
-          if (!found) throw new Error(`${which} is not served (see the skip message above)`);
-          return found;
+        const target = (): Target => {
+          if (!chinook) throw new Error('Chinook was not set up (see beforeAll)');
+          return chinook.get(which);
         };
         const tableUrl = (query: string) =>
-          `${server.url}/d/${target().id}/t/${target().track}?view=table&${query}`;
+          `${server.url}/d/${target().id}/t/${target().tables.track}?view=table&${query}`;
         const q = (name: string) => `"${name}"`;
         const idsOnPage = (page: Page) =>
           page.locator(`.ncf-grid tbody td[data-col="${target().cols.trackId}"]`).allTextContents();
@@ -133,7 +95,7 @@ describe.skipIf(!available)(
             const conditions = `fcol=${c.genreId}&fop=eq&fval=1&fcol1=${c.milliseconds}&fop1=gt&fval1=400000`;
             await page.goto(tableUrl(`${conditions}&sort=${c.trackId}&limit=200`));
             const all = await t.query(
-              `SELECT ${q(c.trackId)} AS id FROM ${q(t.track)} WHERE ${q(c.genreId)} = 1 AND ${q(c.milliseconds)} > 400000 ORDER BY ${q(c.trackId)}`,
+              `SELECT ${q(c.trackId)} AS id FROM ${q(t.tables.track)} WHERE ${q(c.genreId)} = 1 AND ${q(c.milliseconds)} > 400000 ORDER BY ${q(c.trackId)}`,
             );
             expect(all.length).toBeGreaterThan(3);
             expect(all.length).toBeLessThan(200);
@@ -147,7 +109,7 @@ describe.skipIf(!available)(
 
             // "Any condition" from the form: the rows of either condition, and the URL says so.
             const any = await t.query(
-              `SELECT ${q(c.trackId)} AS id FROM ${q(t.track)} WHERE ${q(c.genreId)} = 1 OR ${q(c.milliseconds)} > 400000 ORDER BY ${q(c.trackId)} LIMIT 200`,
+              `SELECT ${q(c.trackId)} AS id FROM ${q(t.tables.track)} WHERE ${q(c.genreId)} = 1 OR ${q(c.milliseconds)} > 400000 ORDER BY ${q(c.trackId)} LIMIT 200`,
             );
             expect(any.length).toBeGreaterThan(all.length);
             await page.locator('.ncf-filter select[name="fmatch"]').selectOption('any');
@@ -180,7 +142,7 @@ describe.skipIf(!available)(
               ),
             );
             const rock = await t.query(
-              `SELECT ${q(c.trackId)} AS id FROM ${q(t.track)} WHERE ${q(c.genreId)} = 1 ORDER BY ${q(c.trackId)} LIMIT 50`,
+              `SELECT ${q(c.trackId)} AS id FROM ${q(t.tables.track)} WHERE ${q(c.genreId)} = 1 ORDER BY ${q(c.trackId)} LIMIT 50`,
             );
             expect(await page.locator('.ncf-filter .ncf-filter-error').count()).toBeGreaterThan(0);
             expect(await page.locator('.ncf-filter .ncf-filter-error').first().textContent()).toMatch(
@@ -202,7 +164,7 @@ describe.skipIf(!available)(
             await box.fill('LOVE');
             await Promise.all([page.waitForURL(/[?&]q=LOVE/), box.press('Enter')]);
             const expected = await t.query(
-              `SELECT ${q(c.trackId)} AS id FROM ${q(t.track)} WHERE lower(${q(c.name)}) LIKE '%love%' OR lower(coalesce(${q(c.composer)}, '')) LIKE '%love%' ORDER BY ${q(c.trackId)} LIMIT 200`,
+              `SELECT ${q(c.trackId)} AS id FROM ${q(t.tables.track)} WHERE lower(${q(c.name)}) LIKE '%love%' OR lower(coalesce(${q(c.composer)}, '')) LIKE '%love%' ORDER BY ${q(c.trackId)} LIMIT 200`,
             );
             expect(expected.length).toBeGreaterThan(10);
             expect(await idsOnPage(page)).toEqual(ids(expected));
@@ -220,7 +182,7 @@ describe.skipIf(!available)(
           const facet = page.locator(`.ncf-facets .ncf-facet[data-facet="${c.mediaTypeId}"]`);
           expect(await facet.count()).toBe(1);
           const counts = await t.query(
-            `SELECT ${q(c.mediaTypeId)} AS v, count(*) AS n FROM ${q(t.track)} WHERE ${q(c.genreId)} = 1 GROUP BY ${q(c.mediaTypeId)} ORDER BY count(*) DESC, ${q(c.mediaTypeId)}`,
+            `SELECT ${q(c.mediaTypeId)} AS v, count(*) AS n FROM ${q(t.tables.track)} WHERE ${q(c.genreId)} = 1 GROUP BY ${q(c.mediaTypeId)} ORDER BY count(*) DESC, ${q(c.mediaTypeId)}`,
           );
           expect(counts.length).toBeGreaterThan(1);
           const shown = await facet.locator('li:not(.ncf-facet-more)').evaluateAll((items) =>
@@ -237,7 +199,7 @@ describe.skipIf(!available)(
           const link = facet.locator('li a[data-facet-value]').nth(shown.length - 1);
           await Promise.all([page.waitForURL(/fcol1=/), link.click()]);
           const expected = await t.query(
-            `SELECT ${q(c.trackId)} AS id FROM ${q(t.track)} WHERE ${q(c.genreId)} = 1 AND ${q(c.mediaTypeId)} = ? ORDER BY ${q(c.trackId)} LIMIT 200`,
+            `SELECT ${q(c.trackId)} AS id FROM ${q(t.tables.track)} WHERE ${q(c.genreId)} = 1 AND ${q(c.mediaTypeId)} = ? ORDER BY ${q(c.trackId)} LIMIT 200`,
             [least?.v],
           );
           expect(await idsOnPage(page)).toEqual(ids(expected));

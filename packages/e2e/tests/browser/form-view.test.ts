@@ -6,10 +6,8 @@
  * write is checked in the database itself: exactly the row meant, nothing else. Keyboard
  * only where it matters (Ctrl+S saves, Enter follows a link), and readable at 390 px.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,7 +16,12 @@ import {
   HOW_TO_GET_CHROMIUM,
   NO_PLAYWRIGHT_LIMIT,
 } from '../fixtures/browser.js';
-import { copyChinookSqlite, createChinookPostgres, hasChinook } from '../fixtures/chinook.js';
+import {
+  type ChinookTarget,
+  type ChinookTargets,
+  hasChinook,
+  startChinookTargets,
+} from '../fixtures/chinook.js';
 import { REPO_ROOT, type RunningServer, startServer } from '../fixtures/serve.js';
 
 /** Screenshots go to the git-ignored folder; `UPDATE_DOC_SCREENSHOTS=1` refreshes docs/screenshots/form*.png. */
@@ -41,43 +44,27 @@ if (!pgUrl && !required) {
   );
 }
 
-type Rows = Record<string, unknown>[];
+type Column = 'customerId' | 'company' | 'invoiceId' | 'lineId' | 'trackId' | 'unitPrice' | 'quantity';
+type Target = ChinookTarget<'customer' | 'invoice' | 'line', Column>;
 
-/** How one database names Chinook, and how the test reads it directly. */
-interface Target {
-  name: string;
-  id: string;
-  tables: { customer: string; invoice: string; line: string };
-  cols: Record<
-    'customerId' | 'company' | 'invoiceId' | 'lineId' | 'trackId' | 'unitPrice' | 'quantity',
-    string
-  >;
-  /** Whether an InvoiceLine insert must name its key (PostgreSQL's Chinook has no default for it). */
-  lineKeyRequired: boolean;
-  query(sql: string, params?: unknown[]): Promise<Rows>;
-}
+/** Whether an InvoiceLine insert must name its key (PostgreSQL's Chinook has no default for it). */
+const lineKeyRequired = (t: Target) => t.name === 'PostgreSQL';
 
 const available = Boolean(executablePath || required) && hasChinook;
 
 describe.skipIf(!available)('form view in Chromium, on Chinook', () => {
   let browser: Browser;
   let server: RunningServer;
-  let work: string;
-  let postgres: Awaited<ReturnType<typeof createChinookPostgres>> | undefined;
-  let sqliteFile: string;
-  const targets: Target[] = [];
+  let chinook: ChinookTargets<'customer' | 'invoice' | 'line', Column> | undefined;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     if (!executablePath) throw new Error(`CI=true needs a browser, but ${HOW_TO_GET_CHROMIUM}`);
     if (!pgUrl && required)
       throw new Error('CI=true needs NOCOFLO_PG_URL for the PostgreSQL half of this test');
-    work = mkdtempSync(join(tmpdir(), 'ncf-form-e2e-'));
-    sqliteFile = copyChinookSqlite(work);
-    const urls = [`sqlite:${sqliteFile}`];
-    targets.push({
-      name: 'SQLite',
-      id: 'chinook',
+    chinook = await startChinookTargets({
+      prefix: 'form-e2e',
+      pgUrl,
       tables: { customer: 'Customer', invoice: 'Invoice', line: 'InvoiceLine' },
       cols: {
         customerId: 'CustomerId',
@@ -88,54 +75,15 @@ describe.skipIf(!available)('form view in Chromium, on Chinook', () => {
         unitPrice: 'UnitPrice',
         quantity: 'Quantity',
       },
-      lineKeyRequired: false,
-      async query(sql, params = []) {
-        const db = new Database(sqliteFile, { readonly: true, fileMustExist: true });
-        try {
-          return db.prepare(sql).all(...params) as Rows;
-        } finally {
-          db.close();
-        }
-      },
     });
-    if (pgUrl) {
-      postgres = await createChinookPostgres(pgUrl);
-      const pool = postgres.pool;
-      urls.push(postgres.url);
-      targets.push({
-        name: 'PostgreSQL',
-        id: new URL(postgres.url).pathname.slice(1),
-        tables: { customer: 'customer', invoice: 'invoice', line: 'invoice_line' },
-        cols: {
-          customerId: 'customer_id',
-          company: 'company',
-          invoiceId: 'invoice_id',
-          lineId: 'invoice_line_id',
-          trackId: 'track_id',
-          unitPrice: 'unit_price',
-          quantity: 'quantity',
-        },
-        lineKeyRequired: true,
-        async query(sql, params = []) {
-          let n = 0;
-          return (
-            await pool.query(
-              sql.replace(/\?/g, () => `$${++n}`),
-              params,
-            )
-          ).rows;
-        },
-      });
-    }
-    server = await startServer({ urls });
+    server = await startServer({ urls: chinook.urls });
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: NO_PLAYWRIGHT_LIMIT });
   });
 
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
-    await postgres?.drop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await chinook?.cleanup();
   });
 
   async function newPage(width = 1280): Promise<Page> {
@@ -150,10 +98,9 @@ describe.skipIf(!available)('form view in Chromium, on Chinook', () => {
 
   for (const which of ['SQLite', 'PostgreSQL'] as const) {
     describe(which, () => {
-      const target = () => {
-        const found = targets.find((t) => t.name === which);
-        if (!found) throw new Error(`${which} is not served (see the skip message above)`);
-        return found;
+      const target = (): Target => {
+        if (!chinook) throw new Error('Chinook was not set up (see beforeAll)');
+        return chinook.get(which);
       };
       const tableUrl = (table: string, query = '') =>
         `${server.url}/d/${target().id}/t/${encodeURIComponent(table)}${query}`;
@@ -238,7 +185,7 @@ describe.skipIf(!available)('form view in Chromium, on Chinook', () => {
             Number((await t.query(`SELECT max("${t.cols.lineId}") AS m FROM "${line}"`))[0]?.m) + 1;
           await page.goto(tableUrl(line, '?view=form&new=1'));
           expect(await page.locator('.ncf-form-view').getAttribute('data-mode')).toBe('new');
-          if (t.lineKeyRequired) await field(page, t.cols.lineId).fill(String(nextId));
+          if (lineKeyRequired(t)) await field(page, t.cols.lineId).fill(String(nextId));
           await field(page, t.cols.invoiceId).fill('1');
           await field(page, t.cols.trackId).fill('2');
           await field(page, t.cols.unitPrice).fill('0.99');
