@@ -108,3 +108,100 @@ describe('facets', () => {
     expect(ann?.get('fcol2')).toBe('name');
   });
 });
+
+describe('facet counts', () => {
+  // Four names in turn (the fourth NULL), ages 20 to 31.
+  const rows = Array.from({ length: 12 }, (_, i) => ({
+    id: i + 1,
+    name: ['ann', 'bob', 'cy', null][i % 4] ?? null,
+    age: 20 + i,
+    born: null,
+  }));
+  const data = fakeData(people, rows, { grouping: true });
+
+  /** The rows the page at `params` shows: what a person sees after following a link. */
+  async function shown(params: URLSearchParams | Record<string, string>) {
+    const { options } = parseParams(people, Object.fromEntries(new URLSearchParams(params)));
+    const page = await data.readPage('people', { ...options, limit: 1000, cursor: undefined });
+    return page.rows;
+  }
+
+  async function facetOf(params: Record<string, string>) {
+    const parsed = parseParams(people, params);
+    const count = { rows: (await shown(params)).length, exact: true };
+    const facets = await readFacets(
+      data,
+      people,
+      parsed.state,
+      urls,
+      parsed.options.filter,
+      undefined,
+      count,
+    );
+    const facet = facets.find((f) => f.column.name === 'name');
+    if (!facet) throw new Error('no facet on name');
+    return facet;
+  }
+
+  /** Each value's count against the page its link leads to (or, applied, the rows shown holding it). */
+  async function expectHonest(params: Record<string, string>) {
+    const facet = await facetOf(params);
+    const here = await shown(params);
+    expect(facet.values.length).toBeGreaterThan(1);
+    for (const v of facet.values) {
+      const expected = v.selected
+        ? here.filter((row) => row.name === v.value).length
+        : (await shown(new URL(v.href, 'http://x').searchParams)).length;
+      expect(v.count, `${String(v.value)} (${v.selected ? 'applied' : 'not applied'})`).toBe(expected);
+    }
+    return facet;
+  }
+
+  it('under "all conditions" are the rows a click shows', async () => {
+    const facet = await expectHonest({ fcol: 'age', fop: 'gt', fval: '22' });
+    expect(facet.match).toBe('all');
+    expect(facet.values.map((v) => v.count)).toEqual([3, 2, 2, 2]);
+  });
+
+  it('under "any condition" are the rows a click shows too: the page’s rows plus the others holding the value', async () => {
+    const facet = await expectHonest({
+      fcol: 'age',
+      fop: 'gt',
+      fval: '28',
+      fcol1: 'name',
+      fop1: 'eq',
+      fval1: 'bob',
+      fmatch: 'any',
+    });
+    expect(facet.match).toBe('any');
+    // bob is applied (the rows shown holding it); cy and NULL each bring two more rows.
+    expect(facet.values.map((v) => [v.value, v.selected, v.count])).toEqual([
+      ['bob', true, 3],
+      ['cy', false, 7],
+      [null, false, 7],
+    ]);
+  });
+
+  it('say what they count, for each mode', async () => {
+    const html = async (params: Record<string, string>) =>
+      // A table small enough to be counted exactly (facets need an exact count).
+      (await tableView.render({ table: { ...people, rowCountEstimate: 12 }, data, params, urls })).html;
+    expect(await html({ fcol: 'age', fop: 'gt', fval: '22' })).toContain(
+      'Each count is the rows clicking the value shows.',
+    );
+    const any = await html({
+      fcol: 'age',
+      fop: 'gt',
+      fval: '28',
+      fcol1: 'name',
+      fop1: 'eq',
+      fval1: 'bob',
+      fmatch: 'any',
+    });
+    expect(any).toContain(
+      'clicking a value adds it as one more alternative, and its count is the rows the page then shows',
+    );
+    expect(any).toContain('title="3 rows shown hold this value"');
+    expect(any).toContain('title="7 rows shown after clicking"');
+  });
+});
