@@ -7,7 +7,8 @@
 import { createServer, type PluginHost } from '@nocoflo/host';
 import { type IsolationLevel, type Page, type Row, rowVersion } from '@nocoflo/sdk';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { attachPageJson, pageJsonWithVersions } from '../../src/data/page-json.js';
 import { attachPageVersions, pageVersions } from '../../src/data/page-versions.js';
 import { FixtureRoot } from '../fixtures/fixture-root.js';
 import { MEMORY_DATASOURCE, startHost, writePlugin } from './isolated-plugins.js';
@@ -58,6 +59,36 @@ describe.each<IsolationLevel>(['worker', 'process'])('pages of a datasource at t
     await ds.close();
   });
 
+  it('reach the rows API answer spliced into the JSON text the page crossed in', async () => {
+    const headers = { authorization: `Bearer ${ADMIN}` };
+    // The host's thread writes no page: the text came from the plugin's thread or process.
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const response = await app.inject({ url: '/api/datasources/x/tables/items/rows?limit=2', headers });
+    const written = stringify.mock.calls.filter(
+      ([value]) => (value as { rows?: unknown })?.rows !== undefined,
+    );
+    stringify.mockRestore();
+    expect(written).toEqual([]);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    const answer = response.json();
+    // Exactly the text the host writes for { ...page, versions }: no second `versions` key, no spacing.
+    expect(response.body).toBe(JSON.stringify(answer));
+    expect(answer).toEqual({
+      rows: [
+        { id: 1, label: 'one' },
+        { id: 2, label: 'two' },
+      ],
+      nextCursor: null,
+      prevCursor: null,
+      versions: answer.rows.map((row: Row) => rowVersion(row)),
+    });
+    // A page JSON cannot carry crosses by structured clone and is written by the host (bigints as text).
+    const big = (await app.inject({ url: '/api/datasources/x/tables/big/rows', headers })).json();
+    expect(big.rows[0]).toEqual({ id: 1, n: '12345678901234567890' });
+    expect(big.versions).toHaveLength(2);
+  });
+
   it('are what the rows API answers, and a write with a stale one is still refused', async () => {
     const headers = { authorization: `Bearer ${ADMIN}` };
     const url = '/api/datasources/x/tables/items/rows';
@@ -81,6 +112,29 @@ describe.each<IsolationLevel>(['worker', 'process'])('pages of a datasource at t
     });
     expect(stale.statusCode).toBe(409);
     expect(stale.json().error.code).toBe('NCF_ROW_CHANGED');
+  });
+});
+
+describe('the JSON text attached to a page', () => {
+  const page = (): Page => ({ rows: [{ id: 1 }], nextCursor: null, prevCursor: null });
+
+  it('gives the answer text with the versions appended, or nothing when it cannot', () => {
+    const crossed = page();
+    attachPageJson(crossed, JSON.stringify(crossed));
+    expect(pageJsonWithVersions(crossed, ['v1'])).toBe(
+      '{"rows":[{"id":1}],"nextCursor":null,"prevCursor":null,"versions":["v1"]}',
+    );
+    const empty = {} as Page;
+    attachPageJson(empty, '{}');
+    expect(pageJsonWithVersions(empty, [])).toBe('{"versions":[]}');
+    // No text (an inline page), a text that is not an object, a page with a `versions` of its own.
+    expect(pageJsonWithVersions(page(), ['v1'])).toBeUndefined();
+    const array = page();
+    attachPageJson(array, '[1]');
+    expect(pageJsonWithVersions(array, ['v1'])).toBeUndefined();
+    const own = { ...page(), versions: ['mine'] } as Page;
+    attachPageJson(own, JSON.stringify(own));
+    expect(pageJsonWithVersions(own, ['v1'])).toBeUndefined();
   });
 });
 

@@ -4,6 +4,7 @@
  * crosses is plain data that survives a structured clone; functions stay on their side and
  * are named by ids.
  */
+
 import type {
   AggregateQuery,
   DatasourceCapabilities,
@@ -24,6 +25,7 @@ import type {
   ViewSettings,
   ViewUrls,
 } from '@nocoflo/sdk';
+import type { JsonPacked } from './json-wire.js';
 import type { PackedRows } from './row-wire.js';
 
 /** Where a registration made through the plugin's context lands. */
@@ -69,9 +71,12 @@ export type DatasourceMethod =
   | 'testConnection'
   | 'close';
 
-/** What `datasource(handle, 'readPage', …)` answers: the page and each row's version (when it has them). */
+/**
+ * What `datasource(handle, 'readPage', …)` answers: the page (as one JSON string when JSON
+ * carries it exactly: see json-wire.ts) and each row's version (when it has them).
+ */
 export interface PageWire {
-  page: Page;
+  page: Page | JsonPacked;
   versions: string[] | undefined;
 }
 

@@ -2,7 +2,8 @@
  * Authentication and authorisation, as one Fastify plugin that applies to every route:
  *
  * - cookies (@fastify/cookie), sessions kept in the host's store (@fastify/session, a
- *   signed `HttpOnly`, `SameSite=Lax` cookie), form bodies (@fastify/formbody) and CSRF
+ *   signed `HttpOnly`, `SameSite=Lax` cookie; no session work for a bearer request on the
+ *   data, plugin and admin routes: `cookie-sessions.ts`), form bodies (@fastify/formbody) and CSRF
  *   tokens (@fastify/csrf-protection, kept in the session);
  * - every request gets an actor (`request.actor`): the admin token or an API token from
  *   `Authorization: Bearer`, else the session's user, else anonymous;
@@ -20,7 +21,6 @@ import { randomBytes } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
-import fastifySession from '@fastify/session';
 import { Errors, NocofloError } from '@nocoflo/sdk';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
@@ -30,6 +30,7 @@ import { type Actor, anonymousActor, bearerActor, bearerToken, userActor } from 
 import { isAdmin, mayData, type RouteAccess } from '../access/rules.js';
 import { AccountSessionStore, SESSION_MAX_AGE_MS } from '../access/session-store.js';
 import { wantsPage } from '../errors.js';
+import { cookieSessions } from './cookie-sessions.js';
 import { type AuthThrottle, RATE_LIMIT_PLUGIN } from './rate-limit.js';
 
 declare module 'fastify' {
@@ -247,7 +248,8 @@ export const authPlugin = fp<AuthOptions>(
     if (sessions && options.accounts && options.sessionSecret) {
       await app.register(fastifyCookie);
       await app.register(fastifyFormbody);
-      await app.register(fastifySession, {
+      // @fastify/session, skipped for bearer requests on data, plugin and admin routes (cookie-sessions.ts).
+      await app.register(cookieSessions, {
         secret: options.sessionSecret,
         cookieName: SESSION_COOKIE,
         store: new AccountSessionStore(options.accounts),

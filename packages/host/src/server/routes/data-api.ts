@@ -33,6 +33,7 @@ import {
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { pageJsonWithVersions } from '../../data/page-json.js';
 import { pageVersions } from '../../data/page-versions.js';
 import type { PluginHost } from '../../types.js';
 import type { DatasourceConnections } from '../connections.js';
@@ -129,7 +130,7 @@ function dataRoutes(
   app.get<{ Params: TableParams; Querystring: Query }>(
     '/api/datasources/:ds/tables/:table/rows',
     read,
-    async (request) => {
+    async (request, reply) => {
       const options = readOptionsFromQuery(request.query);
       const page = await withTable(request.params, (ds) => {
         checkSearchSupport(ds, options);
@@ -137,7 +138,11 @@ function dataRoutes(
       });
       // Each row's version, for writes that must not overwrite a change made since (an
       // isolated datasource's page brings them, computed in its own thread).
-      return { ...page, versions: pageVersions(page) ?? page.rows.map((row) => rowVersion(row)) };
+      const versions = pageVersions(page) ?? page.rows.map((row) => rowVersion(row));
+      // An isolated datasource's page came as JSON text: answered as it came (data/page-json.ts).
+      const json = pageJsonWithVersions(page, versions);
+      if (json !== undefined) return reply.type('application/json; charset=utf-8').send(json);
+      return { ...page, versions };
     },
   );
 

@@ -18,7 +18,7 @@ import type {
   ViewDefinition,
 } from '@nocoflo/sdk';
 import { createBirpc } from 'birpc';
-import { packJson, unpackJson } from '../json-wire.js';
+import { type JsonPacked, packJson, unpackJson } from '../json-wire.js';
 import type {
   ChildFunctions,
   ConfigCheck,
@@ -243,8 +243,13 @@ const functions: ChildFunctions = {
     if (method === 'readPage') {
       const page = result as Page;
       rowVersion ??= (await import('@nocoflo/sdk')).rowVersion;
-      const wire: PageWire = { page, versions: pageRowVersions(page, rowVersion) };
-      return packJson(wire);
+      // The page's JSON crosses apart from the versions: the rows API sends that text on as
+      // it is (data/page-json.ts), so the host's thread neither parses nor writes it again.
+      const wire: PageWire = {
+        page: packJson(page) as Page | JsonPacked,
+        versions: pageRowVersions(page, rowVersion),
+      };
+      return wire;
     }
     return method === 'aggregate' ? packJson(result) : result;
   },
