@@ -10,6 +10,7 @@ import { registerInitCommand } from './cli/init.js';
 import { registerPluginsCommand } from './cli/plugins.js';
 import { registerSecretsCommand } from './cli/secrets.js';
 import { registerServeCommand } from './cli/serve.js';
+import { registerTokensCommand } from './cli/tokens.js';
 import { registerUsersCommand } from './cli/users.js';
 import { HOST_VERSION } from './version.js';
 
@@ -22,6 +23,7 @@ registerServeCommand(program);
 registerDevCommand(program);
 registerSecretsCommand(program);
 registerUsersCommand(program);
+registerTokensCommand(program);
 registerAuditCommand(program);
 
 // Commands report their own failures; this catches what escapes them. A nocoflo error keeps

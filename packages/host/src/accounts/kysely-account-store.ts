@@ -44,6 +44,19 @@ export function assertRole(role: string): asserts role is Role {
   }
 }
 
+/**
+ * Whether a token with `role` (undefined: its owner's) and plugin `permissions` stays within
+ * what an owner with `ownerRole` holds: no stronger role, and plugin permissions only for admins.
+ */
+export function tokenWithin(
+  ownerRole: Role,
+  role: string | null | undefined,
+  permissions: readonly string[],
+): boolean {
+  if (role && ROLES.indexOf(role as Role) > ROLES.indexOf(ownerRole)) return false;
+  return permissions.length === 0 || ownerRole === 'admin';
+}
+
 /** Store setting claimed by the setup link that created the first admin (its user id). */
 const FIRST_ADMIN_SETTING = 'first_admin_created';
 
@@ -212,7 +225,21 @@ export class KyselyAccountStore implements AccountStore {
     const user = await this.#require(name);
     const now = new Date().toISOString();
     await this.#run('change role', () =>
-      this.#db.updateTable('users').set({ role, updated_at: now }).where('id', '=', user.id).execute(),
+      this.#db.transaction().execute(async (trx) => {
+        await trx.updateTable('users').set({ role, updated_at: now }).where('id', '=', user.id).execute();
+        // A token carries a subset of its owner's rights: the ones a downgrade leaves beyond
+        // the new role (a stronger role, or plugin permissions, which only admins hold) are
+        // revoked with it, so they do not come back if the role is raised again.
+        const tokens = await trx
+          .selectFrom('api_tokens')
+          .select(['id', 'role', 'permissions'])
+          .where('user_id', '=', user.id)
+          .execute();
+        const beyond = tokens
+          .filter((t) => !tokenWithin(role, t.role, this.#codec.readJson(t.permissions) as string[]))
+          .map((t) => t.id);
+        if (beyond.length > 0) await trx.deleteFrom('api_tokens').where('id', 'in', beyond).execute();
+      }),
     );
     return { ...user, role, updatedAt: now };
   }
@@ -377,22 +404,32 @@ export class KyselyAccountStore implements AccountStore {
       assertRole(options.role);
       if (ROLES.indexOf(options.role) > ROLES.indexOf(owner.role)) {
         throw NocofloError.create(Errors.BadRequest, [
-          `a token of ${owner.name} (${owner.role}) cannot act as ${options.role}`,
+          `a token of ${owner.name} (${owner.role}) cannot act as ${options.role}: a token carries at most its owner's rights`,
         ]);
       }
     }
-    if (options.expiresAt !== undefined && Number.isNaN(Date.parse(options.expiresAt))) {
-      throw NocofloError.create(Errors.BadRequest, ['"expiresAt" is not a date']);
+    const permissions = [...new Set(options.permissions ?? [])].sort();
+    if (permissions.length > 0 && owner.role !== 'admin') {
+      throw NocofloError.create(Errors.BadRequest, [
+        `a token of ${owner.name} (${owner.role}) cannot hold the plugin permissions ${permissions.join(', ')}: only admins hold plugin permissions, and a token carries at most its owner's rights`,
+      ]);
+    }
+    if (options.expiresAt !== undefined) {
+      const at = Date.parse(options.expiresAt);
+      if (Number.isNaN(at)) throw NocofloError.create(Errors.BadRequest, ['"expiresAt" is not a date']);
+      if (at <= Date.now()) throw NocofloError.create(Errors.BadRequest, ['"expiresAt" is in the past']);
     }
     if (name.trim() === '') throw NocofloError.create(Errors.BadRequest, ['a token needs a name']);
     const secret = `ncf_${randomBytes(24).toString('base64url')}`;
     const token: ApiToken = {
       id: randomUUID(),
       name: name.trim(),
-      permissions: [...new Set(options.permissions ?? [])].sort(),
+      permissions,
       createdAt: new Date().toISOString(),
       userId,
-      ...(options.role ? { role: options.role } : {}),
+      // Kept explicitly (not "the owner's"), so a later downgrade of the owner shows as a
+      // token beyond its owner's rights, which stops working (see `server/access/actor.ts`).
+      role: options.role ?? owner.role,
       ...(options.expiresAt ? { expiresAt: new Date(options.expiresAt).toISOString() } : {}),
     };
     await this.#run('store API token', () =>

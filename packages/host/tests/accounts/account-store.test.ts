@@ -4,7 +4,7 @@
  * preferences and the append-only audit trail.
  */
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccountStore } from '../../src/accounts/index.js';
 import { type MetadataStore, openMetadataStore } from '../../src/store/index.js';
 import { dropSchema, POSTGRES_URL, postgresAvailable, tempDir, uniqueSchema } from '../ops/helpers.js';
@@ -89,10 +89,25 @@ for (const backend of backends) {
       expect((await accounts.findToken(secret))?.id).toBe(token.id);
       expect(await accounts.findToken(`${secret}x`)).toBeUndefined();
       await expect(accounts.createToken(viewer.id, 'up', { role: 'admin' })).rejects.toThrow(/cannot act as/);
-      const expired = await accounts.createToken(viewer.id, 'old', {
-        expiresAt: new Date(Date.now() - 1000).toISOString(),
+      await expect(
+        accounts.createToken(viewer.id, 'old', { expiresAt: new Date(Date.now() - 1000).toISOString() }),
+      ).rejects.toThrow(/in the past/);
+      // Owned by its user, acting with the owner's role (kept, so a downgrade shows).
+      expect(token).toMatchObject({ userId: viewer.id, role: 'viewer', permissions: [] });
+      await expect(accounts.createToken(viewer.id, 'p', { permissions: ['x.read'] })).rejects.toThrow(
+        /only admins hold plugin permissions/,
+      );
+      const soon = await accounts.createToken(viewer.id, 'soon', {
+        expiresAt: new Date(Date.now() + 60_000).toISOString(),
       });
-      expect(await accounts.findToken(expired.secret)).toBeUndefined();
+      expect((await accounts.findToken(soon.secret))?.id).toBe(soon.token.id);
+      vi.useFakeTimers({ toFake: ['Date'] });
+      try {
+        vi.setSystemTime(Date.now() + 60_001);
+        expect(await accounts.findToken(soon.secret)).toBeUndefined();
+      } finally {
+        vi.useRealTimers();
+      }
       expect(await accounts.revokeToken(token.id)).toBe(true);
       expect(await accounts.findToken(secret)).toBeUndefined();
     });

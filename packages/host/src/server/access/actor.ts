@@ -4,6 +4,7 @@
  * anonymous. Every access decision of the server is made on an actor.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { tokenWithin } from '../../accounts/kysely-account-store.js';
 import type { AccountStore, Grant, Role } from '../../accounts/types.js';
 
 /** Who a request speaks for, and with which rights. */
@@ -101,21 +102,14 @@ export async function bearerActor(
 ): Promise<Actor | undefined> {
   if (isAdminToken(secret, adminToken)) return ADMIN_TOKEN_ACTOR;
   const token = accounts ? await accounts.findToken(secret) : undefined;
-  if (!token || !accounts) return undefined;
-  if (!token.userId) {
-    // A token from before accounts: it holds only the plugin-route permissions it lists.
-    return {
-      kind: 'token',
-      label: `token:${token.name}`,
-      name: token.name,
-      role: undefined,
-      grants: [],
-      permissions: token.permissions,
-      via: 'bearer',
-    };
-  }
+  // Every token belongs to a user: one made before accounts (no owner) is no credential.
+  if (!token?.userId || !accounts) return undefined;
   const owner = await userActor(accounts, token.userId);
   if (!owner?.role) return undefined;
+  // A token carries a subset of its owner's rights, checked on every request: once the
+  // owner is downgraded below the token's role (or loses the admin role that its plugin
+  // permissions need, on this host or another one sharing the store), it stops working.
+  if (!tokenWithin(owner.role, token.role, token.permissions)) return undefined;
   return {
     ...owner,
     kind: 'token',

@@ -17,13 +17,16 @@
  * | POST | /admin/plugins/install | JSON `{ spec, approvePermissions? }`, or a tarball body (`application/gzip`, approval in the `x-approve-permissions` header as JSON) → 201 `{ plugin }`; 403 `NCF_PERMISSIONS_NOT_APPROVED` with `details.permissions` when the plugin asks for permissions not approved |
  * | DELETE | /admin/plugins/:name | uninstall → `{ uninstalled }` |
  * | GET | /admin/permissions | permissions declared by enabled plugins |
- * | GET, POST | /admin/tokens | API tokens (POST `{ name, permissions }` → 201 with the secret, once) |
+ * | GET | /admin/tokens | API tokens, each with its owner (`user`), role, permissions and expiry (never a secret) |
+ * | POST | /admin/tokens | `{ name, user?, role?, permissions?, expiresAt? }` → 201 `{ token, secret }` (the secret shown this once). The owner is `user`, else the signed-in admin (the admin token is nobody: it must name one); role and permissions at most the owner's (400 otherwise) |
  * | DELETE | /admin/tokens/:id | revokes a token |
  */
 import { Errors, NocofloError, type PluginInfo, type PluginPermissions } from '@nocoflo/sdk';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AccountStore } from '../../accounts/types.js';
+import { ROLES } from '../../accounts/types.js';
 import {
   type InstallOptions,
   type InstallSource,
@@ -38,10 +41,8 @@ import type { PluginHost } from '../../types.js';
 import type { AuthRateLimit } from '../plugins/rate-limit.js';
 import { registerServerCore } from '../plugins/standalone.js';
 import type { ServerContext, ServerExtension } from '../types.js';
-import { createApiToken } from './credentials.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
-export { createApiToken, hashSecret } from './credentials.js';
 export { KeyedMutex } from './keyed-mutex.js';
 
 /** Options of {@link adminApiPlugin}. */
@@ -50,6 +51,8 @@ export interface AdminApiPluginOptions {
   host: PluginHost;
   /** The metadata store, for applied migrations and API tokens (those routes answer 404 without one). */
   store?: MetadataStore | undefined;
+  /** Users and their API tokens; default the metadata store's. */
+  accounts?: AccountStore | undefined;
   /** Install options (plugin directory, archive limits). */
   install?: InstallOptions | undefined;
   /** Path prefix of the routes (`prefix` of `register`), for messages. Default `/admin`. */
@@ -99,7 +102,16 @@ const idParams = z.object({ id: z.string().min(1) });
 /** `POST /tokens`. */
 const tokenBody = z.object({
   name: z.string().trim().min(1, '"name" must be a non-empty string'),
-  permissions: z.array(z.string().min(1), '"permissions" must be an array of permission keys'),
+  user: z.string().trim().min(1, '"user" must be the name of the user the token acts for').optional(),
+  role: z.enum(ROLES, `"role" must be one of ${ROLES.join(', ')}`).optional(),
+  permissions: z
+    .array(z.string().min(1), '"permissions" must be an array of permission keys')
+    .optional()
+    .default([]),
+  expiresAt: z
+    .string('"expiresAt" must be a date (ISO 8601)')
+    .refine((value) => !Number.isNaN(Date.parse(value)), '"expiresAt" must be a date (ISO 8601)')
+    .optional(),
 });
 /** `POST /plugins/install`: an npm spec as JSON (with the permissions approved), or the tarball's bytes. */
 const installBody = z.union([
@@ -303,21 +315,64 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiPluginOptions> = async (
 
   api.get('/permissions', async () => ({ permissions: host.routes.permissions() }));
 
-  api.get('/tokens', async () => ({
-    tokens: await requireStore(store, `${prefix}/tokens`).listApiTokens(),
-  }));
+  const requireAccounts = (what: string): AccountStore =>
+    options.accounts ?? requireStore(store, what).accounts();
+
+  api.get('/tokens', async () => {
+    const accounts = requireAccounts(`${prefix}/tokens`);
+    const names = new Map((await accounts.listUsers()).map((user) => [user.id, user.name]));
+    const tokens = await accounts.listTokens();
+    return {
+      tokens: tokens.map((token) => ({
+        ...token,
+        user: token.userId ? (names.get(token.userId) ?? null) : null,
+      })),
+    };
+  });
 
   api.post('/tokens', { schema: { body: tokenBody } }, async (request, reply) => {
-    const target = requireStore(store, `${prefix}/tokens`);
-    const { name, permissions } = request.body;
-    const { secret, token } = await createApiToken(target, name, permissions);
-    await audit(request, 'token.create', { token: token.name, permissions: token.permissions });
-    return reply.status(201).send({ token, secret });
+    const accounts = requireAccounts(`${prefix}/tokens`);
+    const { name, user, role, permissions, expiresAt } = request.body;
+    // Every token belongs to a user: the one named, else the admin signed in (or whose token
+    // this is). The operator's admin token is nobody's, so it must name the owner.
+    const owner = user
+      ? await accounts.findUser(user)
+      : request.actor.userId
+        ? await accounts.getUser(request.actor.userId)
+        : undefined;
+    if (!owner) {
+      if (user) throw NocofloError.create(Errors.UserNotFound, [user]);
+      throw NocofloError.create(Errors.BadRequest, [
+        '"user" must name the user the token acts for (the admin token is no user; a signed-in admin owns the tokens it makes unless it names another)',
+      ]);
+    }
+    // A token made with a token carries no more than the token making it.
+    if (request.actor.kind === 'token' && owner.id === request.actor.userId) {
+      const limit = request.actor.role;
+      if (limit && ROLES.indexOf(role ?? owner.role) > ROLES.indexOf(limit)) {
+        throw NocofloError.create(Errors.BadRequest, [
+          `a token acting as ${limit} cannot make a token acting as ${role ?? owner.role}`,
+        ]);
+      }
+    }
+    const { secret, token } = await accounts.createToken(owner.id, name, {
+      role: role ?? owner.role,
+      permissions,
+      ...(expiresAt ? { expiresAt } : {}),
+    });
+    await audit(request, 'token.create', {
+      token: token.name,
+      user: owner.name,
+      role: token.role,
+      permissions: token.permissions,
+      ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
+    });
+    return reply.status(201).send({ token: { ...token, user: owner.name }, secret });
   });
 
   api.delete('/tokens/:id', { schema: { params: idParams } }, async (request) => {
-    const target = requireStore(store, `${prefix}/tokens`);
-    if (!(await target.deleteApiToken(request.params.id))) {
+    const accounts = requireAccounts(`${prefix}/tokens`);
+    if (!(await accounts.revokeToken(request.params.id))) {
       throw NocofloError.create(Errors.NotFound, ['DELETE', `${prefix}/tokens/${request.params.id}`]);
     }
     await audit(request, 'token.revoke', { token: request.params.id });
@@ -379,6 +434,8 @@ export function adminApiExtension(
       prefix: '/admin',
       host: ctx.host,
       store,
+      // The same users and tokens the server's auth plugin knows.
+      accounts: ctx.accounts,
       audit: async (request, action, detail) => {
         await ctx.accounts.appendAudit({ actor: request.actor.label, action, detail });
       },

@@ -167,7 +167,7 @@ async function resolveActor(
       throttle.fail(request, 'bearer token');
       if (throttled) throttle.check(request, reply);
       throw NocofloError.create(Errors.Unauthorized, [
-        'the bearer token is not the admin token or a valid API token',
+        'the bearer token is not the admin token or a valid API token (it may be revoked or expired, its owner removed, or its owner downgraded below the rights it carries)',
       ]);
     }
     // A right token from a throttled address is not confirmed either.

@@ -276,11 +276,13 @@ describe('admin API', () => {
       expect(anonymous.json().error).toMatchObject({ code: 'NCF_UNAUTHORIZED' });
       expect((await app.inject({ url, headers: auth })).json()).toEqual({ id: '7', q: { x: '1' } });
 
+      // Every token belongs to a user; the admin token is nobody, so it names the owner.
+      await store.accounts().createUser('ops', 'admin', 'ops password 123');
       const created = await app.inject({
         method: 'POST',
         url: '/admin/tokens',
         headers: auth,
-        payload: { name: 'reader', permissions: ['base.read'] },
+        payload: { name: 'reader', user: 'ops', role: 'viewer', permissions: ['base.read'] },
       });
       expect(created.statusCode).toBe(201);
       const { secret, token } = created.json();
@@ -289,7 +291,7 @@ describe('admin API', () => {
           method: 'POST',
           url: '/admin/tokens',
           headers: auth,
-          payload: { name: 'other', permissions: ['x.y'] },
+          payload: { name: 'other', user: 'ops', role: 'viewer', permissions: ['x.y'] },
         })
       ).json();
 
@@ -299,14 +301,17 @@ describe('admin API', () => {
       expect(
         (await app.inject({ url, headers: { authorization: `Bearer ${other.secret}` } })).statusCode,
       ).toBe(403);
-      // An API token is not an admin token.
+      // A token acting as a viewer is no admin, whoever owns it.
       expect(
         (await app.inject({ url: '/admin/plugins', headers: { authorization: `Bearer ${secret}` } }))
           .statusCode,
-      ).toBe(401);
+      ).toBe(403);
 
       const listed = (await app.inject({ url: '/admin/tokens', headers: auth })).json();
-      expect(listed.tokens.map((t: { name: string }) => t.name).sort()).toEqual(['other', 'reader']);
+      expect(listed.tokens.map((t: { name: string; user: string }) => `${t.name}@${t.user}`).sort()).toEqual([
+        'other@ops',
+        'reader@ops',
+      ]);
       expect(JSON.stringify(listed)).not.toContain(secret);
       expect(
         (await app.inject({ method: 'DELETE', url: `/admin/tokens/${token.id}`, headers: auth })).statusCode,
@@ -320,14 +325,32 @@ describe('admin API', () => {
       expect(perms.permissions.map((p: { key: string }) => p.key)).toEqual(['base.read']);
     });
 
-    it('rejects token requests without a name or permissions', async () => {
+    it('rejects token requests without a name, or without an owner when the admin token makes them', async () => {
+      await store.accounts().createUser('ops', 'admin', 'ops password 123');
       const response = await app.inject({
         method: 'POST',
         url: '/admin/tokens',
         headers: auth,
-        payload: { name: '' },
+        payload: { name: '', user: 'ops' },
       });
       expect(response.statusCode).toBe(400);
+      const ownerless = await app.inject({
+        method: 'POST',
+        url: '/admin/tokens',
+        headers: auth,
+        payload: { name: 'ci' },
+      });
+      expect(ownerless.statusCode).toBe(400);
+      expect(ownerless.json().error.message).toMatch(/"user" must name the user the token acts for/);
+      const nobody = await app.inject({
+        method: 'POST',
+        url: '/admin/tokens',
+        headers: auth,
+        payload: { name: 'ci', user: 'nobody' },
+      });
+      expect(nobody.statusCode).toBe(404);
+      expect(nobody.json().error.code).toBe('NCF_USER_NOT_FOUND');
+      expect(await store.accounts().listTokens()).toEqual([]);
     });
   });
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createHost, createServer, type PluginHost } from '@nocoflo/host';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashSecret } from '../../../src/server/admin-api/credentials.js';
+import { hashTokenSecret as hashSecret } from '../../../src/accounts/index.js';
 import { type MetadataStore, openMetadataStore } from '../../../src/store/index.js';
 import { writePluginDir } from '../fixtures/plugin-dirs.js';
 import {

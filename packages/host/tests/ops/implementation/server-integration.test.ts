@@ -42,11 +42,12 @@ describe('admin API and plugin routes inside createServer', () => {
     const list = await app.inject({ url: '/admin/plugins', headers: auth });
     expect(list.json().available.map((p: { name: string }) => p.name)).toEqual(['@ops/notes']);
 
+    await store.accounts().createUser('ops', 'admin', 'ops password 123');
     const created = await app.inject({
       method: 'POST',
       url: '/admin/tokens',
       headers: auth,
-      payload: { name: 'reader', permissions: ['notes.read'] },
+      payload: { name: 'reader', user: 'ops', role: 'viewer', permissions: ['notes.read'] },
     });
     expect(created.statusCode).toBe(201);
     const reader = { authorization: `Bearer ${created.json().secret}` };

@@ -350,7 +350,7 @@ describe('view preferences', () => {
 });
 
 describe('plugin routes', () => {
-  it('map declared permissions onto roles: viewers read, editors write, a permission needs an admin or a token', async () => {
+  it("map declared permissions onto roles: viewers read, editors write, a permission needs an admin or an admin's token listing it", async () => {
     const { definePlugin } = await import('@nocoflo/sdk');
     await web.host.register(
       definePlugin({
@@ -383,15 +383,22 @@ describe('plugin routes', () => {
     expect(await status('editor', 'POST', '/notes')).toBe(201);
     expect(await status('editor', 'GET', '/export')).toBe(403);
     expect(await status('admin', 'GET', '/export')).toBe(200);
+    // A token carries a subset of its owner's rights: an editor holds no plugin permission,
+    // so its token cannot either; an admin's token can hold one while acting as a viewer.
     const editor = await web.accounts.findUser('editor');
-    const { secret } = await web.accounts.createToken(editor?.id ?? '', 'export', {
+    await expect(
+      web.accounts.createToken(editor?.id ?? '', 'export', { permissions: ['notes.export'] }),
+    ).rejects.toThrow(/only admins hold plugin permissions/);
+    const admin = await web.accounts.findUser('admin');
+    const { secret } = await web.accounts.createToken(admin?.id ?? '', 'export', {
+      role: 'viewer',
       permissions: ['notes.export'],
     });
-    const viaToken = await web.app.inject({
-      url: '/plugins/notes/export',
-      headers: { authorization: `Bearer ${secret}` },
-    });
-    expect(viaToken.statusCode).toBe(200);
+    const bearer = { authorization: `Bearer ${secret}` };
+    expect((await web.app.inject({ url: '/plugins/notes/export', headers: bearer })).statusCode).toBe(200);
+    expect(
+      (await web.app.inject({ method: 'POST', url: '/plugins/notes/notes', headers: bearer })).statusCode,
+    ).toBe(403);
   });
 });
 

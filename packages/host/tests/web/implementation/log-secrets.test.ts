@@ -139,7 +139,7 @@ describe('the host logger', () => {
       method: 'POST',
       url: '/admin/tokens',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      payload: { name: 'deploy', permissions: [] },
+      payload: { name: 'deploy', user: 'ada', permissions: [] },
     });
     expect(apiToken.statusCode).toBe(201);
     const apiTokenSecret = apiToken.json().secret as string;

@@ -53,7 +53,24 @@ describe('bodies of the users page and audit actions', () => {
     ['retention days that are not a number', '/admin/audit/retention', { days: 'ten' }, /days/],
     ['retention of zero days', '/admin/audit/retention', { days: '0' }, /days/],
     ['retention days as a list', '/admin/audit/retention', { days: ['1', '2'] }, /days/],
-    ['an admin API token without permissions', '/admin/tokens', { name: 'ci' }, /permissions/],
+    [
+      'an admin API token whose permissions are no list',
+      '/admin/tokens',
+      { name: 'ci', user: 'ada', permissions: 'all' },
+      /permissions/,
+    ],
+    [
+      'an admin API token expiring on no date',
+      '/admin/tokens',
+      { name: 'ci', user: 'ada', expiresAt: 'soon' },
+      /expiresAt/,
+    ],
+    [
+      'an admin API token with a role that is not one',
+      '/admin/tokens',
+      { name: 'ci', user: 'ada', role: 'owner' },
+      /role/,
+    ],
   ])('refuses %s with 400 and changes nothing', async (_what, url, body, field) => {
     const before = await snapshot();
     const response = await post(url, body);
