@@ -112,6 +112,9 @@ export function renderChart({ table, settings, data, svg, notices, urls, filter 
   const figure = svg
     ? html`<div class="ncf-chart-canvas" tabindex="0" role="group" aria-label="${`Chart: ${what}`}">${unsafeRawHtml(svg)}</div>`
     : html`<p class="ncf-nodata">${data.limit === 0 ? 'Nothing charted yet.' : 'No rows to chart.'}</p>`;
+  // Nothing charted (no default the statistics could stand behind): no caption claiming a
+  // chart; the notice says why and the form offers the columns.
+  const caption = data.limit === 0 && !svg ? html`` : html`<figcaption>${what + more}</figcaption>`;
   const script = scriptJson({
     labels: data.labels,
     values: data.values,
@@ -120,7 +123,7 @@ export function renderChart({ table, settings, data, svg, notices, urls, filter 
   });
   return String(html`<section class="ncf-chart-view" data-table="${table.name}">
 ${noticeHtml}${renderForm(table, settings, urls, filter?.params ?? {})}
-<figure class="ncf-chart" data-chart-type="${settings.type}">${figure}<figcaption>${what + more}</figcaption></figure>
+<figure class="ncf-chart" data-chart-type="${settings.type}">${figure}${caption}</figure>
 <script type="application/json" class="ncf-chart-data">${unsafeRawHtml(script)}</script>
 </section>`);
 }

@@ -2,8 +2,9 @@
  * Issue #16's filtering features in a real browser (playwright-core driving Chromium), on
  * Chinook in SQLite and in PostgreSQL, served by the built CLI: several conditions combined
  * with all / any and kept in the URL (a reload and the Back button restore them), the quick
- * search box, Datasette-style facets that add a condition when clicked, and the chart view
- * reached from a filtered table keeping the filter. Every page is checked against the database
+ * search box, Datasette-style facets that add a condition when clicked (their counts what a
+ * click shows, under all and under any), the chart view reached from a filtered table drawing
+ * the filtered rows, and chart defaults chosen from column statistics (issue #16, defect 5). Every page is checked against the database
  * itself. Skips cleanly when the dataset (../shared/datasets/chinook) or a browser is absent;
  * the PostgreSQL half needs NOCOFLO_PG_URL.
  */
@@ -26,8 +27,9 @@ if (!executablePath && !required) console.warn(`filters browser test skipped: ${
 if (!hasChinook) console.warn('filters browser test skipped: ../shared/datasets/chinook is absent');
 
 type Column = 'trackId' | 'name' | 'composer' | 'genreId' | 'mediaTypeId' | 'milliseconds';
+type Table = 'track' | 'artist' | 'genre' | 'invoice' | 'invoiceLine';
 
-type Target = ChinookTarget<'track', Column>;
+type Target = ChinookTarget<Table, Column>;
 
 const available = Boolean(executablePath || required) && hasChinook;
 
@@ -36,7 +38,7 @@ describe.skipIf(!available)(
   () => {
     let browser: Browser;
     let server: RunningServer;
-    let chinook: ChinookTargets<'track', Column> | undefined;
+    let chinook: ChinookTargets<Table, Column> | undefined;
     const pageErrors: string[] = [];
 
     beforeAll(async () => {
@@ -45,7 +47,13 @@ describe.skipIf(!available)(
       chinook = await startChinookTargets({
         prefix: 'filters-e2e',
         pgUrl,
-        tables: { track: 'Track' },
+        tables: {
+          track: 'Track',
+          artist: 'Artist',
+          genre: 'Genre',
+          invoice: 'Invoice',
+          invoiceLine: 'InvoiceLine',
+        },
         cols: {
           trackId: 'TrackId',
           name: 'Name',
@@ -85,6 +93,9 @@ describe.skipIf(!available)(
         const idsOnPage = (page: Page) =>
           page.locator(`.ncf-grid tbody td[data-col="${target().cols.trackId}"]`).allTextContents();
         const ids = (rows: Rows) => rows.map((r) => String(r.id));
+        /** What the chart drew: its groups' labels and values, as the page hands them to its script. */
+        const chartData = async (page: Page): Promise<{ labels: string[]; values: number[] }> =>
+          JSON.parse((await page.locator('.ncf-chart-data').textContent()) ?? '{}');
 
         it.skipIf(skip)(
           'combines conditions with all or any, keeps them in the URL, and Back restores the earlier filter',
@@ -277,8 +288,74 @@ describe.skipIf(!available)(
             .locator('form')
             .filter({ has: page.locator('input[type="hidden"][name="fcol"]') });
           expect(await form.count()).toBeGreaterThan(0);
+          // What is drawn is the filtered rows: counted by media type, as the database counts them.
+          await page.goto(
+            `${server.url}/d/${t.id}/t/${t.tables.track}?view=chart&x=${c.mediaTypeId}&agg=count&type=bar&fcol=${c.genreId}&fop=eq&fval=1&q=love`,
+          );
+          await page.locator('.ncf-chart svg').waitFor();
+          const drawn = await chartData(page);
+          const counted = await t.query(
+            `SELECT ${q(c.mediaTypeId)} AS v, count(*) AS n FROM ${q(t.tables.track)} WHERE ${q(c.genreId)} = 1 AND (lower(${q(c.name)}) LIKE '%love%' OR lower(coalesce(${q(c.composer)}, '')) LIKE '%love%') GROUP BY ${q(c.mediaTypeId)}`,
+          );
+          expect(counted.length).toBeGreaterThan(0);
+          expect(Object.fromEntries(drawn.labels.map((label, i) => [label, drawn.values[i]]))).toEqual(
+            Object.fromEntries(counted.map((r) => [String(r.v), Number(r.n)])),
+          );
+          expect(await page.locator('.ncf-chart figcaption').textContent()).toContain('of rows');
           await page.close();
         });
+
+        it.skipIf(skip)(
+          'chooses chart defaults that say something: no key or unique column, a NULL bucket named, long labels cut, the caption says what is shown',
+          async () => {
+            const t = target();
+            const c = t.cols;
+            const page = await newPage();
+            const chartUrl = (table: string, query = '') =>
+              `${server.url}/d/${t.id}/t/${table}?view=chart${query ? `&${query}` : ''}`;
+            const caption = () => page.locator('.ncf-chart figcaption').textContent();
+            // Artist and Genre: every column is a key or unique; no "count by Name" of bars at 1.
+            // Invoice lines: the invoice (412 values) and track are too many, the quantity one
+            // value: not one bar per invoice. Nothing is drawn nor captioned, and the page says why.
+            for (const table of [t.tables.artist, t.tables.genre, t.tables.invoiceLine]) {
+              await page.goto(chartUrl(table));
+              expect(await page.locator('.ncf-chart svg').count(), table).toBe(0);
+              expect(await page.locator('.ncf-chart figcaption').count(), table).toBe(0);
+              expect(await page.locator('.ncf-notice').first().textContent()).toContain(
+                `No column of ${table} groups its rows into a few categories`,
+              );
+            }
+            // Track: not milliseconds summed by composer (mostly NULL, hundreds of values), but by
+            // a column of a few values.
+            await page.goto(chartUrl(t.tables.track));
+            await page.locator('.ncf-chart svg').waitFor();
+            expect(await caption()).not.toContain(`by ${c.composer}`);
+            expect(await caption()).toMatch(new RegExp(`by (${c.mediaTypeId}|${c.genreId})`));
+            // Invoices have a date: a line over time.
+            await page.goto(chartUrl(t.tables.invoice));
+            await page.locator('.ncf-chart svg').waitFor();
+            expect(await page.locator('.ncf-chart').getAttribute('data-chart-type')).toBe('line');
+            // Chosen by hand, composer: the NULL bucket is named, long names are cut on the axis.
+            await page.goto(chartUrl(t.tables.track, `x=${c.composer}&agg=count&type=bar`));
+            await page.locator('.ncf-chart svg').waitFor();
+            const byComposer = await chartData(page);
+            expect(byComposer.labels).toContain('(NULL)');
+            const axisTexts = await page.locator('.ncf-chart svg text').allTextContents();
+            const long = byComposer.labels.filter((label) => label.length > 18);
+            expect(long.length).toBeGreaterThan(0);
+            expect(axisTexts.filter((text) => long.includes(text))).toEqual([]);
+            expect(axisTexts.some((text) => text.length === 18 && text.endsWith('…'))).toBe(true);
+            // More groups than are drawn, on an unordered axis: the largest ones, and the caption says so.
+            await page.goto(chartUrl(t.tables.track, `x=${c.name}&agg=count&type=bar`));
+            await page.locator('.ncf-chart svg').waitFor();
+            expect(await caption()).toMatch(/ — the largest [\d,]+ by .+ shown$/);
+            // Along an ordered axis, the first ones are shown, and the caption says so.
+            await page.goto(chartUrl(t.tables.track, `x=${c.milliseconds}&agg=count&type=bar`));
+            await page.locator('.ncf-chart svg').waitFor();
+            expect(await caption()).toMatch(new RegExp(` — the first [\\d,]+ by ${c.milliseconds} shown$`));
+            await page.close();
+          },
+        );
       });
     }
   },

@@ -57,6 +57,8 @@ describe('chart defaults from column statistics', () => {
     const { html } = await chartView.render({ table: artists, data: fakeData(artistRows), params: {}, urls });
     expect(html).toContain('No column of artists groups its rows');
     expect(html).not.toContain('<svg');
+    // Nor a caption claiming a chart ("number of rows by name") that is not there.
+    expect(html).not.toContain('<figcaption');
   });
 
   it('prefer a low-cardinality category over a text column with many values or a busy reference', async () => {
