@@ -54,12 +54,30 @@ export async function auditRetentionDays(
 }
 
 /**
- * Applies the retention in force now and every `intervalMs` (the timer does not keep the
- * process alive); returns the function that stops it.
+ * Runs `run` every `ms` without keeping the process alive; returns the function that stops
+ * it. What {@link scheduleAuditRetention} repeats with, unless given another (tests).
+ */
+export type RepeatEvery = (run: () => void, ms: number) => () => void;
+
+const repeatWithInterval: RepeatEvery = (run, ms) => {
+  const timer = setInterval(run, ms);
+  timer.unref();
+  return () => clearInterval(timer);
+};
+
+/**
+ * Applies the retention in force now and every `intervalMs` (hourly by default; the timer
+ * does not keep the process alive); returns the function that stops it.
  */
 export function scheduleAuditRetention(
   accounts: AccountStore,
-  options: { fallbackDays?: number | undefined; logger: Logger; intervalMs?: number },
+  options: {
+    fallbackDays?: number | undefined;
+    logger: Logger;
+    intervalMs?: number;
+    /** The scheduler (default `setInterval`, unref'd); tests pass a clock of their own. */
+    every?: RepeatEvery;
+  },
 ): () => void {
   let running: Promise<void> | undefined;
   const apply = () => {
@@ -79,7 +97,8 @@ export function scheduleAuditRetention(
     return running;
   };
   void apply();
-  const timer = setInterval(apply, options.intervalMs ?? AUDIT_RETENTION_INTERVAL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+  return (options.every ?? repeatWithInterval)(
+    () => void apply(),
+    options.intervalMs ?? AUDIT_RETENTION_INTERVAL_MS,
+  );
 }

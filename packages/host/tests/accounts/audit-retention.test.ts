@@ -10,7 +10,12 @@ import { silentLogger } from '@nocoflo/sdk';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pruneAuditTrail, scheduleAuditRetention } from '../../src/accounts/audit-retention.js';
+import {
+  AUDIT_RETENTION_INTERVAL_MS,
+  pruneAuditTrail,
+  type RepeatEvery,
+  scheduleAuditRetention,
+} from '../../src/accounts/audit-retention.js';
 import type { AccountStore } from '../../src/accounts/index.js';
 import { type MetadataStore, openMetadataStore } from '../../src/store/index.js';
 import { resolvableTempRoot, runChild } from '../ops/fixtures/child-process.js';
@@ -133,6 +138,70 @@ for (const backend of backends) {
       expect(await accounts.listAudit({ action: 'audit.prune' })).toHaveLength(2);
       await pruneAuditTrail(accounts, { days: 30, actor: 'retention', quiet: true });
       expect(await accounts.listAudit({ action: 'audit.prune' })).toHaveLength(2);
+    });
+
+    it('applies the retention again every hour, as long as it is scheduled (an injected clock)', async () => {
+      const accounts = await open();
+      await accounts.writeAuditRetention(7);
+      // A clock of the test's own: the scheduled run fires when the test moves time on.
+      const clock = {
+        now: 0,
+        timers: [] as { run: () => void; ms: number; next: number; stopped: boolean }[],
+      };
+      const every: RepeatEvery = (run, ms) => {
+        const timer = { run, ms, next: clock.now + ms, stopped: false };
+        clock.timers.push(timer);
+        return () => {
+          timer.stopped = true;
+        };
+      };
+      const advance = (ms: number) => {
+        const until = clock.now + ms;
+        for (;;) {
+          const due = clock.timers
+            .filter((t) => !t.stopped && t.next <= until)
+            .sort((a, b) => a.next - b.next)[0];
+          if (!due) break;
+          clock.now = due.next;
+          due.next += due.ms;
+          due.run();
+        }
+        clock.now = until;
+      };
+      const prunings = async () => (await accounts.listAudit({ action: 'audit.prune' })).length;
+      const agedEntry = async (user: string) => {
+        const entry = await accounts.appendAudit({ actor: 'cli', action: 'user.add', detail: { user } });
+        await age(entry.id);
+        return entry.id;
+      };
+
+      const first = await agedEntry('first');
+      const stop = scheduleAuditRetention(accounts, { logger: silentLogger, every });
+      expect(clock.timers.map((t) => t.ms)).toEqual([AUDIT_RETENTION_INTERVAL_MS]);
+      expect(AUDIT_RETENTION_INTERVAL_MS).toBe(60 * 60 * 1000);
+      // At start.
+      await expect.poll(() => accounts.getAudit(first)).toBeUndefined();
+      await expect.poll(prunings).toBe(1);
+
+      // Not before the hour is over; then at each hour.
+      const second = await agedEntry('second');
+      advance(59 * 60 * 1000);
+      expect(await accounts.getAudit(second)).toBeDefined();
+      expect(await prunings()).toBe(1);
+      advance(60 * 1000);
+      await expect.poll(() => accounts.getAudit(second)).toBeUndefined();
+      await expect.poll(prunings).toBe(2);
+      const third = await agedEntry('third');
+      advance(60 * 60 * 1000);
+      await expect.poll(() => accounts.getAudit(third)).toBeUndefined();
+      await expect.poll(prunings).toBe(3);
+
+      // Stopped (the server closing): no more runs.
+      stop();
+      const kept = await agedEntry('kept');
+      advance(3 * 60 * 60 * 1000);
+      expect(await accounts.getAudit(kept)).toBeDefined();
+      expect(await prunings()).toBe(3);
     });
 
     it('is applied by a serving host: the stored days, else the config file’s', async () => {

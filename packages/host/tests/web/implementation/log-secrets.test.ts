@@ -5,7 +5,8 @@
  * a password reset, requests with a bearer token and with the session cookie, the setup
  * link, and a plugin logging a database URL with its password, no password, token secret,
  * session id, setup token or URL password appears in any line, while the lines that would
- * carry them are there, censored.
+ * carry them are there, censored. The stored password hash is in no line either, nor in any
+ * answer of the pages and admin routes that show users, tokens and the audit trail.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,11 +14,13 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { definePlugin } from '@nocoflo/sdk';
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost } from '../../../src/create-host.js';
 import { createHostLogger } from '../../../src/logging/pino-logger.js';
 import { createServer } from '../../../src/server/index.js';
 import { type MetadataStore, openMetadataStore } from '../../../src/store/index.js';
+import type { HostTables } from '../../../src/store/schema/tables.js';
 import type { PluginHost } from '../../../src/types.js';
 import { signIn } from '../fixtures/sign-in.js';
 
@@ -181,5 +184,29 @@ describe('the host logger', () => {
     expect(headers.some((h) => h['x-csrf-token'] === '[redacted]')).toBe(true);
     // The failed bearer token was logged as a failed authentication, without the token.
     expect(lines.some((line) => String(line.msg).includes('failed authentication'))).toBe(true);
+
+    // Password hashes (and their salts) are in no log line and in no answer of the pages and
+    // admin routes that show users, tokens and the audit trail.
+    const db = (store as unknown as { db: Kysely<HostTables> }).db;
+    const hashes = (await db.selectFrom('users').select('password_hash').execute()).map(
+      (r) => r.password_hash,
+    );
+    expect(hashes.length).toBe(1);
+    const parts = hashes.flatMap((hash) => [hash, ...hash.split('$').slice(4)]);
+    const admin = await signIn(app, 'ada', NEW_PASSWORD);
+    const answers: string[] = [];
+    for (const url of ['/admin/users', '/admin/audit', '/admin', '/', '/admin/tokens', '/admin/plugins']) {
+      const response = await app.inject({ url, cookies: admin.cookies, headers: { accept: 'text/html' } });
+      expect(response.statusCode, url).toBe(200);
+      answers.push(response.body, JSON.stringify(response.headers));
+    }
+    // The users page does list ada, so an empty answer cannot pass.
+    expect(answers.join('\n')).toContain('ada');
+    for (const part of parts) {
+      expect(raw.join('\n'), 'a log line holds a password hash').not.toContain(part);
+      expect(answers.join('\n'), 'an answer holds a password hash').not.toContain(part);
+    }
+    // Nor a token secret, once it was shown.
+    for (const secret of [userTokenSecret, apiTokenSecret]) expect(answers.join('\n')).not.toContain(secret);
   });
 });
