@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServer } from '../../../src/server/index.js';
 import { type MetadataStore, openMetadataStore } from '../../../src/store/index.js';
 import { writePluginDir } from '../fixtures/plugin-dirs.js';
+import { goodPluginTarball } from '../fixtures/tarball.js';
 import { tempDir } from '../helpers.js';
 
 const TOKEN = 'server-integration-token';
@@ -64,5 +65,59 @@ describe('admin API and plugin routes inside createServer', () => {
     });
     expect(off.json().plugin.state).toBe('disabled');
     expect((await app.inject({ url: '/plugins/@ops/notes/list', headers: reader })).statusCode).toBe(404);
+  });
+
+  it('records install, enable / disable, config changes and uninstall in the audit trail, with who did them', async () => {
+    const { definePlugin } = await import('@nocoflo/sdk');
+    const { z } = await import('zod');
+    await host.register(definePlugin({ config: z.object({ table: z.string().default('orders') }) }), {
+      name: '@ops/configured',
+    });
+    const accounts = store.accounts();
+    await accounts.createUser('root', 'admin', 'root password 1');
+    const rootToken = {
+      authorization: `Bearer ${(await accounts.createToken((await accounts.findUser('root'))?.id ?? '', 'ops')).secret}`,
+    };
+    const enc = encodeURIComponent;
+    const installed = await app.inject({
+      method: 'POST',
+      url: '/admin/plugins/install',
+      headers: { ...auth, 'content-type': 'application/gzip', 'x-filename': 'hello.tgz' },
+      payload: goodPluginTarball('@ops/hello', '1.0.0'),
+    });
+    expect(installed.statusCode).toBe(201);
+    for (const action of ['disable', 'enable']) {
+      const done = await app.inject({
+        method: 'POST',
+        url: `/admin/plugins/${enc('@ops/hello')}/${action}`,
+        headers: rootToken,
+      });
+      expect(done.statusCode).toBe(200);
+    }
+    const config = await app.inject({
+      method: 'PUT',
+      url: `/admin/plugins/${enc('@ops/configured')}/config`,
+      headers: rootToken,
+      payload: { table: 'customers' },
+    });
+    expect(config.statusCode).toBe(200);
+    const removed = await app.inject({
+      method: 'DELETE',
+      url: `/admin/plugins/${enc('@ops/hello')}`,
+      headers: auth,
+    });
+    expect(removed.statusCode).toBe(200);
+
+    const trail = (await accounts.listAudit({ limit: 500 }))
+      .filter((e) => e.action.startsWith('plugin.') || e.action === 'config.set')
+      .reverse()
+      .map((e) => [e.action, e.actor, e.detail?.plugin]);
+    expect(trail).toEqual([
+      ['plugin.install', 'admin-token', '@ops/hello'],
+      ['plugin.disable', 'token:ops@root', '@ops/hello'],
+      ['plugin.enable', 'token:ops@root', '@ops/hello'],
+      ['config.set', 'token:ops@root', '@ops/configured'],
+      ['plugin.uninstall', 'admin-token', '@ops/hello'],
+    ]);
   });
 });
