@@ -315,6 +315,7 @@ class Host implements PluginHost {
       }
       for (const record of this.#table.startOrder().reverse())
         await this.#lifecycle.unload(record, 'torn_down');
+      await this.#runtimes.close();
       await this.#databases.closeAll();
       await this.#store.close();
     });

@@ -12,7 +12,9 @@ import type { PluginRecord } from '../lifecycle/plugin-record.js';
 import { InlineRuntime } from './inline-runtime.js';
 import { IsolatedRuntime } from './isolated/isolated-runtime.js';
 import { bridgeEntryBeside, startProcess } from './isolated/process-transport.js';
-import { startWorker } from './isolated/worker-transport.js';
+import { SpareWorkers } from './isolated/spare-workers.js';
+import type { Transport } from './isolated/transport.js';
+import { startWorker, type WorkerTransportOptions } from './isolated/worker-transport.js';
 import { DEFAULT_MAX_HEAP_MB, type IsolationOptions } from './isolation-options.js';
 import type { PluginRuntime, RuntimeOptions } from './types.js';
 
@@ -41,7 +43,28 @@ export interface RuntimePlacement {
 
 /** Creates runtimes for records. */
 export class RuntimeFactory {
+  readonly #spares = new SpareWorkers();
+  /** Plugins whose worker was started at least once: their next start is a restart. */
+  readonly #workerStarted = new Set<string>();
+
   constructor(private readonly options: RuntimeFactoryOptions) {}
+
+  /** Ends the spare worker, if any; call once the host has stopped its plugins. */
+  close(): Promise<void> {
+    return this.#spares.close();
+  }
+
+  /**
+   * Starts a plugin's worker, taking the spare started for it if there is one. From its
+   * first restart on, a plugin gets a spare for the next one (spare-workers.ts), started
+   * once the current one has been set off.
+   */
+  private startWorker(options: WorkerTransportOptions): Transport {
+    const transport = startWorker(options, this.#spares.take(options));
+    if (this.#workerStarted.has(options.name)) setImmediate(() => this.#spares.prepare(options));
+    else this.#workerStarted.add(options.name);
+    return transport;
+  }
 
   /** The level `record` runs at. */
   levelOf(record: PluginRecord): IsolationLevel {
@@ -102,7 +125,8 @@ export class RuntimeFactory {
       dialect: this.options.dialect(),
       start: () => {
         const child = childEntry();
-        if (level === 'worker') return startWorker({ childEntry: child, name: record.name, maxHeapMb, env });
+        if (level === 'worker')
+          return this.startWorker({ childEntry: child, name: record.name, maxHeapMb, env });
         return startProcess({
           childEntry: child,
           bridgeEntry: bridgeEntryBeside(child),
