@@ -1,15 +1,16 @@
 /**
  * No lost update across hosts: two hosts (each its own plugin workers, datasource pool and
- * per-row queue) serve one SQLite file and one PostgreSQL database through the workspace's
+ * per-row queue) serve one SQLite file, one PostgreSQL and one MySQL / MariaDB database through the workspace's
  * datasources, as several `nocoflo serve` behind a load balancer would. Two edits of the
  * same version: one succeeds, the other answers 409 with the current row. Clients
  * incrementing one counter through both hosts, retrying on 409: no increment is lost. The
  * audit trail's "before" of each write is the value it replaced. PostgreSQL runs in a
- * database of the test's own on the server in NOCOFLO_PG_URL, and is skipped (saying so)
- * without one.
+ * database of the test's own on the server in NOCOFLO_PG_URL, MySQL / MariaDB in one on the
+ * server in NOCOFLO_MYSQL_URL; each is skipped (saying so) without its server.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +27,21 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../
 const TOKEN = 'multi-host-admin-token';
 const auth = { authorization: `Bearer ${TOKEN}` };
 const pgUrl = process.env.NOCOFLO_PG_URL;
-if (!pgUrl) console.warn('multi-host writes: the PostgreSQL half is skipped (set NOCOFLO_PG_URL to run it)');
+if (!pgUrl) console.warn('multi-host writes: the PostgreSQL part is skipped (set NOCOFLO_PG_URL to run it)');
+const mysqlUrl = process.env.NOCOFLO_MYSQL_URL;
+if (!mysqlUrl)
+  console.warn('multi-host writes: the MySQL / MariaDB part is skipped (set NOCOFLO_MYSQL_URL to run it)');
+
+/** What the test uses of mysql2 (typed here: the host does not depend on it). */
+interface MysqlConnection {
+  query(sql: string): Promise<unknown>;
+  end(): Promise<void>;
+}
+
+/** mysql2, as the workspace's MySQL datasource plugin depends on it (the host itself does not). */
+function mysqlDriver(): { createConnection(url: string): Promise<MysqlConnection> } {
+  return createRequire(join(REPO_ROOT, 'plugins/mysql-datasource/package.json'))('mysql2/promise');
+}
 
 interface Served {
   host: PluginHost;
@@ -39,6 +54,8 @@ const urls: string[] = [];
 const served: Served[] = [];
 let pgDatabase: string | undefined;
 let dropPg: (() => Promise<void>) | undefined;
+let mysqlDatabase: string | undefined;
+let dropMysql: (() => Promise<void>) | undefined;
 
 /** The counters table: one row per test, so the tests do not share a counter. */
 const COUNTERS = 'CREATE TABLE counters (id integer PRIMARY KEY, n integer NOT NULL, note text)';
@@ -75,6 +92,27 @@ beforeAll(async () => {
     };
   }
 
+  if (mysqlUrl) {
+    mysqlDatabase = `ncf_multi_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    const mysql = mysqlDriver();
+    const admin = await mysql.createConnection(mysqlUrl);
+    await admin.query(`CREATE DATABASE \`${mysqlDatabase}\``);
+    await admin.query(`USE \`${mysqlDatabase}\``);
+    await admin.query(
+      COUNTERS.replace('integer PRIMARY KEY', 'int PRIMARY KEY').replace('integer NOT', 'int NOT'),
+    );
+    await admin.query("INSERT INTO counters VALUES (1, 10, 'a'), (2, 0, 'b'), (3, 5, 'c')");
+    await admin.end();
+    const url = new URL(mysqlUrl);
+    url.pathname = `/${mysqlDatabase}`;
+    urls.push(url.toString());
+    dropMysql = async () => {
+      const cleanup = await mysqlDriver().createConnection(mysqlUrl);
+      await cleanup.query(`DROP DATABASE IF EXISTS \`${mysqlDatabase}\``);
+      await cleanup.end();
+    };
+  }
+
   for (const name of ['first', 'second']) {
     const host = await createHost({
       root: REPO_ROOT,
@@ -96,6 +134,7 @@ afterAll(async () => {
     await host.stop();
   }
   await dropPg?.();
+  await dropMysql?.();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -186,3 +225,4 @@ function describeBackend(name: string, ds: () => string, run: boolean) {
 
 describeBackend('SQLite (one file)', () => 'counters', true);
 describeBackend('PostgreSQL (one database)', () => pgDatabase ?? '', Boolean(pgUrl));
+describeBackend('MySQL / MariaDB (one database)', () => mysqlDatabase ?? '', Boolean(mysqlUrl));
