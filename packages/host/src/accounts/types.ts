@@ -48,13 +48,19 @@ export interface ApiToken {
   id: string;
   /** Label. */
   name: string;
-  /** Plugin-route permission keys it holds; `*` holds every one. */
+  /** Plugin-route permission keys it holds (`*`: every one); only an admin's token holds any. */
   permissions: string[];
   /** When it was created (ISO 8601). */
   createdAt: string;
-  /** The user it acts for; tokens made before accounts existed have none. */
+  /**
+   * The user it acts for, whose rights it carries a subset of. Tokens made before accounts
+   * existed have none, and are refused.
+   */
   userId?: string;
-  /** The role it acts with, never more than its owner's; undefined: the owner's. */
+  /**
+   * The role it acts with, never more than its owner's (new tokens keep it explicitly, so a
+   * token whose owner was downgraded below it stops working); undefined: the owner's.
+   */
   role?: Role;
   /** When it stops working (ISO 8601); undefined: never. */
   expiresAt?: string;
@@ -66,7 +72,7 @@ export interface AuditEntry {
   id: string;
   /** When (ISO 8601). */
   at: string;
-  /** Who: `user:<name>`, `token:<name>`, `admin-token`, `cli`, `anonymous`. */
+  /** Who: `user:<name>`, `token:<token name>@<owner>`, `admin-token`, `cli`, `retention`, `anonymous`. */
   actor: string;
   /** What: `row.insert`, `row.update`, `row.delete`, `row.revert`, `plugin.enable`, `config.set`, `auth.sign-in`, … */
   action: string;
@@ -138,7 +144,7 @@ export interface AccountStore {
   createFirstAdmin(name: string, password: string): Promise<User | undefined>;
   /** Removes a user with its grants, tokens and sessions; returns whether it existed. */
   removeUser(name: string): Promise<boolean>;
-  /** Changes a user's role. */
+  /** Changes a user's role; a downgrade revokes the user's tokens that carry more than the new role. */
   setRole(name: string, role: Role): Promise<User>;
   /** Changes a user's password (its sessions end). */
   setPassword(name: string, password: string): Promise<User>;
@@ -156,7 +162,11 @@ export interface AccountStore {
   setSession(id: string, session: StoredSession, userId: string | undefined): Promise<void>;
   /** Ends a session. */
   destroySession(id: string): Promise<void>;
-  /** Creates an API token for a user; returns the secret, which is not kept and not shown again. */
+  /**
+   * Creates an API token for a user, with at most its rights (a role no stronger, plugin
+   * permissions only for an admin, an expiry in the future; else `NCF_BAD_REQUEST`); returns
+   * the secret, which is not kept and not shown again.
+   */
   createToken(
     userId: string,
     name: string,
