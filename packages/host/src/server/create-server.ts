@@ -14,6 +14,7 @@ import type { AccountStore } from '../accounts/types.js';
 import { createPinoLogger, isHostLogger } from '../logging/pino-logger.js';
 import type { MetadataStore } from '../store/metadata.js';
 import { SqliteMetadataStore } from '../store/sqlite-store.js';
+import { invalidating, TokenActorCache } from './access/token-cache.js';
 import { DatasourceConnections } from './connections.js';
 import { errorHandlerPlugin } from './errors.js';
 import { builtInExtensions } from './extensions.js';
@@ -99,10 +100,15 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   // Failed authentications per client address (the auth plugin and sign-in count them).
   await app.register(rateLimitPlugin, { logger: host.logger, limit: options.authRateLimit });
 
-  const { accounts, sessionSecret, close } = await openAccounts(options.store);
+  const opened = await openAccounts(options.store);
+  const { sessionSecret, close } = opened;
+  // API tokens' actors are cached briefly; every change made through this server clears them.
+  const tokenActors = new TokenActorCache();
+  const accounts = invalidating(opened.accounts, tokenActors);
   await app.register(authPlugin, {
     adminToken: options.adminToken,
     accounts,
+    tokenActors,
     sessionSecret,
     anonymousRole: options.readOnly ? 'viewer' : undefined,
     readOnly: options.readOnly,

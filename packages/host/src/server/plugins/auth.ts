@@ -29,6 +29,7 @@ import { secretRedactor } from '../../secrets/redact.js';
 import { type Actor, anonymousActor, bearerActor, bearerToken, userActor } from '../access/actor.js';
 import { isAdmin, mayData, type RouteAccess } from '../access/rules.js';
 import { AccountSessionStore, SESSION_MAX_AGE_MS } from '../access/session-store.js';
+import { cachedBearerActor, type TokenActorCache } from '../access/token-cache.js';
 import { wantsPage } from '../errors.js';
 import { cookieSessions } from './cookie-sessions.js';
 import { type AuthThrottle, RATE_LIMIT_PLUGIN } from './rate-limit.js';
@@ -68,6 +69,11 @@ export interface AuthOptions {
    * no sessions, cookies or CSRF tokens: only bearer tokens authenticate.
    */
   sessionSecret?: string | undefined;
+  /**
+   * A short-lived cache of API tokens' actors (`access/token-cache.ts`); its owner clears it
+   * on every account change. Without it every bearer request reads the store.
+   */
+  tokenActors?: TokenActorCache | undefined;
   /** Role of a request with no credential; default none (it must sign in). */
   anonymousRole?: Role | undefined;
   /** Serve without any write path: `write` routes answer 403 to everyone. */
@@ -160,7 +166,9 @@ async function resolveActor(
 ): Promise<Actor> {
   const secret = bearerToken(request.headers.authorization);
   if (secret !== undefined) {
-    const actor = await bearerActor(secret, options.adminToken, options.accounts);
+    const actor = options.tokenActors
+      ? await cachedBearerActor(options.tokenActors, secret, options.adminToken, options.accounts)
+      : await bearerActor(secret, options.adminToken, options.accounts);
     if (!actor) {
       // Counted (and logged) even while throttled; the answer says only "wait".
       const throttled = throttle.retryAfter(request) !== undefined;
