@@ -95,7 +95,7 @@ describe('API tokens through the server', () => {
     expect((await read()).statusCode).toBe(401);
   });
 
-  it('lowers a role changed through the admin API on the very next request', async () => {
+  it('stops writing once its owner is downgraded through the admin API, on the very next request', async () => {
     const write = () =>
       web.app.inject({
         method: 'POST',
@@ -111,7 +111,9 @@ describe('API tokens through the server', () => {
       payload: { role: 'viewer' },
     });
     expect(demoted.statusCode).toBeLessThan(300);
-    expect((await write()).statusCode).toBe(403);
+    // Refused on the next request: 403 for the viewer it now acts as, or 401 once the downgrade
+    // revoked it (a token above its owner's role stops working); never the cached editor's 201.
+    expect([401, 403]).toContain((await write()).statusCode);
   });
 
   it('sees a change made elsewhere (another host, the CLI) once the TTL has passed', async () => {
