@@ -217,8 +217,13 @@ export function renderFacets(facets: readonly Facet[]): SafeHtml {
   if (facets.length === 0) return html``;
   const sections = facets.map((facet) => {
     const items = facet.values.map((v) => {
+      // NULL and the empty text each get a visible name: a link must have words to be followed.
       const label =
-        v.value === null ? html`<span class="ncf-null">NULL</span>` : formatCell(v.value, facet.column.type);
+        v.value === null
+          ? html`<span class="ncf-null">NULL</span>`
+          : v.value === ''
+            ? html`<span class="ncf-null" title="empty text">empty</span>`
+            : formatCell(v.value, facet.column.type);
       const current =
         v.selected && html` aria-current="true" class="ncf-facet-selected" title="Remove this condition"`;
       return html`<li><a href="${v.href}" data-facet-value${current}>${label}</a> ${renderCount(v)}</li>`;

@@ -27,10 +27,17 @@ const PAGES: Record<string, string> = {
   'table view with a filter, a quick search and facets':
     '/d/demo/t/orders?view=table&fcol=status&fop=eq&fval=shipped&q=a',
   'table view with a refused filter condition': '/d/demo/t/orders?view=table&fcol=id&fop=gt&fval=abc',
+  'row page with the rows that reference it': `/d/demo/t/customers?view=table&row=${encodeURIComponent('{"id":1}')}`,
   'chart view': '/d/demo/t/orders?view=chart',
   'form view': '/d/demo/t/customers?view=form',
   'unknown table': '/d/demo/t/no_such_table',
   admin: `/admin#token=${ADMIN_TOKEN}`,
+};
+
+/** What shows that a page is of its type, where a wrong key or setting would fall back to another. */
+const SHOWS: Record<string, string> = {
+  'row page with the rows that reference it': '.ncf-row-page',
+  'chart view': '.ncf-chart svg',
 };
 
 /** Screen sizes and colour schemes: each page is checked in each. */
@@ -102,6 +109,7 @@ describe.skipIf(!executablePath && !required)('accessibility and layout of every
           const page = await browser.newPage({ viewport, colorScheme });
           try {
             await page.goto(`${server.url}${path}`);
+            if (SHOWS[name]) expect(await page.locator(SHOWS[name]).count(), SHOWS[name]).toBe(1);
             expect((await overflowing(page)).join('\n')).toBe('');
             expect((await seriousViolations(page)).join('\n')).toBe('');
           } finally {

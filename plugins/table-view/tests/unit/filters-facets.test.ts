@@ -182,6 +182,25 @@ describe('facet counts', () => {
     ]);
   });
 
+  it('name the empty text, as they name NULL (a link needs words)', async () => {
+    const blank = fakeData(
+      people,
+      [
+        { id: 1, name: '', age: 1, born: null },
+        { id: 2, name: '', age: 2, born: null },
+        { id: 3, name: 'ann', age: 3, born: null },
+      ],
+      { grouping: true },
+    );
+    const { html } = await tableView.render({
+      table: { ...people, rowCountEstimate: 3 },
+      data: blank,
+      params: {},
+      urls,
+    });
+    expect(html).toMatch(/data-facet-value><span class="ncf-null" title="empty text">empty<\/span><\/a>/);
+  });
+
   it('say what they count, for each mode', async () => {
     const html = async (params: Record<string, string>) =>
       // A table small enough to be counted exactly (facets need an exact count).

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -36,6 +36,21 @@ describe('demo database', () => {
     );
     expect(span.first.slice(0, 7)).toBe('2023-01');
     expect(span.last.slice(0, 7)).toBe('2024-12');
+  });
+
+  it('is what the README says it is (issue #16: the README\'s demo figures match the demo)', () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../../../../README.md'), 'utf8');
+    const said = /\(([a-z_, ]+), about ([\d,]+) order lines\)/.exec(readme);
+    expect(said, 'the README names the demo tables and its number of order lines').not.toBeNull();
+    const [, tables = '', lines = ''] = said ?? [];
+    const named = tables.split(',').map((name) => name.trim());
+    const present = query<{ names: string }>(
+      full,
+      "SELECT group_concat(name, ',') AS names FROM sqlite_master WHERE type = 'table'",
+    ).names.split(',');
+    expect(present).toEqual(expect.arrayContaining(named));
+    const about = Number(lines.replaceAll(',', ''));
+    expect(Math.abs(summary.orderLines - about) / about).toBeLessThan(0.05);
   });
 
   it('keeps every reference valid and customers ordering only after signing up', () => {
