@@ -38,7 +38,7 @@ describe('demo database', () => {
     expect(span.last.slice(0, 7)).toBe('2024-12');
   });
 
-  it('is what the README says it is (issue #16: the README\'s demo figures match the demo)', () => {
+  it("is what the README says it is (issue #16: the README's demo figures match the demo)", () => {
     const readme = readFileSync(join(import.meta.dirname, '../../../../../README.md'), 'utf8');
     const said = /\(([a-z_, ]+), about ([\d,]+) order lines\)/.exec(readme);
     expect(said, 'the README names the demo tables and its number of order lines').not.toBeNull();
