@@ -356,6 +356,28 @@ describe.skipIf(!available)(
             await page.close();
           },
         );
+
+        it.skipIf(skip)(
+          'keeps chart labels readable on a 390 px screen: the drawing scrolls in its frame, the page does not',
+          async () => {
+            const t = target();
+            const page = await browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true });
+            page.on('pageerror', (error) => pageErrors.push(error.message));
+            await page.goto(`${server.url}/d/${t.id}/t/${t.tables.invoice}?view=chart`);
+            await page.locator('.ncf-chart svg').waitFor();
+            // Rendered height of each label and tick: the SVG is never squeezed into 390 px.
+            const heights = await page
+              .locator('.ncf-chart svg text')
+              .evaluateAll((texts) => texts.map((text) => text.getBoundingClientRect().height));
+            expect(heights.length).toBeGreaterThan(5);
+            expect(Math.min(...heights)).toBeGreaterThanOrEqual(8);
+            const widths = await page.evaluate(
+              '({ page: document.documentElement.scrollWidth, view: document.documentElement.clientWidth })',
+            );
+            expect(widths).toMatchObject({ page: (widths as { view: number }).view });
+            await page.close();
+          },
+        );
       });
     }
   },
