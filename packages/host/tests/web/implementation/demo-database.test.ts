@@ -53,6 +53,27 @@ describe('demo database', () => {
     expect(Math.abs(summary.orderLines - about) / about).toBeLessThan(0.05);
   });
 
+  it('has the row counts docs/web-app.md gives (exact, or within 5% where it says ~)', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../../../../docs/web-app.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## The demo database'), doc.indexOf('## Pages'));
+    const figures = [...section.matchAll(/`(\w+)` \((~?)([\d,]+)/g)].map(([, table = '', about, n = '']) => ({
+      table,
+      about: about === '~',
+      n: Number(n.replaceAll(',', '')),
+    }));
+    expect(figures.map((f) => f.table)).toEqual(['customers', 'products', 'orders', 'order_lines']);
+    const actual: Record<string, number> = {
+      customers: summary.customers,
+      products: summary.products,
+      orders: summary.orders,
+      order_lines: summary.orderLines,
+    };
+    for (const { table, about, n } of figures) {
+      if (about) expect(Math.abs((actual[table] ?? 0) - n) / n, table).toBeLessThan(0.05);
+      else expect(actual[table], table).toBe(n);
+    }
+  });
+
   it('keeps every reference valid and customers ordering only after signing up', () => {
     const broken = query<{ n: number }>(
       full,
