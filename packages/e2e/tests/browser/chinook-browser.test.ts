@@ -393,6 +393,16 @@ describe.skipIf(!available)('table view in Chromium, on Chinook', () => {
         const { page } = await newPage();
         await page.goto(tableUrl(t.tables.invoice));
         const cell = keyed(page, t.cols.invoiceId, 2, t.cols.customerId);
+        // The cell says it can be edited, and how (its tooltip, and a text cursor over it).
+        expect(await cell.getAttribute('title')).toBe('Double-click, press Enter or tap twice to edit');
+        // (Run in the page; the tests compile without the DOM's types.)
+        const cursor = await cell.evaluate(
+          (td) =>
+            (globalThis as unknown as { getComputedStyle(e: unknown): { cursor: string } }).getComputedStyle(
+              td,
+            ).cursor,
+        );
+        expect(cursor).toBe('text');
         await cell.dblclick();
         await cell.locator('.ncf-editor input').fill('not a number');
         await cell.locator('.ncf-editor input').press('Enter');
