@@ -21,21 +21,34 @@ export function isInside(parent: string, child: string): boolean {
  * judged lexically only (whoever needs it reports it missing).
  */
 export function packagePathEscape(dir: string, path: string): string | undefined {
-  const problem = packagePathProblem(path);
-  if (problem) return problem;
-  let root: string;
-  try {
-    root = realPath(dir);
-  } catch {
-    return undefined; // no package folder: nothing can be read from it either
-  }
-  let real: string;
-  try {
-    real = realPath(resolve(root, path));
-  } catch {
-    return undefined;
-  }
-  return isInside(root, real) ? undefined : `resolves (through a symlink) to ${real}, outside the package`;
+  return packagePathsEscapes(dir, [path])[0];
+}
+
+/**
+ * {@link packagePathEscape} for several paths of one package, resolving the package folder
+ * once (each reload checks the entry and the migrations folder).
+ */
+function packagePathsEscapes(dir: string, paths: readonly string[]): (string | undefined)[] {
+  let root: string | null | undefined; // undefined: not resolved yet; null: no package folder
+  return paths.map((path) => {
+    const problem = packagePathProblem(path);
+    if (problem) return problem;
+    if (root === undefined) {
+      try {
+        root = realPath(dir);
+      } catch {
+        root = null;
+      }
+    }
+    if (root === null) return undefined; // no package folder: nothing can be read from it either
+    let real: string;
+    try {
+      real = realPath(resolve(root, path));
+    } catch {
+      return undefined;
+    }
+    return isInside(root, real) ? undefined : `resolves (through a symlink) to ${real}, outside the package`;
+  });
 }
 
 /**
@@ -46,15 +59,14 @@ export function manifestPathEscapes(
   dir: string,
   manifest: Pick<PluginManifest, 'entry'> & { migrations?: string | undefined },
 ): string[] {
-  const named: [string, string | undefined][] = [
-    ['entry', manifest.entry],
-    ['migrations', manifest.migrations],
-  ];
-  const problems: string[] = [];
-  for (const [field, path] of named) {
-    if (path === undefined) continue;
-    const leak = packagePathEscape(dir, path);
-    if (leak) problems.push(`nocoflo.${field}: ${JSON.stringify(path)} ${leak}`);
-  }
-  return problems;
+  const named: [string, string][] = [];
+  if (manifest.entry !== undefined) named.push(['entry', manifest.entry]);
+  if (manifest.migrations !== undefined) named.push(['migrations', manifest.migrations]);
+  const leaks = packagePathsEscapes(
+    dir,
+    named.map(([, path]) => path),
+  );
+  return named.flatMap(([field, path], i) =>
+    leaks[i] ? [`nocoflo.${field}: ${JSON.stringify(path)} ${leaks[i]}`] : [],
+  );
 }

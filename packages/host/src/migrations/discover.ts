@@ -4,10 +4,10 @@
  * for that dialect.
  */
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { Errors, NocofloError } from '@nocoflo/sdk';
+import { Errors, NocofloError, packagePathProblem } from '@nocoflo/sdk';
 import { packagePathEscape } from '../discovery/manifest-paths.js';
 import type { MetadataDialect, PendingMigration } from '../store/metadata.js';
 
@@ -36,19 +36,23 @@ export async function readPluginMigrations(
 ): Promise<PendingMigration[]> {
   const folder = resolve(source.path, source.migrations ?? 'migrations');
   const rel = relative(resolve(source.path), folder);
-  const leak = packagePathEscape(source.path, source.migrations ?? 'migrations');
+  // Synchronous: most plugins have no migrations, and this runs on every load and reload.
+  let found: Stats | undefined;
+  try {
+    found = statSync(folder);
+  } catch {}
+  // A path that does not exist is judged lexically only, as packagePathEscape judges it, so
+  // a plugin without migrations costs no realpath calls.
+  const leak = found
+    ? packagePathEscape(source.path, source.migrations ?? 'migrations')
+    : packagePathProblem(source.migrations ?? 'migrations');
   if (rel.startsWith('..') || isAbsolute(rel) || leak) {
     throw NocofloError.create(Errors.MigrationInvalid, [
       source.name,
       `the migrations folder ${JSON.stringify(source.migrations ?? 'migrations')} is outside the plugin folder${leak ? ` (it ${leak})` : ''}`,
     ]);
   }
-  // Synchronous: most plugins have no migrations, and this runs on every load and reload.
-  let isDir = false;
-  try {
-    isDir = statSync(folder).isDirectory();
-  } catch {}
-  if (!isDir) {
+  if (!found?.isDirectory()) {
     if (source.migrations === undefined) return [];
     throw NocofloError.create(Errors.MigrationInvalid, [
       source.name,
