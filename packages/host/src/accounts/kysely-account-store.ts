@@ -187,6 +187,17 @@ export class KyselyAccountStore implements AccountStore {
     );
   }
 
+  async setupDone(): Promise<boolean> {
+    const marker = await this.#run('read the setup marker', () =>
+      this.#db
+        .selectFrom('store_settings')
+        .select('key')
+        .where('key', '=', FIRST_ADMIN_SETTING)
+        .executeTakeFirst(),
+    );
+    return marker !== undefined;
+  }
+
   async createUser(name: string, role: Role, password: string): Promise<User> {
     assertRole(role);
     const clean = this.#checkNewUser(name, password);

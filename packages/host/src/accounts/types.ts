@@ -142,6 +142,12 @@ export interface AccountStore {
    * nothing, when the name or password is refused.
    */
   createFirstAdmin(name: string, password: string): Promise<User | undefined>;
+  /**
+   * Whether a setup link already created the first admin of this store (its marker is
+   * claimed). The marker stays when every user is later removed, so setup links never
+   * reopen; `nocoflo serve` then prints how to add an admin instead of a link.
+   */
+  setupDone(): Promise<boolean>;
   /** Removes a user with its grants, tokens and sessions; returns whether it existed. */
   removeUser(name: string): Promise<boolean>;
   /** Changes a user's role; a downgrade revokes the user's tokens that carry more than the new role. */

@@ -101,6 +101,12 @@ async function firstRun(
       'create the first admin with `nocoflo users add <name> --role admin`, serve on 127.0.0.1 first and open the setup link, or pass --read-only to publish data with no write path',
     ]);
   }
+  // Every user was removed after a setup link made the first admin: links stay closed (a
+  // link printed by a host still running would otherwise work again), so say what works.
+  if (await accounts.setupDone())
+    return {
+      note: 'no user exists, and the setup link was used before (every user has since been removed): add an admin with `nocoflo users add <name> --role admin`',
+    };
   return { setupToken: randomBytes(24).toString('base64url') };
 }
 

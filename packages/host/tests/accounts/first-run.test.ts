@@ -3,7 +3,9 @@
 // refuses to start, says why, and exits non-zero. Real `nocoflo serve` processes.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultMetadataStorePath, openMetadataStore } from '../../src/store/index.js';
 import { bundleChild, resolvableTempRoot } from '../ops/fixtures/child-process.js';
 
 const TOKEN = 'first-run-admin-token';
@@ -74,6 +76,37 @@ describe('first run', () => {
     });
     expect(again.status).toBe(409);
     expect(again.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('prints no setup link once a link made the first admin, even after every user was removed', async () => {
+    const root = resolvableTempRoot();
+    roots.push(root);
+    const store = await openMetadataStore(defaultMetadataStorePath(join(root, '.nocoflo')));
+    try {
+      const accounts = store.accounts();
+      expect(await accounts.setupDone()).toBe(false);
+      await accounts.createFirstAdmin('ada', 'a long enough password');
+      await accounts.removeUser('ada');
+      expect(await accounts.countUsers()).toBe(0);
+      expect(await accounts.setupDone()).toBe(true);
+    } finally {
+      await store.close();
+    }
+    const child = serve(await bundleChild('cli'), root, []);
+    children.push(child);
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk;
+        if (output.includes('Press Ctrl+C')) resolve();
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.on('close', (code) => reject(new Error(`serve exited (${code}):\n${output}`)));
+    });
+    expect(output).toMatch(/is serving/);
+    expect(output).not.toMatch(/setup: /);
+    expect(output).toMatch(/nocoflo users add <name> --role admin/);
   });
 
   it('refuses to serve on a non-loopback address with no user and no --read-only, and says why', async () => {
