@@ -7,7 +7,7 @@
  * part inherits it). It does not listen; the caller does.
  */
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { scheduleAuditRetention } from '../accounts/audit-retention.js';
 import type { AccountStore } from '../accounts/types.js';
@@ -82,7 +82,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       : undefined;
   const app = Fastify({
     ...(pinoLogger ? { loggerInstance: pinoLogger } : { logger: false }),
-    disableRequestLogging: !options.logRequests,
+    // Fastify 5.12+ takes request-logging choices through a log controller (the top-level
+    // option is deprecated and printed a warning at every start).
+    logController: new LogController({ disableRequestLogging: !options.logRequests }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     bodyLimit: 10 * 1024 * 1024,
   }) as unknown as FastifyInstance;
