@@ -97,6 +97,19 @@ function describeTarget(name: string, target: () => Target | undefined, enabled:
       );
     });
 
+    it('refuses an unknown format or formulas choice with 400 naming the choices', async () => {
+      for (const [query, message] of [
+        [{ format: 'xml' }, '"format" must be one of csv, ndjson'],
+        [{ formulas: 'maybe' }, '"formulas" must be one of'],
+      ] as const) {
+        const response = await app.inject({ url: exportUrl(query), headers: ADMIN });
+        expect(response.statusCode).toBe(400);
+        const { error } = response.json();
+        expect(error.code).toBe('NCF_BAD_REQUEST');
+        expect(error.message).toContain(message);
+      }
+    });
+
     it('escapes text a spreadsheet would run as a formula by default (a leading quote), and only that', async () => {
       const response = await app.inject({ url: exportUrl({}), headers: ADMIN });
       expect(response.statusCode).toBe(200);
