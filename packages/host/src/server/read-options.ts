@@ -30,6 +30,23 @@ const single = (query: Query, name: string): string | undefined => {
   return Array.isArray(value) ? value[value.length - 1] : value;
 };
 
+/**
+ * The query parameter `name` (its last value when repeated) as one of `allowed`, or
+ * `fallback` when absent; anything else is a 400 that lists the choices.
+ */
+export function queryChoice<T extends string>(
+  query: Query,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const value = single(query, name) ?? fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw NocofloError.create(Errors.BadRequest, [`"${name}" must be one of ${allowed.join(', ')}`]);
+  }
+  return value as T;
+}
+
 function parseJson(name: string, text: string): unknown {
   try {
     return JSON.parse(text);

@@ -32,7 +32,7 @@ import {
   escapeFormula,
   ndjsonRow,
 } from '../export/encode.js';
-import { checkSearchSupport, readOptionsFromQuery } from '../read-options.js';
+import { checkSearchSupport, queryChoice, readOptionsFromQuery } from '../read-options.js';
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -41,24 +41,6 @@ const CHUNK_CHARS = 64 * 1024;
 
 /** Rows fetched from the database per round trip. */
 const BATCH_SIZE = 2_000;
-
-function formatOf(query: Query): ExportFormat {
-  const raw = query.format;
-  const value = (Array.isArray(raw) ? raw[raw.length - 1] : raw) ?? 'csv';
-  if (!EXPORT_FORMATS.includes(value as ExportFormat)) {
-    throw NocofloError.create(Errors.BadRequest, [`"format" must be one of ${EXPORT_FORMATS.join(', ')}`]);
-  }
-  return value as ExportFormat;
-}
-
-function formulasOf(query: Query): CsvFormulas {
-  const raw = query.formulas;
-  const value = (Array.isArray(raw) ? raw[raw.length - 1] : raw) ?? 'escape';
-  if (!CSV_FORMULAS.includes(value as CsvFormulas)) {
-    throw NocofloError.create(Errors.BadRequest, [`"formulas" must be one of ${CSV_FORMULAS.join(', ')}`]);
-  }
-  return value as CsvFormulas;
-}
 
 /** The columns exported: those asked for (checked against the table), else every column in table order. */
 function exportColumns(table: TableSchema, asked: readonly string[] | undefined): string[] {
@@ -160,8 +142,8 @@ export const exportRoutes: FastifyPluginAsync<ExportRoutesOptions> = async (
     '/api/datasources/:ds/tables/:table/export',
     { config: { access: 'read' } },
     async (request, reply) => {
-      const format = formatOf(request.query);
-      const formulas = formulasOf(request.query);
+      const format = queryChoice(request.query, 'format', EXPORT_FORMATS, 'csv');
+      const formulas = queryChoice(request.query, 'formulas', CSV_FORMULAS, 'escape');
       const read = readOptionsFromQuery(request.query);
       const datasource = await connections.get(request.params.ds);
       const table = await datasource.describeTable(request.params.table);
