@@ -2,6 +2,7 @@
 // one hook call through an isolated tap against an inline tap, memory per isolated plugin,
 // and heap growth of the host per reload of a worker plugin (the worker ends; nothing stays).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -91,6 +92,32 @@ export async function benchWorkerBoot(rounds = 10) {
   ];
 }
 
+/**
+ * The floor of one isolate per plugin: `count` empty workers (no SDK, no plugin code, no
+ * host), booted `cores + 1` at a time as the host boots plugins (`boot-limiter.ts`), all kept
+ * alive until the last has answered, as a started host keeps its plugins. Against an inline
+ * start of the same number of plugins it says how far below the start's ratio the workers
+ * alone already are, whatever the host does.
+ */
+async function bootEmptyWorkers(count) {
+  const answer = `require('node:worker_threads').parentPort.postMessage(1);`;
+  const workers = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      next++;
+      const worker = new Worker(answer, { eval: true, execArgv: [] });
+      workers.push(worker);
+      await new Promise((resolve, reject) => {
+        worker.once('error', reject);
+        worker.once('message', resolve);
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: availableParallelism() + 1 }, lane));
+  await Promise.all(workers.map((worker) => worker.terminate()));
+}
+
 export async function benchIsolation({ plugins = 100, reloads = 200 } = {}) {
   if (typeof global.gc !== 'function') throw new Error('run with node --expose-gc');
   const root = join(here, '.tmp', `isolation-${process.pid}`);
@@ -103,11 +130,23 @@ export async function benchIsolation({ plugins = 100, reloads = 200 } = {}) {
   // Start: interleaved rounds, inline is the floor.
   const inline = [];
   const worker = [];
+  const empty = [];
   for (let round = 0; round < 2; round++) {
     inline.push(1000 / (await timed(async () => (await startAll(root, 'inline', plugins)).stop())));
     worker.push(1000 / (await timed(async () => (await startAll(root, 'worker', plugins)).stop())));
+    empty.push(1000 / (await timed(() => bootEmptyWorkers(plugins))));
   }
   rows.push(row('isolation', `start ${plugins} trivial plugins, worker`, worker, 'inline', inline, 2));
+  // Reported beside it: what the isolates alone cost against the same inline start.
+  rows.push(
+    row(
+      'isolation',
+      `boot ${plugins} empty workers, no plugin code (floor of one isolate per plugin)`,
+      empty,
+      `start ${plugins} trivial plugins, inline`,
+      inline,
+    ),
+  );
 
   // Memory per isolated plugin: RSS with every plugin in a worker, against inline.
   const before = process.memoryUsage().rss;
