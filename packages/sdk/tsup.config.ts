@@ -2,11 +2,14 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defineConfig } from 'tsup';
+import { isolatedEntry } from './isolated-build.js';
 
 export default defineConfig({
   // `isolated` is what isolated plugins' workers load (the `nocoflo-isolated` export
-  // condition): the same exports, zod and semver loaded on first use. Its types are index's.
-  entry: { index: 'src/index.ts', isolated: 'src/isolated.ts', 'sql/index': 'src/sql/index.ts' },
+  // condition): src/index.ts again, its manifest schemas built on first use so zod and semver
+  // load only then (see isolated-build.ts). Its types are index's.
+  entry: { index: 'src/index.ts', isolated: 'src/index.ts', 'sql/index': 'src/sql/index.ts' },
+  esbuildPlugins: [isolatedEntry('isolated', 'src/index.ts')],
   format: ['esm'],
   dts: { entry: { index: 'src/index.ts', 'sql/index': 'src/sql/index.ts' } },
   clean: true,

@@ -1,5 +1,6 @@
 /**
- * The manifest module of the SDK's isolated build (`isolated.ts`): the same exports as
+ * The manifest module of the SDK's isolated build (`dist/isolated.js`: `index.ts` built with
+ * this module in place of `schema.ts`, see `isolated-build.ts`): the same exports as
  * `schema.ts`, but zod and semver load, and the schemas are built, on first use. An isolated
  * plugin's worker imports the SDK for `definePlugin`, `html` and the errors, and never
  * validates a manifest (the host did, before any plugin code ran): without this, every

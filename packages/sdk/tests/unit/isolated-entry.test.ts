@@ -1,49 +1,86 @@
-// The SDK's isolated build (src/isolated.ts, the `nocoflo-isolated` export condition that
-// isolated plugins' workers resolve): the same exports as the main entry, a module graph
-// without zod, semver or tapable, and manifest schemas that behave like the eager ones
-// once used.
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+// The SDK's isolated build (`dist/isolated.js`, the `nocoflo-isolated` export condition that
+// isolated plugins' workers resolve): src/index.ts built a second time with its manifest
+// schemas swapped for `manifest/schema-lazy.ts` (isolated-build.ts). Built here with the
+// package's own tsup config: the same exports as the main entry, a module graph that imports
+// no package when it loads, and manifest schemas that behave like the eager ones once used.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'tsup';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { ISOLATED_SWAPS } from '../../isolated-build.js';
 import * as eager from '../../src/index.js';
-import * as isolated from '../../src/isolated.js';
 import { lazyObject } from '../../src/lazy-object.js';
+import * as isolated from '../../src/manifest/schema-lazy.js';
+import config from '../../tsup.config.js';
 
-const src = join(dirname(fileURLToPath(import.meta.url)), '../../src');
+interface Metafile {
+  outputs: Record<
+    string,
+    { entryPoint?: string; exports: string[]; imports: { path: string; kind: string; external?: boolean }[] }
+  >;
+}
 
-/** The bare package names a module graph imports at run time (type-only imports left out). */
-function runtimeImports(entry: string): { packages: Set<string>; files: Set<string> } {
+let outDir: string;
+let meta: Metafile;
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'sdk-isolated-entry-'));
+  if (Array.isArray(config) || typeof config === 'function') throw new Error('tsup.config.ts changed shape');
+  const { onSuccess: _, ...options } = config;
+  await build({
+    ...options,
+    config: false,
+    outDir,
+    dts: false,
+    sourcemap: false,
+    metafile: true,
+    silent: true,
+  });
+  meta = JSON.parse(readFileSync(join(outDir, 'metafile-esm.json'), 'utf8'));
+});
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+/** The built entry output for `entryName`, and every package its static import graph loads. */
+function entry(entryName: string): { exports: string[]; packages: Set<string>; files: Set<string> } {
+  const root = Object.keys(meta.outputs).find((file) => file.endsWith(`/${entryName}.js`));
+  if (!root) throw new Error(`no ${entryName}.js in the build`);
   const packages = new Set<string>();
   const files = new Set<string>();
   const visit = (file: string) => {
     if (files.has(file)) return;
     files.add(file);
-    const text = readFileSync(file, 'utf8');
-    const statements = /^(?:import|export)\s+(type\s+)?[\w\s{},*$]*?from\s+'([^']+)';/gms;
-    for (const [, typeOnly, spec] of text.matchAll(statements)) {
-      if (typeOnly || !spec) continue;
-      if (spec.startsWith('.')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
-      else packages.add(spec);
+    for (const { path, kind, external } of meta.outputs[file]!.imports) {
+      if (kind !== 'import-statement') continue;
+      if (external) packages.add(path);
+      else visit(path);
     }
-    for (const [, spec] of text.matchAll(/^import\s+'([^']+)';/gm)) if (spec) packages.add(spec);
   };
-  visit(join(src, entry));
-  return { packages, files };
+  visit(root);
+  return { exports: meta.outputs[root]!.exports, packages, files };
 }
 
 describe('the isolated entry', () => {
+  it('is src/index.ts with the manifest schemas swapped for the lazy ones', () => {
+    expect(ISOLATED_SWAPS).toEqual({ './manifest/schema.js': './manifest/schema-lazy.ts' });
+    const inputs = new Set(Object.values(meta.outputs).flatMap((output) => output.entryPoint ?? []));
+    expect(inputs).toEqual(new Set(['src/index.ts', 'nocoflo-isolated:src/index.ts', 'src/sql/index.ts']));
+  });
+
   it('exports the same names as the main entry', () => {
-    expect(Object.keys(isolated).sort()).toEqual(Object.keys(eager).sort());
+    const lean = entry('isolated').exports;
+    expect(lean.length).toBeGreaterThan(50);
+    expect([...lean].sort()).toEqual([...entry('index').exports].sort());
+    expect([...lean].sort()).toEqual(Object.keys(eager).sort());
   });
 
   it('imports neither zod, semver nor tapable when it loads (the main entry does)', () => {
-    const lean = runtimeImports('isolated.ts');
-    expect(lean.files.size).toBeGreaterThan(20);
-    expect([...lean.packages].filter((name) => !name.startsWith('node:'))).toEqual([]);
-    const full = runtimeImports('index.ts');
-    expect([...full.packages]).toEqual(expect.arrayContaining(['zod']));
+    const lean = entry('isolated');
+    expect(lean.files.size).toBeGreaterThan(1);
+    expect([...lean.packages].filter((name) => !isBuiltin(name))).toEqual([]);
+    expect([...entry('index').packages]).toEqual(expect.arrayContaining(['zod']));
   });
 
   it('validates manifests exactly as the main entry does, once used', () => {
