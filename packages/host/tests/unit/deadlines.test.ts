@@ -36,4 +36,22 @@ describe('deadline queue (one timer for the deadlines of many hook calls)', () =
     vi.advanceTimersByTime(1000);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('ends calls in any order: one ended in the middle or at either end never hides the others', () => {
+    const queue = new DeadlineQueue(100);
+    const told: string[] = [];
+    const entries = ['a', 'b', 'c', 'd', 'e'].map((name) => queue.add({ onDeadline: () => told.push(name) }));
+    queue.done(entries[2]!); // middle
+    queue.done(entries[0]!); // head
+    queue.done(entries[4]!); // tail
+    queue.done(entries[2]!); // twice: no effect
+    const late = queue.add({ onDeadline: () => told.push('late') });
+    vi.advanceTimersByTime(100 * 1.25 + 1);
+    expect(told).toEqual(['b', 'd', 'late']);
+    // A deadline that passed cannot be ended again, and nothing waits any more.
+    queue.done(late);
+    vi.advanceTimersByTime(1000);
+    expect(told).toEqual(['b', 'd', 'late']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });
