@@ -1,40 +1,65 @@
 /**
- * The JSON text a page crossed from an isolated plugin in, so the rows API can answer with
- * it instead of writing the page again on the host's thread.
+ * The rows API's answer for a page, as an isolated plugin made it, so the host's thread
+ * neither parses the page's rows nor writes them again.
  *
- * A worker or process plugin's page crosses as the text of `JSON.stringify(page)` when JSON
- * carries it exactly (runtime/isolated/json-wire.ts: no bigint, bytes, dates or class
- * instances). The host parses it once for whoever reads the page, and keeps the text beside
- * the page object. The rows API's answer is that page with its rows' versions; it is the
- * same text as the host would write for the parsed page (`toJson` of a page JSON can carry
- * exactly is `JSON.stringify`), so the answer splices the versions into the text.
+ * A worker or process plugin's page crosses, when JSON carries it exactly
+ * (runtime/isolated/page-wire.ts), as the text of the rows API's answer, `{ ...page, versions }`
+ * as `JSON.stringify` writes it, made on the plugin's thread with the rows' versions, and
+ * the page's other fields (cursors, estimate) beside it. The host's page holds those fields
+ * and parses its rows from the text only when something reads them: the rows API answers
+ * with the text and reads no row, and the data hooks read only the row count when a tap
+ * is there to see it. Parsing 100 rows (and collecting them afterwards) was the host
+ * thread's largest cost of a page after the socket write.
  *
- * The data hooks never see a page's rows (only its row count), and the rows API is the only
- * holder of the page object it asks for, so nothing changes the page between the two.
+ * The text is not checked on the host's thread beyond its being an object (`{…}`): like the
+ * rows themselves, it is what the plugin's own datasource answered, sent to its client with
+ * the JSON content type; a plugin could send a malformed page, not reach anything else.
  */
-import type { Page } from '@nocoflo/sdk';
+import type { Page, Row } from '@nocoflo/sdk';
 
-const texts = new WeakMap<Page, string>();
+const answers = new WeakMap<Page, string>();
 
-/** Records the JSON text `page` was parsed from. */
-export function attachPageJson(page: Page, json: string): void {
-  if (page !== null && typeof page === 'object') texts.set(page, json);
+/**
+ * A page with `fields` (the page's own keys, in their order, `rows` among them) whose rows
+ * are parsed from `answer` when first read. Setting `rows` replaces them and forgets the
+ * answer (it no longer says what the page holds). An answer that is not a JSON object's text
+ * is parsed at once, so it fails here as it did before (a SyntaxError).
+ */
+export function pageFromAnswer(answer: string, fields: Readonly<Record<string, unknown>>): Page {
+  if (answer[0] !== '{' || answer[answer.length - 1] !== '}') {
+    const parsed = JSON.parse(answer) as Page & { versions?: unknown };
+    const { versions: _versions, ...page } = parsed;
+    return page;
+  }
+  const page = {} as Page;
+  let rows: Row[] | undefined;
+  for (const key of Object.keys(fields)) {
+    if (key === 'rows') {
+      Object.defineProperty(page, 'rows', {
+        enumerable: true,
+        configurable: true,
+        get: () => {
+          rows ??= (JSON.parse(answer) as { rows: Row[] }).rows;
+          return rows;
+        },
+        set: (value: Row[]) => {
+          rows = value;
+          answers.delete(page);
+        },
+      });
+    } else if (key !== '__proto__') {
+      (page as unknown as Record<string, unknown>)[key] = fields[key];
+    }
+  }
+  answers.set(page, answer);
+  return page;
 }
 
 /**
- * The JSON text of `{ ...page, versions }` made from the text `page` came in, or undefined
- * when there is none (an inline datasource, a page JSON could not carry) or the text is not
- * a plain JSON object, or the page has a `versions` key of its own.
+ * The JSON text of `{ ...page, versions }` the page came with (see {@link pageFromAnswer}), or
+ * undefined: an inline datasource's page, a page JSON could not carry, or one whose rows
+ * were replaced since.
  */
-export function pageJsonWithVersions(page: Page, versions: readonly string[]): string | undefined {
-  const json = texts.get(page);
-  if (
-    json === undefined ||
-    json[0] !== '{' ||
-    json[json.length - 1] !== '}' ||
-    Object.hasOwn(page, 'versions')
-  )
-    return undefined;
-  const tail = `"versions":${JSON.stringify(versions)}}`;
-  return json.length === 2 ? `{${tail}` : `${json.slice(0, -1)},${tail}`;
+export function pageAnswer(page: Page): string | undefined {
+  return answers.get(page);
 }

@@ -2,7 +2,8 @@
  * Row versions that came with a page, so the rows API need not compute them again on the
  * host's thread. An isolated datasource's page arrives with the version of each of its rows,
  * computed in the plugin's own thread or process (with the host's `rowVersion`) while the
- * host's thread serves other requests.
+ * host's thread serves other requests: inside the rows API's answer text when JSON carries
+ * the page (data/page-json.ts), else beside the page.
  *
  * A page's versions only tell a client which version it saw; they never decide a write on
  * their own: every write reads the current row and compares the version the client sent
@@ -10,6 +11,7 @@
  * wrong versions could only make writes to its own rows fail with 409.
  */
 import type { Page } from '@nocoflo/sdk';
+import { pageAnswer } from './page-json.js';
 
 const known = new WeakMap<Page, readonly string[]>();
 
@@ -25,7 +27,16 @@ export function attachPageVersions(page: Page, versions: unknown): void {
   }
 }
 
-/** The versions that came with `page`, if any. */
+/**
+ * The versions that came with `page`, if any. The rows API does not ask for the versions of
+ * a page that came with its answer text (it sends the text); any other reader gets them read
+ * from that text.
+ */
 export function pageVersions(page: Page): readonly string[] | undefined {
+  const versions = known.get(page);
+  if (versions !== undefined) return versions;
+  const answer = pageAnswer(page);
+  if (answer === undefined) return undefined;
+  attachPageVersions(page, (JSON.parse(answer) as { versions?: unknown }).versions);
   return known.get(page);
 }

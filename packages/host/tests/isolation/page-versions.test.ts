@@ -8,8 +8,9 @@ import { createServer, type PluginHost } from '@nocoflo/host';
 import { type IsolationLevel, type Page, type Row, rowVersion } from '@nocoflo/sdk';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { attachPageJson, pageJsonWithVersions } from '../../src/data/page-json.js';
+import { pageAnswer, pageFromAnswer } from '../../src/data/page-json.js';
 import { attachPageVersions, pageVersions } from '../../src/data/page-versions.js';
+import { packPage, unpackPage } from '../../src/runtime/isolated/page-wire.js';
 import { FixtureRoot } from '../fixtures/fixture-root.js';
 import { MEMORY_DATASOURCE, startHost, writePlugin } from './isolated-plugins.js';
 
@@ -59,16 +60,20 @@ describe.each<IsolationLevel>(['worker', 'process'])('pages of a datasource at t
     await ds.close();
   });
 
-  it('reach the rows API answer spliced into the JSON text the page crossed in', async () => {
+  it('reach the rows API answer in the JSON text the page crossed in', async () => {
     const headers = { authorization: `Bearer ${ADMIN}` };
-    // The host's thread writes no page: the text came from the plugin's thread or process.
+    // The host's thread writes no page and parses none: the text came from the plugin's thread or process.
     const stringify = vi.spyOn(JSON, 'stringify');
+    const parse = vi.spyOn(JSON, 'parse');
     const response = await app.inject({ url: '/api/datasources/x/tables/items/rows?limit=2', headers });
     const written = stringify.mock.calls.filter(
       ([value]) => (value as { rows?: unknown })?.rows !== undefined,
     );
+    const parsed = parse.mock.calls.filter(([text]) => String(text).includes('"rows"'));
     stringify.mockRestore();
+    parse.mockRestore();
     expect(written).toEqual([]);
+    expect(parsed).toEqual([]);
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
     const answer = response.json();
@@ -115,26 +120,67 @@ describe.each<IsolationLevel>(['worker', 'process'])('pages of a datasource at t
   });
 });
 
-describe('the JSON text attached to a page', () => {
-  const page = (): Page => ({ rows: [{ id: 1 }], nextCursor: null, prevCursor: null });
+describe('a page crossing as the rows API answer text', () => {
+  const page = (): Page => ({ rows: [{ id: 1 }], nextCursor: 'n', prevCursor: null, estimatedTotal: 7 });
+  const version = (row: Row) => `v${String(row.id)}`;
 
-  it('gives the answer text with the versions appended, or nothing when it cannot', () => {
-    const crossed = page();
-    attachPageJson(crossed, JSON.stringify(crossed));
-    expect(pageJsonWithVersions(crossed, ['v1'])).toBe(
-      '{"rows":[{"id":1}],"nextCursor":null,"prevCursor":null,"versions":["v1"]}',
-    );
-    const empty = {} as Page;
-    attachPageJson(empty, '{}');
-    expect(pageJsonWithVersions(empty, [])).toBe('{"versions":[]}');
-    // No text (an inline page), a text that is not an object, a page with a `versions` of its own.
-    expect(pageJsonWithVersions(page(), ['v1'])).toBeUndefined();
-    const array = page();
-    attachPageJson(array, '[1]');
-    expect(pageJsonWithVersions(array, ['v1'])).toBeUndefined();
+  it('is the text of { ...page, versions } with the other fields beside it, in their order', () => {
+    const wire = packPage({ nextCursor: null, rows: [{ id: 1 }, { id: 2 }], prevCursor: null }, version);
+    expect(wire).toEqual({
+      answer: '{"nextCursor":null,"rows":[{"id":1},{"id":2}],"prevCursor":null,"versions":["v1","v2"]}',
+      fields: { nextCursor: null, rows: null, prevCursor: null },
+    });
+    expect(packPage({ rows: [] } as unknown as Page, version)).toEqual({
+      answer: '{"rows":[],"versions":[]}',
+      fields: { rows: null },
+    });
+  });
+
+  it('parses its rows on the host only when they are read, and keeps the page as it was', () => {
+    const original = page();
+    const crossed = unpackPage(structuredClone(packPage(original, version)));
+    const parse = vi.spyOn(JSON, 'parse');
+    expect(crossed.nextCursor).toBe('n');
+    expect(Object.keys(crossed)).toEqual(['rows', 'nextCursor', 'prevCursor', 'estimatedTotal']);
+    expect(pageAnswer(crossed)).toBe(JSON.stringify({ ...original, versions: ['v1'] }));
+    expect(parse).not.toHaveBeenCalled();
+    expect(crossed.rows).toEqual([{ id: 1 }]);
+    expect(crossed.rows).toBe(crossed.rows);
+    expect(parse).toHaveBeenCalledTimes(1);
+    parse.mockRestore();
+    expect(crossed).toEqual(original);
+    expect(JSON.parse(JSON.stringify(crossed))).toEqual(original);
+    expect(structuredClone(crossed)).toEqual(original);
+    expect(pageVersions(crossed)).toEqual(['v1']);
+  });
+
+  it('forgets its answer once its rows are replaced', () => {
+    const crossed = unpackPage(packPage(page(), version));
+    crossed.rows = [{ id: 2 }];
+    expect(crossed.rows).toEqual([{ id: 2 }]);
+    expect(pageAnswer(crossed)).toBeUndefined();
+  });
+
+  it('crosses by structured clone, with its versions, when JSON cannot carry it or it has versions of its own', () => {
+    const big = { rows: [{ id: 1n }], nextCursor: null, prevCursor: null } as Page;
+    expect(packPage(big, version)).toEqual({ page: big, versions: ['v1'] });
     const own = { ...page(), versions: ['mine'] } as Page;
-    attachPageJson(own, JSON.stringify(own));
-    expect(pageJsonWithVersions(own, ['v1'])).toBeUndefined();
+    expect(packPage(own, version)).toEqual({ page: own, versions: ['v1'] });
+    const malformed = { nextCursor: null } as unknown as Page;
+    expect(packPage(malformed, version)).toEqual({ page: malformed, versions: undefined });
+    const thrown = packPage(page(), () => {
+      throw new Error('no');
+    });
+    expect(thrown).toEqual({ page: page(), versions: undefined });
+    const unpacked = unpackPage({ page: big, versions: ['v1'] });
+    expect(pageAnswer(unpacked)).toBeUndefined();
+    expect(pageVersions(unpacked)).toEqual(['v1']);
+  });
+
+  it('is parsed at once when the answer is not an object', () => {
+    expect(() => pageFromAnswer('[1', { rows: null })).toThrow(SyntaxError);
+    const odd = pageFromAnswer('[]', { rows: null });
+    expect(pageAnswer(odd)).toBeUndefined();
   });
 });
 

@@ -8,7 +8,6 @@
 import type {
   AggregateQuery,
   DatasourceCapabilities,
-  Page,
   PermissionDefinition,
   PluginQueryResult,
   PluginStatement,
@@ -25,7 +24,6 @@ import type {
   ViewSettings,
   ViewUrls,
 } from '@nocoflo/sdk';
-import type { JsonPacked } from './json-wire.js';
 import type { PackedRows } from './row-wire.js';
 
 /** Where a registration made through the plugin's context lands. */
@@ -70,15 +68,6 @@ export type DatasourceMethod =
   | 'delete'
   | 'testConnection'
   | 'close';
-
-/**
- * What `datasource(handle, 'readPage', …)` answers: the page (as one JSON string when JSON
- * carries it exactly: see json-wire.ts) and each row's version (when it has them).
- */
-export interface PageWire {
-  page: Page | JsonPacked;
-  versions: string[] | undefined;
-}
 
 /** An opened datasource, as the child reports it. */
 export interface OpenedWire {

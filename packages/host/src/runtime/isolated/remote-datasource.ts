@@ -21,17 +21,9 @@ import type {
 } from '@nocoflo/sdk';
 import type { BirpcReturn } from 'birpc';
 import { type BufferedRowIterator, TAKE_BUFFERED } from '../../data/buffered-rows.js';
-import { attachPageJson } from '../../data/page-json.js';
-import { attachPageVersions } from '../../data/page-versions.js';
-import { JSON_KEY, type JsonPacked, unpackJson } from './json-wire.js';
-import type {
-  ChildFunctions,
-  DatasourceMethod,
-  HostFunctions,
-  OpenedWire,
-  PageWire,
-  StreamBatch,
-} from './protocol.js';
+import { unpackJson } from './json-wire.js';
+import { type PageWire, unpackPage } from './page-wire.js';
+import type { ChildFunctions, DatasourceMethod, HostFunctions, OpenedWire, StreamBatch } from './protocol.js';
 import { unpackRows } from './row-wire.js';
 
 type Rpc = BirpcReturn<ChildFunctions, HostFunctions>;
@@ -61,12 +53,9 @@ export class RemoteDatasource implements Datasource {
     return this.invoke('describeTable', [table]);
   }
   async readPage(table: string, options?: ReadPageOptions): Promise<Page> {
-    const wire = await this.invoke<PageWire>('readPage', options === undefined ? [table] : [table, options]);
-    const json = (wire.page as Partial<JsonPacked>)?.[JSON_KEY];
-    const page = typeof json === 'string' ? (JSON.parse(json) as Page) : (wire.page as Page);
-    attachPageVersions(page, wire.versions);
-    if (typeof json === 'string') attachPageJson(page, json);
-    return page;
+    return unpackPage(
+      await this.invoke<PageWire>('readPage', options === undefined ? [table] : [table, options]),
+    );
   }
   aggregate(table: string, query: AggregateQuery): Promise<AggregateResult> {
     return this.invoke('aggregate', [table, query]);

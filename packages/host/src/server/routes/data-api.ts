@@ -33,7 +33,7 @@ import {
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { pageJsonWithVersions } from '../../data/page-json.js';
+import { pageAnswer } from '../../data/page-json.js';
 import { pageVersions } from '../../data/page-versions.js';
 import type { PluginHost } from '../../types.js';
 import type { DatasourceConnections } from '../connections.js';
@@ -136,12 +136,13 @@ function dataRoutes(
         checkSearchSupport(ds, options);
         return ds.readPage(request.params.table, options);
       });
+      // An isolated datasource's page came with this answer's text, versions included, made
+      // on its own thread: sent as it came, no row parsed or written here (data/page-json.ts).
+      const answer = pageAnswer(page);
+      if (answer !== undefined) return reply.type('application/json; charset=utf-8').send(answer);
       // Each row's version, for writes that must not overwrite a change made since (an
-      // isolated datasource's page brings them, computed in its own thread).
+      // isolated datasource's page that JSON could not carry brings them beside it).
       const versions = pageVersions(page) ?? page.rows.map((row) => rowVersion(row));
-      // An isolated datasource's page came as JSON text: answered as it came (data/page-json.ts).
-      const json = pageJsonWithVersions(page, versions);
-      if (json !== undefined) return reply.type('application/json; charset=utf-8').send(json);
       return { ...page, versions };
     },
   );

@@ -18,7 +18,8 @@ import type {
   ViewDefinition,
 } from '@nocoflo/sdk';
 import { createBirpc } from 'birpc';
-import { type JsonPacked, packJson, unpackJson } from '../json-wire.js';
+import { packJson, unpackJson } from '../json-wire.js';
+import { packPage } from '../page-wire.js';
 import type {
   ChildFunctions,
   ConfigCheck,
@@ -26,7 +27,6 @@ import type {
   HostFunctions,
   LoadedWire,
   LoadRequest,
-  PageWire,
   StreamBatch,
   ViewDataMethod,
 } from '../protocol.js';
@@ -53,18 +53,6 @@ const streams = new Map<number, { iterator: AsyncIterator<Row>; batchRows: numbe
  * loaded the SDK anyway.
  */
 let rowVersion: ((row: Row) => string) | undefined;
-/**
- * The versions of a page's rows; none when the page is malformed or a value cannot be
- * versioned (the host then decides, as it does for an inline datasource's page).
- */
-function pageRowVersions(page: Page, versionOf: (row: Row) => string): string[] | undefined {
-  if (!Array.isArray(page?.rows)) return undefined;
-  try {
-    return page.rows.map((row) => versionOf(row));
-  } catch {
-    return undefined;
-  }
-}
 let nextHandle = 1;
 const TIMEOUT = Number(process.env.NOCOFLO_CHILD_CLEANUP_TIMEOUT_MS ?? 10_000);
 
@@ -238,18 +226,11 @@ const functions: ChildFunctions = {
     );
     if (method === 'close') handles.delete(handle);
     // A page crosses with its rows' versions, computed here rather than on the host's
-    // thread (see data/page-versions.ts); pages and aggregate rows cross as one JSON string
-    // when JSON carries them exactly.
+    // thread, as the rows API's whole answer text when JSON carries it (page-wire.ts);
+    // aggregate rows cross as one JSON string when JSON carries them exactly.
     if (method === 'readPage') {
-      const page = result as Page;
       rowVersion ??= (await import('@nocoflo/sdk')).rowVersion;
-      // The page's JSON crosses apart from the versions: the rows API sends that text on as
-      // it is (data/page-json.ts), so the host's thread neither parses nor writes it again.
-      const wire: PageWire = {
-        page: packJson(page) as Page | JsonPacked,
-        versions: pageRowVersions(page, rowVersion),
-      };
-      return wire;
+      return packPage(result as Page, rowVersion);
     }
     return method === 'aggregate' ? packJson(result) : result;
   },
