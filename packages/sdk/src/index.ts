@@ -20,6 +20,7 @@ export type {
   SqlValue,
 } from './database/types.js';
 export { defineDatasource } from './datasource/define.js';
+export { type RowMaker, rowMaker } from './datasource/row-maker.js';
 export { assertRowVersion, rowVersion } from './datasource/row-version.js';
 export {
   foldAsciiCase,
