@@ -5,11 +5,11 @@
  * the names once and the values as one flat JSON array costs the plugin's side about half
  * of stringifying the row objects (the names are not written per row, and the JSON check
  * runs in the same pass as the copy), and the host rebuilds each row with one object
- * literal compiled per list of names. A batch whose rows differ in their names, or that
+ * literal compiled per list of names (the SDK's `rowMaker`). A batch whose rows differ in their names, or that
  * holds a value JSON would change, goes as {@link packJson} sends it (whole-batch JSON or
  * the structured clone), so what arrives is always what the plugin yielded.
  */
-import type { Row } from '@nocoflo/sdk';
+import { Errors, NocofloError, type Row, rowMaker } from '@nocoflo/sdk';
 import { jsonExact, packJson, unpackJson } from './json-wire.js';
 
 /** A key no packed batch of another kind has. */
@@ -78,57 +78,21 @@ export function unpackRows(packed: PackedRows): Row[] {
   if (packed !== null && typeof packed === 'object') {
     const json = (packed as { [COLUMNS_KEY]?: unknown })[COLUMNS_KEY];
     if (typeof json === 'string') {
-      const [names, values] = JSON.parse(json) as [string[], unknown[]];
-      const make = rowMaker(names);
-      const width = names.length;
+      // The plugin's thread wrote it: its shape is checked, and names reach rowMaker's
+      // compiled code only as string literals, whatever they hold.
+      const [names, values] = JSON.parse(json) as [unknown, unknown];
+      const width = Array.isArray(names) ? names.length : 0;
+      if (width === 0 || !Array.isArray(values) || values.length % width !== 0) {
+        throw NocofloError.create(Errors.DatasourceError, [
+          'Reading a stream',
+          'a batch of rows arrived malformed',
+        ]);
+      }
+      const make = rowMaker(names as string[]);
       const rows = new Array<Row>(values.length / width);
       for (let r = 0, at = 0; r < rows.length; r++, at += width) rows[r] = make(values, at);
       return rows;
     }
   }
   return unpackJson<Row[]>(packed);
-}
-
-type RowMaker = (values: readonly unknown[], at: number) => Row;
-const makers = new Map<string, RowMaker>();
-/** Distinct name lists kept compiled; past this the cache starts over. */
-const MAKER_CACHE_SIZE = 200;
-
-/**
- * One object literal per list of names: properties in order, a `__proto__` name as an own
- * property (a computed key), as `JSON.parse` makes it.
- */
-function rowMaker(names: readonly string[]): RowMaker {
-  const key = names.join('\u0000');
-  let maker = makers.get(key);
-  if (!maker) {
-    if (makers.size >= MAKER_CACHE_SIZE) makers.clear();
-    maker = compile(names);
-    makers.set(key, maker);
-  }
-  return maker;
-}
-
-function compile(names: readonly string[]): RowMaker {
-  // JSON.stringify of a string is a valid JavaScript string literal, whatever it holds.
-  const properties = names.map((name, i) => {
-    const literal = JSON.stringify(name);
-    return `${name === '__proto__' ? `[${literal}]` : literal}: v[at + ${i}]`;
-  });
-  try {
-    return new Function('v', 'at', `return { ${properties.join(', ')} };`) as RowMaker;
-  } catch {
-    // Code generation from strings is switched off: define the properties one by one.
-    return (values, at) => {
-      const row: Row = {};
-      for (let i = 0; i < names.length; i++)
-        Object.defineProperty(row, names[i]!, {
-          value: values[at + i],
-          writable: true,
-          enumerable: true,
-          configurable: true,
-        });
-      return row;
-    };
-  }
 }
