@@ -130,6 +130,9 @@ describe('base36 of a 53-bit hash', () => {
     const values = [0, 1, 35, 36, P - 1, P, P + 1, 2 * P - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1];
     for (let k = 1; k < 200; k++)
       values.push(k * P - 1, k * P, k * P * 36 ** 3 + 17, 2 ** 53 - k * 1_000_003);
+    // Where the number goes from 9 to 10 digits and from 10 to 11 (a high part of 4, 5, 6 digits).
+    for (const edge of [36 ** 9, 36 ** 10])
+      for (let k = -40; k <= 40; k++) values.push(edge + k, edge + k * P, edge + k * 36 ** 8);
     const random = generator(36);
     for (let i = 0; i < 20_000; i++)
       values.push(Math.floor(random() * 2 ** 21) * 2 ** 32 + Math.floor(random() * 2 ** 32));
