@@ -47,10 +47,8 @@ export function packPage(page: Page, versionOf: (row: Row) => string): PageWire 
     if (key === '__proto__') return { page, versions };
     fields[key] = key === 'rows' ? null : (page as unknown as Record<string, unknown>)[key];
   }
-  // `JSON.stringify({ ...page, versions })`: the page's own text with one key more.
-  const json = JSON.stringify(page);
-  const tail = `"versions":${JSON.stringify(versions)}}`;
-  return { answer: json.length === 2 ? `{${tail}` : `${json.slice(0, -1)},${tail}`, fields };
+  // One stringify writes the whole answer, flat (the string postMessage copies as it is).
+  return { answer: JSON.stringify({ ...page, versions }), fields };
 }
 
 /** The page a {@link PageWire} carries, on the host's side. */
