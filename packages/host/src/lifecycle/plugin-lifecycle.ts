@@ -22,6 +22,7 @@ import type { RuntimeRegistries } from '../runtime/plugin-scope.js';
 import type { IsolationLevel, LoadedPlugin, PluginRuntime, RuntimeOptions } from '../runtime/types.js';
 import type { PluginConfigs } from '../secrets/plugin-configs.js';
 import { crashPoint } from '../store/crash-point.js';
+import { withApproval, withIsolationChange } from '../store/trust.js';
 import type {
   PermissionApproval,
   PluginIsolationChange,
@@ -101,26 +102,13 @@ export class PluginLifecycle {
   /** Stores an isolation setting (in the store when it keeps them, in this host regardless). */
   async persistIsolation(name: string, change: PluginIsolationChange): Promise<void> {
     await this.o.store.writePluginIsolation?.(name, change);
-    const next: StoredPluginTrust = {
-      ...(this.#trust.get(name) ?? { name }),
-      updatedAt: new Date().toISOString(),
-    };
-    if (change.isolation === null) delete next.isolation;
-    else if (change.isolation !== undefined) next.isolation = change.isolation;
-    if (change.maxHeapMb === null) delete next.maxHeapMb;
-    else if (change.maxHeapMb !== undefined) next.maxHeapMb = change.maxHeapMb;
-    this.#trust.set(name, next);
+    this.#trust.set(name, withIsolationChange(this.#trust.get(name), name, change));
   }
 
   /** Stores an approval of a plugin's manifest permissions. */
   async persistApproval(name: string, approval: Omit<PermissionApproval, 'at'>): Promise<void> {
     await this.o.store.writePermissionApproval?.(name, approval);
-    const at = new Date().toISOString();
-    this.#trust.set(name, {
-      ...(this.#trust.get(name) ?? { name }),
-      approved: { ...approval, at },
-      updatedAt: at,
-    });
+    this.#trust.set(name, withApproval(this.#trust.get(name), name, approval));
   }
 
   /**

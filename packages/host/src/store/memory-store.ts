@@ -1,6 +1,7 @@
 import { SqliteNamespace } from '../namespaces/sqlite-namespace.js';
 import type { NamespaceOptions, PluginNamespace } from '../namespaces/types.js';
 import type { AppliedMigration, ApplyMigrationOutcome, PendingMigration } from './metadata.js';
+import { withApproval, withIsolationChange } from './trust.js';
 import type {
   PermissionApproval,
   PluginDataStore,
@@ -53,24 +54,11 @@ export class MemoryStore implements PluginStateStore, PluginDataStore {
   }
 
   async writePluginIsolation(name: string, change: PluginIsolationChange): Promise<void> {
-    const next: StoredPluginTrust = {
-      ...(this.#trust.get(name) ?? { name }),
-      updatedAt: new Date().toISOString(),
-    };
-    if (change.isolation === null) delete next.isolation;
-    else if (change.isolation !== undefined) next.isolation = change.isolation;
-    if (change.maxHeapMb === null) delete next.maxHeapMb;
-    else if (change.maxHeapMb !== undefined) next.maxHeapMb = change.maxHeapMb;
-    this.#trust.set(name, next);
+    this.#trust.set(name, withIsolationChange(this.#trust.get(name), name, change));
   }
 
   async writePermissionApproval(name: string, approval: Omit<PermissionApproval, 'at'>): Promise<void> {
-    const at = new Date().toISOString();
-    this.#trust.set(name, {
-      ...(this.#trust.get(name) ?? { name }),
-      approved: structuredClone({ ...approval, at }),
-      updatedAt: at,
-    });
+    this.#trust.set(name, withApproval(this.#trust.get(name), name, structuredClone(approval)));
   }
 
   async appliedMigrations(plugin: string): Promise<AppliedMigration[]> {
