@@ -6,7 +6,8 @@
 import { Errors, NocofloError } from '@nocoflo/sdk';
 import type { Command } from 'commander';
 import { pruneAuditTrail } from '../accounts/audit-retention.js';
-import { common, print, withAccounts } from './users.js';
+import { storeOptions } from './store-options.js';
+import { print, withAccounts } from './users.js';
 
 /** A whole number of days, at least 1. */
 function parseDays(text: string, what: string): number {
@@ -23,7 +24,9 @@ function parseDays(text: string, what: string): number {
 export function registerAuditCommand(program: Command): void {
   const audit = program.command('audit').description('the audit trail: retention and pruning');
 
-  common(audit.command('retention').argument('[days]', 'days to keep entries, or "off" to keep them forever'))
+  storeOptions(
+    audit.command('retention').argument('[days]', 'days to keep entries, or "off" to keep them forever'),
+  )
     .description(
       'show or set how many days audit entries are kept (a serving host removes older ones hourly)',
     )
@@ -57,7 +60,7 @@ export function registerAuditCommand(program: Command): void {
       }),
     );
 
-  common(audit.command('prune'))
+  storeOptions(audit.command('prune'))
     .description('remove audit entries older than the retention (or --older-than) now; recorded in the trail')
     .option('--older-than <days>', 'remove entries older than this many days')
     .action(

@@ -41,9 +41,10 @@ import { PluginConfigs } from '../secrets/plugin-configs.js';
 import { AdminClient } from '../server/admin-api/client.js';
 import { CONFIG_FILE_NAME, readConfigFile } from '../store/config-file.js';
 import type { MetadataStore } from '../store/metadata.js';
-import { defaultMetadataStorePath, openMetadataStore } from '../store/open.js';
+import { openMetadataStore } from '../store/open.js';
 import { HOST_VERSION } from '../version.js';
 import { withDeclaredContributions } from './declared-contributions.js';
+import { dataDirOf, storeUrlOf } from './store-options.js';
 import { checkDeclaredAssets } from './validate-assets.js';
 
 /** Options every `plugins` subcommand accepts. */
@@ -146,15 +147,8 @@ function remote(options: CommonOptions): AdminClient | undefined {
   return new AdminClient(options.url, token);
 }
 
-/** The data folder the options name. */
-function localDataDir(options: CommonOptions): string {
-  return resolve(resolve(options.root), options.dataDir ?? '.nocoflo');
-}
-
 async function openStore(options: CommonOptions): Promise<MetadataStore> {
-  return openMetadataStore(
-    options.store ?? process.env.NOCOFLO_STORE ?? defaultMetadataStorePath(localDataDir(options)),
-  );
+  return openMetadataStore(storeUrlOf(options, dataDirOf(options)));
 }
 
 /** The config file's `isolation` section (`<root>/nocoflo.config.json`), if any. */
@@ -669,7 +663,7 @@ export function registerPluginsCommand(program: Command): void {
           const fromFile = existsSync(resolve(options.root, CONFIG_FILE_NAME))
             ? (await readConfigFile(resolve(options.root, CONFIG_FILE_NAME))).plugins
             : {};
-          const configs = new PluginConfigs({ store, defaults: fromFile, dataDir: localDataDir(options) });
+          const configs = new PluginConfigs({ store, defaults: fromFile, dataDir: dataDirOf(options) });
           if (next === undefined) {
             // Secret fields are write-only: shown as set, never as values.
             const definition = await localDefinition(options, name).catch(() => undefined);

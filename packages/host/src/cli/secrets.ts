@@ -6,21 +6,21 @@
  * - `nocoflo secrets rotate-key`: re-encrypts every stored secret with a new key (see
  *   `secrets/rotate.ts`). Stop the hosts sharing the store first, or restart them afterwards.
  */
-import { resolve } from 'node:path';
-import { errorMessage, isNocofloError } from '@nocoflo/sdk';
 import type { Command } from 'commander';
 import { sealedKeyId } from '../secrets/cipher.js';
 import { isSecretBox } from '../secrets/config-secrets.js';
 import { loadKeyring } from '../secrets/keyring.js';
 import { rotateSecretKey } from '../secrets/rotate.js';
-import { defaultMetadataStorePath, openMetadataStore } from '../store/open.js';
+import { openMetadataStore } from '../store/open.js';
+import {
+  dataDirOf,
+  reportCommandError,
+  type StoreOptions,
+  storeOptions,
+  storeUrlOf,
+} from './store-options.js';
 
-interface SecretsOptions {
-  root: string;
-  dataDir?: string;
-  store?: string;
-  json?: boolean;
-}
+type SecretsOptions = StoreOptions;
 
 /** Counts sealed values by key id in a stored config. */
 function countSealed(value: unknown, counts: Map<string, number>, depth = 0): void {
@@ -35,29 +35,13 @@ function countSealed(value: unknown, counts: Map<string, number>, depth = 0): vo
 function withStore(run: (context: { dataDir: string; options: SecretsOptions }) => Promise<void>) {
   return async (_args: unknown, command: Command): Promise<void> => {
     const options = command.opts<SecretsOptions>();
-    const dataDir = resolve(resolve(options.root), options.dataDir ?? '.nocoflo');
+    const dataDir = dataDirOf(options);
     try {
       await run({ dataDir, options });
     } catch (error) {
-      process.stderr.write(
-        isNocofloError(error)
-          ? `error ${error.code}: ${error.message}\n  hint: ${error.hint}\n`
-          : `error: ${errorMessage(error)}\n`,
-      );
-      process.exitCode = 1;
+      reportCommandError(error);
     }
   };
-}
-
-function common(command: Command): Command {
-  return command
-    .option('--root <dir>', 'app folder', process.cwd())
-    .option('--data-dir <dir>', 'data folder (default <root>/.nocoflo)')
-    .option(
-      '--store <url>',
-      'metadata store: SQLite file or postgres:// URL (default <data-dir>/metadata.db)',
-    )
-    .option('--json', 'print JSON for scripts');
 }
 
 /** Registers `nocoflo secrets` and its subcommands on the program. */
@@ -66,14 +50,12 @@ export function registerSecretsCommand(program: Command): void {
     .command('secrets')
     .description('the key that encrypts secret plugin config: status and rotation');
 
-  common(secrets.command('status'))
+  storeOptions(secrets.command('status'))
     .description('show the key in use (its id and source, never the key) and what it encrypts')
     .action(
       withStore(async ({ dataDir, options }) => {
         const keyring = loadKeyring({ dataDir });
-        const store = await openMetadataStore(
-          options.store ?? process.env.NOCOFLO_STORE ?? defaultMetadataStorePath(dataDir),
-        );
+        const store = await openMetadataStore(storeUrlOf(options, dataDir));
         try {
           const counts = new Map<string, number>();
           for (const config of (await store.readPluginConfigs()).values()) countSealed(config, counts);
@@ -97,16 +79,14 @@ export function registerSecretsCommand(program: Command): void {
       }),
     );
 
-  common(secrets.command('rotate-key'))
+  storeOptions(secrets.command('rotate-key'))
     .description(
       're-encrypt every stored secret with a new key (a new secret.key file, or the NOCOFLO_SECRET_KEY you set, with the old one in NOCOFLO_SECRET_KEY_PREVIOUS)',
     )
     .action(
       withStore(async ({ dataDir, options }) => {
         const keyring = loadKeyring({ dataDir });
-        const store = await openMetadataStore(
-          options.store ?? process.env.NOCOFLO_STORE ?? defaultMetadataStorePath(dataDir),
-        );
+        const store = await openMetadataStore(storeUrlOf(options, dataDir));
         try {
           const result = await rotateSecretKey({ store, dataDir, keyring });
           if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -15,12 +15,13 @@ import { loadKeyring } from '../secrets/keyring.js';
 import { createServer, resolveAdminToken } from '../server/index.js';
 import { CONFIG_FILE_NAME, readConfigFile } from '../store/config-file.js';
 import { isMetadataStore } from '../store/metadata.js';
-import { defaultMetadataStorePath, openMetadataStore } from '../store/open.js';
+import { openMetadataStore } from '../store/open.js';
 import type { PluginHost } from '../types.js';
 import { HOST_VERSION } from '../version.js';
 import { watchPlugins } from '../watch/index.js';
 import { describeUnavailable, findUnavailableDatasources } from './check-datasources.js';
 import { ensureLocalAdmin } from './local-admin.js';
+import { storeUrlOf } from './store-options.js';
 
 /** Options of `nocoflo serve`, as commander parses them. */
 export interface ServeOptions {
@@ -132,12 +133,9 @@ export async function serve(urls: string[], options: ServeOptions): Promise<() =
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const token = resolveAdminToken(dataDir, { file: options.adminTokenFile });
   const secretKeyring = loadKeyring({ dataDir });
-  const store = await openMetadataStore(
-    options.store ?? process.env.NOCOFLO_STORE ?? defaultMetadataStorePath(dataDir),
-    {
-      logger,
-    },
-  );
+  const store = await openMetadataStore(storeUrlOf(options, dataDir), {
+    logger,
+  });
   const host = await createHost({
     root,
     pluginDirs: options.pluginsDir,

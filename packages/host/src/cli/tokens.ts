@@ -9,7 +9,8 @@
 import { Errors, NocofloError } from '@nocoflo/sdk';
 import type { Command } from 'commander';
 import { assertRole } from '../accounts/kysely-account-store.js';
-import { common, print, type UsersOptions, withAccounts } from './users.js';
+import { storeOptions } from './store-options.js';
+import { print, type UsersOptions, withAccounts } from './users.js';
 
 /** Options of `nocoflo tokens`. */
 interface TokenOptions extends UsersOptions {
@@ -24,7 +25,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function registerTokensCommand(program: Command): void {
   const tokens = program.command('tokens').description('API tokens, each acting for a user');
 
-  common(tokens.command('create').argument('<name>', 'a label for the token'))
+  storeOptions(tokens.command('create').argument('<name>', 'a label for the token'))
     .description("create a token for a user, with at most that user's rights; the secret is printed once")
     .requiredOption('--user <name>', 'the user the token acts for (its owner)')
     .option('--role <role>', "viewer, editor or admin, at most the owner's (default the owner's role)")
@@ -64,7 +65,7 @@ export function registerTokensCommand(program: Command): void {
       }),
     );
 
-  common(tokens.command('list'))
+  storeOptions(tokens.command('list'))
     .description('list tokens (never their secrets)')
     .option('--user <name>', "only this user's tokens")
     .action(
@@ -92,7 +93,7 @@ export function registerTokensCommand(program: Command): void {
       }),
     );
 
-  common(tokens.command('revoke').argument('<id>', 'the token id (from `nocoflo tokens list`)'))
+  storeOptions(tokens.command('revoke').argument('<id>', 'the token id (from `nocoflo tokens list`)'))
     .description('revoke a token')
     .action(
       withAccounts(async (accounts, options, [id = '']) => {

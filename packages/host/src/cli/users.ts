@@ -7,20 +7,22 @@
  * Every change is recorded in the audit trail with the actor `cli`.
  */
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { text } from 'node:stream/consumers';
-import { Errors, errorMessage, isNocofloError, NocofloError } from '@nocoflo/sdk';
+import { Errors, NocofloError } from '@nocoflo/sdk';
 import type { Command } from 'commander';
 import { assertRole } from '../accounts/kysely-account-store.js';
 import type { AccountStore, Role } from '../accounts/types.js';
-import { defaultMetadataStorePath, openMetadataStore } from '../store/open.js';
+import { openMetadataStore } from '../store/open.js';
+import {
+  dataDirOf,
+  reportCommandError,
+  type StoreOptions,
+  storeOptions,
+  storeUrlOf,
+} from './store-options.js';
 
 /** Options the account commands share (and their own). */
-export interface UsersOptions {
-  root: string;
-  dataDir?: string;
-  store?: string;
-  json?: boolean;
+export interface UsersOptions extends StoreOptions {
   role?: string;
   passwordStdin?: boolean;
   olderThan?: string;
@@ -50,37 +52,17 @@ export function withAccounts(
       .filter((arg) => arg !== undefined)
       .map(String);
     const options = command.opts<UsersOptions>();
-    const dataDir = resolve(resolve(options.root), options.dataDir ?? '.nocoflo');
     try {
-      const store = await openMetadataStore(
-        options.store ?? process.env.NOCOFLO_STORE ?? defaultMetadataStorePath(dataDir),
-      );
+      const store = await openMetadataStore(storeUrlOf(options, dataDirOf(options)));
       try {
         await run(store.accounts(), options, args);
       } finally {
         await store.close();
       }
     } catch (error) {
-      process.stderr.write(
-        isNocofloError(error)
-          ? `error ${error.code}: ${error.message}\n  hint: ${error.hint}\n`
-          : `error: ${errorMessage(error)}\n`,
-      );
-      process.exitCode = 1;
+      reportCommandError(error);
     }
   };
-}
-
-/** The options every account command takes: where the store is, and --json. */
-export function common(command: Command): Command {
-  return command
-    .option('--root <dir>', 'app folder', process.cwd())
-    .option('--data-dir <dir>', 'data folder (default <root>/.nocoflo)')
-    .option(
-      '--store <url>',
-      'metadata store: SQLite file or postgres:// URL (default <data-dir>/metadata.db)',
-    )
-    .option('--json', 'print JSON for scripts');
 }
 
 /** Prints JSON with --json, else the line. */
@@ -91,7 +73,7 @@ export const print = (options: UsersOptions, json: unknown, line: string) =>
 export function registerUsersCommand(program: Command): void {
   const users = program.command('users').description('accounts that sign in to the web app');
 
-  common(users.command('add').argument('<name>', 'sign-in name'))
+  storeOptions(users.command('add').argument('<name>', 'sign-in name'))
     .description('create a user (password from --password-stdin or NOCOFLO_PASSWORD, else generated)')
     .option('--role <role>', 'viewer, editor or admin', 'viewer')
     .option('--password-stdin', 'read the password from the first line of standard input')
@@ -110,7 +92,7 @@ export function registerUsersCommand(program: Command): void {
       }),
     );
 
-  common(users.command('list'))
+  storeOptions(users.command('list'))
     .description('list users and their roles')
     .action(
       withAccounts(async (accounts, options) => {
@@ -125,7 +107,7 @@ export function registerUsersCommand(program: Command): void {
       }),
     );
 
-  common(users.command('remove').argument('<name>', 'sign-in name'))
+  storeOptions(users.command('remove').argument('<name>', 'sign-in name'))
     .description('remove a user with its grants, tokens and sessions')
     .action(
       withAccounts(async (accounts, options, [name = '']) => {
@@ -135,7 +117,7 @@ export function registerUsersCommand(program: Command): void {
       }),
     );
 
-  common(
+  storeOptions(
     users
       .command('set-role')
       .argument('<name>', 'sign-in name')
@@ -151,7 +133,7 @@ export function registerUsersCommand(program: Command): void {
       }),
     );
 
-  common(users.command('reset-password').argument('<name>', 'sign-in name'))
+  storeOptions(users.command('reset-password').argument('<name>', 'sign-in name'))
     .description(
       "set a user's password (from --password-stdin or NOCOFLO_PASSWORD, else generated); ends its sessions",
     )
