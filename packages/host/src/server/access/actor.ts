@@ -60,12 +60,19 @@ export function bearerToken(header: string | string[] | undefined): string | und
   return match?.[1];
 }
 
+/**
+ * The admin token's SHA-256, made once per token rather than on every request (a server
+ * has one admin token; the digest of what a request sends is still made every time, so the
+ * comparison stays constant-time).
+ */
+let adminDigest: { token: string; digest: Buffer } | undefined;
+
 /** Whether `given` is the admin token, compared in constant time. */
 export function isAdminToken(given: string | undefined, adminToken: string): boolean {
   if (given === undefined) return false;
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(adminToken).digest();
-  return timingSafeEqual(a, b);
+  if (adminDigest?.token !== adminToken)
+    adminDigest = { token: adminToken, digest: createHash('sha256').update(adminToken).digest() };
+  return timingSafeEqual(createHash('sha256').update(given).digest(), adminDigest.digest);
 }
 
 /** The actor of a signed-in user, with its grants; undefined when the user no longer exists. */
