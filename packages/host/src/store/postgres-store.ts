@@ -17,7 +17,7 @@ import {
   redactUrl as redactSdkUrl,
   silentLogger,
 } from '@nocoflo/sdk';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import { PostgresNamespace } from '../namespaces/postgres-namespace.js';
 import type { NamespaceOptions, PluginNamespace } from '../namespaces/types.js';
@@ -26,6 +26,7 @@ import { loadPg } from './load-pg.js';
 import type { PendingMigration } from './metadata.js';
 import { migrateHostStore } from './schema/migrate.js';
 import { HOST_TABLE_NAMES, type HostTables } from './schema/tables.js';
+import { SchemaScopedPostgresDialect } from './schema-scoped-dialect.js';
 import type { ExternalChangeKind } from './types.js';
 
 /** A change another host made, as {@link PostgresMetadataStore.onExternalChange} reports it. */
@@ -109,8 +110,9 @@ export class PostgresMetadataStore extends KyselyMetadataStore {
 
   private constructor(url: string, schema: string, pool: pg.Pool, logger: Logger) {
     // Every query names the schema (rather than trusting search_path, which an embedded
-    // single-session server shares between connections).
-    const raw = new Kysely<HostTables>({ dialect: new PostgresDialect({ pool }) });
+    // single-session server shares between connections). The migrator's introspection reads
+    // this schema only: other schemas may be dropped while it runs (see the dialect).
+    const raw = new Kysely<HostTables>({ dialect: new SchemaScopedPostgresDialect({ pool }, schema) });
     super(redactUrl(url), raw.withSchema(schema), 'postgres');
     this.rawDb = raw;
     this.#url = url;
