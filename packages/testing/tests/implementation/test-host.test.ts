@@ -72,7 +72,13 @@ describe('createTestHost', () => {
 
   it.each(['inline', 'worker', 'process'] as const)('runs plugin folders at the %s level', async (level) => {
     using whereami = installedCopy(whereamiFixture);
-    await using host = await createTestHost({ plugins: [whereami.path], isolation: level });
+    // A deadline only a hang reaches: the default 2 s is for a quiet machine, and a worker or a
+    // child process starting at load ~45 can take longer.
+    await using host = await createTestHost({
+      plugins: [whereami.path],
+      isolation: level,
+      callbackTimeoutMs: 120_000,
+    });
     expect(host).toHavePluginState('whereami-plugin', 'enabled');
     expect(host.get('whereami-plugin')?.runtime?.isolation).toBe(level);
     (globalThis as { __whereamiRealm?: string }).__whereamiRealm = 'the test';

@@ -23,7 +23,14 @@ afterAll(async () => {
 
 describe('at the process level', () => {
   it('opens the database in its own process and reads rows', async () => {
-    const host = await createTestHost({ plugins: [pluginFolder], isolation: 'process' });
+    // createTestHost's 2 s callback deadline (which also bounds a datasource's open) is for
+    // catching hangs on a quiet machine: a child process starting, loading its driver and
+    // connecting took longer at load ~45 ("no answer within 2000 ms"). Only a hang reaches this one.
+    const host = await createTestHost({
+      plugins: [pluginFolder],
+      isolation: 'process',
+      callbackTimeoutMs: 120_000,
+    });
     try {
       expect(host.get('@nocoflo/postgres-datasource')).toMatchObject({
         state: 'enabled',
