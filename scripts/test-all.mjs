@@ -12,7 +12,8 @@
 //      - the long suites (LONG below), all at once;
 //      - every other package's suite, two at a time.
 //
-// Either group failing fails the command; both always run to the end. Arguments given to
+// A failing suite fails the command; every suite runs to the end (`--continue`), so one run
+// shows every failure. Arguments given to
 // `npm test -- …` go to a single `turbo run test` as before (e.g. `--filter=@nocoflo/sdk`).
 import { spawn } from 'node:child_process';
 
@@ -40,7 +41,21 @@ const built = await turbo(['run', 'build', '--output-logs=errors-only']);
 if (built !== 0) process.exit(built);
 
 const [long, short] = await Promise.all([
-  turbo(['run', 'test', '--only', ...LONG.map((name) => `--filter=${name}`), `--concurrency=${LONG.length}`]),
-  turbo(['run', 'test', '--only', ...LONG.map((name) => `--filter=!${name}`), '--concurrency=2']),
+  turbo([
+    'run',
+    'test',
+    '--only',
+    '--continue',
+    ...LONG.map((name) => `--filter=${name}`),
+    `--concurrency=${LONG.length}`,
+  ]),
+  turbo([
+    'run',
+    'test',
+    '--only',
+    '--continue',
+    ...LONG.map((name) => `--filter=!${name}`),
+    '--concurrency=2',
+  ]),
 ]);
 process.exit(long !== 0 ? long : short);
