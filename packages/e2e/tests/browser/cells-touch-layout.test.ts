@@ -117,11 +117,16 @@ describe.skipIf(!executablePath && !required)('cells, touch and a narrow screen 
   });
 
   afterAll(async () => {
+    // A context a closed page started closing must finish before the browser goes: closing
+    // the browser under it rejected that close with "Target … has been closed", unhandled.
+    await Promise.all(contextsClosing);
     await browser?.close();
     await server?.stop();
     await dropPg?.();
     if (work) rmSync(work, { recursive: true, force: true });
   });
+
+  const contextsClosing: Promise<void>[] = [];
 
   async function newPage(options: { width?: number; height?: number; touch?: boolean } = {}): Promise<Page> {
     const context = await browser.newContext({
@@ -131,7 +136,7 @@ describe.skipIf(!executablePath && !required)('cells, touch and a narrow screen 
     });
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('close', () => void context.close());
+    page.on('close', () => contextsClosing.push(context.close()));
     return page;
   }
 
