@@ -1,4 +1,5 @@
-import { Errors, NocofloError, redactUrl } from '@nocoflo/sdk';
+import { redactUrl } from '@nocoflo/sdk';
+import { parseConnectionUrl } from '@nocoflo/sdk/sql';
 
 /** What a `mysql:` or `mariadb:` URL says, ready for a mysql2 pool. */
 export interface MysqlLocation {
@@ -33,8 +34,6 @@ export interface MysqlLocation {
   displayUrl: string;
 }
 
-const TRUE = new Set(['1', 'true', 'yes', 'on']);
-const FALSE = new Set(['0', 'false', 'no', 'off']);
 const SSL_MODES = new Set([
   'disable',
   'disabled',
@@ -60,22 +59,6 @@ export const MYSQL_URL_OPTIONS = [
   'readonly',
 ] as const;
 
-function fail(url: string, reason: string, hint: string): never {
-  throw NocofloError.create(Errors.ConnectionFailed, [url, reason, hint]);
-}
-
-function wholeNumber(url: string, name: string, value: string, min: number): number {
-  const number = Number(value);
-  if (value.trim() === '' || !Number.isInteger(number) || number < min) {
-    fail(
-      url,
-      `option ${name}=${value} is not a whole number of at least ${min}`,
-      `Write e.g. ${name}=${Math.max(min, 5)}.`,
-    );
-  }
-  return number;
-}
-
 /** The URL with every credential redacted (the SDK's one redaction function). */
 export function redactMysqlUrl(url: string): string {
   return redactUrl(url);
@@ -88,43 +71,17 @@ export function redactMysqlUrl(url: string): string {
  * (ms, default 30,000; 0 = none), `socket` (a Unix socket path) and `readonly`.
  */
 export function parseMysqlUrl(url: string): MysqlLocation {
-  const displayUrl = redactMysqlUrl(url);
-  const lower = url.toLowerCase();
-  if (!lower.startsWith('mysql://') && !lower.startsWith('mariadb://')) {
-    fail(
-      displayUrl,
-      'it is not a mysql:// URL',
-      'Write mysql://user:password@host:3306/database (or mariadb://…).',
-    );
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return fail(
-      displayUrl,
-      'it is not a valid URL',
-      'Percent-encode special characters in the user name and password (e.g. @ as %40).',
-    );
-  }
-  const decode = (text: string) => {
-    try {
-      return decodeURIComponent(text);
-    } catch {
-      return fail(displayUrl, 'it has a broken %-escape', 'Escape special characters as %XX.');
-    }
-  };
-  const database = parsed.pathname.length > 1 ? decode(parsed.pathname.slice(1)) : '';
+  const parsed = parseConnectionUrl(url, {
+    schemes: ['mysql', 'mariadb'],
+    example: 'mysql://user:password@host:3306/database (or mariadb://…)',
+  });
+  const { displayUrl, fail, database = '' } = parsed;
   if (!database || database.includes('/')) {
-    fail(
-      displayUrl,
-      'it names no database',
-      'End the URL with the database to browse: mysql://user@host:3306/shop.',
-    );
+    fail('it names no database', 'End the URL with the database to browse: mysql://user@host:3306/shop.');
   }
   const location: MysqlLocation = {
-    host: parsed.hostname ? decode(parsed.hostname.replace(/^\[|\]$/g, '')) : 'localhost',
-    port: parsed.port ? Number(parsed.port) : 3306,
+    host: parsed.host ?? 'localhost',
+    port: parsed.port ?? 3306,
     database,
     poolMax: 5,
     poolQueue: 100,
@@ -133,19 +90,18 @@ export function parseMysqlUrl(url: string): MysqlLocation {
     readOnly: false,
     displayUrl,
   };
-  if (parsed.username) location.user = decode(parsed.username);
-  if (parsed.password) location.password = decode(parsed.password);
-  for (const [name, value] of parsed.searchParams) {
+  if (parsed.user !== undefined) location.user = parsed.user;
+  if (parsed.password !== undefined) location.password = parsed.password;
+  for (const [name, value] of parsed.options) {
     switch (name) {
       case 'ssl':
-        if (TRUE.has(value.toLowerCase())) location.ssl = { rejectUnauthorized: false };
-        else if (FALSE.has(value.toLowerCase())) delete location.ssl;
-        else fail(displayUrl, `ssl=${value} is not true or false`, 'Write ssl=true or sslmode=require.');
+        if (parsed.flag(name, value)) location.ssl = { rejectUnauthorized: false };
+        else delete location.ssl;
         break;
       case 'sslmode': {
         const mode = value.toLowerCase();
         if (!SSL_MODES.has(mode)) {
-          fail(displayUrl, `sslmode=${value} is unknown`, 'Use disable, require, verify-ca or verify-full.');
+          fail(`sslmode=${value} is unknown`, 'Use disable, require, verify-ca or verify-full.');
         }
         if (mode.startsWith('verify')) location.ssl = { rejectUnauthorized: true };
         else if (mode.startsWith('require')) location.ssl = { rejectUnauthorized: false };
@@ -153,25 +109,25 @@ export function parseMysqlUrl(url: string): MysqlLocation {
         break;
       }
       case 'pool_max':
-        location.poolMax = wholeNumber(displayUrl, name, value, 1);
+        location.poolMax = parsed.wholeNumber(name, value, 1);
         break;
       case 'pool_queue':
-        location.poolQueue = wholeNumber(displayUrl, name, value, 1);
+        location.poolQueue = parsed.wholeNumber(name, value, 1);
         break;
       case 'connect_timeout':
-        location.connectTimeoutMs = wholeNumber(displayUrl, name, value, 1) * 1000;
+        location.connectTimeoutMs = parsed.wholeNumber(name, value, 1) * 1000;
         break;
       case 'statement_timeout':
-        location.statementTimeoutMs = wholeNumber(displayUrl, name, value, 0);
+        location.statementTimeoutMs = parsed.wholeNumber(name, value, 0);
         break;
       case 'socket':
         location.socketPath = value;
         break;
       case 'readonly':
-        location.readOnly = TRUE.has(value.toLowerCase());
+        location.readOnly = parsed.flag(name, value);
         break;
       default:
-        fail(displayUrl, `unknown option ${name}`, `Known options: ${MYSQL_URL_OPTIONS.join(', ')}.`);
+        fail(`unknown option ${name}`, `Known options: ${MYSQL_URL_OPTIONS.join(', ')}.`);
     }
   }
   return location;

@@ -1,4 +1,4 @@
-import { Errors, NocofloError, redactUrl } from '@nocoflo/sdk';
+import { parseConnectionUrl } from '@nocoflo/sdk/sql';
 import type { PoolConfig } from 'pg';
 
 /** What a `postgres:` URL says: the pool configuration and the URL without its password. */
@@ -18,8 +18,6 @@ export interface PostgresLocation {
 }
 
 const SSL_MODES = new Set(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify']);
-const TRUE = new Set(['1', 'true', 'yes', 'on']);
-const FALSE = new Set(['0', 'false', 'no', 'off']);
 
 /** The query-string options a `postgres:` URL accepts. */
 export const POSTGRES_URL_OPTIONS = [
@@ -41,22 +39,6 @@ export const POSTGRES_URL_OPTIONS = [
   'readonly',
 ] as const;
 
-function fail(url: string, reason: string, hint: string): never {
-  throw NocofloError.create(Errors.ConnectionFailed, [url, reason, hint]);
-}
-
-function positiveInteger(url: string, name: string, value: string, min = 0): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < min) {
-    fail(
-      url,
-      `option ${name}=${value} is not a whole number${min > 0 ? ` of at least ${min}` : ''}`,
-      `Write e.g. ${name}=${min > 0 ? 10 : 30000}.`,
-    );
-  }
-  return number;
-}
-
 /**
  * Reads a `postgres:` or `postgresql:` URL the way libpq does for the parts it shares
  * (`postgres://user:password@host:port/database`, `?host=/socket/dir`, `sslmode=…`), plus
@@ -67,34 +49,17 @@ function positiveInteger(url: string, name: string, value: string, min = 0): num
  * (server options such as `-c work_mem=64MB`) and `readonly`.
  */
 export function parsePostgresUrl(url: string): PostgresLocation {
-  const displayUrl = redactUrl(url);
-  const lower = url.toLowerCase();
-  if (!lower.startsWith('postgres://') && !lower.startsWith('postgresql://')) {
-    fail(displayUrl, 'it is not a postgres:// URL', 'Write postgres://user:password@host:5432/database.');
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return fail(
-      displayUrl,
-      'it is not a valid URL',
-      'Percent-encode special characters in the user name and password (e.g. @ as %40).',
-    );
-  }
-  const decode = (text: string) => {
-    try {
-      return decodeURIComponent(text);
-    } catch {
-      return fail(displayUrl, 'it has a broken %-escape', 'Escape special characters as %XX.');
-    }
-  };
+  const parsed = parseConnectionUrl(url, {
+    schemes: ['postgres', 'postgresql'],
+    example: 'postgres://user:password@host:5432/database',
+  });
+  const { displayUrl, fail } = parsed;
   const pool: PoolConfig = {
-    host: parsed.hostname ? decode(parsed.hostname.replace(/^\[|\]$/g, '')) : undefined,
-    port: parsed.port ? Number(parsed.port) : 5432,
-    user: parsed.username ? decode(parsed.username) : undefined,
-    password: parsed.password ? decode(parsed.password) : undefined,
-    database: parsed.pathname.length > 1 ? decode(parsed.pathname.slice(1)) : undefined,
+    host: parsed.host,
+    port: parsed.port ?? 5432,
+    user: parsed.user,
+    password: parsed.password,
+    database: parsed.database,
     application_name: 'nocoflo',
     max: 10,
     statement_timeout: 30_000,
@@ -105,36 +70,34 @@ export function parsePostgresUrl(url: string): PostgresLocation {
   let poolQueue = 100;
   const serverOptions: string[] = [];
   let sslMode: string | undefined;
-  for (const [name, value] of parsed.searchParams) {
+  for (const [name, value] of parsed.options) {
     switch (name) {
       case 'sslmode':
         if (!SSL_MODES.has(value))
-          fail(displayUrl, `sslmode=${value} is unknown`, `Use one of ${[...SSL_MODES].join(', ')}.`);
+          fail(`sslmode=${value} is unknown`, `Use one of ${[...SSL_MODES].join(', ')}.`);
         sslMode = value;
         break;
       case 'ssl':
-        if (TRUE.has(value)) sslMode = 'require';
-        else if (FALSE.has(value)) sslMode = 'disable';
-        else fail(displayUrl, `ssl=${value} is not true or false`, 'Write ssl=true or sslmode=require.');
+        sslMode = parsed.flag(name, value) ? 'require' : 'disable';
         break;
       case 'application_name':
         pool.application_name = value;
         break;
       case 'pool_queue':
-        poolQueue = positiveInteger(displayUrl, name, value, 1);
+        poolQueue = parsed.wholeNumber(name, value, 1, 10);
         break;
       case 'pool_max':
       case 'max':
-        pool.max = positiveInteger(displayUrl, name, value, 1);
+        pool.max = parsed.wholeNumber(name, value, 1, 10);
         break;
       case 'statement_timeout':
-        pool.statement_timeout = positiveInteger(displayUrl, name, value) || false;
+        pool.statement_timeout = parsed.wholeNumber(name, value, 0, 30000) || false;
         break;
       case 'connect_timeout':
-        pool.connectionTimeoutMillis = positiveInteger(displayUrl, name, value) * 1000;
+        pool.connectionTimeoutMillis = parsed.wholeNumber(name, value, 0, 30000) * 1000;
         break;
       case 'idle_timeout':
-        pool.idleTimeoutMillis = positiveInteger(displayUrl, name, value);
+        pool.idleTimeoutMillis = parsed.wholeNumber(name, value, 0, 30000);
         break;
       case 'search_path':
         serverOptions.push(`-c search_path=${value.replace(/[\s\\]/g, (ch) => `\\${ch}`)}`);
@@ -146,7 +109,7 @@ export function parsePostgresUrl(url: string): PostgresLocation {
         pool.host = value;
         break;
       case 'port':
-        pool.port = positiveInteger(displayUrl, name, value, 1);
+        pool.port = parsed.wholeNumber(name, value, 1, 10);
         break;
       case 'user':
         pool.user = value;
@@ -155,10 +118,10 @@ export function parsePostgresUrl(url: string): PostgresLocation {
         pool.password = value;
         break;
       case 'readonly':
-        readOnly = TRUE.has(value.toLowerCase());
+        readOnly = parsed.flag(name, value);
         break;
       default:
-        fail(displayUrl, `unknown option ${name}`, `Known options: ${POSTGRES_URL_OPTIONS.join(', ')}.`);
+        fail(`unknown option ${name}`, `Known options: ${POSTGRES_URL_OPTIONS.join(', ')}.`);
     }
   }
   if (!pool.host) pool.host = 'localhost';
