@@ -31,8 +31,8 @@ import type { RouteRegistryImpl } from '../contributions/route-registry.js';
 import type { ServiceRegistryImpl } from '../contributions/service-registry.js';
 import type { ViewRegistryImpl } from '../contributions/view-registry.js';
 import type { Contribution } from '../lifecycle/contribution.js';
-import { withTimeout } from '../lifecycle/timeout.js';
 import { assetProblem } from '../lifecycle/view-assets.js';
+import { addCleanup, deepFreeze, runCleanups, startTimer } from './context-parts.js';
 
 /** The host parts a runtime registers into. */
 export interface RuntimeRegistries {
@@ -245,20 +245,7 @@ export class PluginScope {
       if (runtime.#mode === 'disposed' || runtime.#mode === 'inactive') {
         throw NocofloError.create(Errors.ContextDisposed, [name, repeat ? 'setInterval' : 'setTimeout']);
       }
-      const guarded = () => {
-        if (!repeat) runtime.#timers.delete(timer);
-        try {
-          fn();
-        } catch (error) {
-          runtime.options.onError(error);
-        }
-      };
-      const timer = repeat ? setInterval(guarded, ms) : setTimeout(guarded, ms);
-      runtime.#timers.add(timer);
-      return () => {
-        clearTimeout(timer);
-        runtime.#timers.delete(timer);
-      };
+      return startTimer(runtime.#timers, fn, ms, repeat, (error) => runtime.options.onError(error));
     };
     return Object.freeze({
       name,
@@ -316,12 +303,7 @@ export class PluginScope {
       onDispose(fn: CleanupFn) {
         if (runtime.#mode === 'disposed')
           throw NocofloError.create(Errors.ContextDisposed, [name, 'onDispose']);
-        const list = runtime.#mode === 'active' ? runtime.#enableCleanups : runtime.#setupCleanups;
-        list.push(fn);
-        return () => {
-          const index = list.indexOf(fn);
-          if (index !== -1) list.splice(index, 1);
-        };
+        return addCleanup(runtime.#mode === 'active' ? runtime.#enableCleanups : runtime.#setupCleanups, fn);
       },
       setTimeout(fn: () => void, ms: number) {
         return track(fn, ms, false);
@@ -331,24 +313,4 @@ export class PluginScope {
       },
     }) as unknown as PluginContext;
   }
-}
-
-/** Runs cleanups newest first; one that throws or hangs is logged and the rest still run. */
-async function runCleanups(cleanups: readonly CleanupFn[], logger: Logger, timeoutMs: number): Promise<void> {
-  for (const cleanup of cleanups) {
-    try {
-      await withTimeout(cleanup, timeoutMs);
-    } catch (error) {
-      logger.warn('a plugin cleanup failed', { error: String(error) });
-    }
-  }
-}
-
-/** Freezes a config value and everything in it, so a plugin cannot change what the host validated. */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value as object)) deepFreeze(inner);
-  }
-  return value;
 }

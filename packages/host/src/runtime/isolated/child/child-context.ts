@@ -16,6 +16,7 @@ import type {
   TapOptions,
   ViewDefinition,
 } from '@nocoflo/sdk';
+import { addCleanup, deepFreeze, runCleanups, startTimer } from '../../context-parts.js';
 import type { ContributionWire, HostFunctions, LoadRequest } from '../protocol.js';
 import { toWireError } from '../protocol.js';
 
@@ -143,20 +144,9 @@ export class ChildScope {
           name,
           repeat ? 'setInterval' : 'setTimeout',
         ]);
-      const guarded = () => {
-        if (!repeat) scope.#timers.delete(timer);
-        try {
-          fn();
-        } catch (error) {
-          host.failure('a timer callback', toWireError(error));
-        }
-      };
-      const timer = repeat ? setInterval(guarded, ms) : setTimeout(guarded, ms);
-      scope.#timers.add(timer);
-      return () => {
-        clearTimeout(timer);
-        scope.#timers.delete(timer);
-      };
+      return startTimer(scope.#timers, fn, ms, repeat, (error) =>
+        host.failure('a timer callback', toWireError(error)),
+      );
     };
     const database: PluginDatabase = Object.freeze({
       dialect: this.request.dialect,
@@ -238,12 +228,7 @@ export class ChildScope {
       onDispose(fn: CleanupFn) {
         if (scope.mode === 'disposed')
           throw sdk.NocofloError.create(sdk.Errors.ContextDisposed, [name, 'onDispose']);
-        const list = scope.mode === 'active' ? scope.#enableCleanups : scope.#setupCleanups;
-        list.push(fn);
-        return () => {
-          const index = list.indexOf(fn);
-          if (index !== -1) list.splice(index, 1);
-        };
+        return addCleanup(scope.mode === 'active' ? scope.#enableCleanups : scope.#setupCleanups, fn);
       },
       setTimeout(fn: () => void, ms: number) {
         return track(fn, ms, false);
@@ -309,24 +294,6 @@ function serviceProxy(host: HostFunctions, name: string): unknown {
   );
 }
 
-async function runCleanups(cleanups: readonly CleanupFn[], logger: Logger, timeoutMs: number): Promise<void> {
-  for (const cleanup of cleanups) {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        Promise.resolve().then(cleanup),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
-    } catch (error) {
-      logger.warn('a plugin cleanup failed', { error: String(error) });
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-}
-
 /** Log data as plain data (a structured clone refuses functions). */
 function plain(data: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (data === undefined) return undefined;
@@ -337,12 +304,4 @@ function plain(data: Record<string, unknown> | undefined): Record<string, unknow
       JSON.stringify(data, (_key, value) => (typeof value === 'bigint' ? String(value) : value)),
     );
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value as object)) deepFreeze(inner);
-  }
-  return value;
 }
