@@ -359,4 +359,25 @@ describe('failure isolation and runtime registration', () => {
     );
     expect(saved!.signal.aborted).toBe(true);
   });
+
+  it('aborts the context signal once, with an AbortError, through disable and removal', async () => {
+    let saved: import('@nocoflo/sdk').PluginContext | undefined;
+    let aborts = 0;
+    await host.register(
+      definePlugin({
+        setup: (ctx) => {
+          saved = ctx;
+          ctx.signal.addEventListener('abort', () => aborts++);
+        },
+      }),
+      { name: 'aborted-once' },
+    );
+    await host.disable('aborted-once');
+    const reason: unknown = saved!.signal.reason;
+    expect(reason).toBeInstanceOf(DOMException);
+    expect((reason as DOMException).name).toBe('AbortError');
+    await host.unregister('aborted-once');
+    expect(saved!.signal.reason).toBe(reason);
+    expect(aborts).toBe(1);
+  });
 });
