@@ -5,10 +5,11 @@
  * and the store's settings.
  */
 import type { AccountStore } from '../accounts/types.js';
-import type { NamespaceMigration, NamespaceOptions, PluginNamespace } from '../namespaces/types.js';
+import type { NamespaceMigration, PluginNamespace } from '../namespaces/types.js';
 import type {
   PackageStore,
   PermissionApproval,
+  PluginDataStore,
   PluginIsolationChange,
   PluginStateStore,
   StoredPluginTrust,
@@ -42,7 +43,7 @@ export interface PendingMigration extends NamespaceMigration {
   checksum: string;
 }
 
-/** What {@link MetadataStore.applyMigration} did. */
+/** What {@link PluginDataStore.applyMigration} did. */
 export type ApplyMigrationOutcome = 'applied' | 'already-applied';
 
 /** An API token as stored: the secret itself is never stored, only its sha256. */
@@ -70,9 +71,7 @@ export interface ConfigChange {
 }
 
 /** The plugin-state store plus installed packages, migrations, namespaces, view preferences, API tokens and settings. */
-export interface MetadataStore extends PluginStateStore, PackageStore {
-  /** The SQL dialect, which picks `.sqlite.sql` / `.postgres.sql` migration variants. */
-  readonly dialect: MetadataDialect;
+export interface MetadataStore extends PluginStateStore, PackageStore, PluginDataStore {
   /** Where the store lives, for messages (a file path, or a URL without password). */
   readonly location: string;
   /** Every plugin's stored config, by plugin name. */
@@ -85,25 +84,6 @@ export interface MetadataStore extends PluginStateStore, PackageStore {
   writePermissionApproval(name: string, approval: Omit<PermissionApproval, 'at'>): Promise<void>;
   /** Forgets a plugin: its state, config and trust decisions (its migrations stay recorded, its namespace stays). */
   deletePlugin(name: string): Promise<void>;
-  /** Migrations recorded as applied for a plugin, in id order. */
-  appliedMigrations(plugin: string): Promise<AppliedMigration[]>;
-  /**
-   * Applies a migration in the plugin's namespace and records it, under a lock per plugin so
-   * that hosts sharing the store apply it once: `namespace.migrate` commits the SQL (moving
-   * the namespace's mark), then the record commits. A host killed between the two finds the
-   * mark on its next start and records the migration without running it again.
-   */
-  applyMigration(
-    plugin: string,
-    migration: PendingMigration,
-    namespace: PluginNamespace,
-  ): Promise<ApplyMigrationOutcome>;
-  /**
-   * Opens the plugin's own data namespace, creating it when missing: a SQLite file in its
-   * data folder, or a PostgreSQL schema owned by a role of its own that has no privilege on
-   * the host's schema or on another plugin's.
-   */
-  openNamespace(plugin: string, options: NamespaceOptions): Promise<PluginNamespace>;
   /**
    * Moves the objects that a plugin's migrations created in the host's store (before
    * namespaces existed; records with `location: 'host'`) into its namespace, keeping their

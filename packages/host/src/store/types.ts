@@ -69,17 +69,26 @@ export interface PluginIsolationChange {
  * migrations applied in it. The metadata stores and the in-memory store have it.
  */
 export interface PluginDataStore {
-  /** The SQL dialect of the plugins' namespaces. */
+  /** The SQL dialect of the plugins' namespaces, which picks `.sqlite.sql` / `.postgres.sql` migration variants. */
   readonly dialect: MetadataDialect;
   /** Migrations recorded as applied for a plugin, in id order. */
   appliedMigrations(plugin: string): Promise<AppliedMigration[]>;
-  /** Applies a migration in the plugin's namespace and records it (see {@link MetadataStore.applyMigration}). */
+  /**
+   * Applies a migration in the plugin's namespace and records it, under a lock per plugin so
+   * that hosts sharing the store apply it once: `namespace.migrate` commits the SQL (moving
+   * the namespace's mark), then the record commits. A host killed between the two finds the
+   * mark on its next start and records the migration without running it again.
+   */
   applyMigration(
     plugin: string,
     migration: PendingMigration,
     namespace: PluginNamespace,
   ): Promise<ApplyMigrationOutcome>;
-  /** Opens the plugin's own namespace, creating it when missing. */
+  /**
+   * Opens the plugin's own data namespace, creating it when missing: a SQLite file in its
+   * data folder, or a PostgreSQL schema owned by a role of its own that has no privilege on
+   * the host's schema or on another plugin's.
+   */
   openNamespace(plugin: string, options: NamespaceOptions): Promise<PluginNamespace>;
   /** Moves objects a plugin's migrations created in the host's store into its namespace (see {@link MetadataStore.adoptLegacyObjects}). */
   adoptLegacyObjects?(
