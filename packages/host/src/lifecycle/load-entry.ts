@@ -9,15 +9,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Errors, errorMessage, isPlugin, NocofloError, type NocofloPlugin } from '@nocoflo/sdk';
 import { packagePathEscape } from '../discovery/manifest-paths.js';
+import { describeExport } from './describe-export.js';
 import { importFresh } from './fresh-import.js';
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'undefined (no default export)';
-  if (value === null) return 'null';
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object that was not made by definePlugin' : `a ${typeof value}`;
-}
 
 /** Imports the entry and returns its default export, or throws the catalog error that says why not. */
 export async function loadEntry(plugin: string, dir: string, entry: string): Promise<NocofloPlugin> {
@@ -40,7 +33,7 @@ export async function loadEntry(plugin: string, dir: string, entry: string): Pro
     });
   }
   if (!isPlugin(module.default)) {
-    throw NocofloError.create(Errors.EntryNotPlugin, [plugin, entryPath, describeValue(module.default)]);
+    throw NocofloError.create(Errors.EntryNotPlugin, [plugin, entryPath, describeExport(module.default)]);
   }
   return module.default;
 }

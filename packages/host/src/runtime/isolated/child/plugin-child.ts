@@ -18,6 +18,7 @@ import type {
   ViewDefinition,
 } from '@nocoflo/sdk';
 import { createBirpc } from 'birpc';
+import { describeExport } from '../../../lifecycle/describe-export.js';
 import { packJson, unpackJson } from '../json-wire.js';
 import { packPage } from '../page-wire.js';
 import type {
@@ -111,7 +112,7 @@ const functions: ChildFunctions = {
       throw loaded.NocofloError.create(loaded.Errors.EntryNotPlugin, [
         req.name,
         req.entry,
-        describeValue(value),
+        describeExport(value),
       ]);
     definition = value as NocofloPlugin;
     const wire: LoadedWire = { permissions: [...(definition.permissions ?? [])], declared: [] };
@@ -316,14 +317,6 @@ function viewOf(id: number): ViewDefinition {
   const entry = must(lookup(id), `view #${id}`);
   if (entry.kind !== 'view') throw new Error(`#${id} is not a view`);
   return entry.view;
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'undefined (no default export)';
-  if (value === null) return 'null';
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object that was not made by definePlugin' : `a ${typeof value}`;
 }
 
 interface Endpoint {
