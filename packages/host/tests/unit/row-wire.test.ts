@@ -73,4 +73,18 @@ describe('a batch of rows crossing', () => {
     ];
     expect(packRows(rows)).toBe(rows);
   });
+
+  it.each([
+    ['no names', '[[], [1, 2]]'],
+    ['names that are not a list', '["id", [1, 2]]'],
+    ['values that are not a list', '[["id"], 1]'],
+    ['values that do not fill whole rows', '[["id", "label"], [1, "one", 2]]'],
+  ])('refuses a batch with %s as NCF_DATASOURCE_ERROR, building no row', (_what, json) => {
+    expect(() => unpackRows({ [COLUMNS_KEY]: json } as never)).toThrow(
+      expect.objectContaining({
+        code: 'NCF_DATASOURCE_ERROR',
+        message: expect.stringContaining('malformed'),
+      }),
+    );
+  });
 });
