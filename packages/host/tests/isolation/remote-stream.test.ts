@@ -1,7 +1,7 @@
 /**
  * A stream from a plugin in a worker: rows cross in batches (as columns when they share
- * their names, as they are otherwise), the plugin reads at most one batch ahead, and stopping
- * or aborting the consumer stops the plugin's stream.
+ * their names, as they are otherwise), the plugin reads at most two batches ahead, and stopping
+ * or aborting the consumer, or a failed read, stops the plugin's stream.
  */
 import type { PluginHost } from '@nocoflo/host';
 import type { Datasource, Row } from '@nocoflo/sdk';
@@ -24,7 +24,7 @@ function streamer(url) {
   const stats = { pulled: 0, closed: 0 };
   return {
     url, capabilities: { write: false, estimates: false },
-    async listTables() { return [{ name: 'plain', kind: 'table' }, { name: 'mixed', kind: 'table' }]; },
+    async listTables() { return [{ name: 'plain', kind: 'table' }, { name: 'mixed', kind: 'table' }, { name: 'failing', kind: 'table' }]; },
     async describeTable(name) { return { name, kind: 'table', columns: [], primaryKey: [], foreignKeys: [], writable: false }; },
     async readPage() { return { rows: [], nextCursor: null, prevCursor: null }; },
     async *stream(table, options = {}) {
@@ -32,6 +32,10 @@ function streamer(url) {
         if (table === 'mixed') {
           for (const row of MIXED) { stats.pulled++; yield row; }
           return;
+        }
+        if (table === 'failing') {
+          for (let i = 0; i < 25; i++) { stats.pulled++; yield { id: i }; }
+          throw new Error('the disk went away at row 25');
         }
         const count = options.filter?.[0]?.value ?? 2500;
         for (let i = 0; i < count; i++) { stats.pulled++; yield { id: i, label: 'row ' + i, ratio: i / 4 }; }
@@ -121,15 +125,33 @@ describe('a stream from a worker', () => {
     await ds.close();
   });
 
-  it('reads at most one batch ahead, and stops the plugin’s stream when the consumer stops', async () => {
+  it('reads at most two batches ahead, and stops the plugin’s stream when the consumer stops', async () => {
     const ds = await host.datasources.open('streamer:c');
     let seen = 0;
     for await (const _row of ds.stream('plain', { batchSize: 10 })) {
       seen++;
       if (seen === 15) break;
     }
-    // Two batches were handed over (rows 1–20), the third asked for ahead: 30 rows at most.
-    expect(await stats(ds)).toEqual({ pulled: 30, closed: 1 });
+    // Two batches were handed over (rows 1–20), the third and fourth asked for ahead: 40 rows
+    // at most.
+    expect(await stats(ds)).toEqual({ pulled: 40, closed: 1 });
+    await ds.close();
+  });
+
+  it('throws the failure of a read with batches asked for behind it, reads no further, and closes the stream', async () => {
+    const ds = await host.datasources.open('streamer:f');
+    const seen: unknown[] = [];
+    const reading = (async () => {
+      for await (const row of ds.stream('failing', { batchSize: 10 })) seen.push(row.id);
+    })();
+    await expect(reading).rejects.toThrow('the disk went away at row 25');
+    // Rows of the two whole batches, none of the failed one's.
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(await stats(ds)).toEqual({ pulled: 25, closed: 1 });
+    // The next stream of the same datasource works.
+    const again: unknown[] = [];
+    for await (const row of ds.stream('plain', { ...plain(3), batchSize: 10 })) again.push(row.id);
+    expect(again).toEqual([0, 1, 2]);
     await ds.close();
   });
 

@@ -1,6 +1,6 @@
 /**
  * A datasource whose code runs in an isolated plugin: every method is one call across;
- * `stream` pulls batches (the plugin reads at most one batch ahead of the consumer:
+ * `stream` pulls batches (the plugin reads at most two batches ahead of the consumer:
  * backpressure) and tells the plugin to stop when the consumer stops or its signal aborts
  * (cancellation).
  */
@@ -90,14 +90,21 @@ export class RemoteDatasource implements Datasource {
 }
 
 const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
+/**
+ * Batches asked for ahead of the consumer. Two, so that the plugin's thread always has the
+ * next ask in hand when it finishes a batch: with one, it waited a round trip (the batch
+ * crossing, the next ask crossing back) per batch, a third of a 200,000-row stream's time.
+ */
+const AHEAD = 2;
 const NONE: readonly Row[] = Object.freeze([]);
 const ignore = () => undefined;
 
 /**
  * One stream of a {@link RemoteDatasource}. A plain async iterator, not an `async *`
  * generator (a generator step costs several promises per row): a row of the batch in hand
- * is one settled promise. While the consumer works through a batch, the next one is already
- * asked for, so the plugin's thread reads it meanwhile; never more than one batch ahead.
+ * is one settled promise. While the consumer works through a batch, the next two are already
+ * asked for, so the plugin's thread reads them meanwhile; never more than {@link AHEAD}
+ * batches ahead.
  * A consumer that knows (the export route, through the data hooks) takes the rest of the
  * batch in hand at once (see data/buffered-rows.ts) instead of a promise per row.
  */
@@ -106,8 +113,8 @@ class RemoteStream implements BufferedRowIterator {
   #at = 0;
   /** The plugin's stream id, once opened. */
   #id: Promise<number> | undefined;
-  /** The batch asked for ahead of the consumer. */
-  #ahead: Promise<StreamBatch> | undefined;
+  /** The batches asked for ahead of the consumer, oldest first (at most {@link AHEAD}). */
+  #ahead: Promise<StreamBatch>[] = [];
   /** The plugin's side has sent its last batch (nothing to close there). */
   #exhausted = false;
   /** The consumer's side is over: returned, aborted or failed. */
@@ -161,12 +168,11 @@ class RemoteStream implements BufferedRowIterator {
         }
         this.#id ??= this.remote('stream', (rpc) => rpc.streamOpen(this.handle, this.table, this.#options));
         const id = await this.#id;
-        const batch = await (this.#ahead ?? this.#ask(id));
-        this.#ahead = undefined;
+        const batch = await (this.#ahead.shift() ?? this.#ask(id));
         this.#rows = batch.rows;
         this.#at = 0;
         if (batch.done) this.#exhausted = true;
-        else if (!this.#ended) this.#ahead = this.#ask(id);
+        else if (!this.#ended) while (this.#ahead.length < AHEAD) this.#ahead.push(this.#ask(id));
       }
     } catch (error) {
       if (!this.#ended) {
@@ -190,9 +196,9 @@ class RemoteStream implements BufferedRowIterator {
   async #stop(): Promise<void> {
     if (!this.#id) return;
     const ahead = this.#ahead;
-    this.#ahead = undefined;
-    if (ahead) {
-      const batch = await ahead.catch(ignore);
+    this.#ahead = [];
+    for (const asked of ahead) {
+      const batch = await asked.catch(ignore);
       if (batch?.done) this.#exhausted = true;
     }
     if (this.#exhausted) return;

@@ -47,7 +47,10 @@ const declared = new Map<number, ContributionWire>();
 const declaredEntries = new Map<number, ChildScope['registered'] extends Map<number, infer E> ? E : never>();
 const handles = new Map<number, Datasource>();
 /** Open streams: the plugin's iterator and how many rows one batch across carries. */
-const streams = new Map<number, { iterator: AsyncIterator<Row>; batchRows: number }>();
+const streams = new Map<
+  number,
+  { iterator: AsyncIterator<Row>; batchRows: number; reading: Promise<unknown>; failed: boolean }
+>();
 /**
  * The host's `rowVersion`, imported on the first page read: the SDK is not loaded before the
  * plugin is (this file loads nothing but birpc until then), and by then its entry has
@@ -240,13 +243,24 @@ const functions: ChildFunctions = {
     const datasource = must(handles.get(handle), `datasource handle #${handle}`);
     const id = nextHandle++;
     const iterator = datasource.stream(table, options)[Symbol.asyncIterator]();
-    streams.set(id, { iterator, batchRows: batchRows(options.batchSize) });
+    streams.set(id, { iterator, batchRows: batchRows(options.batchSize), reading: Promise.resolve(), failed: false });
     return id;
   },
 
   async streamNext(id) {
-    const batch = await nextBatch(id);
-    return { rows: packRows(batch.rows), done: batch.done };
+    // The host asks for up to two batches ahead (remote-datasource.ts): the reads of one
+    // stream run one after the other, and an ask after the last batch gets an empty last one.
+    const stream = streams.get(id);
+    if (!stream) return { rows: packRows([]), done: true };
+    const batch = stream.reading.then(() => nextBatch(id));
+    // After a failed read the iterator is not read again: the asks behind it fail too (the
+    // host throws the first failure and ignores the rest), and the host's close lets the
+    // iterator clean up.
+    stream.reading = batch.then(undefined, () => {
+      stream.failed = true;
+    });
+    const { rows, done } = await batch;
+    return { rows: packRows(rows), done };
   },
 
   async streamClose(id) {
@@ -287,7 +301,10 @@ function batchRows(batchSize: unknown): number {
 
 /** The next batch of a stream's rows: one batch per request, so the host asks for the next only when it wants more (backpressure). */
 async function nextBatch(id: number): Promise<StreamBatch> {
-  const { iterator, batchRows: size } = must(streams.get(id), `stream #${id}`);
+  const stream = streams.get(id);
+  if (!stream) return { rows: [], done: true }; // its last batch went while this ask waited
+  if (stream.failed) throw new Error(`stream #${id} failed before this batch`);
+  const { iterator, batchRows: size } = stream;
   const rows: Row[] = [];
   while (rows.length < size) {
     const next = await iterator.next();
