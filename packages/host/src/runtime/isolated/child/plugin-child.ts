@@ -243,7 +243,12 @@ const functions: ChildFunctions = {
     const datasource = must(handles.get(handle), `datasource handle #${handle}`);
     const id = nextHandle++;
     const iterator = datasource.stream(table, options)[Symbol.asyncIterator]();
-    streams.set(id, { iterator, batchRows: batchRows(options.batchSize), reading: Promise.resolve(), failed: false });
+    streams.set(id, {
+      iterator,
+      batchRows: batchRows(options.batchSize),
+      reading: Promise.resolve(),
+      failed: false,
+    });
     return id;
   },
 
