@@ -258,7 +258,9 @@ export class PluginLifecycle {
           name: record.name,
           version: record.version,
           path: record.location.dir,
-          ...(record.manifest?.migrations ? { migrations: record.manifest.migrations } : {}),
+          // The manifest was read (and validated) for this load: its folder, or null for the
+          // default one, so the migrations step does not read package.json again.
+          ...(record.manifest ? { migrations: record.manifest.migrations ?? null } : {}),
         },
         openNamespace: () => databases.namespace(record.name, dataDir),
         logger: this.o.logger,

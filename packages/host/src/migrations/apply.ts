@@ -23,8 +23,11 @@ export interface ApplyPluginMigrationsOptions {
     version?: string | undefined;
     /** The plugin's folder; without one there is nothing to migrate. */
     path?: string | undefined;
-    /** The manifest's `migrations` folder, relative to `path`. */
-    migrations?: string | undefined;
+    /**
+     * The manifest's `migrations` folder, relative to `path`; `null` when the manifest names
+     * none (the default folder, `migrations`). Left out, it is read from `path`'s package.json.
+     */
+    migrations?: string | null | undefined;
     /**
      * The plugin's data folder, where a SQLite namespace keeps its file. Default: the
      * host's layout beside a SQLite store (`<store folder>/plugins/<name>`).
@@ -107,7 +110,8 @@ export async function applyPluginMigrations(
     {
       name: plugin.name,
       path: plugin.path,
-      migrations: plugin.migrations ?? manifestMigrations(plugin.path),
+      migrations:
+        plugin.migrations === undefined ? manifestMigrations(plugin.path) : (plugin.migrations ?? undefined),
     },
     dialect,
   );
