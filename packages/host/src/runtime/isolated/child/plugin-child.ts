@@ -261,9 +261,13 @@ const functions: ChildFunctions = {
     // After a failed read the iterator is not read again: the asks behind it fail too (the
     // host throws the first failure and ignores the rest), and the host's close lets the
     // iterator clean up.
-    stream.reading = batch.then(undefined, () => {
-      stream.failed = true;
-    });
+    // (Settled to nothing: the chain must not keep the batch's rows after they crossed.)
+    stream.reading = batch.then(
+      () => undefined,
+      () => {
+        stream.failed = true;
+      },
+    );
     const { rows, done } = await batch;
     return { rows: packRows(rows), done };
   },
