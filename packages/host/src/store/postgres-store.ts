@@ -99,6 +99,8 @@ export class PostgresMetadataStore extends KyselyMetadataStore {
   readonly #logger: Logger;
   readonly #channel: string;
   readonly #listeners = new Set<(change: ExternalChange) => void>();
+  /** The last notification's report (never rejects): the next one is reported after it. */
+  #reported: Promise<void> = Promise.resolve();
   /** Last config `updated_at` reported per plugin, so a forged NOTIFY does not reload anything. */
   readonly #configSeen = new Map<string, string>();
   #listenClient: pg.Client | undefined;
@@ -452,9 +454,13 @@ export class PostgresMetadataStore extends KyselyMetadataStore {
       return;
     }
     if (parsed.origin === this.instanceId || typeof parsed.plugin !== 'string') return;
-    if (parsed.kind === 'state' || parsed.kind === 'package')
-      this.#emit({ plugin: parsed.plugin, kind: parsed.kind });
-    else if (parsed.kind === 'config') void this.#configChanged(parsed.plugin);
+    const { plugin, kind } = parsed;
+    // Reported in the order they were committed: a config change is checked against the
+    // store first (a query), so the changes after it wait for that check instead of
+    // overtaking it (a state change had been reported before the config change made before it).
+    if (kind === 'state' || kind === 'package')
+      this.#reported = this.#reported.then(() => this.#emit({ plugin, kind }));
+    else if (kind === 'config') this.#reported = this.#reported.then(() => this.#configChanged(plugin));
   }
 
   /**
