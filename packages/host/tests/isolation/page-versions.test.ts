@@ -154,6 +154,18 @@ describe('a page crossing as the rows API answer text', () => {
     expect(pageVersions(crossed)).toEqual(['v1']);
   });
 
+  it('shares one rows getter and setter with every other such page (no closures per page)', () => {
+    // Accessors live in V8's hidden class: a closure pair per page gave every page a hidden
+    // class of its own in the old generation, which kept each page (and its answer text)
+    // alive through young-generation collections.
+    const a = Object.getOwnPropertyDescriptor(unpackPage(packPage(page(), version)), 'rows');
+    const b = Object.getOwnPropertyDescriptor(pageFromAnswer('{"rows":[{"id":2}]}', { rows: null }), 'rows');
+    expect(typeof a?.get).toBe('function');
+    expect(a?.get).toBe(b?.get);
+    expect(a?.set).toBe(b?.set);
+    expect(a?.enumerable).toBe(true);
+  });
+
   it('forgets its answer once its rows are replaced', () => {
     const crossed = unpackPage(packPage(page(), version));
     crossed.rows = [{ id: 2 }];
