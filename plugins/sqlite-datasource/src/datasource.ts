@@ -68,6 +68,8 @@ export class SqliteDatasource implements Datasource {
   /** The FTS5 index of each described table that has one. */
   readonly #fullText = new WeakMap<TableSchema, FullTextSearch>();
   readonly #statements = new Map<string, Database.Statement>();
+  /** Row makers of the cached statements that read ({@link #all}). */
+  readonly #makers = new WeakMap<Database.Statement, RowMaker>();
   readonly #streams = new Set<{ return(): unknown }>();
 
   /** @internal Use {@link openSqlite}. */
@@ -386,15 +388,21 @@ export class SqliteDatasource implements Datasource {
     return statement;
   }
 
-  /** Runs a read; numbers first, and again with bigints if an integer did not fit a number. */
+  /**
+   * Runs a read; numbers first, and again with bigints if an integer did not fit a number.
+   * The statement answers arrays (raw mode), made into rows by the SDK's compiled row maker:
+   * better-sqlite3 building each row object itself cost a 100-row page ~40% more.
+   */
   #all(sql: string, params: unknown[], columns: Parameters<typeof rowDecoder>[0]): Row[] {
-    const statement = this.#statement(sql);
+    const statement = this.#statement(sql).raw(true);
+    const make = this.#makerOf(statement);
     for (const exact of [false, true]) {
       statement.safeIntegers(exact);
-      const rows = statement.all(...params) as Row[];
+      const values = statement.all(...params) as unknown[][];
       const decode = rowDecoder(columns, exact);
       try {
-        for (let i = 0; i < rows.length; i++) decode(rows[i]!);
+        const rows = new Array<Row>(values.length);
+        for (let i = 0; i < values.length; i++) rows[i] = decode(make(values[i]!));
         return rows;
       } catch (error) {
         if (!(error instanceof LossyIntegerRead)) throw error;
@@ -403,9 +411,19 @@ export class SqliteDatasource implements Datasource {
     throw new Error('unreachable: bigint mode never reports a lossy read');
   }
 
+  /** The row maker of a cached statement's result columns (computed once per statement). */
+  #makerOf(statement: Database.Statement): RowMaker {
+    let make = this.#makers.get(statement);
+    if (!make) {
+      make = rowMaker(statement.columns().map((column) => column.name));
+      this.#makers.set(statement, make);
+    }
+    return make;
+  }
+
   /** Runs INSERT/UPDATE … RETURNING (or a keyed SELECT) in bigint mode: a write must not be repeated. */
   #writeReturning(sql: string, params: unknown[], schema: TableSchema): Row | undefined {
-    const statement = this.#statement(sql);
+    const statement = this.#statement(sql).raw(false);
     statement.safeIntegers(true);
     const row = statement.get(...params) as Row | undefined;
     return row ? rowDecoder(schema.columns, true)(row) : undefined;
