@@ -3,7 +3,7 @@
  * its user with at most the user's role), the operator's admin token (an admin), or
  * anonymous. Every access decision of the server is made on an actor.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { tokenWithin } from '../../accounts/kysely-account-store.js';
 import type { AccountStore, Grant, Role } from '../../accounts/types.js';
 
@@ -71,8 +71,9 @@ let adminDigest: { token: string; digest: Buffer } | undefined;
 export function isAdminToken(given: string | undefined, adminToken: string): boolean {
   if (given === undefined) return false;
   if (adminDigest?.token !== adminToken)
-    adminDigest = { token: adminToken, digest: createHash('sha256').update(adminToken).digest() };
-  return timingSafeEqual(createHash('sha256').update(given).digest(), adminDigest.digest);
+    adminDigest = { token: adminToken, digest: hash('sha256', adminToken, 'buffer') };
+  // One-shot `hash`: no Hash object (a native handle per request for the GC to track).
+  return timingSafeEqual(hash('sha256', given, 'buffer'), adminDigest.digest);
 }
 
 /** The actor of a signed-in user, with its grants; undefined when the user no longer exists. */

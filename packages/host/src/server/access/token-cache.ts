@@ -13,7 +13,7 @@
  *   here within {@link TOKEN_CACHE_TTL_MS}: a revoked token or a lowered role may still
  *   work for up to that long on the other hosts. A token's own expiry is never exceeded.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AccountStore } from '../../accounts/types.js';
 import { type Actor, ADMIN_TOKEN_ACTOR, bearerActor, isAdminToken } from './actor.js';
 
@@ -93,7 +93,7 @@ export class TokenActorCache {
 
 /** The cache key of a secret. */
 function keyOf(secret: string): string {
-  return createHash('sha256').update(secret).digest('base64url');
+  return hash('sha256', secret, 'base64url');
 }
 
 /**
