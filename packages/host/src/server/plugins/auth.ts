@@ -91,12 +91,10 @@ const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 /** The cookie that holds the signed session id. */
 export const SESSION_COOKIE = 'nocoflo_session';
 
-function paramsOf(request: FastifyRequest): { ds?: string; table?: string } {
-  const params = (request.params ?? {}) as Record<string, unknown>;
-  return {
-    ...(typeof params.ds === 'string' ? { ds: params.ds } : {}),
-    ...(typeof params.table === 'string' ? { table: params.table } : {}),
-  };
+/** A route parameter that is a string (the datasource `ds`, the `table`), else undefined. */
+function paramOf(request: FastifyRequest, name: 'ds' | 'table'): string | undefined {
+  const value = (request.params as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** Throws (or redirects a person's browser to sign in) unless the actor meets the rule. */
@@ -121,19 +119,20 @@ function enforce(
     }
     throw credentialRequired(request, options.sessions);
   }
-  const { ds, table } = paramsOf(request);
-  const where = table ? `table ${table} of ${ds}` : ds ? `datasource ${ds}` : 'data';
+  const ds = paramOf(request, 'ds');
+  const table = paramOf(request, 'table');
+  const where = () => (table ? `table ${table} of ${ds}` : ds ? `datasource ${ds}` : 'data');
   if (rule === 'admin' && !isAdmin(actor)) {
     throw NocofloError.create(Errors.NotAllowed, [actor.name, 'administer this host (admins only)']);
   }
   if (rule === 'read' && !mayData(actor, 'read', ds, table)) {
-    throw NocofloError.create(Errors.NotAllowed, [actor.name, `read ${where}`]);
+    throw NocofloError.create(Errors.NotAllowed, [actor.name, `read ${where()}`]);
   }
   if (rule === 'write') {
     if (options.readOnly)
       throw NocofloError.create(Errors.NotAllowed, [actor.name, 'change anything: the server is read-only']);
     if (!mayData(actor, 'write', ds, table)) {
-      throw NocofloError.create(Errors.NotAllowed, [actor.name, `change ${where}`]);
+      throw NocofloError.create(Errors.NotAllowed, [actor.name, `change ${where()}`]);
     }
   }
   return undefined;

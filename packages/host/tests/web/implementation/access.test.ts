@@ -142,6 +142,7 @@ describe('roles, grants and CSRF', () => {
       payload: patch,
     });
     expect(narrowed.statusCode).toBe(403);
+    expect(narrowed.json().error.message).toContain('change table items of main');
   });
 
   it('narrows an editor by grants: writes one table, only reads another, cannot see a third', async () => {
@@ -153,7 +154,9 @@ describe('roles, grants and CSRF', () => {
     expect((await as(sessions.editor, 'PATCH', lines, line)).statusCode).toBe(403);
     expect((await as(sessions.editor, 'GET', lines)).statusCode).toBe(200);
     await web.accounts.setGrant(editor?.id ?? '', 'main', 'lines', 'none');
-    expect((await as(sessions.editor, 'GET', lines)).statusCode).toBe(403);
+    const hidden = await as(sessions.editor, 'GET', lines);
+    expect(hidden.statusCode).toBe(403);
+    expect(hidden.json().error.message).toContain('read table lines of main');
     // A grant never widens a role.
     const viewer = await web.accounts.findUser('viewer');
     await web.accounts.setGrant(viewer?.id ?? '', 'main', 'items', 'write');
