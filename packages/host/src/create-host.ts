@@ -252,15 +252,16 @@ class Host implements PluginHost {
     return this.#configs.view(name, configSchemaOf(record));
   }
 
-  // ── Lifecycle commands (each holds the lock) ──────────────────────────────
+  // ── Lifecycle commands (each holds the lock; in place when user code the lock runs calls it) ──
 
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    return this.#lock.exclusive(fn);
+    // The callback is user code: the host operations it calls run in place (no self-deadlock).
+    return this.#lock.operation(() => this.#lock.userCode(fn));
   }
 
   async start(): Promise<void> {
     const replica = this[PACKAGE_REPLICA];
-    const first = await this.exclusive(async () => {
+    const first = await this.#lock.operation(async () => {
       if (this.#started) return false;
       this.#started = true;
       await this.#lifecycle.readStoredStates();
@@ -284,8 +285,11 @@ class Host implements PluginHost {
         .all()
         .filter((r) => r.state === 'enabled')
         .map((r) => r.name);
-      if (this.hooks.hostStarted.isUsed())
-        await this.hooks.hostStarted.promise(Object.freeze({ hostVersion: this.version, enabled }));
+      // Taps are user code holding the lock: an operation they await runs in place.
+      if (this.hooks.hostStarted.isUsed()) {
+        const started = Object.freeze({ hostVersion: this.version, enabled });
+        await this.#lock.userCode(() => this.hooks.hostStarted.promise(started));
+      }
       return true;
     });
     // Installs other hosts made (or finished) meanwhile, through the install pipeline, which
@@ -294,7 +298,7 @@ class Host implements PluginHost {
   }
 
   rescan(): Promise<void> {
-    return this.exclusive(async () => {
+    return this.#lock.operation(async () => {
       const fresh = this.discover().filter((candidate) => !this.#table.has(candidate.name));
       for (const candidate of fresh) this.#table.set(recordFrom(candidate));
       if (fresh.length > 0) await this.#lifecycle.startAll();
@@ -303,14 +307,14 @@ class Host implements PluginHost {
 
   async stop(): Promise<void> {
     await this[PACKAGE_REPLICA]?.close();
-    return this.exclusive(async () => {
+    return this.#lock.operation(async () => {
       if (this.#stopped) return;
       this.#stopped = true;
       this.#lifecycle.stopRestarts();
       this.#unsubscribeStore?.();
       if (this.hooks.hostStopping.isUsed()) {
-        await this.hooks.hostStopping
-          .promise()
+        await this.#lock
+          .userCode(() => this.hooks.hostStopping.promise())
           .catch((error) => this.logger.warn('hostStopping failed', { error: errorMessage(error) }));
       }
       for (const record of this.#table.startOrder().reverse())
@@ -322,7 +326,7 @@ class Host implements PluginHost {
   }
 
   enable(name: string): Promise<PluginInfo> {
-    return this.exclusive(async () => {
+    return this.#lock.operation(async () => {
       const record = this.#table.require(name);
       this.#lifecycle.resetHealth(record);
       await this.#lifecycle.persistChoice(record, true);
@@ -332,7 +336,7 @@ class Host implements PluginHost {
   }
 
   disable(name: string): Promise<PluginInfo> {
-    return this.exclusive(async () => {
+    return this.#lock.operation(async () => {
       const record = this.#table.require(name);
       this.#lifecycle.resetHealth(record);
       await this.#lifecycle.persistChoice(record, false);
@@ -342,7 +346,7 @@ class Host implements PluginHost {
   }
 
   reload(name: string): Promise<PluginInfo> {
-    return this.exclusive(async () => {
+    return this.#lock.operation(async () => {
       const record = this.#table.require(name);
       this.#lifecycle.resetHealth(record);
       await this.#lifecycle.reloadRecord(record);
@@ -351,7 +355,7 @@ class Host implements PluginHost {
   }
 
   register(plugin: NocofloPlugin, manifest: RegisteredManifest): Promise<PluginInfo> {
-    return this.exclusive(async () => {
+    return this.#lock.operation(async () => {
       const existing = this.#table.get(manifest.name);
       if (existing && existing.source !== 'registered') {
         throw NocofloError.create(Errors.AmbiguousPlugin, [
@@ -400,7 +404,7 @@ class Host implements PluginHost {
     level: IsolationLevel | null,
     options: SetIsolationOptions = {},
   ): Promise<PluginInfo> {
-    return this.exclusive(async () => {
+    return this.#lock.operation(async () => {
       const record = this.#table.require(name);
       const change = checkIsolationChange(record.name, level, options, record.source === 'registered');
       await this.#lifecycle.persistIsolation(name, change);
@@ -419,11 +423,11 @@ class Host implements PluginHost {
   }
 
   unregister(name: string): Promise<void> {
-    return this.exclusive(async () => this.#lifecycle.unregisterRecord(this.#table.require(name)));
+    return this.#lock.operation(async () => this.#lifecycle.unregisterRecord(this.#table.require(name)));
   }
 
   setConfig(name: string, config: unknown, options: { actor?: string } = {}): Promise<PluginInfo> {
-    return this.exclusive(async () => {
+    return this.#lock.operation(async () => {
       const record = this.#table.require(name);
       await this.#configs.write(name, configSchemaOf(record), config, options.actor ?? 'api');
       await this.#lifecycle.applyConfigChange(record);
@@ -436,7 +440,8 @@ class Host implements PluginHost {
   /** Another host sharing the store changed a plugin: do the same here, without writing back. */
   private followExternalChange(plugin: string, kind: ExternalChangeKind): Promise<void> {
     if (kind === 'package') return this[PACKAGE_REPLICA]?.follow(plugin) ?? Promise.resolve();
-    return this.exclusive(async () => {
+    // Never in place: a notification is nobody's step, it waits its turn.
+    return this.#lock.run(async () => {
       const record = this.#table.get(plugin);
       if (!record || this.#stopped) return;
       // Always start from what the store says now: notifications of several kinds may interleave.

@@ -264,7 +264,27 @@ export interface PluginHost {
   on<E extends keyof HostEvents>(event: E, listener: (payload: HostEvents[E]) => void): () => void;
   /**
    * Runs `fn` while holding the host's lifecycle lock, so it does not interleave with
-   * enable / disable / reload / install of any plugin.
+   * enable / disable / reload / install of any plugin. Operations wait their turn in the
+   * order they were asked for; a `fn` that throws releases the lock.
+   *
+   * The host operations `fn` calls (and awaits) run in place, inside the same hold, instead
+   * of waiting for the lock `fn` holds: `await host.reload(name)` in `fn` does not deadlock.
+   * Work `fn` leaves running after it returned waits its turn like any other caller.
+   *
+   * @example
+   * ```ts
+   * import { rename } from 'node:fs/promises';
+   * import { createHost } from '@nocoflo/host';
+   *
+   * const host = await createHost({ root: '.' });
+   * await host.start();
+   * // Swap a plugin's folder and start the new version, with no other operation in between.
+   * await host.exclusive(async () => {
+   *   await rename('plugins/audit', 'plugins/.old-audit');
+   *   await rename('staging/audit', 'plugins/audit');
+   *   await host.reload('@acme/audit');
+   * });
+   * ```
    */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
 }

@@ -454,15 +454,18 @@ export class PluginLifecycle {
           : NocofloError.create(Errors.PluginCallbackFailed, [plugin, where, errorMessage(error)], {
               cause: error,
             });
-    this.o.lock.outside(() => {
-      void this.o.lock.exclusive(async () => {
+    // Queued, never in place: it may be called from inside an operation, which goes on first.
+    void this.o.lock
+      .run(async () => {
         const record = this.o.table.get(plugin);
         if (!record || record.state === 'failed' || !record.runtime) return;
         const isolated = record.runtime.level !== 'inline';
         await this.failRecord(record, failure);
         if (isolated) this.scheduleRestart(record);
-      });
-    });
+      })
+      .catch((error) =>
+        this.o.logger.error(`could not fail ${plugin}`, { plugin, error: errorMessage(error) }),
+      );
   }
 
   /** Restarts a crashed isolated plugin after a backoff, unless it is in a crash loop. */
@@ -487,7 +490,7 @@ export class PluginLifecycle {
     record.restartTimer = clock.setTimeout(() => {
       record.restartTimer = undefined;
       void this.o.lock
-        .exclusive(async () => {
+        .run(async () => {
           if (record.state !== 'failed' || this.#stopped || !this.o.table.has(record.name)) return;
           health.restarts++;
           this.o.logger.warn(`restarting ${record.name} (restart ${health.restarts})`, {
