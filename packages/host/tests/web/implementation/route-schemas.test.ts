@@ -3,8 +3,17 @@
  * with zod schemas: a request of the wrong shape answers 400 NCF_BAD_REQUEST naming what is
  * wrong, and nothing changes (no user, role, grant, token, setting or audit entry).
  */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, startWebHost, type WebHost } from '../fixtures/web-host.js';
+
+const execFileAsync = promisify(execFile);
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 let web: WebHost;
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -137,5 +146,37 @@ describe('page query strings', () => {
     expect(response.statusCode).toBe(200);
     const filtered = await web.app.inject({ url: '/admin/audit?actor=cli&limit=10', headers: admin });
     expect(filtered.statusCode).toBe(200);
+  });
+});
+
+describe('the schema compilers', () => {
+  it("are zod's alone: a server never loads Fastify's default Ajv or fast-json-stringify compilers", async () => {
+    // Loading them cost about a hundred modules at every start (Fastify's core still needs two
+    // small files of fast-json-stringify for its error answers). Checked in a process of its
+    // own (the built package), so no other test's Fastify instance can have loaded them.
+    const dir = mkdtempSync(join(tmpdir(), 'nocoflo-compilers-'));
+    try {
+      const script = `
+        import { createRequire } from 'node:module';
+        import { createHost, createServer } from ${JSON.stringify(pathToFileURL(join(packageDir, 'dist', 'index.js')).href)};
+        const host = await createHost({ root: ${JSON.stringify(dir)}, pluginDirs: [], scanNodeModules: false, dataDir: ${JSON.stringify(join(dir, 'data'))} });
+        await host.start();
+        const app = await createServer({ host, datasources: [], adminToken: 'compilers-token' });
+        const refused = await app.inject({ method: 'POST', url: '/admin/users', headers: { authorization: 'Bearer compilers-token' }, payload: { name: 7 } });
+        const loaded = Object.keys(createRequire(import.meta.url).cache).filter((file) => /[\\\\/]node_modules[\\\\/](ajv|@fastify[\\\\/](ajv-compiler|fast-json-stringify-compiler))[\\\\/]|fast-json-stringify[\\\\/]index\\.js$/.test(file));
+        console.log(JSON.stringify({ status: refused.statusCode, code: refused.json().error?.code, loaded }));
+        await app.close();
+        await host.stop();
+      `;
+      const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: dir,
+      });
+      const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+      expect(result.status).toBe(400);
+      expect(result.code).toBe('NCF_BAD_REQUEST');
+      expect(result.loaded).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
