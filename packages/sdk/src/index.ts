@@ -20,6 +20,12 @@ export type {
   SqlValue,
 } from './database/types.js';
 export { defineDatasource } from './datasource/define.js';
+export {
+  hasBatchRead,
+  type RowBatch,
+  type RowBatchIterator,
+  readRowBatch,
+} from './datasource/row-batches.js';
 export { type RowMaker, rowMaker } from './datasource/row-maker.js';
 export { assertRowVersion, rowVersion } from './datasource/row-version.js';
 export {

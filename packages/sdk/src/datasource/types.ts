@@ -482,7 +482,11 @@ export interface Datasource {
   describeTable(table: string): Promise<TableSchema>;
   /** One page of rows, with keyset cursors. */
   readPage(table: string, options?: ReadPageOptions): Promise<Page>;
-  /** Every matching row, fetched in batches with flat memory. */
+  /**
+   * Every matching row, fetched in batches with flat memory. Its iterator may also offer
+   * the batch read, `nextBatch(max)` (see the SDK's `RowBatchIterator`): optional, and worth it
+   * when the driver reads rows in batches anyway.
+   */
   stream(table: string, options?: StreamOptions): AsyncIterable<Row>;
   /** Group-by aggregates, computed in the database. */
   aggregate(table: string, query: AggregateQuery): Promise<AggregateResult>;

@@ -3,7 +3,12 @@ import {
   definePlugin,
   defineView,
   type HookArgs,
+  hasBatchRead,
   type PluginContext,
+  type Row,
+  type RowBatch,
+  type RowBatchIterator,
+  readRowBatch,
   type TapFn,
   type WriteEvent,
   type WriteVeto,
@@ -58,5 +63,22 @@ describe('public API types', () => {
       | 'testConnection'
       | 'close'
     >();
+  });
+
+  it('types the batch read of a stream', () => {
+    expectTypeOf<RowBatchIterator>().toExtend<AsyncIterator<Row>>();
+    expectTypeOf<RowBatchIterator['nextBatch']>().toEqualTypeOf<(max: number) => Promise<Row[]>>();
+    expectTypeOf(readRowBatch).returns.toEqualTypeOf<Promise<RowBatch>>();
+    const ds = {} as Datasource;
+    const iterator = ds.stream('t')[Symbol.asyncIterator]();
+    // @ts-expect-error: a stream's iterator offers nextBatch only when it says so
+    iterator.nextBatch(10);
+    if (hasBatchRead(iterator)) expectTypeOf(iterator.nextBatch(10)).toEqualTypeOf<Promise<Row[]>>();
+    // An iterator that offers it is still a plain stream's iterator.
+    const offering: RowBatchIterator = {
+      next: async () => ({ value: undefined, done: true }),
+      nextBatch: async () => [],
+    };
+    const _stream: AsyncIterable<Row> = { [Symbol.asyncIterator]: () => offering };
   });
 });
