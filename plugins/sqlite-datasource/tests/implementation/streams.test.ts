@@ -1,3 +1,4 @@
+import { hasBatchRead, type Row, type RowBatchIterator, readRowBatch } from '@nocoflo/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqlite, type SqliteDatasource } from '../../src/index.js';
 import { type TempFolder, tempFolder } from '../fixtures/temp-db.js';
@@ -67,5 +68,65 @@ describe('streams', () => {
     expect((await readAhead.next()).value).toEqual({ id: 1, label: 'row 1' });
     await ds.close();
     await expect(readAhead.next()).rejects.toMatchObject({ code: 'NCF_DATASOURCE_CLOSED' });
+  });
+
+  describe('read in batches (nextBatch, the SDK’s RowBatchIterator)', () => {
+    const open = (batchSize: number, signal?: AbortSignal) => {
+      const iterator = ds.stream('t', { batchSize, ...(signal ? { signal } : {}) })[Symbol.asyncIterator]();
+      expect(hasBatchRead(iterator)).toBe(true);
+      return iterator as RowBatchIterator;
+    };
+
+    it('hand over whole batches, at most `max` rows each, mixed with next(), every row once', async () => {
+      const iterator = open(10);
+      const batch = await iterator.nextBatch(100);
+      // The statement's batch as it is: no more rows than one batch holds.
+      expect(ids(batch)).toEqual(all.slice(0, 10));
+      expect(ids(await iterator.nextBatch(3))).toEqual([11, 12, 13]);
+      expect((await iterator.next()).value).toMatchObject({ id: 14 });
+      expect(ids(await iterator.nextBatch(100))).toEqual([15, 16, 17, 18, 19, 20]);
+      expect(ids(await iterator.nextBatch(100))).toEqual([21, 22, 23, 24, 25]);
+      expect(await iterator.nextBatch(100)).toEqual([]);
+      expect(await iterator.next()).toEqual({ done: true, value: undefined });
+      // The rows are what a page holds.
+      expect(batch).toEqual((await ds.readPage('t', { limit: 10 })).rows);
+    });
+
+    it('read by readRowBatch: full batches, then the rest with done', async () => {
+      const iterator = open(4);
+      const seen: { rows: number; done: boolean }[] = [];
+      for (;;) {
+        const { rows, done } = await readRowBatch(iterator, 10);
+        seen.push({ rows: rows.length, done });
+        if (done) break;
+      }
+      expect(seen).toEqual([
+        { rows: 10, done: false },
+        { rows: 10, done: false },
+        { rows: 5, done: true },
+      ]);
+    });
+
+    it('answer none after return() or an abort, and reject once the datasource closed', async () => {
+      const stopped = open(10);
+      expect(await stopped.nextBatch(2)).toHaveLength(2);
+      await stopped.return?.();
+      expect(await stopped.nextBatch(2)).toEqual([]);
+
+      const controller = new AbortController();
+      const aborted = open(10, controller.signal);
+      expect(await aborted.nextBatch(2)).toHaveLength(2);
+      controller.abort();
+      expect(await aborted.nextBatch(2)).toEqual([]);
+
+      const refused = open(10);
+      await expect(refused.nextBatch(0)).rejects.toMatchObject({ code: 'NCF_INVALID_QUERY' });
+
+      const closing = open(100);
+      const first: Row[] = await closing.nextBatch(1);
+      expect(ids(first)).toEqual([1]);
+      await ds.close();
+      await expect(closing.nextBatch(5)).rejects.toMatchObject({ code: 'NCF_DATASOURCE_CLOSED' });
+    });
   });
 });
