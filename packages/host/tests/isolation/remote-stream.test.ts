@@ -1,7 +1,9 @@
 /**
  * A stream from a plugin in a worker: rows cross in batches (as columns when they share
  * their names, as they are otherwise), the plugin reads at most two batches ahead, and stopping
- * or aborting the consumer, or a failed read, stops the plugin's stream.
+ * or aborting the consumer, or a failed read, stops the plugin's stream. A stream whose
+ * iterator offers the batch read (`nextBatch`, the SDK's RowBatchIterator) is read with it,
+ * never row by row.
  */
 import type { PluginHost } from '@nocoflo/host';
 import type { Datasource, Row } from '@nocoflo/sdk';
@@ -10,9 +12,44 @@ import { takeBuffered } from '../../src/data/buffered-rows.js';
 import { FixtureRoot } from '../fixtures/fixture-root.js';
 import { startHost, writePlugin } from './isolated-plugins.js';
 
-// `plain`: `count` rows { id, label }; `mixed`: rows JSON cannot carry, or of differing names.
-// `aggregate` reports how many rows the plugin's stream yielded and whether it was closed.
+// `plain`: `count` rows { id, label }; `mixed`: rows JSON cannot carry, or of differing names;
+// `exact`: rows of the same names holding values JSON cannot carry; `batched`: `count` rows
+// from an iterator with nextBatch (at most 7 rows a call), failing at row `failAt` if given.
+// `aggregate` reports how many rows the plugin's stream yielded and whether it was closed
+// (for `batched`: also its calls, and reads after a failure).
 const STREAMER = `
+const EXACT = [
+  { id: 1, big: 2n ** 70n, bytes: new Uint8Array([1, 2]), zero: -0, none: undefined, at: new Date(0), nan: NaN },
+  { id: 2, big: -1n, bytes: new Uint8Array(), zero: 0, none: null, at: new Date(1), nan: 1 },
+];
+function batched(count, failAt, stats) {
+  let i = 0;
+  let ended = false;
+  let failed = false;
+  const end = () => { if (!ended) { ended = true; stats.closed++; } };
+  const read = (max) => {
+    if (failed) stats.readsAfterFailure++;
+    if (ended) return [];
+    const rows = [];
+    while (rows.length < Math.min(max, 7) && i < count) {
+      if (i === failAt) { failed = true; throw new Error('the disk went away at row ' + i); }
+      rows.push({ id: i, label: 'row ' + i, ratio: i / 4 });
+      i++;
+      stats.pulled++;
+    }
+    if (rows.length === 0) end();
+    return rows;
+  };
+  return {
+    async next() {
+      stats.nextCalls++;
+      const [row] = read(1);
+      return row ? { value: row, done: false } : { value: undefined, done: true };
+    },
+    async nextBatch(max) { stats.batchCalls++; return read(max); },
+    async return() { end(); return { value: undefined, done: true }; },
+  };
+}
 const MIXED = [
   { id: 1, big: 2n ** 70n, bytes: new Uint8Array([1, 2]), negativeZero: -0 },
   { id: 2, nested: { a: [1, { b: null }] }, missing: undefined },
@@ -22,13 +59,25 @@ const MIXED = [
 ];
 function streamer(url) {
   const stats = { pulled: 0, closed: 0 };
+  const batchStats = { pulled: 0, closed: 0, nextCalls: 0, batchCalls: 0, readsAfterFailure: 0 };
   return {
     url, capabilities: { write: false, estimates: false },
     async listTables() { return [{ name: 'plain', kind: 'table' }, { name: 'mixed', kind: 'table' }, { name: 'failing', kind: 'table' }]; },
     async describeTable(name) { return { name, kind: 'table', columns: [], primaryKey: [], foreignKeys: [], writable: false }; },
     async readPage() { return { rows: [], nextCursor: null, prevCursor: null }; },
-    async *stream(table, options = {}) {
+    stream(table, options = {}) {
+      if (table === 'batched') {
+        const count = options.filter?.[0]?.value ?? 2500;
+        return { [Symbol.asyncIterator]: () => batched(count, options.filter?.[1]?.value, batchStats) };
+      }
+      return this.rows(table, options);
+    },
+    async *rows(table, options = {}) {
       try {
+        if (table === 'exact') {
+          for (const row of EXACT) { stats.pulled++; yield row; }
+          return;
+        }
         if (table === 'mixed') {
           for (const row of MIXED) { stats.pulled++; yield row; }
           return;
@@ -41,7 +90,7 @@ function streamer(url) {
         for (let i = 0; i < count; i++) { stats.pulled++; yield { id: i, label: 'row ' + i, ratio: i / 4 }; }
       } finally { stats.closed++; }
     },
-    async aggregate() { return { rows: [{ ...stats }] }; },
+    async aggregate(table) { return { rows: [{ ...(table === 'batched' ? batchStats : stats) }] }; },
     async insert() { throw new Error('read-only'); },
     async update() { throw new Error('read-only'); },
     async delete() { throw new Error('read-only'); },
@@ -169,6 +218,104 @@ describe('a stream from a worker', () => {
     await expect(reading).rejects.toMatchObject({ cause: { name: 'AbortError' } });
     expect(seen).toEqual([0, 1, 2, 3]);
     expect((await stats(ds)).closed).toBe(1);
+    await ds.close();
+  });
+
+  describe('whose iterator offers nextBatch', () => {
+    const batchStats = async (ds: Datasource) =>
+      (await ds.aggregate('batched', { measures: [] })).rows[0] as {
+        pulled: number;
+        closed: number;
+        nextCalls: number;
+        batchCalls: number;
+        readsAfterFailure: number;
+      };
+    const batched = (count: number, failAt?: number) => ({
+      filter: [
+        { column: 'id', op: 'lt' as const, value: count },
+        ...(failAt === undefined ? [] : [{ column: 'id', op: 'lt' as const, value: failAt }]),
+      ],
+    });
+
+    it('reads it a batch at a time, never row by row, every row once, for any batch size', async () => {
+      const ds = await host.datasources.open('streamer:g');
+      for (const [count, batchSize] of [
+        [2500, undefined],
+        [7, 1],
+        [10, 3],
+        [9, 3],
+        [0, 5],
+        [25, 10],
+        [1, 20_000],
+      ] as const) {
+        const rows: Row[] = [];
+        for await (const row of ds.stream('batched', {
+          ...batched(count),
+          ...(batchSize ? { batchSize } : {}),
+        }))
+          rows.push(row);
+        expect(rows, `${count} rows in batches of ${batchSize}`).toEqual(
+          Array.from({ length: count }, (_, i) => ({ id: i, label: `row ${i}`, ratio: i / 4 })),
+        );
+      }
+      const { nextCalls, closed, pulled } = await batchStats(ds);
+      expect({ nextCalls, closed, pulled }).toEqual({
+        nextCalls: 0,
+        closed: 7,
+        pulled: 2500 + 7 + 10 + 9 + 25 + 1,
+      });
+      await ds.close();
+    });
+
+    it('throws a failure in the middle of a batch, reads no further, and lets the iterator clean up', async () => {
+      const ds = await host.datasources.open('streamer:h');
+      const seen: unknown[] = [];
+      const reading = (async () => {
+        for await (const row of ds.stream('batched', { ...batched(100, 25), batchSize: 10 }))
+          seen.push(row.id);
+      })();
+      await expect(reading).rejects.toThrow('the disk went away at row 25');
+      // Rows of the two whole batches, none of the failed one's (rows 20 to 24 were read).
+      expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      expect(await batchStats(ds)).toMatchObject({
+        pulled: 25,
+        closed: 1,
+        readsAfterFailure: 0,
+        nextCalls: 0,
+      });
+      await ds.close();
+    });
+
+    it('reads at most two batches ahead, and closes the iterator when the consumer stops early', async () => {
+      const ds = await host.datasources.open('streamer:i');
+      let seen = 0;
+      for await (const _row of ds.stream('batched', { ...batched(1000), batchSize: 10 })) {
+        seen++;
+        if (seen === 15) break;
+      }
+      expect(await batchStats(ds)).toMatchObject({ pulled: 40, closed: 1, nextCalls: 0 });
+      await ds.close();
+    });
+  });
+
+  it('carries rows of the same names holding values JSON would change, exactly', async () => {
+    const ds = await host.datasources.open('streamer:j');
+    const rows: Row[] = [];
+    for await (const row of ds.stream('exact')) rows.push(row);
+    expect(rows).toEqual([
+      {
+        id: 1,
+        big: 2n ** 70n,
+        bytes: new Uint8Array([1, 2]),
+        zero: -0,
+        none: undefined,
+        at: new Date(0),
+        nan: Number.NaN,
+      },
+      { id: 2, big: -1n, bytes: new Uint8Array(), zero: 0, none: null, at: new Date(1), nan: 1 },
+    ]);
+    expect(Object.is(rows[0]!.zero, -0)).toBe(true);
+    expect(Object.keys(rows[0]!)).toEqual(['id', 'big', 'bytes', 'zero', 'none', 'at', 'nan']);
     await ds.close();
   });
 });
