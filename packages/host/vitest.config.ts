@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { sharedTestOptions, workspaceAliases } from '../../vitest.shared.js';
+import { filesFirst, sharedTestOptions, workspaceAliases } from '../../vitest.shared.js';
 
 export default defineConfig({
   resolve: { alias: workspaceAliases },
@@ -16,5 +16,17 @@ export default defineConfig({
     // Most files wait on child processes, servers and databases more than they compute, so
     // three keep two cores busy without one file's wait holding up the rest.
     maxWorkers: 3,
+    // The longest files first (timed in full runs), whatever their size: a clean clone has no
+    // timings and runs the largest first, and cli.test.ts, third longest, started midway.
+    sequence: {
+      sequencer: filesFirst([
+        'tests/ops/implementation/admin-api.test.ts',
+        'tests/web/implementation/access.test.ts',
+        'tests/ops/implementation/cli.test.ts',
+        'tests/ops/implementation/crash-safety.test.ts',
+        'tests/ops/implementation/cli-isolation.test.ts',
+        'tests/isolation/hostile-plugins-process.test.ts',
+      ]),
+    },
   },
 });
