@@ -1,3 +1,5 @@
+import { Errors } from '../errors/catalog.js';
+import { NocofloError } from '../errors/nocoflo-error.js';
 import type { Row } from './types.js';
 
 /**
@@ -107,6 +109,8 @@ export function hasBatchRead(iterator: AsyncIterator<Row>): iterator is RowBatch
  * @param iterator - A stream's iterator (`ds.stream(table)[Symbol.asyncIterator]()`).
  * @param max - The most rows wanted, a positive integer.
  * @returns The rows read and whether the stream has ended.
+ * @throws NocofloError `NCF_INVALID_QUERY` when `max` is not a positive integer, and
+ *   `NCF_DATASOURCE_ERROR` when the stream's `nextBatch` resolves to something other than an array.
  *
  * @example
  * ```ts
@@ -127,12 +131,16 @@ export function hasBatchRead(iterator: AsyncIterator<Row>): iterator is RowBatch
  * ```
  */
 export async function readRowBatch(iterator: AsyncIterator<Row>, max: number): Promise<RowBatch> {
-  if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be a positive integer, got ${max}`);
+  if (!Number.isInteger(max) || max < 1)
+    throw NocofloError.create(Errors.InvalidQuery, [`a batch's max must be a positive integer, got ${max}`]);
   if (hasBatchRead(iterator)) {
     const read = async (n: number): Promise<Row[]> => {
       const rows: unknown = await iterator.nextBatch(n);
       if (!Array.isArray(rows))
-        throw new TypeError(`a stream's nextBatch() resolved to ${typeof rows}, not an array of rows`);
+        throw NocofloError.create(Errors.DatasourceError, [
+          'stream',
+          `its nextBatch() resolved to ${rows === null ? 'null' : typeof rows}, not an array of rows`,
+        ]);
       return rows;
     };
     // Usually the datasource's batch is the one wanted, and is handed over as it is.

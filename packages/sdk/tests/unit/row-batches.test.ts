@@ -72,9 +72,14 @@ describe('readRowBatch', () => {
       },
     };
     await expect(readRowBatch(failing, 10)).rejects.toThrow('the disk went away');
-    await expect(readRowBatch(source(3, 1).iterator, 0)).rejects.toThrow(RangeError);
-    await expect(readRowBatch(source(3, 1).iterator, 1.5)).rejects.toThrow(RangeError);
+    await expect(readRowBatch(source(3, 1).iterator, 0)).rejects.toMatchObject({ code: 'NCF_INVALID_QUERY' });
+    await expect(readRowBatch(source(3, 1).iterator, 1.5)).rejects.toMatchObject({
+      code: 'NCF_INVALID_QUERY',
+    });
     const broken = { next: async () => ({ value: undefined, done: true }), nextBatch: async () => null };
-    await expect(readRowBatch(broken as never, 10)).rejects.toThrow(TypeError);
+    await expect(readRowBatch(broken as never, 10)).rejects.toMatchObject({
+      code: 'NCF_DATASOURCE_ERROR',
+      message: expect.stringContaining('not an array of rows'),
+    });
   });
 });
