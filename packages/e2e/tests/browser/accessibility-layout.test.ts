@@ -10,7 +10,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../fixtures/browser.js';
+import {
+  CHROMIUM_ARGS,
+  findChromium,
+  HOW_TO_GET_CHROMIUM,
+  NO_PLAYWRIGHT_LIMIT,
+} from '../fixtures/browser.js';
 import { ADMIN_TOKEN, type RunningServer, startServer } from '../fixtures/serve.js';
 
 const executablePath = findChromium();
@@ -94,7 +99,7 @@ describe.skipIf(!executablePath && !required)('accessibility and layout of every
   beforeAll(async () => {
     if (!executablePath) throw new Error(`CI=true needs a browser, but ${HOW_TO_GET_CHROMIUM}`);
     server = await startServer();
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: NO_PLAYWRIGHT_LIMIT });
   });
 
   afterAll(async () => {
@@ -107,6 +112,7 @@ describe.skipIf(!executablePath && !required)('accessibility and layout of every
       for (const [name, path] of Object.entries(PAGES)) {
         it(`${name}: no serious or critical axe violation, nothing overflows`, async () => {
           const page = await browser.newPage({ viewport, colorScheme });
+          page.setDefaultTimeout(NO_PLAYWRIGHT_LIMIT);
           try {
             await page.goto(`${server.url}${path}`);
             if (SHOWS[name]) expect(await page.locator(SHOWS[name]).count(), SHOWS[name]).toBe(1);

@@ -12,7 +12,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../fixtures/browser.js';
+import {
+  CHROMIUM_ARGS,
+  findChromium,
+  HOW_TO_GET_CHROMIUM,
+  NO_PLAYWRIGHT_LIMIT,
+} from '../fixtures/browser.js';
 import { readRow } from '../fixtures/database.js';
 import { ADMIN_TOKEN, CLI, type RunningServer, startServer } from '../fixtures/serve.js';
 
@@ -58,7 +63,7 @@ describe.skipIf(!executablePath && !required)('accounts in Chromium', () => {
       if (added.status !== 0) throw new Error(`users add ${name} failed: ${added.stderr}`);
     }
     server = await startServer({ urls: [`sqlite:${shop}`], dataDir, localAdmin: false });
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: NO_PLAYWRIGHT_LIMIT });
   });
 
   afterAll(async () => {
@@ -69,6 +74,7 @@ describe.skipIf(!executablePath && !required)('accounts in Chromium', () => {
 
   async function signedIn(name: keyof typeof USERS): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.setDefaultTimeout(NO_PLAYWRIGHT_LIMIT);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('dialog', (dialog) => void dialog.accept());
     await page.goto(`${server.url}/d/shop/t/orders`);
@@ -85,6 +91,7 @@ describe.skipIf(!executablePath && !required)('accounts in Chromium', () => {
 
   it('refuses a wrong password and signs nobody in', async () => {
     const page = await browser.newPage();
+    page.setDefaultTimeout(NO_PLAYWRIGHT_LIMIT);
     await page.goto(`${server.url}/sign-in`);
     await page.locator('input[name="name"]').fill('editor');
     await page.locator('input[name="password"]').fill('not the password');

@@ -10,7 +10,12 @@ import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../fixtures/browser.js';
+import {
+  CHROMIUM_ARGS,
+  findChromium,
+  HOW_TO_GET_CHROMIUM,
+  NO_PLAYWRIGHT_LIMIT,
+} from '../fixtures/browser.js';
 import {
   type ChinookTarget,
   type ChinookTargets,
@@ -58,7 +63,7 @@ describe.skipIf(!available)('foreign-key links, row pages and export in Chromium
       },
     });
     server = await startServer({ urls: chinook.urls });
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: NO_PLAYWRIGHT_LIMIT });
   });
 
   afterAll(async () => {
@@ -69,6 +74,7 @@ describe.skipIf(!available)('foreign-key links, row pages and export in Chromium
 
   async function newPage(): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    page.setDefaultTimeout(NO_PLAYWRIGHT_LIMIT);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     return page;
   }

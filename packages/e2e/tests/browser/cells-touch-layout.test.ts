@@ -14,7 +14,12 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../fixtures/browser.js';
+import {
+  CHROMIUM_ARGS,
+  findChromium,
+  HOW_TO_GET_CHROMIUM,
+  NO_PLAYWRIGHT_LIMIT,
+} from '../fixtures/browser.js';
 import { type RunningServer, startServer } from '../fixtures/serve.js';
 
 const executablePath = findChromium();
@@ -113,7 +118,7 @@ describe.skipIf(!executablePath && !required)('cells, touch and a narrow screen 
       };
     }
     server = await startServer({ urls });
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: NO_PLAYWRIGHT_LIMIT });
   });
 
   afterAll(async () => {
@@ -134,6 +139,7 @@ describe.skipIf(!executablePath && !required)('cells, touch and a narrow screen 
       acceptDownloads: true,
       ...(options.touch ? { hasTouch: true, isMobile: true } : {}),
     });
+    context.setDefaultTimeout(NO_PLAYWRIGHT_LIMIT);
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('close', () => contextsClosing.push(context.close()));

@@ -7,7 +7,12 @@
  */
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../fixtures/browser.js';
+import {
+  CHROMIUM_ARGS,
+  findChromium,
+  HOW_TO_GET_CHROMIUM,
+  NO_PLAYWRIGHT_LIMIT,
+} from '../fixtures/browser.js';
 import {
   type ChinookTarget,
   type ChinookTargets,
@@ -90,7 +95,7 @@ describe.skipIf(!available)('table view in Chromium, on Chinook', () => {
       },
     });
     server = await startServer({ urls: chinook.urls });
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: NO_PLAYWRIGHT_LIMIT });
   });
 
   afterAll(async () => {
@@ -102,6 +107,7 @@ describe.skipIf(!available)('table view in Chromium, on Chinook', () => {
   /** A page that records the data API writes it sends. */
   async function newPage(width = 1280, height = 800): Promise<{ page: Page; writes: string[] }> {
     const page = await browser.newPage({ viewport: { width, height } });
+    page.setDefaultTimeout(NO_PLAYWRIGHT_LIMIT);
     const writes: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('dialog', (dialog) => void dialog.accept());

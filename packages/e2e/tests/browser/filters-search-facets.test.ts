@@ -10,7 +10,12 @@
  */
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium, HOW_TO_GET_CHROMIUM } from '../fixtures/browser.js';
+import {
+  CHROMIUM_ARGS,
+  findChromium,
+  HOW_TO_GET_CHROMIUM,
+  NO_PLAYWRIGHT_LIMIT,
+} from '../fixtures/browser.js';
 import {
   type ChinookTarget,
   type ChinookTargets,
@@ -64,7 +69,7 @@ describe.skipIf(!available)(
         },
       });
       server = await startServer({ urls: chinook.urls });
-      browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+      browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: NO_PLAYWRIGHT_LIMIT });
     });
 
     afterAll(async () => {
@@ -76,6 +81,7 @@ describe.skipIf(!available)(
 
     async function newPage(): Promise<Page> {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      page.setDefaultTimeout(NO_PLAYWRIGHT_LIMIT);
       page.on('pageerror', (error) => pageErrors.push(error.message));
       return page;
     }
@@ -362,6 +368,7 @@ describe.skipIf(!available)(
           async () => {
             const t = target();
             const page = await browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true });
+            page.setDefaultTimeout(NO_PLAYWRIGHT_LIMIT);
             page.on('pageerror', (error) => pageErrors.push(error.message));
             await page.goto(`${server.url}/d/${t.id}/t/${t.tables.invoice}?view=chart`);
             await page.locator('.ncf-chart svg').waitFor();
