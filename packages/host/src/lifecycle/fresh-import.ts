@@ -46,6 +46,9 @@ const nativeImport = createRequire(import.meta.url)('./native-import.cjs') as (
   url: string,
 ) => Promise<unknown>;
 
+/** es-module-lexer, once the first reload needed it (ready: its wasm initialised). */
+let lexer: typeof import('es-module-lexer') | undefined;
+
 const isRelative = (specifier: string) => specifier.startsWith('./') || specifier.startsWith('../');
 
 /**
@@ -56,9 +59,14 @@ const isRelative = (specifier: string) => specifier.startsWith('./') || specifie
  * `'./assets/view.css'`) do not count: only import syntax does.
  */
 export async function needsResolveHook(source: string): Promise<boolean> {
-  // Loaded on the first reload only: starting a host never lexes anything.
-  const { init, parse } = await import('es-module-lexer');
-  await init;
+  // Loaded on the first reload only: starting a host never lexes anything. Kept once loaded:
+  // an import() of a cached module still costs a resolve and a few ticks on every reload.
+  if (!lexer) {
+    const module = await import('es-module-lexer');
+    await module.init;
+    lexer = module;
+  }
+  const { parse } = lexer;
   let imports: ReturnType<typeof parse>[0];
   try {
     [imports] = parse(source);
