@@ -39,7 +39,9 @@ export async function readPluginMigrations(
   // Synchronous: most plugins have no migrations, and this runs on every load and reload.
   let found: Stats | undefined;
   try {
-    found = statSync(folder);
+    // No exception for the common case of no folder (an ENOENT error is built with a stack
+    // trace, on every reload of a plugin without migrations).
+    found = statSync(folder, { throwIfNoEntry: false });
   } catch {}
   // A path that does not exist is judged lexically only, as packagePathEscape judges it, so
   // a plugin without migrations costs no realpath calls.
