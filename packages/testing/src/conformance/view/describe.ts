@@ -41,7 +41,7 @@ export interface ViewConformanceOptions {
   sample?: MemoryTableInit;
   /**
    * Time limit of one check, and of each of the view's callbacks in it, in ms. Default: 10
-   * minutes for a check (only a hang reaches it) and 30,000 for each callback.
+   * minutes for each (only a hang reaches them).
    */
   timeoutMs?: number;
   /**
