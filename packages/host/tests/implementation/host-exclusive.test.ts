@@ -1,16 +1,7 @@
-import { executionAsyncId } from 'node:async_hooks';
 import { createHost, type PluginHost } from '@nocoflo/host';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FixtureRoot, pluginPackageJson } from '../fixtures/fixture-root.js';
-
-/** Whether promise hooks are on in this process (see tests/unit/host-lock.test.ts). */
-async function promiseHooksOn(): Promise<boolean> {
-  const idInReaction = () =>
-    new Promise<number>((resolve) => Promise.resolve().then(() => resolve(executionAsyncId())));
-  const first = await idInReaction();
-  const second = await idInReaction();
-  return first !== second;
-}
+import { promiseHooksOn } from '../fixtures/promise-hooks.js';
 
 declare global {
   var __lockProbe: (() => Promise<boolean>) | undefined;

@@ -1,18 +1,6 @@
-import { executionAsyncId } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import { HostLock } from '../../src/lifecycle/host-lock.js';
-
-/**
- * Whether promise hooks are on in this process: with them on, each promise reaction runs
- * in an async resource of its own (a fresh id); with them off, no promise gets an id.
- */
-async function promiseHooksOn(): Promise<boolean> {
-  const idInReaction = () =>
-    new Promise<number>((resolve) => Promise.resolve().then(() => resolve(executionAsyncId())));
-  const first = await idInReaction();
-  const second = await idInReaction();
-  return first !== second;
-}
+import { promiseHooksOn } from '../fixtures/promise-hooks.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
