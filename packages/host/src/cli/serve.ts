@@ -18,7 +18,6 @@ import { isMetadataStore } from '../store/metadata.js';
 import { openMetadataStore } from '../store/open.js';
 import type { PluginHost } from '../types.js';
 import { HOST_VERSION } from '../version.js';
-import { watchPlugins } from '../watch/index.js';
 import { describeUnavailable, findUnavailableDatasources } from './check-datasources.js';
 import { ensureLocalAdmin } from './local-admin.js';
 import { storeUrlOf } from './store-options.js';
@@ -192,7 +191,8 @@ export async function serve(urls: string[], options: ServeOptions): Promise<() =
     await app.close();
     throw error;
   }
-  const watcher = options.watch ? watchPlugins(host) : undefined;
+  // The watcher's module (chokidar) loads only when watching.
+  const watcher = options.watch ? (await import('../watch/index.js')).watchPlugins(host) : undefined;
   await watcher?.ready;
   for (const plugin of host.list().filter((p) => p.state === 'failed')) {
     process.stderr.write(`plugin ${plugin.name} failed: ${plugin.error?.message ?? 'unknown error'}\n`);

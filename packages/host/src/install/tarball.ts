@@ -10,8 +10,15 @@ import { lstat, mkdir, open, readdir, readlink, realpath, rm, stat } from 'node:
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { Errors, NocofloError } from '@nocoflo/sdk';
-import { extract, Parser, type ReadEntry } from 'tar';
+import type { ReadEntry } from 'tar';
 import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS } from './limits.js';
+
+/**
+ * node-tar, loaded with the first archive: only installs read one, and every host start
+ * reaches this module (the admin API and the install pipeline import it), so loading it
+ * up front cost every start one large module for a feature most starts never use.
+ */
+const loadTar = () => import('tar');
 
 const ALLOWED_TYPES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink', 'Link']);
 
@@ -133,6 +140,7 @@ export async function inspectArchive(
   const budget = limits.maxUnpackedBytes + (limits.maxEntries + 2) * 1024;
   let decompressed = 0;
   const gzipped = await isGzip(file);
+  const { Parser } = await loadTar();
   await new Promise<void>((done, fail) => {
     let settled = false;
     const input = createReadStream(file);
@@ -251,6 +259,7 @@ export async function extractArchive(
 ): Promise<ArchiveSummary> {
   const summary = await inspectArchive(file, source, limits);
   // Not recursive: the parent must exist, so a wrong destination fails instead of creating folders.
+  const { extract } = await loadTar();
   await mkdir(destination);
   try {
     try {
