@@ -1,3 +1,4 @@
+import { serialize } from 'node:v8';
 import type { Row } from '@nocoflo/sdk';
 import { describe, expect, it } from 'vitest';
 import { JSON_KEY } from '../../src/runtime/isolated/json-wire.js';
@@ -28,6 +29,15 @@ describe('a batch of rows crossing', () => {
     const back = across(PLAIN);
     expect(back).toEqual(PLAIN);
     expect(back.map((row) => Object.keys(row))).toEqual(PLAIN.map((row) => Object.keys(row)));
+  });
+
+  it('hands the values over as a packed array, which the structured clone writes densely', () => {
+    const [, values] = columnsOf(packRows(PLAIN)) as [string[], unknown[]];
+    // V8's serialisation: 0xFF, the format version, then the value's tag: 'A' begins a dense
+    // array, 'a' a sparse one (what an array made by `new Array(n)` is written as, slot by slot).
+    const bytes = serialize(values);
+    expect(String.fromCharCode(bytes[2]!)).toBe('A');
+    expect(values).toHaveLength(PLAIN.length * Object.keys(PLAIN[0]!).length);
   });
 
   it('goes as names once and the values in one JSON string from a child process (text)', () => {
