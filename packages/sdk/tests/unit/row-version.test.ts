@@ -115,6 +115,37 @@ describe('rowVersion', () => {
     for (const row of rows) expect(rowVersion(row)).toBe(referenceRowVersion(row));
   });
 
+  it('gives the reference versions for flat rows and for each kind of value that leaves the flat path', () => {
+    // Rows of any shape: a datasource's rows are not type-checked where they are versioned.
+    const base = { id: 7, label: 'item 7', price: 1.5, ok: true, note: null, gone: undefined };
+    const rows: unknown[] = [
+      base,
+      { ...base, id: -0 },
+      { ...base, price: 1e21 },
+      { ...base, price: 5e-324 },
+      { ...base, label: '' },
+      { ...base, label: 'é ü 日本' },
+      // Each of these leaves the flat path at its last column, after the others were hashed.
+      { ...base, z: 'a"b' },
+      { ...base, z: 'back\\slash' },
+      { ...base, z: 'line\nbreak' },
+      { ...base, z: '\u0000' },
+      { ...base, z: '😀' },
+      { ...base, z: '\ud800' },
+      { ...base, z: Number.NaN },
+      { ...base, z: Number.NEGATIVE_INFINITY },
+      { ...base, z: 12n },
+      { ...base, z: new Date(0) },
+      { ...base, z: new Uint8Array([1, 255]) },
+      { ...base, z: [1, 'a'] },
+      { ...base, z: { b: 1, a: 2 } },
+      { '10': 1, '2': 2, b: 3, a: 4 },
+      [1, 2],
+      new Date(0),
+    ];
+    for (const row of rows) expect(rowVersion(row as Row)).toBe(referenceRowVersion(row as Row));
+  });
+
   it('does not depend on column order and changes with any value', () => {
     expect(rowVersion({ id: 1, qty: 10 })).toBe(rowVersion({ qty: 10, id: 1 }));
     expect(rowVersion({ id: 1, qty: 10 })).not.toBe(rowVersion({ id: 1, qty: 11 }));
