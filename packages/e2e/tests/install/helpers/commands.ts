@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root. */
@@ -31,11 +30,6 @@ export interface CommandResult {
 
 /** Options of {@link run}. */
 export interface RunOptions {
-  /**
-   * Run at the lowest CPU priority (and so its child processes, which inherit it): for
-   * `npm install`, whose native compile must not starve the tests running next to it.
-   */
-  lowPriority?: boolean;
   /** Variables added to the clean environment (e.g. where prebuilt binaries are). */
   env?: NodeJS.ProcessEnv;
 }
@@ -50,13 +44,6 @@ export function run(
   return new Promise((resolve, reject) => {
     const env = { ...cleanEnv(), ...options.env };
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    if (options.lowPriority && child.pid !== undefined) {
-      try {
-        setPriority(child.pid, 19);
-      } catch {
-        // Not permitted on this system: run at normal priority.
-      }
-    }
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -91,14 +78,17 @@ export function pnpm(): { command: string; args: string[] } {
 /**
  * `npm install` as a user runs it, quiet about audits and funding, using the npm cache first;
  * `env` adds variables such as the local prebuilds folder of `packNativePrebuild`.
+ *
+ * At normal CPU priority: the installs compile nothing (better-sqlite3 comes as a local
+ * prebuild), and they are on the longest path of `npm test`. At the lowest priority, as they
+ * ran while they compiled SQLite, anything CPU-bound beside them starved them: the app's
+ * install took 307 s beside the host suite, and beside two busy loops it had used 3 s of CPU
+ * in 295 s when it was stopped, against 47 s at normal priority.
  */
 export function npmInstall(
   cwd: string,
   args: readonly string[] = [],
   env: NodeJS.ProcessEnv = {},
 ): Promise<CommandResult> {
-  return run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...args], cwd, {
-    lowPriority: true,
-    env,
-  });
+  return run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...args], cwd, { env });
 }
