@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
-import { workspaceAliases } from '../../vitest.shared.js';
+import { sharedTestOptions, workspaceAliases } from '../../vitest.shared.js';
 import { versionsDefine } from './versions.config.js';
 
 export default defineConfig({
   define: versionsDefine,
   resolve: { alias: workspaceAliases },
-  test: { include: ['tests/**/*.test.ts'], testTimeout: 60_000 },
+  test: { include: ['tests/**/*.test.ts'], ...sharedTestOptions },
 });

@@ -128,6 +128,9 @@ export interface DatasourceConformanceOptions {
   readonly capabilities?: DatasourceConformanceCapabilities;
   /** Limits of the database. */
   readonly limits?: ConformanceLimits;
-  /** Time limit for one check, in ms. Default 10 minutes: only a hang reaches it. */
+  /**
+   * Time limit for one check, and for the hooks that create and close its datasource, in ms.
+   * Default 10 minutes: only a hang reaches it.
+   */
   readonly timeoutMs?: number;
 }

@@ -73,7 +73,7 @@ beforeAll(async () => {
   for (const mutant of MUTANTS)
     writeSubject(mutant.id, mutant, mutant.file === 'view' ? 'view' : 'datasource');
   results = await runChildVitest(config, packageRoot);
-}, 1_800_000);
+});
 
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });

@@ -257,11 +257,16 @@ export function describeDatasourceConformance(name: string, options: DatasourceC
     const known = resolveCapabilities(declared, undefined);
     const notApplicable = new Map<string, string>();
 
+    // The hooks that create and close each check's datasource take a check's limit, not the
+    // vitest config's (10 s by default in a plugin's project): an open that does nothing wrong
+    // can take longer than that on a busy machine.
+    const limit = options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+
     beforeEach(async () => {
       const fixture = known.seeded ? seededConformanceFixture(decimalDigits) : conformanceFixture();
       const created = await options.create(fixture);
       current = { subject: isSubject(created) ? created : { datasource: created }, fixture };
-    });
+    }, limit);
 
     afterEach(async () => {
       const done = current;
@@ -270,7 +275,7 @@ export function describeDatasourceConformance(name: string, options: DatasourceC
       // close() is checked on its own (close.idempotent); a failing close must not fail every other check.
       await done.subject.datasource.close().catch(() => {});
       await done.subject.cleanup?.();
-    });
+    }, limit);
 
     afterAll(() => {
       // Nothing is left out silently: the report lists every check that did not apply, and why.
@@ -311,7 +316,7 @@ export function describeDatasourceConformance(name: string, options: DatasourceC
           }
           await c.run(ctx);
         },
-        options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS,
+        limit,
       );
     }
   });

@@ -40,8 +40,9 @@ export interface ViewConformanceOptions {
   /** The table render checks start from (it must be one the view handles). Default: a mixed table of every common type. */
   sample?: MemoryTableInit;
   /**
-   * Time limit of one check, and of each of the view's callbacks in it, in ms. Default: 10
-   * minutes for each (only a hang reaches them).
+   * Time limit of one check, of each of the view's callbacks in it, and of the hooks that
+   * start and stop the suite's test host, in ms. Default: 10 minutes for each (only a hang
+   * reaches them).
    */
   timeoutMs?: number;
   /**
@@ -343,6 +344,10 @@ export function describeViewConformance(
     }
     let host: TestHost | undefined;
     const pluginName = `view-conformance-${name.replace(/[^a-z0-9-]/gi, '-').toLowerCase()}`;
+    // The hooks that start and stop the test host take a check's limit, not the vitest
+    // config's (10 s by default in a plugin's project): starting a host that does nothing
+    // wrong can take longer than that on a busy machine.
+    const hookLimit = options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
     beforeAll(async () => {
       // The view's callbacks may take as long as a check may: the test host's short default
       // deadline (2 s) is reachable on a busy machine by a render that does nothing wrong,
@@ -354,10 +359,10 @@ export function describeViewConformance(
         tapTimeoutMs: deadline,
         ...(options.config === undefined ? {} : { config: { [pluginName]: options.config } }),
       });
-    });
+    }, hookLimit);
     afterAll(async () => {
       await host?.stop();
-    });
+    }, hookLimit);
     for (const viewName of names) {
       describe(`view ${viewName}`, () => {
         registerChecks(() => {
