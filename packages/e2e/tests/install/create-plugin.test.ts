@@ -21,8 +21,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, npmInstall, repoRoot, run } from './helpers/commands.js';
-import { type NativePrebuild, packNativePrebuild } from './helpers/native-prebuild.js';
-import { packWorkspace, type Tarballs, tarball } from './helpers/tarballs.js';
+import type { NativePrebuild } from './helpers/native-prebuild.js';
+import { installPacks } from './helpers/packs.js';
+import { type Tarballs, tarball } from './helpers/tarballs.js';
 
 const fixtures = join(repoRoot, 'packages/e2e/tests/install/fixtures');
 const gettingStarted = join(repoRoot, 'docs/examples/getting-started');
@@ -56,11 +57,8 @@ function pointAtTarballs(manifest: Manifest): void {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'nocoflo-create-'));
-  mkdirSync(join(work, 'packs'));
-  [tarballs, native] = await Promise.all([
-    packWorkspace(join(work, 'packs')),
-    packNativePrebuild(join(work, 'prebuilds')),
-  ]);
+  // Packed once for both install files by the global setup (global-setup.ts).
+  ({ tarballs, native } = installPacks());
   app = join(work, 'app');
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
@@ -146,12 +144,8 @@ describe('npm create @nocoflo/plugin, in an empty folder outside the workspace',
         expect(existsSync(join(dir, 'dist/index.d.ts'))).toBe(true);
         await run('npm', ['run', 'typecheck'], dir);
 
-        const { stdout: packOut } = await run(
-          'npm',
-          ['pack', '--pack-destination', join(work, 'packs')],
-          dir,
-        );
-        packed.set(kind, join(work, 'packs', packOut.trim().split('\n').at(-1) ?? ''));
+        const { stdout: packOut } = await run('npm', ['pack', '--pack-destination', work], dir);
+        packed.set(kind, join(work, packOut.trim().split('\n').at(-1) ?? ''));
         projects.set(kind, dir);
       },
     );

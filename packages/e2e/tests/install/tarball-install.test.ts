@@ -24,9 +24,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npmInstall, repoRoot, run } from './helpers/commands.js';
-import { type NativePrebuild, packNativePrebuild } from './helpers/native-prebuild.js';
+import type { NativePrebuild } from './helpers/native-prebuild.js';
+import { installPacks } from './helpers/packs.js';
 import { withServer as serveIn } from './helpers/serve.js';
-import { packWorkspace, type Tarballs, tarball, useTarballs } from './helpers/tarballs.js';
+import { type Tarballs, tarball, useTarballs } from './helpers/tarballs.js';
 
 const fixtures = join(repoRoot, 'packages/e2e/tests/install/fixtures');
 const gettingStarted = join(repoRoot, 'docs/examples/getting-started');
@@ -63,11 +64,8 @@ function copyProject(from: string, to: string): void {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'nocoflo-install-'));
-  mkdirSync(join(work, 'packs'));
-  [tarballs, native] = await Promise.all([
-    packWorkspace(join(work, 'packs')),
-    packNativePrebuild(join(work, 'prebuilds')),
-  ]);
+  // Packed once for both install files by the global setup (global-setup.ts).
+  ({ tarballs, native } = installPacks());
 
   app = join(work, 'app');
   mkdirSync(app);
@@ -170,8 +168,8 @@ describe('the view plugin of the guide, written outside the repo', () => {
   });
 
   it('loads in the host installed from tarballs, next to the table view', async () => {
-    const { stdout } = await run('npm', ['pack', '--pack-destination', join(work, 'packs')], plugin);
-    const file = join(work, 'packs', stdout.trim().split('\n').at(-1) ?? '');
+    const { stdout } = await run('npm', ['pack', '--pack-destination', work], plugin);
+    const file = join(work, stdout.trim().split('\n').at(-1) ?? '');
     await npmInstall(app, [file], native.env);
     const result = await runHost('cards');
     expect(result.plugins.find((p) => p.name === 'nocoflo-cards-view')).toMatchObject({
