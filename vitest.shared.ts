@@ -2,7 +2,13 @@
 // import exactly what users import (`@nocoflo/sdk`), without a build step in between.
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { BaseSequencer, type TestSequencerConstructor, type TestSpecification } from 'vitest/node';
+import {
+  BaseSequencer,
+  type Reporter,
+  type TestSequencerConstructor,
+  type TestSpecification,
+} from 'vitest/node';
+import { StillRunningReporter } from './vitest.still-running.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -15,6 +21,11 @@ export const workspaceAliases = [
   { find: /^@nocoflo\/testing$/, replacement: here('./packages/testing/src/index.ts') },
 ];
 
+// Without time limits, what has run for 5 minutes is named every 5 minutes (not failed): a
+// hang shows where it is. (A variable, so `as const` below leaves the array mutable, as
+// vitest's config type wants.)
+const reporters: ('default' | Reporter)[] = ['default', new StillRunningReporter()];
+
 /**
  * Settings every package's tests share.
  *
@@ -22,8 +33,9 @@ export const workspaceAliases = [
  *   others on two cores can be ten times slower than on a quiet machine, and any fixed limit
  *   a loaded machine can reach fails the test for the machine, not for the code. An install
  *   file's hook took 5 minutes at load 8, and the 15 minutes these were before was within
- *   reach of a busier one. A hang is left to the CI job's own limit, or to Ctrl-C; pass
- *   `--testTimeout`/`--hookTimeout` to vitest to bound a local run. (Speed is measured in
+ *   reach of a busier one. A hang is named every 5 minutes (vitest.still-running.ts) and
+ *   left to the CI job's own limit, or to Ctrl-C; pass `--testTimeout`/`--hookTimeout` to
+ *   vitest to bound a local run. (Speed is measured in
  *   `pnpm bench`, as ratios, never asserted in a test.)
  * - Two test files at a time even on two cores (vitest's default there is one): most files
  *   spend their time waiting on databases, child processes and servers, not on the CPU.
@@ -31,6 +43,7 @@ export const workspaceAliases = [
 export const sharedTestOptions = {
   testTimeout: 0,
   hookTimeout: 0,
+  reporters,
   // `expect.poll` gives up after 1 s by default: far too soon for a page or a server under load.
   expect: { poll: { timeout: 5 * 60_000 } },
   maxWorkers: Math.max(2, availableParallelism() - 1),
