@@ -88,8 +88,8 @@ beforeAll(async () => {
   await run('node', ['make-db.mjs', 'people.db'], app);
 });
 
-// Removing several installed node_modules trees takes minutes on a loaded machine: within the
-// shared generous hook limit (vitest.shared.ts), and asynchronous so the runner's timer can report.
+// Removing several installed node_modules trees takes minutes on a loaded machine: hooks have
+// no time limit (vitest.shared.ts), and this one is asynchronous so the reporters keep reporting.
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });

@@ -4,9 +4,9 @@ import { sharedTestOptions, workspaceAliases } from '../../../../vitest.shared.j
 
 // Config of the child run in mutation.test.ts: the suites against every mutant at once.
 //
-// - The workspace's limits, which only a hang reaches: a hook that creates a test host can take
-//   over a minute on a busy two-core machine, and a limit it reached would fail the control
-//   subjects or count a mutant as caught for the machine, not for the suite.
+// - The workspace's limits (none): a hook that creates a test host can take over a minute on
+//   a busy two-core machine, and a limit it reached would fail the control subjects or count
+//   a mutant as caught for the machine, not for the suite.
 // - `isolate: false`: the ~50 subject files share one worker and its loaded modules (the kit,
 //   the host, zod) instead of each starting a fresh one. Per-file isolation made this child run
 //   cost 120 s of CPU against 44 s without, the same mutants caught. Each subject's patched
