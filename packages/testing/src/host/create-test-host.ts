@@ -40,9 +40,12 @@ export interface TestHostOptions {
   store?: PluginStateStore;
   /** Also receives every log line (they are captured in `host.logs` regardless). */
   logger?: Logger;
-  /** Time limit of plugin callbacks in ms. Default 2,000 (the host's 10 s is long for a test). */
+  /**
+   * Time limit of plugin callbacks in ms. Default: the host's own (10 s), so a test meets the
+   * deadlines production does and a busy CI machine does not fail a plugin that is only slow.
+   */
   callbackTimeoutMs?: number;
-  /** Time limit of each async hook tap in ms. Default 1,000. */
+  /** Time limit of each async hook tap in ms. Default: the host's own (5 s). */
   tapTimeoutMs?: number;
   /** Host version plugins' `host` ranges are checked against. Default: the real one. */
   hostVersion?: string;
@@ -157,8 +160,8 @@ export async function createTestHost(options: TestHostOptions = {}): Promise<Tes
       store: options.store ?? new MemoryStore(),
       logger,
       dataDir: join(tempDir, 'data'),
-      callbackTimeoutMs: options.callbackTimeoutMs ?? 2_000,
-      tapTimeoutMs: options.tapTimeoutMs ?? 1_000,
+      ...(options.callbackTimeoutMs !== undefined ? { callbackTimeoutMs: options.callbackTimeoutMs } : {}),
+      ...(options.tapTimeoutMs !== undefined ? { tapTimeoutMs: options.tapTimeoutMs } : {}),
       ...(options.config ? { config: options.config } : {}),
       ...(options.hostVersion ? { hostVersion: options.hostVersion } : {}),
       ...(options.isolation

@@ -125,7 +125,15 @@ describe('createTestHost', () => {
     expect(host).toHaveFailedWith('bad', 'NCF_CONFIG_INVALID');
   });
 
-  it('fails a hanging plugin quickly with the short default callback timeout', async () => {
+  it("gives callbacks the host's own deadline by default: a setup slower than the old 2 s passes", async () => {
+    // 2.2 s of waiting, not of work: a busy machine lengthens it only a little, and a 2 s
+    // default (what the test host had) fails it.
+    const slowSetup = definePlugin({ setup: () => new Promise<void>((done) => setTimeout(done, 2_200)) });
+    await using host = await createTestHost({ plugins: [{ name: 'slow', plugin: slowSetup }] });
+    expect(host).toHavePluginState('slow', 'enabled');
+  });
+
+  it('fails a hanging plugin at the callback deadline it is given', async () => {
     await using host = await createTestHost({
       plugins: [{ name: 'hangs', plugin: definePlugin({ setup: () => new Promise<void>(() => {}) }) }],
       callbackTimeoutMs: 200,

@@ -349,9 +349,9 @@ export function describeViewConformance(
     // wrong can take longer than that on a busy machine.
     const hookLimit = options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
     beforeAll(async () => {
-      // The view's callbacks may take as long as a check may: the test host's short default
-      // deadline (2 s) is reachable on a busy machine by a render that does nothing wrong,
-      // e.g. one that loads its drawing library on first use.
+      // The view's callbacks may take as long as a check may: even the host's default deadline
+      // (10 s) is reachable on a busy machine by a render that does nothing wrong, e.g. one
+      // that loads its drawing library on first use.
       const deadline = options.timeoutMs ?? DEFAULT_VIEW_CALLBACK_TIMEOUT_MS;
       host = await createTestHost({
         plugins: [{ name: pluginName, plugin: subject }],
