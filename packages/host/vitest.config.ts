@@ -1,10 +1,27 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { filesFirst, sharedTestOptions, workspaceAliases } from '../../vitest.shared.js';
+
+/**
+ * Files that change what the test process itself holds, each in a fresh process of its own
+ * (vitest's default isolation): the hostile-plugin corpus (its offenders set process.env,
+ * patch globals and builtins, exhaust memory), process.env set for a plugin, fake timers,
+ * spies on shared prototypes and on JSON. Every other file runs in the `shared` project.
+ */
+const ISOLATED = [
+  'tests/isolation/hostile-plugins.test.ts',
+  'tests/isolation/hostile-plugins-process.test.ts',
+  'tests/isolation/spare-worker.test.ts',
+  'tests/isolation/page-versions.test.ts',
+  'tests/unit/deadlines.test.ts',
+  'tests/web/implementation/token-cache.test.ts',
+  'tests/web/implementation/token-ownership.test.ts',
+  'tests/web/implementation/bearer-sessions.test.ts',
+  'tests/accounts/account-store.test.ts',
+];
 
 export default defineConfig({
   resolve: { alias: workspaceAliases },
   test: {
-    include: ['tests/**/*.test.ts'],
     ...sharedTestOptions,
     // Three files at a time, PostgreSQL ones too. They were kept apart (one at a time, then
     // in a group of their own) after a store's open once failed with a schema "missing"
@@ -34,5 +51,28 @@ export default defineConfig({
         'tests/web/implementation/access.test.ts',
       ]),
     },
+    projects: [
+      {
+        // Most files share a worker's module graph (`isolate: false`): each file used to import
+        // the host and its dependencies from source in a fresh process of its own, ~4 s of CPU
+        // a file, more than a third of the suite's CPU. The files here leave nothing behind
+        // that the next file in the worker would see: hosts, servers, stores and folders are
+        // their own and closed in their hooks. Spies, stubbed env and globals and fake timers
+        // are undone after each test all the same (tests/setup/shared-worker.ts), in case a
+        // test that fails stops before its own cleanup.
+        extends: true,
+        test: {
+          name: 'shared',
+          include: ['tests/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...ISOLATED],
+          isolate: false,
+          restoreMocks: true,
+          unstubEnvs: true,
+          unstubGlobals: true,
+          setupFiles: ['tests/setup/shared-worker.ts'],
+        },
+      },
+      { extends: true, test: { name: 'isolated', include: ISOLATED } },
+    ],
   },
 });
