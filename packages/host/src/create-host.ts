@@ -40,7 +40,7 @@ import { PluginLifecycle, recordFrom } from './lifecycle/plugin-lifecycle.js';
 import type { PluginRecord } from './lifecycle/plugin-record.js';
 import { PluginStates } from './lifecycle/plugin-states.js';
 import { PluginTable } from './lifecycle/plugin-table.js';
-import { isHostLogger } from './logging/pino-logger.js';
+import { isHostLogger } from './logging/host-logger.js';
 import { PluginDatabases } from './namespaces/plugin-databases.js';
 import { RuntimeFactory } from './runtime/runtime-factory.js';
 import type { IsolationLevel } from './runtime/types.js';

@@ -13,7 +13,7 @@ import {
 } from '@nocoflo/sdk';
 import { readCandidate } from '../discovery/read-candidate.js';
 import type { Candidate, PluginLocation } from '../discovery/types.js';
-import { isHostLogger } from '../logging/pino-logger.js';
+import { isHostLogger } from '../logging/host-logger.js';
 import { applyPluginMigrations } from '../migrations/apply.js';
 import { pluginDataDir } from '../namespaces/plugin-data-dir.js';
 import type { PluginDatabases } from '../namespaces/plugin-databases.js';

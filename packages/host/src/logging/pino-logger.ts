@@ -11,17 +11,12 @@
  * redactor of known secret values (the admin token, the session secret, decrypted secret
  * config fields).
  */
-import { type Logger, redactCredentials } from '@nocoflo/sdk';
+import { redactCredentials } from '@nocoflo/sdk';
 import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
 import { REDACTED, type SecretRedactor, secretRedactor } from '../secrets/redact.js';
+import type { HostLogger } from './host-logger.js';
 
-/** A logger whose children carry bound fields (the plugin name), as pino's do. */
-export interface HostLogger extends Logger {
-  /** A logger writing every line with `bindings` added (e.g. `{ plugin: 'table-view' }`). */
-  child(bindings: Record<string, unknown>): HostLogger;
-  /** The pino instance underneath, for Fastify's `loggerInstance`. */
-  readonly pino: PinoLogger;
-}
+export { type HostLogger, isHostLogger } from './host-logger.js';
 
 /** Field names whose values are secrets wherever they appear (censored by pino's `redact`). */
 const SECRET_FIELDS = [
@@ -155,12 +150,4 @@ export function hostLoggerFrom(instance: PinoLogger): HostLogger {
  */
 export function createHostLogger(options: HostLoggerOptions = {}): HostLogger {
   return hostLoggerFrom(createPinoLogger(options));
-}
-
-/** Whether a logger is a {@link HostLogger} (has children and a pino instance). */
-export function isHostLogger(logger: Logger): logger is HostLogger {
-  return (
-    typeof (logger as Partial<HostLogger>).child === 'function' &&
-    typeof (logger as Partial<HostLogger>).pino === 'object'
-  );
 }

@@ -1,6 +1,7 @@
 /**
  * What a `nocoflo serve` start loads: node-tar (archives, read only by installs) and chokidar
  * (`--watch` only) are not among the modules a start imports; chokidar is with `--watch`.
+ * A command that logs nowhere (`nocoflo plugins list`) does not load pino either.
  * A real `serve` process (the CLI bundled from source), its ES module loads recorded by a
  * module hook registered with `--import`; the server's own imports (fastify) are recorded
  * too, which shows the recording works.
@@ -81,6 +82,32 @@ async function urlsLoadedBy(extra: string[]): Promise<string[]> {
   return readFileSync(log, 'utf8').split('\n').filter(Boolean);
 }
 
+/** Runs `nocoflo <args>` to its end in a fresh root; resolves with the module URLs it loaded. */
+async function urlsLoadedByCommand(args: string[]): Promise<string[]> {
+  const root = resolvableTempRoot();
+  roots.push(root);
+  writeFileSync(join(root, 'recorder.mjs'), RECORDER);
+  writeFileSync(join(root, 'recorder-hooks.mjs'), RECORDER_HOOKS);
+  const log = join(root, 'loaded.txt');
+  writeFileSync(log, '');
+  const child = spawn(
+    process.execPath,
+    ['--import', join(root, 'recorder.mjs'), await bundleChild('cli'), ...args, '--root', root],
+    { env: { ...process.env, NOCOFLO_TEST_LOADED_LOG: log }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  children.push(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  expect({ code, output }).toMatchObject({ code: 0 });
+  return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+}
+
 const fromPackage = (urls: string[], name: string) =>
   urls.filter((url) => new RegExp(`/node_modules/(\\.pnpm/[^/]+/node_modules/)?${name}/`).test(url));
 
@@ -96,5 +123,14 @@ describe('modules a serve start loads', () => {
     const urls = await urlsLoadedBy(['--watch']);
     expect(fromPackage(urls, 'chokidar').length).toBeGreaterThan(0);
     expect(fromPackage(urls, 'tar')).toEqual([]);
+  });
+});
+
+describe('modules a command that logs nowhere loads', () => {
+  it('plugins list: the host and its store, not pino', async () => {
+    const urls = await urlsLoadedByCommand(['plugins', 'list']);
+    expect(fromPackage(urls, 'commander').length).toBeGreaterThan(0);
+    expect(fromPackage(urls, 'pino')).toEqual([]);
+    expect(fromPackage(urls, 'fastify')).toEqual([]);
   });
 });
