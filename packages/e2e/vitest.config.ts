@@ -33,7 +33,13 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, install] },
+        test: {
+          name: 'e2e',
+          include: ['tests/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, install],
+          // The demo database, made once for the run (fixtures/global-setup.ts).
+          globalSetup: ['tests/fixtures/global-setup.ts'],
+        },
       },
     ],
   },

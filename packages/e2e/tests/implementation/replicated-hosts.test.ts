@@ -30,7 +30,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, CLI, REPO_ROOT } from '../fixtures/serve.js';
+import { ADMIN_TOKEN, CLI, REPO_ROOT, seedDemoDatabase } from '../fixtures/serve.js';
 
 const PG_URL = process.env.NOCOFLO_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PLUGIN = 'e2e-replicated-view';
@@ -108,6 +108,9 @@ class HostProcess {
     readonly store: string,
   ) {
     mkdirSync(join(root, 'plugins'), { recursive: true });
+    // The demo database every host serves, as the run made it once (fixtures/global-setup.ts).
+    mkdirSync(join(root, 'data'));
+    seedDemoDatabase(join(root, 'data'));
   }
 
   /** Starts it and resolves once it serves. */

@@ -3,11 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changedKeys, readRow, snapshot } from '../fixtures/database.js';
-import { ADMIN_TOKEN, type RunningServer, readAudit, startServer } from '../fixtures/serve.js';
+import {
+  ADMIN_TOKEN,
+  type RunningServer,
+  readAudit,
+  seedDemoDatabase,
+  startServer,
+} from '../fixtures/serve.js';
 
 let server: RunningServer;
 beforeAll(async () => {
-  server = await startServer();
+  // A first run: this server generates the demo database (the other servers of the e2e run
+  // start on a copy of one that a first run made, fixtures/global-setup.ts).
+  server = await startServer({ firstRun: true });
 });
 afterAll(async () => {
   await server?.stop();
@@ -31,6 +39,7 @@ const lines = '/api/datasources/demo/tables/order_lines/rows';
 
 describe('nocoflo serve on the demo data', () => {
   it('creates the demo database and serves its tables', async () => {
+    expect(server.output()).toMatch(/Created the demo database \S+ \(\d{2,3},\d{3} order lines\)/);
     const { body } = await api('GET', '/api/datasources/demo/tables');
     expect(body.tables.map((t: { name: string }) => t.name)).toEqual(
       expect.arrayContaining(['customers', 'order_lines', 'orders', 'products']),
@@ -139,6 +148,7 @@ describe('nocoflo serve on the demo data', () => {
 
   it('remembers the view chosen for a table across restarts, and keeps edits of the demo data', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ncf-e2e-keep-'));
+    seedDemoDatabase(dataDir);
     try {
       const first = await startServer({ dataDir });
       const page = async (server: RunningServer, path: string) =>
