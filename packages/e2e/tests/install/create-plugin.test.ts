@@ -19,7 +19,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, type ExpectStatic, it } from 'vitest';
 import { cleanEnv, npmInstall, repoRoot, run } from './helpers/commands.js';
 import type { NativePrebuild } from './helpers/native-prebuild.js';
 import { installPacks } from './helpers/packs.js';
@@ -32,8 +32,31 @@ let work: string;
 let tarballs: Tarballs;
 let native: NativePrebuild;
 let app: string;
-const packed = new Map<'view' | 'datasource', string>();
-const projects = new Map<'view' | 'datasource', string>();
+let appReady: Promise<void> | undefined;
+
+type Kind = 'view' | 'datasource';
+
+/** A promise settled from outside: one test hands what it made to the tests that need it. */
+function deferred<T>(): { promise: Promise<T>; resolve(value: T): void; reject(error: unknown): void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A test that needs it awaits it and fails with its error; unawaited (a filtered run) it
+  // must not count as an unhandled rejection.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+/** Each scaffolded project, once it passed its tests and was packed: its folder and its tarball. */
+const projects: Record<Kind, ReturnType<typeof deferred<{ dir: string; tarball: string }>>> = {
+  view: deferred(),
+  datasource: deferred(),
+};
+/** Settles once the datasource's `npm exec` of create-plugin has run (either way). */
+const datasourceCreated = deferred<void>();
 
 interface Manifest {
   name: string;
@@ -62,6 +85,13 @@ beforeAll(async () => {
   app = join(work, 'app');
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  // The app is only needed once both plugins are packed: it installs while they are written.
+  appReady = prepareApp();
+  appReady.catch(() => {}); // awaited by the test that needs it, and by afterAll
+});
+
+/** Installs the host from tarballs into the app and writes its SQLite file. */
+async function prepareApp(): Promise<void> {
   await npmInstall(
     app,
     [
@@ -75,86 +105,116 @@ beforeAll(async () => {
   cpSync(join(fixtures, 'run-scaffolded.mjs'), join(app, 'run-scaffolded.mjs'));
   cpSync(join(gettingStarted, 'make-db.mjs'), join(app, 'make-db.mjs'));
   await run('node', ['make-db.mjs', 'people.db'], app);
-});
+}
 
-afterAll(() => {
+afterAll(async () => {
+  await appReady?.catch(() => {});
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe('npm create @nocoflo/plugin, in an empty folder outside the workspace', () => {
-  // The two scaffolds run side by side, each in a folder of its own (npm's cache takes
-  // concurrent installs): one's install, build and conformance run overlap the other's
-  // waits. One after the other they made this the e2e suite's longest file (105 s and 131 s
-  // of its 510 s at load 13–20). The test after them starts once both are done.
-  for (const kind of ['view', 'datasource'] as const) {
-    it.concurrent(
-      `writes a ${kind} plugin whose npm test (build + conformance) passes in one command`,
-      async ({ expect }) => {
-        const empty = join(work, `empty-${kind}`);
-        mkdirSync(empty);
-        const { stdout: said } = await run(
-          'npm',
-          [
-            'exec',
-            '--yes',
-            `--package=${tarball(tarballs, '@nocoflo/create-plugin')}`,
-            `--package=${tarball(tarballs, '@nocoflo/sdk')}`,
-            '--',
-            'create-plugin',
-            `acme-${kind}`,
-            '--kind',
-            kind,
-            '--name',
-            `nocoflo-acme-${kind}`,
-            '--description',
-            `The acme ${kind}.`,
-            '--yes',
-          ],
-          empty,
-        );
-        expect(said).toContain('npm test');
-        const dir = join(empty, `acme-${kind}`);
-        const manifestFile = join(dir, 'package.json');
-        const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
-        expect(manifest).toMatchObject({ name: `nocoflo-acme-${kind}`, description: `The acme ${kind}.` });
-        expect(manifest.keywords).toContain('nocoflo-plugin');
-        expect(manifest.nocoflo.provides).toEqual([kind]);
-        expect(manifest.scripts.dev).toContain('nocoflo dev');
-        if (kind === 'view') expect(manifest.files).toContain('assets');
-        pointAtTarballs(manifest);
-        // The datasource's tests write SQLite files: better-sqlite3 at the version whose binary
-        // the workspace compiled, taken as a local prebuild.
-        if (kind === 'datasource' && manifest.devDependencies)
-          manifest.devDependencies['better-sqlite3'] = native.version;
-        writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
-        await npmInstall(dir, [], native.env);
-        if (kind === 'view') {
-          // A pure view plugin's dev install stays light: the host is an optional peer of the kit.
-          expect(existsSync(join(dir, 'node_modules/@nocoflo/host'))).toBe(false);
-          expect(existsSync(join(dir, 'node_modules/better-sqlite3'))).toBe(false);
-          expect(existsSync(join(dir, 'node_modules/pg'))).toBe(false);
-        } else {
-          // A datasource's npm run dev runs the host of its own devDependencies: no npx.
-          expect(manifest.scripts.dev).toBe('nocoflo dev');
-          expect(existsSync(join(dir, 'node_modules/.bin/nocoflo'))).toBe(true);
-        }
-        const { stdout } = await run('npm', ['test', '--', '--reporter=verbose'], dir);
-        expect(stdout).toContain(`${kind} conformance`);
-        expect(stdout).not.toMatch(/\b[1-9]\d* (failed|skipped)\b/);
-        expect(existsSync(join(dir, 'dist/index.d.ts'))).toBe(true);
-        await run('npm', ['run', 'typecheck'], dir);
-
-        const { stdout: packOut } = await run('npm', ['pack', '--pack-destination', work], dir);
-        packed.set(kind, join(work, packOut.trim().split('\n').at(-1) ?? ''));
-        projects.set(kind, dir);
-      },
-    );
+// Every test of this file runs concurrently (describe.concurrent, both describes), each in
+// folders of its own (npm's cache takes concurrent installs); a test that needs another's
+// project awaits it (`projects`). The two scaffolds run side by side, and `npm run dev` in
+// the view plugin starts as soon as the view is packed, while the datasource (the longer of
+// the two: a host, better-sqlite3 and pg to install, a longer conformance suite) still
+// installs and tests. One after the other they made this the e2e suite's longest file.
+describe.concurrent('npm create @nocoflo/plugin, in an empty folder outside the workspace', () => {
+  for (const kind of ['datasource', 'view'] as const) {
+    it(`writes a ${kind} plugin whose npm test (build + conformance) passes in one command`, async ({
+      expect,
+    }) => {
+      try {
+        await scaffold(kind, expect);
+      } catch (error) {
+        // The tests waiting for this project fail with its error instead of waiting on.
+        projects[kind].reject(error);
+        throw error;
+      } finally {
+        datasourceCreated.resolve();
+      }
+    });
   }
 
-  it('both load into a host installed from tarballs: the view renders a table the datasource reads', async () => {
-    const view = packed.get('view');
-    const datasource = packed.get('datasource');
-    if (!view || !datasource) throw new Error('the scaffolding tests above did not pack both plugins');
+  /** Writes, installs, tests and packs one plugin project; hands it to `projects`. */
+  async function scaffold(kind: Kind, expect: ExpectStatic): Promise<void> {
+    const empty = join(work, `empty-${kind}`);
+    mkdirSync(empty);
+    // The view's `npm exec` waits for the datasource's: the first installs create-plugin
+    // into npx's cache, the second finds it there (at the same moment, both installed it).
+    if (kind === 'view') await datasourceCreated.promise;
+    const creating = run(
+      'npm',
+      [
+        'exec',
+        '--yes',
+        `--package=${tarball(tarballs, '@nocoflo/create-plugin')}`,
+        `--package=${tarball(tarballs, '@nocoflo/sdk')}`,
+        '--',
+        'create-plugin',
+        `acme-${kind}`,
+        '--kind',
+        kind,
+        '--name',
+        `nocoflo-acme-${kind}`,
+        '--description',
+        `The acme ${kind}.`,
+        '--yes',
+      ],
+      empty,
+    );
+    if (kind === 'datasource') {
+      const done = () => datasourceCreated.resolve();
+      creating.then(done, done);
+    }
+    const { stdout: said } = await creating;
+    expect(said).toContain('npm test');
+    const dir = join(empty, `acme-${kind}`);
+    const manifestFile = join(dir, 'package.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
+    expect(manifest).toMatchObject({ name: `nocoflo-acme-${kind}`, description: `The acme ${kind}.` });
+    expect(manifest.keywords).toContain('nocoflo-plugin');
+    expect(manifest.nocoflo.provides).toEqual([kind]);
+    expect(manifest.scripts.dev).toContain('nocoflo dev');
+    if (kind === 'view') expect(manifest.files).toContain('assets');
+    pointAtTarballs(manifest);
+    // The datasource's tests write SQLite files: better-sqlite3 at the version whose binary
+    // the workspace compiled, taken as a local prebuild.
+    if (kind === 'datasource' && manifest.devDependencies)
+      manifest.devDependencies['better-sqlite3'] = native.version;
+    writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+    await npmInstall(dir, [], native.env);
+    if (kind === 'view') {
+      // A pure view plugin's dev install stays light: the host is an optional peer of the kit.
+      expect(existsSync(join(dir, 'node_modules/@nocoflo/host'))).toBe(false);
+      expect(existsSync(join(dir, 'node_modules/better-sqlite3'))).toBe(false);
+      expect(existsSync(join(dir, 'node_modules/pg'))).toBe(false);
+    } else {
+      // A datasource's npm run dev runs the host of its own devDependencies: no npx.
+      expect(manifest.scripts.dev).toBe('nocoflo dev');
+      expect(existsSync(join(dir, 'node_modules/.bin/nocoflo'))).toBe(true);
+    }
+    // The type check reads src and tests (tsconfig: noEmit), not what the build writes:
+    // it runs beside `npm test`, with the same outcome as after it.
+    const [{ stdout }] = await Promise.all([
+      run('npm', ['test', '--', '--reporter=verbose'], dir),
+      run('npm', ['run', 'typecheck'], dir),
+    ]);
+    expect(stdout).toContain(`${kind} conformance`);
+    expect(stdout).not.toMatch(/\b[1-9]\d* (failed|skipped)\b/);
+    expect(existsSync(join(dir, 'dist/index.d.ts'))).toBe(true);
+
+    const { stdout: packOut } = await run('npm', ['pack', '--pack-destination', work], dir);
+    projects[kind].resolve({ dir, tarball: join(work, packOut.trim().split('\n').at(-1) ?? '') });
+  }
+
+  it('both load into a host installed from tarballs: the view renders a table the datasource reads', async ({
+    expect,
+  }) => {
+    const [view, datasource] = await Promise.all([
+      projects.view.promise.then(({ tarball }) => tarball),
+      projects.datasource.promise.then(({ tarball }) => tarball),
+    ]);
+    await appReady;
     await npmInstall(app, [view, datasource], native.env);
     const { stdout } = await run('node', ['run-scaffolded.mjs', 'acme:people.db', 'people', 'acme'], app);
     const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as {
@@ -177,10 +237,12 @@ describe('npm create @nocoflo/plugin, in an empty folder outside the workspace',
   });
 });
 
-describe('npm run dev in a scaffolded plugin', () => {
-  it('serves the plugin on the demo data, then rebuilds and reloads it on an edit without a restart', async () => {
-    const dir = projects.get('view');
-    if (!dir) throw new Error('the view scaffolding test above did not run');
+describe.concurrent('npm run dev in a scaffolded plugin', () => {
+  it('serves the plugin on the demo data, then rebuilds and reloads it on an edit without a restart', async ({
+    expect,
+  }) => {
+    // After the view's test packed it: the edits below are not in its tarball.
+    const { dir } = await projects.view.promise;
     // `npm run dev` runs the host through npx, exactly as scaffolded (the view's install has
     // no host), with the packages it names taken from their tarballs instead of the registry;
     // @nocoflo/sdk, which the host depends on, is not on the registry yet, so it is named too.
