@@ -67,6 +67,10 @@ function text({ digits, scale }: Scaled): string {
  * ```
  */
 export function normalizeDecimal(value: string | number | bigint): string {
+  // Integers (most keys and counts the suites compare) are written canonically already:
+  // no parse into a scaled bigint and back (-0 writes as "0").
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   return text(scaled(value));
 }
 

@@ -20,11 +20,12 @@ import {
 } from '@nocoflo/sdk';
 import type { Element } from 'domhandler';
 import { expect } from 'vitest';
-import { formatHtmlProblems, parseHtml, queryAll, textOf } from '../../html/parse.js';
+import { formatHtmlProblems, queryAll, textOf } from '../../html/parse.js';
 import { createMemoryDatasource } from '../../mocks/memory-datasource/memory-datasource.js';
 import type { MemoryTableInit } from '../../mocks/memory-datasource/table.js';
 import { HOSTILE_KEYS, hostileKeyTable, markedTable, markersIn, oneNoteTable } from './data-samples.js';
 import { liveInjections } from './inert.js';
+import { parseOnce } from './parse-once.js';
 import { XSS_TOKEN } from './samples.js';
 
 /** URLs every render of the suite gets. */
@@ -89,7 +90,7 @@ async function renderRecorded(
 
 function expectWellFormed(result: ViewRenderResult, what: string): void {
   expect(typeof result?.html, `${what}: render must return { html: string }`).toBe('string');
-  const { problems } = parseHtml(result.html);
+  const { problems } = parseOnce(result.html);
   if (problems.length > 0)
     expect.fail(`${what}: the HTML is not well-formed:\n${formatHtmlProblems(problems)}`);
 }
@@ -121,7 +122,7 @@ function expectShownRowsMatch({ result, reads }: RecordedRender, what: string): 
 function ownLinks(html: string): Record<string, string>[] {
   const seen = new Set<string>();
   const found: Record<string, string>[] = [];
-  for (const a of queryAll(html, 'a[href]')) {
+  for (const a of queryAll(parseOnce(html), 'a[href]')) {
     const href = a.attribs.href ?? '';
     let url: URL;
     try {
@@ -140,7 +141,7 @@ function ownLinks(html: string): Record<string, string>[] {
 
 /** Elements marked with aria-sort agree with the sort the view asked readPage for. */
 function expectSortMarksMatch({ result, reads }: RecordedRender, schema: TableSchema, what: string): void {
-  for (const element of queryAll(result.html, '[aria-sort]') as Element[]) {
+  for (const element of queryAll(parseOnce(result.html), '[aria-sort]') as Element[]) {
     const mark = element.attribs['aria-sort'];
     if (mark !== 'ascending' && mark !== 'descending') continue;
     const text = textOf(element);
@@ -276,7 +277,7 @@ export function registerDataChecks(
     }
     expectWellFormed(result, 'a datasource that fails');
     if (reads === 0) return; // a view that shows the schema only never meets the failure
-    const text = textOf(parseHtml(result.html).root);
+    const text = textOf(parseOnce(result.html).root);
     expect(
       /ncf-data-failure|NCF_DATASOURCE_ERROR/.test(result.html),
       'a datasource that fails: render resolved, but its HTML does not show the error (reject, or show it)',
@@ -305,7 +306,7 @@ export function registerDataChecks(
     if (!accepts(view, schema)) return;
     const { result } = await renderRecorded(view, hostileKeyTable());
     expect(typeof result?.html, 'render must return { html: string }').toBe('string');
-    const parsed = parseHtml(result.html);
+    const parsed = parseOnce(result.html);
     const injections = liveInjections(parsed, XSS_TOKEN);
     if (injections.length > 0)
       expect.fail(`key values escaped into live markup:\n  ${injections.join('\n  ')}`);

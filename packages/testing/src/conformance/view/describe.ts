@@ -13,13 +13,14 @@ import {
 } from '@nocoflo/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestHost, type TestHost } from '../../host/create-test-host.js';
-import { formatHtmlProblems, parseHtml } from '../../html/parse.js';
+import { formatHtmlProblems } from '../../html/parse.js';
 import { createMemoryDatasource } from '../../mocks/memory-datasource/memory-datasource.js';
 import type { MemoryTableInit } from '../../mocks/memory-datasource/table.js';
 import type { ConformanceCheckInfo } from '../datasource/describe.js';
 import { DEFAULT_CHECK_TIMEOUT_MS, DEFAULT_VIEW_CALLBACK_TIMEOUT_MS } from '../time-limits.js';
 import { registerDataChecks } from './checks-data.js';
 import { liveInjections } from './inert.js';
+import { parseOnce } from './parse-once.js';
 import { mixedTable, renderVariants, sampleTables, XSS_TOKEN } from './samples.js';
 
 /** Options of {@link describeViewConformance}. */
@@ -174,7 +175,7 @@ async function render(
 
 function expectWellFormed(result: ViewRenderResult, what: string): void {
   expect(typeof result?.html, `${what}: render must return { html: string }`).toBe('string');
-  const { problems } = parseHtml(result.html);
+  const { problems } = parseOnce(result.html);
   if (problems.length > 0)
     expect.fail(`${what}: the HTML is not well-formed:\n${formatHtmlProblems(problems)}`);
 }
@@ -258,7 +259,7 @@ function registerChecks(resolveView: () => ViewDefinition, options: ViewConforma
     const result = await render(resolveView(), variants.hostile, `<script>${XSS_TOKEN}(table)</script>`);
     expect(typeof result?.html, 'render must return { html: string }').toBe('string');
     // Injections first: they are the finding that matters; broken markup usually follows from them.
-    const injections = liveInjections(parseHtml(result.html), XSS_TOKEN);
+    const injections = liveInjections(parseOnce(result.html), XSS_TOKEN);
     if (injections.length > 0) expect.fail(`data escaped into live markup:\n  ${injections.join('\n  ')}`);
     expectWellFormed(result, 'a table of markup-shaped values');
   });

@@ -277,13 +277,12 @@ class MemoryDatasourceImpl implements MemoryDatasource {
         ]);
       }
     }
-    const key = table.schema.primaryKey;
-    if (key.length === 0) return;
-    const clash = table.rows.find(
-      (r) =>
-        r !== self &&
-        key.every((k) => valuesEqual(table.columns.get(k)?.type, r.values[k] ?? null, row[k] ?? null)),
-    );
+    if (table.schema.primaryKey.length === 0) return;
+    // Keys compare as their canonical text, computed once per row: comparing each key column
+    // of every row on every insert made seeding a table quadratic in decimal normalisations,
+    // most of the view suite's CPU (its tables of 260 rows are built anew for every render).
+    const wanted = keyText(table, row);
+    const clash = table.rows.find((r) => r !== self && keyText(table, r.values) === wanted);
     if (clash) {
       throw NocofloError.create(Errors.ConstraintViolation, [
         table.schema.name,
@@ -350,6 +349,24 @@ class MemoryDatasourceImpl implements MemoryDatasource {
     this.calls.push({ method: 'close', args: [] });
     this.#closed = true;
   }
+}
+
+/** Key texts by row object: writes replace a stored row's object, never change it. */
+const keyTexts = new WeakMap<Row, string>();
+
+/**
+ * A row's primary key as one text, equal for two rows exactly when `valuesEqual` holds for
+ * each key column (canonical texts, NULL as `null`, which no value's text is).
+ */
+function keyText(table: MemoryTable, values: Row): string {
+  let text = keyTexts.get(values);
+  if (text === undefined) {
+    text = JSON.stringify(
+      table.schema.primaryKey.map((k) => canonicalText(table.columns.get(k)?.type, values[k] ?? null)),
+    );
+    keyTexts.set(values, text);
+  }
+  return text;
 }
 
 function nextInteger(table: MemoryTable, name: string): CellValue {
