@@ -11,6 +11,9 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     ...sharedTestOptions,
+    // The files share their workers' loaded modules (the kit, the SDK, the host) instead of
+    // importing them again for every file; none mocks modules or depends on a fresh global.
+    isolate: false,
     // The files that run child test runs and whole conformance suites first (the longest,
     // timed in full runs): a clean clone has no timings and would run the largest first.
     sequence: {

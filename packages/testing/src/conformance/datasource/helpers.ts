@@ -51,13 +51,15 @@ export function keyText(table: FixtureTable, row: Row): string {
 
 /** Sorts canonical rows so row multisets can be compared. */
 function sortedCanonical(table: FixtureTable, rows: readonly Row[]): Record<string, string>[] {
+  // Each row's JSON is written once, not twice per comparison: a table's rows can hold a
+  // million characters (values.longText), and this sort was half of a suite's CPU time.
   return rows
-    .map((r) => canonicalRow(table, r))
-    .sort((a, b) => {
-      const x = JSON.stringify(a);
-      const y = JSON.stringify(b);
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
+    .map((r) => {
+      const row = canonicalRow(table, r);
+      return { row, text: JSON.stringify(row) };
+    })
+    .sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0))
+    .map(({ row }) => row);
 }
 
 /** Asserts two row lists hold the same rows (any order), compared by value. */
