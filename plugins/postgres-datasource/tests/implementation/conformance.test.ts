@@ -17,9 +17,21 @@ afterAll(async () => {
 describeDatasourceConformance('postgres', {
   async create(fixture) {
     const schema = `ncf_conf_${randomUUID().replaceAll('-', '')}`;
-    await server.admin.query(`CREATE SCHEMA "${schema}"`);
-    for (const statement of fixtureSql(fixture, 'postgres', { schema })) {
-      await server.admin.query(statement.sql, [...statement.params]);
+    // Schema, tables and rows in one transaction on one connection: a commit (a WAL flush)
+    // per statement was most of a check's setup.
+    const client = await server.admin.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`CREATE SCHEMA "${schema}"`);
+      for (const statement of fixtureSql(fixture, 'postgres', { schema })) {
+        await client.query(statement.sql, [...statement.params]);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
     }
     return {
       datasource: await openPostgres(server.url),
