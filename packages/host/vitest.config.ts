@@ -1,4 +1,11 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import {
+  BaseSequencer,
+  type TestSequencer,
+  type TestSequencerConstructor,
+  type TestSpecification,
+  type Vitest,
+} from 'vitest/node';
 import { filesFirst, sharedTestOptions, workspaceAliases } from '../../vitest.shared.js';
 
 /**
@@ -19,6 +26,38 @@ const ISOLATED = [
   'tests/accounts/account-store.test.ts',
 ];
 
+/** The longest files, started first in this order (see `sequence` below). */
+const FIRST = [
+  'tests/ops/implementation/cli.test.ts',
+  'tests/isolation/hostile-plugins-process.test.ts',
+  'tests/isolation/hostile-plugins.test.ts',
+  'tests/ops/implementation/admin-api.test.ts',
+  'tests/ops/implementation/crash-safety.test.ts',
+  'tests/ops/implementation/cli-isolation.test.ts',
+  'tests/ops/implementation/migrations.test.ts',
+  'tests/ops/implementation/metadata-store.test.ts',
+  'tests/web/implementation/access.test.ts',
+];
+
+/** {@link filesFirst}'s order, then the `last` files that are not among the first ones. */
+function isolatedLast(first: readonly string[], last: readonly string[]): TestSequencerConstructor {
+  const FirstFiles = filesFirst(first);
+  return class IsolatedLast extends BaseSequencer {
+    readonly #first: TestSequencer;
+    constructor(ctx: Vitest) {
+      super(ctx);
+      this.#first = new FirstFiles(ctx);
+    }
+    override async sort(specs: TestSpecification[]): Promise<TestSpecification[]> {
+      const sorted = await this.#first.sort(specs);
+      const atEnd = (spec: TestSpecification) =>
+        last.some((file) => spec.moduleId.endsWith(`/${file}`)) &&
+        !first.some((file) => spec.moduleId.endsWith(`/${file}`));
+      return [...sorted.filter((spec) => !atEnd(spec)), ...sorted.filter(atEnd)];
+    }
+  };
+}
+
 export default defineConfig({
   resolve: { alias: workspaceAliases },
   test: {
@@ -38,19 +77,11 @@ export default defineConfig({
     // (the suite alone at load 5-9): cli and hostile-plugins-process 108 s each, admin-api
     // 62 s, hostile-plugins 61 s (not listed then: it started 470 s into a run of 531 s),
     // crash-safety 51, cli-isolation 50, migrations 47, metadata-store 46, access 38 s.
-    sequence: {
-      sequencer: filesFirst([
-        'tests/ops/implementation/cli.test.ts',
-        'tests/isolation/hostile-plugins-process.test.ts',
-        'tests/ops/implementation/admin-api.test.ts',
-        'tests/isolation/hostile-plugins.test.ts',
-        'tests/ops/implementation/crash-safety.test.ts',
-        'tests/ops/implementation/cli-isolation.test.ts',
-        'tests/ops/implementation/migrations.test.ts',
-        'tests/ops/implementation/metadata-store.test.ts',
-        'tests/web/implementation/access.test.ts',
-      ]),
-    },
+    // The isolated files start first (the hostile corpus, with cli.test.ts) or last (the
+    // others), not among the shared ones: vitest hands a finished `shared` worker the next
+    // file only when that file is a `shared` one too, and ends the worker (and the next
+    // shared file imports everything again in a new one) when an isolated file is next.
+    sequence: { sequencer: isolatedLast(FIRST, ISOLATED) },
     projects: [
       {
         // Most files share a worker's module graph (`isolate: false`): each file used to import
