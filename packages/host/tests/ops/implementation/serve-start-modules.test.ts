@@ -39,14 +39,20 @@ afterEach(() => {
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
 });
 
-/** Starts `nocoflo serve` with `extra` arguments; resolves with the module URLs loaded once it serves. */
-async function urlsLoadedBy(extra: string[]): Promise<string[]> {
+/** A fresh root holding the recorder (for `--import`) and its empty log of loaded URLs. */
+function recordingRoot(): { root: string; log: string } {
   const root = resolvableTempRoot();
   roots.push(root);
   writeFileSync(join(root, 'recorder.mjs'), RECORDER);
   writeFileSync(join(root, 'recorder-hooks.mjs'), RECORDER_HOOKS);
   const log = join(root, 'loaded.txt');
   writeFileSync(log, '');
+  return { root, log };
+}
+
+/** Starts `nocoflo serve` with `extra` arguments; resolves with the module URLs loaded once it serves. */
+async function urlsLoadedBy(extra: string[]): Promise<string[]> {
+  const { root, log } = recordingRoot();
   const child = spawn(
     process.execPath,
     [
@@ -84,12 +90,7 @@ async function urlsLoadedBy(extra: string[]): Promise<string[]> {
 
 /** Runs `nocoflo <args>` to its end in a fresh root; resolves with the module URLs it loaded. */
 async function urlsLoadedByCommand(args: string[]): Promise<string[]> {
-  const root = resolvableTempRoot();
-  roots.push(root);
-  writeFileSync(join(root, 'recorder.mjs'), RECORDER);
-  writeFileSync(join(root, 'recorder-hooks.mjs'), RECORDER_HOOKS);
-  const log = join(root, 'loaded.txt');
-  writeFileSync(log, '');
+  const { root, log } = recordingRoot();
   const child = spawn(
     process.execPath,
     ['--import', join(root, 'recorder.mjs'), await bundleChild('cli'), ...args, '--root', root],
