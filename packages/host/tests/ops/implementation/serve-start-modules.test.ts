@@ -10,7 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bundleChild, resolvableTempRoot } from '../fixtures/child-process.js';
+import { bundleChild, resolvableTempRoot, runChild } from '../fixtures/child-process.js';
 
 /** Registers {@link RECORDER_HOOKS} from `--import`, telling them where to write. */
 const RECORDER = `
@@ -91,21 +91,13 @@ async function urlsLoadedBy(extra: string[]): Promise<string[]> {
 /** Runs `nocoflo <args>` to its end in a fresh root; resolves with the module URLs it loaded. */
 async function urlsLoadedByCommand(args: string[]): Promise<string[]> {
   const { root, log } = recordingRoot();
-  const child = spawn(
-    process.execPath,
-    ['--import', join(root, 'recorder.mjs'), await bundleChild('cli'), ...args, '--root', root],
-    { env: { ...process.env, NOCOFLO_TEST_LOADED_LOG: log }, stdio: ['ignore', 'pipe', 'pipe'] },
+  const { code, stdout, stderr } = await runChild(
+    'cli',
+    [...args, '--root', root],
+    { NOCOFLO_TEST_LOADED_LOG: log },
+    ['--import', join(root, 'recorder.mjs')],
   );
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk;
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  expect({ code, output }).toMatchObject({ code: 0 });
+  expect({ code, output: stdout + stderr }).toMatchObject({ code: 0 });
   return readFileSync(log, 'utf8').split('\n').filter(Boolean);
 }
 
