@@ -51,20 +51,22 @@ export const sharedTestOptions = {
 
 /**
  * A test order that starts the named files first, in the order given, then the rest in vitest's
- * own order, for `test.sequence.sequencer`.
+ * own order, and the `last` files (those not among the first) at the end, for
+ * `test.sequence.sequencer`.
  *
  * Vitest runs the longest files first when it has timings from an earlier run, but a clean
  * clone (CI) has none, and then it runs the largest files first: a suite's longest file (npm
  * installs, a child test run) can be a small one and start last, after minutes of short ones,
  * and the suite ends minutes after everything else. `files` are paths from the package folder.
  */
-export function filesFirst(files: readonly string[]): TestSequencerConstructor {
+export function filesFirst(files: readonly string[], last: readonly string[] = []): TestSequencerConstructor {
   return class FilesFirst extends BaseSequencer {
     override async sort(specs: TestSpecification[]): Promise<TestSpecification[]> {
       const sorted = await super.sort(specs);
       const rank = (spec: TestSpecification) => {
         const at = files.findIndex((file) => spec.moduleId.endsWith(`/${file}`));
-        return at < 0 ? files.length : at;
+        if (at >= 0) return at;
+        return last.some((file) => spec.moduleId.endsWith(`/${file}`)) ? files.length + 1 : files.length;
       };
       return sorted
         .map((spec, index) => ({ spec, index, rank: rank(spec) }))

@@ -1,11 +1,4 @@
 import { configDefaults, defineConfig } from 'vitest/config';
-import {
-  BaseSequencer,
-  type TestSequencer,
-  type TestSequencerConstructor,
-  type TestSpecification,
-  type Vitest,
-} from 'vitest/node';
 import { filesFirst, sharedTestOptions, workspaceAliases } from '../../vitest.shared.js';
 
 /**
@@ -39,25 +32,6 @@ const FIRST = [
   'tests/web/implementation/access.test.ts',
 ];
 
-/** {@link filesFirst}'s order, then the `last` files that are not among the first ones. */
-function isolatedLast(first: readonly string[], last: readonly string[]): TestSequencerConstructor {
-  const FirstFiles = filesFirst(first);
-  return class IsolatedLast extends BaseSequencer {
-    readonly #first: TestSequencer;
-    constructor(ctx: Vitest) {
-      super(ctx);
-      this.#first = new FirstFiles(ctx);
-    }
-    override async sort(specs: TestSpecification[]): Promise<TestSpecification[]> {
-      const sorted = await this.#first.sort(specs);
-      const atEnd = (spec: TestSpecification) =>
-        last.some((file) => spec.moduleId.endsWith(`/${file}`)) &&
-        !first.some((file) => spec.moduleId.endsWith(`/${file}`));
-      return [...sorted.filter((spec) => !atEnd(spec)), ...sorted.filter(atEnd)];
-    }
-  };
-}
-
 export default defineConfig({
   resolve: { alias: workspaceAliases },
   test: {
@@ -81,7 +55,7 @@ export default defineConfig({
     // others), not among the shared ones: vitest hands a finished `shared` worker the next
     // file only when that file is a `shared` one too, and ends the worker (and the next
     // shared file imports everything again in a new one) when an isolated file is next.
-    sequence: { sequencer: isolatedLast(FIRST, ISOLATED) },
+    sequence: { sequencer: filesFirst(FIRST, ISOLATED) },
     projects: [
       {
         // Most files share a worker's module graph (`isolate: false`): each file used to import
