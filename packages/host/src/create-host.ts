@@ -127,14 +127,14 @@ class Host implements PluginHost {
           pluginDir: this.pluginDirs[0],
           // Approved by the operator of the host that installed it: the approval is in the store
           // first, and the package record carries the permissions approved with it.
-          install: async (data, label, permissions) => {
+          install: async (data, label, permissions, fromStore) => {
             await this.#lifecycle.readTrust();
             return this.install(
               { data, filename: label },
-              permissions ? { approvePermissions: permissions } : {},
+              { ...fromStore, ...(permissions ? { approvePermissions: permissions } : {}) },
             );
           },
-          uninstall: (name) => this.uninstall(name),
+          uninstall: (name, fromStore) => this.uninstall(name, fromStore),
           logger: this.logger,
         })
       : undefined;

@@ -27,7 +27,7 @@ import { crashPoint } from '../store/crash-point.js';
 import type { PluginHost } from '../types.js';
 import { discard, type InstallJournal, removeJournal, syncDir, WORK_DIR, writeJournal } from './journal.js';
 import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS } from './limits.js';
-import { packageIntegrity, replicaOf } from './replicate.js';
+import { appliedFromStore, packageIntegrity, replicaOf } from './replicate.js';
 import type { InstallOptions, InstallSource, PermissionRequest } from './types.js';
 
 export type {
@@ -302,8 +302,9 @@ export async function installPlugin(
     // Recorded before the replica record, so hosts sharing the store find the approval when they
     // follow; a host applying an install from the store finds it recorded by the host that made it.
     const previous = host.approvedPermissions?.(pkg.name);
+    const fromStore = appliedFromStore(options);
     if (
-      !replica?.applying(pkg.name) &&
+      !fromStore &&
       (previous?.version !== pkg.version || permissionsBeyond(permissions, previous.permissions).length > 0)
     ) {
       await host.recordPermissionApproval?.(pkg.name, {
@@ -312,7 +313,7 @@ export async function installPlugin(
         by: options.approvedBy ?? 'api',
       });
     }
-    if (replica && tarball && integrity) {
+    if (replica && tarball && integrity && !fromStore) {
       // The store's record is the commit point other hosts follow: recorded before the local
       // journal commits, so a crash in between undoes the install here and the restart
       // re-applies it from the store (no host keeps an install the store does not know).

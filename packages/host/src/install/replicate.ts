@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { Errors, errorMessage, type Logger, NocofloError, type PluginPermissions } from '@nocoflo/sdk';
 import type { PackageStore } from '../store/types.js';
 import { syncDir, WORK_DIR } from './journal.js';
+import type { InstallOptions } from './types.js';
 
 /** The file, inside an installed plugin folder, that says which stored package it is. */
 export const PACKAGE_MARKER = '.nocoflo-package.json';
@@ -66,13 +67,47 @@ export interface ReplicaHost {
   /**
    * Installs tarball bytes with the local pipeline, the permissions recorded with them
    * counting as approved (the operator of the host that installed them approved them).
+   * `options` marks the install as applied from the store ({@link fromStoreOptions}).
    */
-  install(data: Uint8Array, label: string, permissions: PluginPermissions | undefined): Promise<unknown>;
-  /** Uninstalls a plugin with the local pipeline. */
-  uninstall(name: string): Promise<void>;
+  install(
+    data: Uint8Array,
+    label: string,
+    permissions: PluginPermissions | undefined,
+    options: FromStoreOptions,
+  ): Promise<unknown>;
+  /** Uninstalls a plugin with the local pipeline; `options` as for `install`. */
+  uninstall(name: string, options: FromStoreOptions): Promise<void>;
   /** Where warnings and errors go. */
   readonly logger: Logger;
 }
+
+/**
+ * Marks an install or uninstall as one a host applies from the store (another host made
+ * it): it is not recorded back. A property of the call, not of the plugin's name: an
+ * operator's own install of the same plugin, made while one is being applied, is recorded.
+ */
+export const FROM_STORE: unique symbol = Symbol('nocoflo.appliedFromStore');
+
+/** Install / uninstall options carrying the {@link FROM_STORE} mark. */
+export interface FromStoreOptions extends InstallOptions {
+  /** Set on installs and uninstalls applied from the store. */
+  readonly [FROM_STORE]: true;
+}
+
+/** The options mark of an install or uninstall applied from the store. */
+export const fromStoreOptions: FromStoreOptions = Object.freeze({ [FROM_STORE]: true as const });
+
+/** Whether install / uninstall options carry the mark of a change applied from the store. */
+export function appliedFromStore(options: object): boolean {
+  return (options as Partial<FromStoreOptions>)[FROM_STORE] === true;
+}
+
+/**
+ * How many times one follow applies the store's record before it gives up for now: each
+ * application re-reads the store after it, as an operator's install on this host may
+ * have recorded a newer version meanwhile (the store notifies only the other hosts).
+ */
+const MAX_APPLICATIONS = 3;
 
 /**
  * Keeps a host's installed plugins equal to a store's installed packages: records local
@@ -81,8 +116,6 @@ export interface ReplicaHost {
 export class PackageReplica {
   readonly #store: PackageStore;
   readonly #host: ReplicaHost;
-  /** Packages being applied from the store right now: their install is not recorded back. */
-  readonly #applying = new Set<string>();
   #queue: Promise<void> = Promise.resolve();
   #storeId: Promise<string> | undefined;
   #closed = false;
@@ -110,8 +143,8 @@ export class PackageReplica {
   }
 
   /**
-   * Records an install that started, before it commits (unless it came from the store).
-   * Other hosts hear of it once the record commits.
+   * Records a local install, before it commits (installs applied from the store are not
+   * recorded: see {@link appliedFromStore}). Other hosts hear of it once the record commits.
    */
   async record(
     pkg: { name: string; version: string },
@@ -119,7 +152,6 @@ export class PackageReplica {
     integrity: string,
     permissions?: PluginPermissions,
   ): Promise<void> {
-    if (this.#applying.has(pkg.name)) return;
     await this.#store.writeInstalledPackage({
       name: pkg.name,
       version: pkg.version,
@@ -128,11 +160,6 @@ export class PackageReplica {
       tarball,
       ...(permissions ? { permissions } : {}),
     });
-  }
-
-  /** Whether the install of `name` under way is one applied from the store (not to be recorded again). */
-  applying(name: string): boolean {
-    return this.#applying.has(name);
   }
 
   /** Records an uninstall; other hosts hear of it once it commits. */
@@ -215,14 +242,24 @@ export class PackageReplica {
   }
 
   async #converge(name: string): Promise<void> {
-    if (this.#closed) return;
+    for (let applied = 0; applied < MAX_APPLICATIONS; applied++) {
+      if (this.#closed || !(await this.#applyOnce(name))) return;
+    }
+    this.#host.logger.warn(
+      `${name}: the shared store's record kept changing while it was applied; the next change brings it in line`,
+      { plugin: name },
+    );
+  }
+
+  /** Applies what the store records for `name` once; resolves whether anything changed. */
+  async #applyOnce(name: string): Promise<boolean> {
     const path = this.#host.pathOf(name);
     const local = path ? await readPackageMarker(path) : undefined;
     const listed = (await this.#store.listInstalledPackages()).find((p) => p.name === name);
     if (listed) {
-      if (local?.integrity === listed.integrity) return;
+      if (local?.integrity === listed.integrity) return false;
       const stored = await this.#store.readInstalledPackage(name);
-      if (!stored || this.#closed) return; // uninstalled meanwhile: the next notification says so
+      if (!stored || this.#closed) return false; // uninstalled meanwhile: the next notification says so
       const label = `${stored.name}@${stored.version} (from the shared store)`;
       if (packageIntegrity(stored.tarball) !== stored.integrity) {
         throw NocofloError.create(Errors.InstallRejected, [
@@ -230,19 +267,16 @@ export class PackageReplica {
           `the stored tarball does not match its integrity ${stored.integrity}`,
         ]);
       }
-      this.#applying.add(name);
-      try {
-        await this.#host.install(stored.tarball, label, stored.permissions);
-      } finally {
-        this.#applying.delete(name);
-      }
+      await this.#host.install(stored.tarball, label, stored.permissions, fromStoreOptions);
       this.#host.logger.info(`${name}@${stored.version}: installed as another host did`, { plugin: name });
-      return;
+      return true;
     }
     if (local && local.store === (await this.storeId())) {
-      await this.#host.uninstall(name);
+      await this.#host.uninstall(name, fromStoreOptions);
       this.#host.logger.info(`${name}: uninstalled as another host did`, { plugin: name });
+      return true;
     }
+    return false;
   }
 }
 

@@ -9,7 +9,7 @@ import { Errors, NocofloError } from '@nocoflo/sdk';
 import type { PluginHost } from '../types.js';
 import type { InstallHost, InstallOptions } from './install.js';
 import { syncDir, WORK_DIR } from './journal.js';
-import { replicaOf } from './replicate.js';
+import { appliedFromStore, replicaOf } from './replicate.js';
 
 /** Enabled plugins that declare a dependency on `name`. */
 export function enabledDependents(host: Pick<PluginHost, 'list'>, name: string): string[] {
@@ -58,7 +58,9 @@ export async function uninstallPlugin(
   await host.unregister(name);
   // Other hosts sharing the store uninstall it too once this commits; a crash before the
   // folder is gone is finished at the next start (the folder's package is no longer recorded).
-  await replicaOf(host)?.forget(name);
+  // An uninstall applied from the store writes nothing back: by now the store may record a
+  // new install of the same plugin, made by another host after the uninstall this follows.
+  if (!appliedFromStore(options)) await replicaOf(host)?.forget(name);
   const workDir = join(dirname(info.path), WORK_DIR);
   await mkdir(workDir, { recursive: true });
   const trash = join(workDir, `trash-${randomBytes(6).toString('hex')}`);

@@ -12,6 +12,8 @@ import {
   installPlugin,
   PACKAGE_MARKER,
   packageIntegrity,
+  readPackageMarker,
+  replicaOf,
   uninstallPlugin,
 } from '../../../src/install/index.js';
 import { PostgresMetadataStore, SqliteMetadataStore } from '../../../src/store/index.js';
@@ -113,6 +115,126 @@ describe('installed packages in the store', () => {
     expect(host.get('ops-by-hand')?.state).toBe('enabled');
     await host.stop();
     expect(existsSync(join(root, 'plugins', 'by-hand'))).toBe(true);
+  });
+});
+
+/**
+ * A SQLite store whose calls are counted, and whose next `readPluginTrust` (the first step of
+ * an install applied from the store) can be held until the test lets it go.
+ */
+function observedStore(store: SqliteMetadataStore) {
+  const calls: string[] = [];
+  let hold: { reached: () => void; release: Promise<void> } | undefined;
+  const proxy = new Proxy(store, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.push(String(key));
+        const held = key === 'readPluginTrust' ? hold : undefined;
+        if (!held) return value.apply(target, args);
+        hold = undefined;
+        held.reached();
+        return held.release.then(() => value.apply(target, args));
+      };
+    },
+  });
+  return {
+    store: proxy,
+    calls,
+    /** Holds the next trust read; resolves once it is reached, with the function that lets it go. */
+    holdNextTrustRead(): Promise<() => void> {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return new Promise((resolve) => {
+        hold = { reached: () => resolve(release), release: released };
+      });
+    },
+  };
+}
+
+describe("changes applied from the store, beside the operator's own on the same host", () => {
+  let dir: { path: string; cleanup: () => Promise<void> };
+  let sqlite: SqliteMetadataStore;
+  let host: PluginHost;
+  let observed: ReturnType<typeof observedStore>;
+
+  beforeEach(async () => {
+    dir = await tempDir();
+    await mkdir(join(dir.path, 'app', 'plugins'), { recursive: true });
+    sqlite = await SqliteMetadataStore.open(join(dir.path, 'metadata.db'));
+    observed = observedStore(sqlite);
+    host = await createHost({
+      root: join(dir.path, 'app'),
+      scanNodeModules: false,
+      store: observed.store,
+      isolation: { default: 'inline' },
+    });
+    await host.start();
+  });
+  afterEach(async () => {
+    await host.stop();
+    await dir.cleanup();
+  });
+
+  /** Records a package as another host sharing the store would. */
+  const recordElsewhere = (bytes: Buffer, name: string, version: string) =>
+    sqlite.writeInstalledPackage({
+      name,
+      version,
+      integrity: packageIntegrity(bytes),
+      size: bytes.length,
+      tarball: bytes,
+    });
+
+  it('an install made here while one from the store is applied is recorded, and the host ends at the stored version', async () => {
+    const replica = replicaOf(host);
+    if (!replica) throw new Error('a SQLite store records installed packages: the host has a replica');
+    const v1 = goodPluginTarball('@ops/race', '1.0.0');
+    const v2 = goodPluginTarball('@ops/race', '1.1.0');
+    await recordElsewhere(v1, '@ops/race', '1.0.0');
+
+    // Another host's 1.0.0 is being applied here (held at its first step) when the operator
+    // installs 1.1.0 on this host.
+    const held = observed.holdNextTrustRead();
+    const following = replica.follow('@ops/race');
+    const release = await held;
+    try {
+      const local = await host.install({ data: v2 });
+      expect(local.version).toBe('1.1.0');
+      // Recorded, so the other hosts follow this one (it used to be dropped, as if applied from the store).
+      expect((await sqlite.readInstalledPackage('@ops/race'))?.version).toBe('1.1.0');
+    } finally {
+      // The held install then goes on with the 1.0.0 it read, and finds the store moved on:
+      // the host ends where the store is, not a version behind it.
+      release();
+      await following;
+    }
+    expect(`${host.get('@ops/race')?.version}:${host.get('@ops/race')?.state}`).toBe('1.1.0:enabled');
+    const marker = await readPackageMarker(join(dir.path, 'app', 'plugins', '@ops+race'));
+    expect(marker?.integrity).toBe(packageIntegrity(v2));
+    expect((await sqlite.readInstalledPackage('@ops/race'))?.integrity).toBe(packageIntegrity(v2));
+  });
+
+  it('an install and an uninstall applied from the store write nothing back to it', async () => {
+    const replica = replicaOf(host);
+    if (!replica) throw new Error('a SQLite store records installed packages: the host has a replica');
+    await recordElsewhere(goodPluginTarball('@ops/followed', '1.0.0'), '@ops/followed', '1.0.0');
+    observed.calls.length = 0;
+    await replica.follow('@ops/followed');
+    expect(host.get('@ops/followed')?.state).toBe('enabled');
+    expect(observed.calls).not.toContain('writeInstalledPackage');
+
+    // Another host uninstalls it; by the time this host follows, the store may record a new
+    // install of the same name, which a delete written back would wipe out for every host.
+    await sqlite.deleteInstalledPackage('@ops/followed');
+    observed.calls.length = 0;
+    await replica.follow('@ops/followed');
+    expect(host.get('@ops/followed')).toBeUndefined();
+    expect(existsSync(join(dir.path, 'app', 'plugins', '@ops+followed'))).toBe(false);
+    expect(observed.calls).not.toContain('deleteInstalledPackage');
   });
 });
 
