@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   Errors,
@@ -29,6 +29,7 @@ import { discard, type InstallJournal, removeJournal, syncDir, WORK_DIR, writeJo
 import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS } from './limits.js';
 import { appliedFromStore, packageIntegrity, replicaOf } from './replicate.js';
 import type { InstallOptions, InstallSource, PermissionRequest } from './types.js';
+import { enterWorkDir, leaveWorkDir } from './work-dir.js';
 
 export type {
   InstallOptions,
@@ -199,7 +200,7 @@ export async function installPlugin(
   const id = randomBytes(6).toString('hex');
   const downloadDir = join(workDir, `download-${id}`);
   const staging = join(workDir, `staging-${id}`);
-  await mkdir(workDir, { recursive: true });
+  await enterWorkDir(workDir);
 
   try {
     const { file, label } = await acquire(source, downloadDir, host.root, limits);
@@ -348,8 +349,8 @@ export async function installPlugin(
   } finally {
     await rm(downloadDir, { recursive: true, force: true });
     await rm(staging, { recursive: true, force: true });
-    // Leave no empty work folder behind (another install may still be using it: then it stays).
-    await rmdir(workDir).catch(() => {});
+    // Leave no empty work folder behind (once no other install or uninstall is using it).
+    await leaveWorkDir(workDir);
   }
 }
 

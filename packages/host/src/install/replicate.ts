@@ -13,12 +13,13 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Errors, errorMessage, type Logger, NocofloError, type PluginPermissions } from '@nocoflo/sdk';
 import type { PackageStore } from '../store/types.js';
 import { syncDir, WORK_DIR } from './journal.js';
 import type { InstallOptions } from './types.js';
+import { enterWorkDir, leaveWorkDir } from './work-dir.js';
 
 /** The file, inside an installed plugin folder, that says which stored package it is. */
 export const PACKAGE_MARKER = '.nocoflo-package.json';
@@ -184,12 +185,15 @@ export class PackageReplica {
       const marker = await readPackageMarker(dir);
       if (!marker || marker.store !== storeId || recorded.has(marker.name)) continue;
       const workDir = join(pluginDir, WORK_DIR);
-      await mkdir(workDir, { recursive: true });
-      const trash = join(workDir, `trash-uninstalled-${entry.name}-${Date.now().toString(36)}`);
-      await rename(dir, trash);
-      await syncDir(pluginDir);
-      await rm(trash, { recursive: true, force: true });
-      await rmdir(workDir).catch(() => {});
+      await enterWorkDir(workDir);
+      try {
+        const trash = join(workDir, `trash-uninstalled-${entry.name}-${Date.now().toString(36)}`);
+        await rename(dir, trash);
+        await syncDir(pluginDir);
+        await rm(trash, { recursive: true, force: true });
+      } finally {
+        await leaveWorkDir(workDir);
+      }
       this.#host.logger.warn(
         `${marker.name}: removed (uninstalled by another host while this one was down)`,
         {

@@ -3,13 +3,14 @@
  * on it; otherwise it is torn down, then its folder is moved aside atomically and deleted.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Errors, NocofloError } from '@nocoflo/sdk';
 import type { PluginHost } from '../types.js';
 import type { InstallHost, InstallOptions } from './install.js';
 import { syncDir, WORK_DIR } from './journal.js';
 import { appliedFromStore, replicaOf } from './replicate.js';
+import { enterWorkDir, leaveWorkDir } from './work-dir.js';
 
 /** Enabled plugins that declare a dependency on `name`. */
 export function enabledDependents(host: Pick<PluginHost, 'list'>, name: string): string[] {
@@ -62,13 +63,16 @@ export async function uninstallPlugin(
   // new install of the same plugin, made by another host after the uninstall this follows.
   if (!appliedFromStore(options)) await replicaOf(host)?.forget(name);
   const workDir = join(dirname(info.path), WORK_DIR);
-  await mkdir(workDir, { recursive: true });
-  const trash = join(workDir, `trash-${randomBytes(6).toString('hex')}`);
-  await host.exclusive(async () => {
-    await rename(info.path as string, trash);
-    await syncDir(dirname(info.path as string));
-  });
-  await rm(trash, { recursive: true, force: true });
-  await rmdir(workDir).catch(() => {});
+  await enterWorkDir(workDir);
+  try {
+    const trash = join(workDir, `trash-${randomBytes(6).toString('hex')}`);
+    await host.exclusive(async () => {
+      await rename(info.path as string, trash);
+      await syncDir(dirname(info.path as string));
+    });
+    await rm(trash, { recursive: true, force: true });
+  } finally {
+    await leaveWorkDir(workDir);
+  }
   (options.logger ?? host.logger).info(`uninstalled ${name}`, { plugin: name });
 }
