@@ -23,7 +23,7 @@ import {
 } from '@nocoflo/sdk';
 import { decodeCursor, encodeCursor } from '@nocoflo/sdk/sql';
 import type { ConformanceFixture } from '../../conformance/fixture-types.js';
-import { canonicalText, valuesEqual } from '../../values/compare.js';
+import { canonicalText } from '../../values/compare.js';
 import { aggregateRows } from './aggregate.js';
 import { coerceValue, copyValue, integerValue } from './coerce.js';
 import { column, compareTuples, compileFilters, resolveSort, sortFingerprint, sortValues } from './query.js';
@@ -305,10 +305,11 @@ class MemoryDatasourceImpl implements MemoryDatasource {
           (missing.length ? `missing ${missing.join(', ')}` : `${extra.join(', ')} are not key columns`),
       ]);
     }
-    const wanted = pk.map((k) => coerceValue(table.schema.name, column(table, k), key[k]));
-    const found = table.rows.find((r) =>
-      pk.every((k, i) => valuesEqual(table.columns.get(k)?.type, r.values[k] ?? null, wanted[i] ?? null)),
+    const wanted = keyText(
+      table,
+      Object.fromEntries(pk.map((k) => [k, coerceValue(table.schema.name, column(table, k), key[k])])),
     );
+    const found = table.rows.find((r) => keyText(table, r.values) === wanted);
     if (!found) throw NocofloError.create(Errors.RowNotFound, [table.schema.name, describeKey(table, key)]);
     return found;
   }
