@@ -50,6 +50,18 @@ export const sharedTestOptions = {
 } as const;
 
 /**
+ * The whole vitest config of a workspace plugin package (plugins/*): its `tests/` run with
+ * the settings above, the workspace's packages from source, and `isolate: false`: the files
+ * share their workers' loaded modules (the SDK, the testing kit, the host a test host starts)
+ * instead of importing them again for every file. A plugin's test files change no globals and
+ * mock no modules; each builds its own hosts, databases and servers.
+ */
+export const pluginTestConfig = {
+  resolve: { alias: workspaceAliases },
+  test: { include: ['tests/**/*.test.ts'], ...sharedTestOptions, isolate: false },
+};
+
+/**
  * A test order that starts the named files first, in the order given, then the rest in vitest's
  * own order, and the `last` files (those not among the first) at the end, for
  * `test.sequence.sequencer`.
