@@ -8,14 +8,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CHROMIUM_ARGS,
-  findChromium,
-  HOW_TO_GET_CHROMIUM,
-  NO_PLAYWRIGHT_LIMIT,
-} from '../fixtures/browser.js';
+import { findChromium, HOW_TO_GET_CHROMIUM, NO_PLAYWRIGHT_LIMIT } from '../fixtures/browser.js';
+import { launchChromium } from '../fixtures/launch-chromium.js';
 import { ADMIN_TOKEN, type RunningServer, startServer } from '../fixtures/serve.js';
 
 const executablePath = findChromium();
@@ -99,7 +95,7 @@ describe.skipIf(!executablePath && !required)('accessibility and layout of every
   beforeAll(async () => {
     if (!executablePath) throw new Error(`CI=true needs a browser, but ${HOW_TO_GET_CHROMIUM}`);
     server = await startServer();
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: NO_PLAYWRIGHT_LIMIT });
+    browser = await launchChromium(executablePath);
   });
 
   afterAll(async () => {

@@ -10,15 +10,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CHROMIUM_ARGS,
-  findChromium,
-  HOW_TO_GET_CHROMIUM,
-  NO_PLAYWRIGHT_LIMIT,
-} from '../fixtures/browser.js';
+import { findChromium, HOW_TO_GET_CHROMIUM, NO_PLAYWRIGHT_LIMIT } from '../fixtures/browser.js';
 import { readRow } from '../fixtures/database.js';
+import { launchChromium } from '../fixtures/launch-chromium.js';
 import { ADMIN_TOKEN, CLI, type RunningServer, startServer } from '../fixtures/serve.js';
 
 const executablePath = findChromium();
@@ -63,7 +59,7 @@ describe.skipIf(!executablePath && !required)('accounts in Chromium', () => {
       if (added.status !== 0) throw new Error(`users add ${name} failed: ${added.stderr}`);
     }
     server = await startServer({ urls: [`sqlite:${shop}`], dataDir, localAdmin: false });
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: NO_PLAYWRIGHT_LIMIT });
+    browser = await launchChromium(executablePath);
   });
 
   afterAll(async () => {

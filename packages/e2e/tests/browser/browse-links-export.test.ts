@@ -8,20 +8,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CHROMIUM_ARGS,
-  findChromium,
-  HOW_TO_GET_CHROMIUM,
-  NO_PLAYWRIGHT_LIMIT,
-} from '../fixtures/browser.js';
+import { findChromium, HOW_TO_GET_CHROMIUM, NO_PLAYWRIGHT_LIMIT } from '../fixtures/browser.js';
 import {
   type ChinookTarget,
   type ChinookTargets,
   hasChinook,
   startChinookTargets,
 } from '../fixtures/chinook.js';
+import { launchChromium } from '../fixtures/launch-chromium.js';
 import { type RunningServer, startServer } from '../fixtures/serve.js';
 
 const executablePath = findChromium();
@@ -63,7 +59,7 @@ describe.skipIf(!available)('foreign-key links, row pages and export in Chromium
       },
     });
     server = await startServer({ urls: chinook.urls });
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: NO_PLAYWRIGHT_LIMIT });
+    browser = await launchChromium(executablePath);
   });
 
   afterAll(async () => {

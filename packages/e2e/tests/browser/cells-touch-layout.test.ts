@@ -12,14 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CHROMIUM_ARGS,
-  findChromium,
-  HOW_TO_GET_CHROMIUM,
-  NO_PLAYWRIGHT_LIMIT,
-} from '../fixtures/browser.js';
+import { findChromium, HOW_TO_GET_CHROMIUM, NO_PLAYWRIGHT_LIMIT } from '../fixtures/browser.js';
+import { launchChromium } from '../fixtures/launch-chromium.js';
 import { type RunningServer, startServer } from '../fixtures/serve.js';
 
 const executablePath = findChromium();
@@ -118,7 +114,7 @@ describe.skipIf(!executablePath && !required)('cells, touch and a narrow screen 
       };
     }
     server = await startServer({ urls });
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: NO_PLAYWRIGHT_LIMIT });
+    browser = await launchChromium(executablePath);
   });
 
   afterAll(async () => {

@@ -5,20 +5,16 @@
  * the dataset (../shared/datasets/chinook) or a browser is absent; the PostgreSQL half needs
  * NOCOFLO_PG_URL.
  */
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CHROMIUM_ARGS,
-  findChromium,
-  HOW_TO_GET_CHROMIUM,
-  NO_PLAYWRIGHT_LIMIT,
-} from '../fixtures/browser.js';
+import { findChromium, HOW_TO_GET_CHROMIUM, NO_PLAYWRIGHT_LIMIT } from '../fixtures/browser.js';
 import {
   type ChinookTarget,
   type ChinookTargets,
   hasChinook,
   startChinookTargets,
 } from '../fixtures/chinook.js';
+import { launchChromium } from '../fixtures/launch-chromium.js';
 import { type RunningServer, startServer } from '../fixtures/serve.js';
 
 const executablePath = findChromium();
@@ -95,7 +91,7 @@ describe.skipIf(!available)('table view in Chromium, on Chinook', () => {
       },
     });
     server = await startServer({ urls: chinook.urls });
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: NO_PLAYWRIGHT_LIMIT });
+    browser = await launchChromium(executablePath);
   });
 
   afterAll(async () => {

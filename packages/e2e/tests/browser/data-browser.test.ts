@@ -6,15 +6,11 @@
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CHROMIUM_ARGS,
-  findChromium,
-  HOW_TO_GET_CHROMIUM,
-  NO_PLAYWRIGHT_LIMIT,
-} from '../fixtures/browser.js';
+import { findChromium, HOW_TO_GET_CHROMIUM, NO_PLAYWRIGHT_LIMIT } from '../fixtures/browser.js';
 import { changedKeys, readRow, snapshot } from '../fixtures/database.js';
+import { launchChromium } from '../fixtures/launch-chromium.js';
 import { ADMIN_TOKEN, REPO_ROOT, type RunningServer, startServer } from '../fixtures/serve.js';
 
 const executablePath = findChromium();
@@ -48,7 +44,7 @@ describe.skipIf(!executablePath && !required)('data browser in Chromium', () => 
   beforeAll(async () => {
     if (!executablePath) throw new Error(`CI=true needs a browser, but ${HOW_TO_GET_CHROMIUM}`);
     server = await startServer();
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: NO_PLAYWRIGHT_LIMIT });
+    browser = await launchChromium(executablePath);
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(NO_PLAYWRIGHT_LIMIT);
     page.on('pageerror', (error) => pageErrors.push(error.message));

@@ -8,14 +8,9 @@
  * itself. Skips cleanly when the dataset (../shared/datasets/chinook) or a browser is absent;
  * the PostgreSQL half needs NOCOFLO_PG_URL.
  */
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CHROMIUM_ARGS,
-  findChromium,
-  HOW_TO_GET_CHROMIUM,
-  NO_PLAYWRIGHT_LIMIT,
-} from '../fixtures/browser.js';
+import { findChromium, HOW_TO_GET_CHROMIUM, NO_PLAYWRIGHT_LIMIT } from '../fixtures/browser.js';
 import {
   type ChinookTarget,
   type ChinookTargets,
@@ -23,6 +18,7 @@ import {
   type ChinookRows as Rows,
   startChinookTargets,
 } from '../fixtures/chinook.js';
+import { launchChromium } from '../fixtures/launch-chromium.js';
 import { type RunningServer, startServer } from '../fixtures/serve.js';
 
 const executablePath = findChromium();
@@ -69,7 +65,7 @@ describe.skipIf(!available)(
         },
       });
       server = await startServer({ urls: chinook.urls });
-      browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: NO_PLAYWRIGHT_LIMIT });
+      browser = await launchChromium(executablePath);
     });
 
     afterAll(async () => {

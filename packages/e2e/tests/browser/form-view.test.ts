@@ -8,20 +8,16 @@
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CHROMIUM_ARGS,
-  findChromium,
-  HOW_TO_GET_CHROMIUM,
-  NO_PLAYWRIGHT_LIMIT,
-} from '../fixtures/browser.js';
+import { findChromium, HOW_TO_GET_CHROMIUM, NO_PLAYWRIGHT_LIMIT } from '../fixtures/browser.js';
 import {
   type ChinookTarget,
   type ChinookTargets,
   hasChinook,
   startChinookTargets,
 } from '../fixtures/chinook.js';
+import { launchChromium } from '../fixtures/launch-chromium.js';
 import { REPO_ROOT, type RunningServer, startServer } from '../fixtures/serve.js';
 
 /** Screenshots go to the git-ignored folder; `UPDATE_DOC_SCREENSHOTS=1` refreshes docs/screenshots/form*.png. */
@@ -77,7 +73,7 @@ describe.skipIf(!available)('form view in Chromium, on Chinook', () => {
       },
     });
     server = await startServer({ urls: chinook.urls });
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: NO_PLAYWRIGHT_LIMIT });
+    browser = await launchChromium(executablePath);
   });
 
   afterAll(async () => {
