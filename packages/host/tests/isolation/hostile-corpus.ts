@@ -23,13 +23,13 @@ export interface HostileCase {
   maxHeapMb?: number;
 }
 
-// An endless loop that first lowers its own thread's CPU priority (on Linux the nice value
-// belongs to the thread: the worker's or the child process's main thread, never the host's).
-// It still never returns, which is all each case needs of it; at full priority the ~14
-// loops of each level took a whole core for their deadlines (~55 s of CPU a run) from the
-// suites beside them on a two-core machine.
-const LOOP =
-  "if (process.platform === 'linux') process.getBuiltinModule('node:os').setPriority(19);\nfor (;;) {}";
+// The endless loops (and the endless microtasks below) first lower their own thread's CPU
+// priority: on Linux the nice value belongs to the thread, the plugin's worker thread or its
+// child process's main thread, never the host's. They still never return, which is all each
+// case needs of them; at full priority the ~14 loops of each level took a whole core for
+// their deadlines (~55 s of CPU a run) from the suites beside them on a two-core machine.
+const NICE = "if (process.platform === 'linux') process.getBuiltinModule('node:os').setPriority(19);";
+const LOOP = `${NICE}\nfor (;;) {}`;
 const TIMEOUT = /did not finish|stopped answering|timed out/;
 const CRASHED = /crashed|exited|ran out of memory/;
 
@@ -121,7 +121,7 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   {
     name: 'starved event loop (endless microtasks) in a route',
     source: route(
-      '() => { const spin = () => Promise.resolve().then(spin); spin(); return new Promise(() => {}); }',
+      `() => { ${NICE} const spin = () => Promise.resolve().then(spin); spin(); return new Promise(() => {}); }`,
     ),
     trigger: callRoute,
     // Each turn allocates a promise: the heap limit may end it before the watchdog does.
