@@ -4,7 +4,8 @@
 // (better-sqlite3) and, when NOCOFLO_PG_URL is set, on PostgreSQL (pg). Every server runs in
 // this process over real HTTP on loopback, driven by autocannon, in rounds whose order
 // rotates (see fixtures/rows.mjs). NOCOFLO_BENCH_ROUNDS sets the rounds (default 4),
-// NOCOFLO_BENCH_LEVELS the levels (default inline,worker,process).
+// NOCOFLO_BENCH_LEVELS the levels (default inline,worker,process), NOCOFLO_BENCH_DATABASES
+// the databases (default sqlite,postgres).
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -23,6 +24,7 @@ import { row } from './report.mjs';
 const ROUNDS = Number(process.env.NOCOFLO_BENCH_ROUNDS ?? 4);
 const SECONDS = 2;
 const LEVELS = (process.env.NOCOFLO_BENCH_LEVELS ?? 'inline,worker,process').split(',');
+const DATABASES = (process.env.NOCOFLO_BENCH_DATABASES ?? 'sqlite,postgres').split(',');
 // #19: every kind of page at ≥ 0.9x the bare route's throughput, a time ratio ≤ 1.11
 // (1/0.9, rounded for the table); #13 asks ≥ 0.8x (≤ 1.25) at worker level.
 const TARGET = 1.11;
@@ -87,12 +89,14 @@ export async function benchIsolationRows() {
   const rows = [];
   const notes = [];
   try {
-    const sqlite = { kind: 'sqlite', label: 'SQLite', file: makeSqliteItems(dir), table: 'items' };
-    const result = await benchDatabase(sqlite, dir);
-    rows.push(...result.rows);
-    notes.push(...result.notes);
+    if (DATABASES.includes('sqlite')) {
+      const sqlite = { kind: 'sqlite', label: 'SQLite', file: makeSqliteItems(dir), table: 'items' };
+      const result = await benchDatabase(sqlite, dir);
+      rows.push(...result.rows);
+      notes.push(...result.notes);
+    }
     const pgUrl = process.env.NOCOFLO_PG_URL;
-    if (pgUrl) {
+    if (DATABASES.includes('postgres') && pgUrl) {
       const made = await makePostgresItems(pgUrl);
       try {
         const postgres = { kind: 'postgres', label: 'PostgreSQL', url: pgUrl, table: made.table };
@@ -102,7 +106,7 @@ export async function benchIsolationRows() {
       } finally {
         await made.drop();
       }
-    } else {
+    } else if (DATABASES.includes('postgres')) {
       notes.push('PostgreSQL not measured: set NOCOFLO_PG_URL');
     }
   } finally {
