@@ -64,6 +64,14 @@ export class PostgresDatasource implements Datasource {
   #relations: Map<string, PgRelation> | null = null;
   #listing: TableInfo[] = [];
   readonly #schemas = new Map<string, TableSchema>();
+  /**
+   * Descriptions under way, by relation: the first requests for a table not yet described
+   * (a page opened by many at once, a host's start) share one, instead of each running the
+   * catalog queries on a pooled connection of its own.
+   */
+  readonly #describing = new Map<string, Promise<TableSchema>>();
+  /** The listing under way, shared by whoever asks for it meanwhile. */
+  #listingInFlight: Promise<Map<string, PgRelation>> | null = null;
   /** The full-text index of each described relation that has one. */
   readonly #fullText = new WeakMap<TableSchema, FullTextSearch>();
   readonly #streams = new Set<OpenStream>();
@@ -331,7 +339,14 @@ export class PostgresDatasource implements Datasource {
     };
   }
 
-  async #loadRelations(): Promise<Map<string, PgRelation>> {
+  #loadRelations(): Promise<Map<string, PgRelation>> {
+    this.#listingInFlight ??= this.#list().finally(() => {
+      this.#listingInFlight = null;
+    });
+    return this.#listingInFlight;
+  }
+
+  async #list(): Promise<Map<string, PgRelation>> {
     const relations = await listPgRelations(this.pool);
     const byName = new Map<string, PgRelation>();
     for (const relation of relations) byName.set(relation.name, relation);
@@ -367,6 +382,16 @@ export class PostgresDatasource implements Datasource {
     }
     const cached = this.#schemas.get(relation.name);
     if (cached) return cached;
+    const name = relation.name;
+    let pending = this.#describing.get(name);
+    if (!pending) {
+      pending = this.#describe(relation).finally(() => this.#describing.delete(name));
+      this.#describing.set(name, pending);
+    }
+    return pending;
+  }
+
+  async #describe(relation: PgRelation): Promise<TableSchema> {
     const schema = await describePgRelation(this.pool, relation, this.capabilities.write);
     const { search, fullText } = await postgresSearch(this.pool, relation.oid, schema.columns);
     if (search) schema.search = search;
