@@ -40,6 +40,7 @@ import { isOrderable, postgresDialect } from './dialect.js';
 import { toNocofloError, withColumn } from './errors.js';
 import { describePgRelation, listPgRelations, type PgRelation } from './introspect.js';
 import { postgresSearch } from './search.js';
+import { StatementNames } from './statement-names.js';
 import { parseTextArray, pgTypes } from './types.js';
 
 /** One open stream, so `close()` can end it even while its consumer is paused. */
@@ -75,6 +76,7 @@ export class PostgresDatasource implements Datasource {
   /** The full-text index of each described relation that has one. */
   readonly #fullText = new WeakMap<TableSchema, FullTextSearch>();
   readonly #streams = new Set<OpenStream>();
+  readonly #statements: StatementNames;
 
   /** The most connections its pool holds (`pool_max`, capped by the host's budget). */
   readonly maxConnections: number;
@@ -85,13 +87,17 @@ export class PostgresDatasource implements Datasource {
     pool: pg.Pool,
     url: string,
     writable: boolean,
-    limits: { maxConnections: number; poolQueue: number } = { maxConnections: 10, poolQueue: 100 },
+    limits: { maxConnections: number; poolQueue: number; prepare?: boolean } = {
+      maxConnections: 10,
+      poolQueue: 100,
+    },
   ) {
     this.pool = pool;
     this.url = url;
     this.capabilities = { write: writable, estimates: true, search: true, conditionalWrites: true };
     this.maxConnections = limits.maxConnections;
     this.#poolQueue = limits.poolQueue;
+    this.#statements = new StatementNames(limits.prepare ?? true);
   }
 
   async listTables(): Promise<TableInfo[]> {
@@ -109,7 +115,7 @@ export class PostgresDatasource implements Datasource {
     return this.#run('read page', table, async () => {
       const schema = await this.#schema(table);
       const plan = planPage(schema, options ?? {}, this.#context(schema));
-      const result = await this.pool.query<Row>({ text: plan.sql, values: plan.params, types: pgTypes });
+      const result = await this.#read(plan.sql, plan.params);
       return finishPage(plan, fixRows(result.rows, plan.columns));
     });
   }
@@ -177,7 +183,7 @@ export class PostgresDatasource implements Datasource {
     return this.#run('aggregate', table, async () => {
       const schema = await this.#schema(table);
       const plan = planAggregate(schema, query, this.#context(schema));
-      const result = await this.pool.query<Row>({ text: plan.sql, values: plan.params, types: pgTypes });
+      const result = await this.#read(plan.sql, plan.params);
       const counts = plan.outputs.filter((output) => output.kind === 'measure' && output.fn === 'count');
       for (const row of result.rows)
         for (const output of counts) row[output.name] = Number(row[output.name] ?? 0);
@@ -281,6 +287,21 @@ export class PostgresDatasource implements Datasource {
   }
 
   // ── internals ──────────────────────────────────────────────────────────────
+
+  /**
+   * Runs a read the datasource makes over and over (a page, an aggregate) as a named
+   * prepared statement while the server keeps them (statement-names.ts), else unnamed.
+   */
+  async #read(text: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
+    const name = this.#statements.nameOf(text);
+    if (name === undefined) return this.pool.query<Row>({ text, values, types: pgTypes });
+    try {
+      return await this.pool.query<Row>({ name, text, values, types: pgTypes });
+    } catch (error) {
+      if (!this.#statements.retryUnnamed(text, error)) throw error;
+      return this.pool.query<Row>({ text, values, types: pgTypes });
+    }
+  }
 
   async #run<T>(operation: string, table: string | undefined, work: () => Promise<T>): Promise<T> {
     if (this.#closed) throw NocofloError.create(Errors.DatasourceClosed, [this.url, operation]);

@@ -52,5 +52,6 @@ export async function openPostgres(
   return new PostgresDatasource(pool, location.displayUrl, !readOnly, {
     maxConnections: config.max ?? 10,
     poolQueue: location.poolQueue,
+    prepare: location.prepare,
   });
 }

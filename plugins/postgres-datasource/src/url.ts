@@ -15,6 +15,11 @@ export interface PostgresLocation {
    * gives up after `connect_timeout` with the same error.
    */
   poolQueue: number;
+  /**
+   * `prepare=false` runs every statement unnamed; by default pages and aggregates run as
+   * named prepared statements (statement-names.ts), parsed and planned once per connection.
+   */
+  prepare: boolean;
 }
 
 const SSL_MODES = new Set(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify']);
@@ -37,6 +42,7 @@ export const POSTGRES_URL_OPTIONS = [
   'user',
   'password',
   'readonly',
+  'prepare',
 ] as const;
 
 /**
@@ -46,7 +52,8 @@ export const POSTGRES_URL_OPTIONS = [
  * (pool size, default 10), `pool_queue` (requests that may wait for a connection, default 100),
  * `statement_timeout` (ms, default 30,000; 0 = none),
  * `connect_timeout` (seconds, default 10), `idle_timeout` (ms), `search_path`, `options`
- * (server options such as `-c work_mem=64MB`) and `readonly`.
+ * (server options such as `-c work_mem=64MB`), `readonly` and `prepare` (`false`: no named
+ * prepared statements, for a pooler in transaction mode that does not keep them).
  */
 export function parsePostgresUrl(url: string): PostgresLocation {
   const parsed = parseConnectionUrl(url, {
@@ -67,6 +74,7 @@ export function parsePostgresUrl(url: string): PostgresLocation {
     idleTimeoutMillis: 30_000,
   };
   let readOnly = false;
+  let prepare = true;
   let poolQueue = 100;
   const serverOptions: string[] = [];
   let sslMode: string | undefined;
@@ -120,6 +128,9 @@ export function parsePostgresUrl(url: string): PostgresLocation {
       case 'readonly':
         readOnly = parsed.flag(name, value);
         break;
+      case 'prepare':
+        prepare = parsed.flag(name, value);
+        break;
       default:
         fail(`unknown option ${name}`, `Known options: ${POSTGRES_URL_OPTIONS.join(', ')}.`);
     }
@@ -130,5 +141,5 @@ export function parsePostgresUrl(url: string): PostgresLocation {
     pool.ssl = sslMode.startsWith('verify') ? { rejectUnauthorized: true } : { rejectUnauthorized: false };
   }
   if (serverOptions.length > 0) pool.options = serverOptions.join(' ');
-  return { pool, displayUrl, readOnly, poolQueue };
+  return { pool, displayUrl, readOnly, poolQueue, prepare };
 }

@@ -16,12 +16,17 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Counts the statements a datasource sends through its pool. */
-function countQueries(ds: PostgresDatasource): { readonly count: number } {
+/**
+ * Counts the catalog reads a datasource sends through its pool: every statement but the
+ * pages of `shared_rows` (which a server sharing one session between connections, as the
+ * embedded one, may have the datasource run twice: see statement-names.ts).
+ */
+function countCatalogReads(ds: PostgresDatasource): { readonly count: number } {
   const counter = { count: 0 };
   const query = ds.pool.query.bind(ds.pool) as (...args: unknown[]) => unknown;
   (ds.pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args) => {
-    counter.count++;
+    const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;
+    if (!text?.includes('"shared_rows"')) counter.count++;
     return query(...args);
   };
   return counter;
@@ -32,19 +37,19 @@ describe('PostgreSQL catalog reads shared by concurrent requests', () => {
     const one = await openPostgres(server.url);
     const ten = await openPostgres(server.url);
     try {
-      const single = countQueries(one);
+      const single = countCatalogReads(one);
       const page = await one.readPage('shared_rows', { limit: 5 });
       expect(page.rows.map((r) => r.id)).toEqual([1, 2, 3, 4, 5]);
-      // Listing, description and search detection, then the page itself.
+      // Listing, description and search detection.
       expect(single.count).toBeGreaterThan(1);
 
-      const concurrent = countQueries(ten);
+      const concurrent = countCatalogReads(ten);
       const pages = await Promise.all(
         Array.from({ length: 10 }, () => ten.readPage('shared_rows', { limit: 5 })),
       );
       for (const p of pages) expect(p.rows).toEqual(page.rows);
-      // The same catalog reads as one page, and one statement per page.
-      expect(concurrent.count).toBe(single.count + 9);
+      // The same catalog reads as for one page.
+      expect(concurrent.count).toBe(single.count);
     } finally {
       await Promise.all([one.close(), ten.close()]);
     }
@@ -53,7 +58,7 @@ describe('PostgreSQL catalog reads shared by concurrent requests', () => {
   it('shares the listing of concurrent listTables calls, and lists again afterwards', async () => {
     const ds = await openPostgres(server.url);
     try {
-      const counter = countQueries(ds);
+      const counter = countCatalogReads(ds);
       const listings = await Promise.all(Array.from({ length: 5 }, () => ds.listTables()));
       for (const tables of listings) expect(tables.map((t) => t.name)).toContain('shared_rows');
       const once = counter.count;

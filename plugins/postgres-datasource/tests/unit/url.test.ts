@@ -45,6 +45,9 @@ describe('parsePostgresUrl', () => {
     });
     expect(parsePostgresUrl('postgres://h/db?sslmode=disable').pool.ssl).toBeUndefined();
     expect(parsePostgresUrl('postgres:///db?host=/var/run/postgresql').pool.host).toBe('/var/run/postgresql');
+    // Named prepared statements unless prepare=false.
+    expect(parsePostgresUrl('postgres://h/db').prepare).toBe(true);
+    expect(parsePostgresUrl('postgres://h/db?prepare=false').prepare).toBe(false);
   });
 
   it('refuses other schemes, unknown options and bad numbers with a hint', () => {
@@ -54,6 +57,7 @@ describe('parsePostgresUrl', () => {
       'postgres://h/db?pool_max=0',
       'postgres://h/db?statement_timeout=soon',
       'postgres://h/db?poolsize=3',
+      'postgres://h/db?prepare=sometimes',
     ]) {
       let error: unknown;
       try {
