@@ -28,6 +28,7 @@ export {
 } from './datasource/row-batches.js';
 export { type RowMaker, rowMaker } from './datasource/row-maker.js';
 export { assertRowVersion, rowVersion } from './datasource/row-version.js';
+export { rowVersionsOfJson } from './datasource/row-versions-json.js';
 export {
   foldAsciiCase,
   MAX_SEARCH_WORDS,

@@ -259,8 +259,12 @@ function feedString(text: string): void {
   h4 = Math.imul(b2 ^ 34, 1597334677);
 }
 
-/** The two 53-bit results of a finished state, each in base 36, one after the other. */
-function finish(a1: number, a2: number, b1: number, b2: number): string {
+/**
+ * The two 53-bit results of a finished state, each in base 36, one after the other.
+ *
+ * @internal shared with row-versions-json.ts (not from the package entry).
+ */
+export function finish(a1: number, a2: number, b1: number, b2: number): string {
   a1 = Math.imul(a1 ^ (a1 >>> 16), 2246822507) ^ Math.imul(a2 ^ (a2 >>> 13), 3266489909);
   a2 = Math.imul(a2 ^ (a2 >>> 16), 2246822507) ^ Math.imul(a1 ^ (a1 >>> 13), 3266489909);
   b1 = Math.imul(b1 ^ (b1 >>> 16), 2246822507) ^ Math.imul(b2 ^ (b2 >>> 13), 3266489909);

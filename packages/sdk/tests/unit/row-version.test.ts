@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { base36 } from '../../src/datasource/row-version.js';
 import { type Row, rowVersion } from '../../src/index.js';
+import { generator, randomRow } from '../fixtures/random-rows.js';
 
 // The first implementation of rowVersion, kept verbatim as the reference: versions are put
 // in pages and sent back with edits, possibly computed by another copy of the SDK (a view's,
@@ -39,58 +40,6 @@ function referenceHash53(text: string, seed: number): number {
 function referenceRowVersion(row: Row): string {
   const text = referenceCanonical(row);
   return `"${referenceHash53(text, 1).toString(36)}${referenceHash53(text, 2).toString(36)}"`;
-}
-
-/** A small deterministic generator (mulberry32), so a failure names a reproducible row. */
-function generator(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const ODD_TEXT = ['', 'a"b', 'back\\slash', 'line\nbreak', '\u0000\u001f', 'é', '日本', '😀', '\ud800', 'ü'];
-
-function randomValue(random: () => number, depth: number): unknown {
-  const pick = Math.floor(random() * (depth > 2 ? 9 : 12));
-  switch (pick) {
-    case 0:
-      return null;
-    case 1:
-      return Math.floor(random() * 2 ** 31) - 2 ** 30;
-    case 2:
-      return (random() - 0.5) * 10 ** Math.floor(random() * 40 - 20);
-    case 3:
-      return [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 2 ** 53, 1e21][
-        Math.floor(random() * 6)
-      ];
-    case 4:
-      return `${ODD_TEXT[Math.floor(random() * ODD_TEXT.length)]}${random().toString(36).slice(2)}`;
-    case 5:
-      return random() < 0.5;
-    case 6:
-      return BigInt(Math.floor(random() * 2 ** 40)) * 1_000_000_007n;
-    case 7:
-      return new Date(Math.floor(random() * 4e12));
-    case 8:
-      return Uint8Array.from({ length: Math.floor(random() * 6) }, () => Math.floor(random() * 256));
-    case 9:
-      return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth + 1));
-    default:
-      return randomRow(random, depth + 1);
-  }
-}
-
-function randomRow(random: () => number, depth = 0): Row {
-  const row: Record<string, unknown> = {};
-  const keys = ['id', 'Name', 'name', 'é', '10', '2', 'a"b', 'z', '_', 'ü', '😀', 'created_at'];
-  const count = Math.floor(random() * 7);
-  for (let i = 0; i < count; i++)
-    row[keys[Math.floor(random() * keys.length)] as string] = randomValue(random, depth);
-  return row as Row;
 }
 
 describe('rowVersion', () => {
