@@ -3,9 +3,10 @@
  * neither parses the page's rows nor writes them again.
  *
  * A worker or process plugin's page crosses, when JSON carries it exactly
- * (runtime/isolated/page-wire.ts), as the text of the rows API's answer, `{ ...page, versions }`
- * as `JSON.stringify` writes it, made on the plugin's thread with the rows' versions, and
- * the page's other fields (cursors, estimate) beside it. The host's page holds those fields
+ * (runtime/isolated/page-wire.ts), as its text, written on the plugin's thread, and the
+ * page's other fields (cursors, estimate) beside it; the host adds the rows' versions, read
+ * from that text, to make the text of the rows API's answer, `{ ...page, versions }` as
+ * `JSON.stringify` writes it. The host's page holds those fields
  * and parses its rows from the text only when something reads them: the rows API answers
  * with the text and reads no row, and the data hooks read only the row count when a tap
  * is there to see it. Parsing 100 rows (and collecting them afterwards) was the host

@@ -1,9 +1,9 @@
 /**
- * Row versions that came with a page, so the rows API need not compute them again on the
- * host's thread. An isolated datasource's page arrives with the version of each of its rows,
- * computed in the plugin's own thread or process (with the host's `rowVersion`) while the
- * host's thread serves other requests: inside the rows API's answer text when JSON carries
- * the page (data/page-json.ts), else beside the page.
+ * Row versions that came with a page, so the rows API need not compute them again. An
+ * isolated datasource's page arrives with the version of each of its rows: inside the rows
+ * API's answer text when JSON carries the page (read from the rows' text on the host's
+ * thread, data/page-json.ts), else beside the page (computed in the plugin's own thread or
+ * process with the host's `rowVersion`).
  *
  * A page's versions only tell a client which version it saw; they never decide a write on
  * their own: every write reads the current row and compares the version the client sent

@@ -1,8 +1,10 @@
 /**
- * An isolated datasource's page crosses with its rows' versions, computed in the plugin's
- * thread or process, so the rows API does not hash every row on the host's thread; the
- * versions are the host's `rowVersion` of each row, and a write still checks the version
- * it is sent against the row as the host reads it.
+ * An isolated datasource's page crosses as the text JSON.stringify writes for it, and the
+ * host adds its rows' versions read from that text (the plugin's thread, which also runs
+ * the driver and writes the text, is the busier one), or, for a page JSON cannot carry,
+ * with its versions computed in the plugin's thread or process; the versions are the host's
+ * `rowVersion` of each row, and a write still checks the version it is sent against the row
+ * as the host reads it.
  */
 import { createServer, type PluginHost } from '@nocoflo/host';
 import { type IsolationLevel, type Page, type Row, rowVersion } from '@nocoflo/sdk';
@@ -50,7 +52,7 @@ describe.each<IsolationLevel>(['worker', 'process'])('pages of a datasource at t
     root.cleanup();
   });
 
-  it('arrive with the host rowVersion of each row, computed in the plugin', async () => {
+  it('arrive with the host rowVersion of each row', async () => {
     const ds = await host.datasources.open('memory:y');
     const page = await ds.readPage('items', { limit: 3 });
     expect(pageVersions(page)).toEqual(page.rows.map((row) => rowVersion(row)));
@@ -62,7 +64,8 @@ describe.each<IsolationLevel>(['worker', 'process'])('pages of a datasource at t
 
   it('reach the rows API answer in the JSON text the page crossed in', async () => {
     const headers = { authorization: `Bearer ${ADMIN}` };
-    // The host's thread writes no page and parses none: the text came from the plugin's thread or process.
+    // The host's thread writes no page and parses none: the text came from the plugin's thread
+    // or process, and the host added the versions it read from the rows' text.
     const stringify = vi.spyOn(JSON, 'stringify');
     const parse = vi.spyOn(JSON, 'parse');
     const response = await app.inject({ url: '/api/datasources/x/tables/items/rows?limit=2', headers });
@@ -120,20 +123,61 @@ describe.each<IsolationLevel>(['worker', 'process'])('pages of a datasource at t
   });
 });
 
-describe('a page crossing as the rows API answer text', () => {
+describe('a page crossing as text', () => {
   const page = (): Page => ({ rows: [{ id: 1 }], nextCursor: 'n', prevCursor: null, estimatedTotal: 7 });
   const version = (row: Row) => `v${String(row.id)}`;
 
-  it('is the text of { ...page, versions } with the other fields beside it, in their order', () => {
+  it('is the text JSON.stringify writes for it, with the other fields beside it, in their order', () => {
     const wire = packPage({ nextCursor: null, rows: [{ id: 1 }, { id: 2 }], prevCursor: null }, version);
     expect(wire).toEqual({
-      answer: '{"nextCursor":null,"rows":[{"id":1},{"id":2}],"prevCursor":null,"versions":["v1","v2"]}',
+      text: '{"nextCursor":null,"rows":[{"id":1},{"id":2}],"prevCursor":null}',
       fields: { nextCursor: null, rows: null, prevCursor: null },
     });
     expect(packPage({ rows: [] } as unknown as Page, version)).toEqual({
-      answer: '{"rows":[],"versions":[]}',
+      text: '{"rows":[]}',
       fields: { rows: null },
     });
+  });
+
+  it('gets its rows’ versions on the host, read from the text, in the answer { ...page, versions }', () => {
+    const rows: Row[] = [
+      { id: 1, label: 'one', price: 1.5, ok: true, note: null },
+      { id: 2, label: 'say "two"\t😀', price: -0.25, ok: false, note: 'x' },
+      { id: 3, nested: { b: 1, a: [2] } },
+      {},
+    ];
+    for (const original of [
+      { rows, nextCursor: 'n', prevCursor: null, estimatedTotal: 7 },
+      { rows, nextCursor: null, prevCursor: null },
+      { rows: [] as Row[], nextCursor: null, prevCursor: null },
+      { rows },
+    ] as Page[]) {
+      const parse = vi.spyOn(JSON, 'parse');
+      const crossed = unpackPage(structuredClone(packPage(original, version)));
+      const parsed = parse.mock.calls.length;
+      parse.mockRestore();
+      const versions = original.rows.map((row) => rowVersion(row));
+      expect(pageAnswer(crossed)).toBe(JSON.stringify({ ...original, versions }));
+      expect(pageVersions(crossed)).toEqual(versions);
+      expect(crossed).toEqual(original);
+      // Flat rows are read where they stand; a nested value or an empty row is parsed.
+      expect(parsed).toBe(original.rows.length > 2 ? 1 : 0);
+    }
+  });
+
+  it('is parsed, and versioned as an inline page is, when its text is not laid out as its fields say', () => {
+    const rowsLast = { nextCursor: null, rows: [{ id: 1 }], prevCursor: null } as Page;
+    const crossed = unpackPage(packPage(rowsLast, version));
+    expect(crossed).toEqual(rowsLast);
+    expect(pageAnswer(crossed)).toBeUndefined();
+    expect(pageVersions(crossed)).toBeUndefined();
+    // Text that does not end as its fields say, or whose rows are not rows.
+    for (const text of ['{"rows":[{"id":1}],"nextCursor":"m"}', '{"rows":{"id":1},"nextCursor":"n"}']) {
+      const odd = unpackPage({ text, fields: { rows: null, nextCursor: 'n' } });
+      expect(odd).toEqual(JSON.parse(text));
+      expect(pageAnswer(odd)).toBeUndefined();
+    }
+    expect(() => unpackPage({ text: '{"rows":[{"id":1}', fields: { rows: null } })).toThrow(SyntaxError);
   });
 
   it('parses its rows on the host only when they are read, and keeps the page as it was', () => {
@@ -142,7 +186,7 @@ describe('a page crossing as the rows API answer text', () => {
     const parse = vi.spyOn(JSON, 'parse');
     expect(crossed.nextCursor).toBe('n');
     expect(Object.keys(crossed)).toEqual(['rows', 'nextCursor', 'prevCursor', 'estimatedTotal']);
-    expect(pageAnswer(crossed)).toBe(JSON.stringify({ ...original, versions: ['v1'] }));
+    expect(pageAnswer(crossed)).toBe(JSON.stringify({ ...original, versions: [rowVersion({ id: 1 })] }));
     expect(parse).not.toHaveBeenCalled();
     expect(crossed.rows).toEqual([{ id: 1 }]);
     expect(crossed.rows).toBe(crossed.rows);
@@ -151,7 +195,7 @@ describe('a page crossing as the rows API answer text', () => {
     expect(crossed).toEqual(original);
     expect(JSON.parse(JSON.stringify(crossed))).toEqual(original);
     expect(structuredClone(crossed)).toEqual(original);
-    expect(pageVersions(crossed)).toEqual(['v1']);
+    expect(pageVersions(crossed)).toEqual([rowVersion({ id: 1 })]);
   });
 
   it('shares one rows getter and setter with every other such page (no closures per page)', () => {
@@ -180,10 +224,10 @@ describe('a page crossing as the rows API answer text', () => {
     expect(packPage(own, version)).toEqual({ page: own, versions: ['v1'] });
     const malformed = { nextCursor: null } as unknown as Page;
     expect(packPage(malformed, version)).toEqual({ page: malformed, versions: undefined });
-    const thrown = packPage(page(), () => {
+    const thrown = packPage(big, () => {
       throw new Error('no');
     });
-    expect(thrown).toEqual({ page: page(), versions: undefined });
+    expect(thrown).toEqual({ page: big, versions: undefined });
     const unpacked = unpackPage({ page: big, versions: ['v1'] });
     expect(pageAnswer(unpacked)).toBeUndefined();
     expect(pageVersions(unpacked)).toEqual(['v1']);

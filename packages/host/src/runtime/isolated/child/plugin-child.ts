@@ -232,8 +232,8 @@ const functions: ChildFunctions = {
       args,
     );
     if (method === 'close') handles.delete(handle);
-    // A page crosses with its rows' versions, computed here rather than on the host's
-    // thread, as the rows API's whole answer text when JSON carries it (page-wire.ts);
+    // A page crosses as its JSON text when JSON carries it (the host reads the rows'
+    // versions from the text), else with its rows' versions computed here (page-wire.ts);
     // aggregate rows cross as one JSON string when JSON carries them exactly.
     if (method === 'readPage') {
       rowVersion ??= (await import('@nocoflo/sdk')).rowVersion;
