@@ -36,11 +36,26 @@ async function named(ds: PostgresDatasource, table: string): Promise<string[]> {
   return result.rows.map((r) => r.statement).filter((statement) => reads.test(statement));
 }
 
+/**
+ * Runs `check` with a table of its own and a datasource of one connection on it (`query`:
+ * more URL options), closing the datasource afterwards.
+ */
+async function withOneConnection(
+  query: string,
+  check: (ds: PostgresDatasource, name: string) => Promise<void>,
+): Promise<void> {
+  const name = await freshTable();
+  const ds = await openPostgres(withQuery(server.url, `pool_max=1${query}`));
+  try {
+    await check(ds, name);
+  } finally {
+    await ds.close();
+  }
+}
+
 describe('PostgreSQL named prepared statements', () => {
-  it('prepares a page once and runs it again by name, with other values', async () => {
-    const name = await freshTable();
-    const ds = await openPostgres(withQuery(server.url, 'pool_max=1'));
-    try {
+  it('prepares a page once and runs it again by name, with other values', () =>
+    withOneConnection('', async (ds, name) => {
       const first = await ds.readPage(name, { limit: 5 });
       const next = await ds.readPage(name, { limit: 5, cursor: first.nextCursor as string });
       expect(next.rows.map((r) => r.id)).toEqual([6, 7, 8, 9, 10]);
@@ -59,26 +74,16 @@ describe('PostgreSQL named prepared statements', () => {
       const statements = await named(ds, name);
       // The first page, the keyset page (the same text for both cursors) and the aggregate.
       expect(statements).toHaveLength(3);
-    } finally {
-      await ds.close();
-    }
-  });
+    }));
 
-  it('names nothing with prepare=false', async () => {
-    const name = await freshTable();
-    const ds = await openPostgres(withQuery(server.url, 'pool_max=1&prepare=false'));
-    try {
+  it('names nothing with prepare=false', () =>
+    withOneConnection('&prepare=false', async (ds, name) => {
       expect((await ds.readPage(name, { limit: 3 })).rows).toHaveLength(3);
       expect(await named(ds, name)).toEqual([]);
-    } finally {
-      await ds.close();
-    }
-  });
+    }));
 
-  it('reads on, unnamed, when the server no longer has its statements (as behind a pooler)', async () => {
-    const name = await freshTable();
-    const ds = await openPostgres(withQuery(server.url, 'pool_max=1'));
-    try {
+  it('reads on, unnamed, when the server no longer has its statements (as behind a pooler)', () =>
+    withOneConnection('', async (ds, name) => {
       await ds.readPage(name, { limit: 3 });
       expect(await named(ds, name)).toHaveLength(1);
       // What a pooler in transaction mode does to a client's statements: gone on the server.
@@ -88,15 +93,10 @@ describe('PostgreSQL named prepared statements', () => {
       await ds.readPage(name, { limit: 4 });
       // Naming stopped: nothing was prepared again.
       expect(await named(ds, name)).toEqual([]);
-    } finally {
-      await ds.close();
-    }
-  });
+    }));
 
-  it('reads on when a column’s type changed under a prepared page', async () => {
-    const name = await freshTable();
-    const ds = await openPostgres(withQuery(server.url, 'pool_max=1'));
-    try {
+  it('reads on when a column’s type changed under a prepared page', () =>
+    withOneConnection('', async (ds, name) => {
       await ds.readPage(name, { limit: 3 });
       await server.admin.query(`ALTER TABLE ${name} ALTER COLUMN label TYPE varchar(40)`);
       const page = await ds.readPage(name, { limit: 3 });
@@ -104,8 +104,5 @@ describe('PostgreSQL named prepared statements', () => {
       // Other statements are still named.
       await ds.readPage(name, { limit: 3, sort: [{ column: 'qty', direction: 'desc' }] });
       expect((await named(ds, name)).some((s) => s.includes('DESC'))).toBe(true);
-    } finally {
-      await ds.close();
-    }
-  });
+    }));
 });
