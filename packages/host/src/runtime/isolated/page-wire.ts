@@ -72,7 +72,19 @@ function answerWithVersions(text: string, fields: Readonly<Record<string, unknow
   if (text.length < ROWS_FIRST.length + tail.length || !text.endsWith(tail)) return undefined;
   // Read where the rows stand: a slice of the text would be read through V8's indirection.
   const versions = rowVersionsOfJson(text, ROWS_FIRST.length, text.length - tail.length);
-  return `${text.slice(0, -1)},"versions":${JSON.stringify(versions)}}`;
+  return `${text.slice(0, -1)},"versions":${versionsJson(versions)}}`;
+}
+
+/**
+ * `JSON.stringify(versions)` for row versions, which are a base-36 text between quotes
+ * (`"1k9x…"`, rowVersion's form), so each is written `"\"1k9x…\""` without a scan for what
+ * to escape: a third of what JSON.stringify spends on them, on every page the host answers.
+ */
+function versionsJson(versions: readonly string[]): string {
+  let json = '[';
+  for (let i = 0; i < versions.length; i++)
+    json += `${i === 0 ? '' : ','}"\\${(versions[i] as string).slice(0, -1)}\\""`;
+  return `${json}]`;
 }
 
 /** The page a {@link PageWire} carries, on the host's side. */
