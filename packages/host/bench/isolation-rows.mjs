@@ -2,8 +2,9 @@
 // route running the same SQL with the bare driver, for the three kinds of page #13 and #19
 // name (first page, a deep keyset page 90,000 rows in, a filtered + sorted page), on SQLite
 // (better-sqlite3) and, when NOCOFLO_PG_URL is set, on PostgreSQL (pg). Every server runs in
-// this process over real HTTP on loopback, driven by autocannon, in rounds whose order
-// rotates (see fixtures/rows.mjs). NOCOFLO_BENCH_ROUNDS sets the rounds (default 4),
+// this process over real HTTP on loopback, driven by a load generator in a process of its
+// own (autocannon, or wrk with NOCOFLO_BENCH_LOAD=wrk), in rounds whose order rotates (see
+// fixtures/rows.mjs). NOCOFLO_BENCH_ROUNDS sets the rounds (default 4),
 // NOCOFLO_BENCH_LEVELS the levels (default inline,worker,process), NOCOFLO_BENCH_DATABASES
 // the databases (default sqlite,postgres).
 import { mkdirSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import {
   checkAnswer,
   hostServer,
   interleaved,
+  LOAD_GENERATOR,
   makePostgresItems,
   makeSqliteItems,
   pageKinds,
@@ -71,7 +73,7 @@ async function benchDatabase(database, dir) {
         );
         rows.push(r);
         notes.push(
-          `rows API on ${database.label} at ${level}, ${kind.name}: ${(1 / r.ratio).toFixed(2)}x of the bare route's throughput (target ≥ 0.9x${level === 'worker' ? '; #13: ≥ 0.8x' : ''})`,
+          `rows API on ${database.label} at ${level}, ${kind.name}: ${(1 / r.ratio).toFixed(2)}x of the bare route's throughput (target ≥ 0.9x${level === 'worker' ? '; #13: ≥ 0.8x' : ''}; load: ${LOAD_GENERATOR})`,
         );
       }
     }

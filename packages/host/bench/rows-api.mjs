@@ -1,6 +1,7 @@
 // The rows API (a first 100-row page through the host, its data hooks and the SQLite
 // datasource at the default isolation level) against a bare Fastify route running the same
-// statement on the same database, both over real HTTP on loopback, driven by autocannon.
+// statement on the same database, both over real HTTP on loopback, driven by a load
+// generator in a process of its own (fixtures/rows.mjs, `load`).
 // The setup is shared with isolation-rows.mjs (fixtures/rows.mjs), which measures every
 // kind of page at every level on SQLite and PostgreSQL.
 import { mkdirSync, rmSync } from 'node:fs';

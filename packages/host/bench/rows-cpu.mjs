@@ -5,12 +5,13 @@
 //   node bench/rows-cpu.mjs [requests per round] [rounds] [host dist dir,...]
 //
 // Every host build named (default: this package's dist; a copy of an older dist, with the
-// package.json beside it, gives "before" and "after" in one run) serves the same SQLite table
-// at NOCOFLO_BENCH_LEVEL (default worker) beside the bare route, in rotating rounds; the load
-// generator (autocannon, 10 connections) runs in a child process. Reported per request, the
-// median of the rounds: the CPU of every thread (`process.cpuUsage`), the host thread's share
-// (`/proc/self/task/<pid>/stat`, Linux) and the busiest other thread's (a plugin's worker).
-import { fork } from 'node:child_process';
+// package.json beside it, gives "before" and "after" in one run) serves the same table at
+// NOCOFLO_BENCH_LEVEL (default worker) beside the bare route, in rotating rounds; the load
+// generator (autocannon, 10 connections) runs in a child process. The table is SQLite's, or
+// PostgreSQL's at NOCOFLO_PG_URL when NOCOFLO_BENCH_DATABASE=postgres. Reported per request,
+// the median of the rounds: the CPU of every thread (`process.cpuUsage`), the host thread's
+// share (`/proc/self/task/<pid>/stat`, Linux), the busiest other thread's (a plugin's worker)
+// and, on PostgreSQL, the server's (every `postgres` process on this machine, Linux).
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,19 +20,14 @@ import {
   bareServer,
   checkAnswer,
   headers,
+  load,
+  makePostgresItems,
   makeSqliteItems,
   pageKinds,
+  postgresRecorder,
   sqliteRecorder,
 } from './fixtures/rows.mjs';
 import { repoRoot } from './report.mjs';
-
-if (process.argv[2] === '--load') {
-  const { default: autocannon } = await import('autocannon');
-  const [url, amount] = process.argv.slice(3);
-  const r = await autocannon({ url, headers, connections: 10, amount: Number(amount), pipelining: 1 });
-  process.send({ n: r.requests.total, failed: r.non2xx + r.errors });
-  process.exit(0);
-}
 
 const [amount = '3000', rounds = '3', dists = join(import.meta.dirname, '..', 'dist')] =
   process.argv.slice(2);
@@ -39,17 +35,27 @@ const level = process.env.NOCOFLO_BENCH_LEVEL ?? 'worker';
 const dir = join(import.meta.dirname, '.tmp', `rows-cpu-${process.pid}`);
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
-const file = makeSqliteItems(dir);
-const recorder = await sqliteRecorder(file);
-const kinds = await pageKinds(recorder.datasource, 'items');
-const bare = await bareServer({ kind: 'sqlite', file }, recorder, 'items', kinds);
+const onPostgres = process.env.NOCOFLO_BENCH_DATABASE === 'postgres';
+const pgUrl = process.env.NOCOFLO_PG_URL;
+if (onPostgres && !pgUrl) throw new Error('NOCOFLO_BENCH_DATABASE=postgres needs NOCOFLO_PG_URL');
+const file = onPostgres ? undefined : makeSqliteItems(dir);
+const pgItems = onPostgres ? await makePostgresItems(pgUrl) : undefined;
+const table = pgItems?.table ?? 'items';
+const recorder = onPostgres ? await postgresRecorder(pgUrl) : await sqliteRecorder(file);
+const kinds = await pageKinds(recorder.datasource, table);
+const bare = await bareServer(
+  onPostgres ? { kind: 'postgres', url: pgUrl } : { kind: 'sqlite', file },
+  recorder,
+  table,
+  kinds,
+);
 await recorder.datasource.close();
 
 async function hostServer(dist, tag) {
   const { createHost, createServer } = await import(pathToFileURL(join(resolve(dist), 'index.js')).href);
   const pluginData = join(dir, `data-${tag}`, 'plugins', 'nocoflo__sqlite-datasource');
   mkdirSync(pluginData, { recursive: true });
-  copyFileSync(file, join(pluginData, 'items.db'));
+  if (file) copyFileSync(file, join(pluginData, 'items.db'));
   const host = await createHost({
     root: repoRoot,
     pluginDirs: ['plugins'],
@@ -60,14 +66,14 @@ async function hostServer(dist, tag) {
   await host.start();
   const app = await createServer({
     host,
-    datasources: [`sqlite:${join(pluginData, 'items.db')}`],
+    datasources: [pgUrl && onPostgres ? pgUrl : `sqlite:${join(pluginData, 'items.db')}`],
     adminToken: ADMIN_TOKEN,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const origin = `http://127.0.0.1:${app.server.address().port}`;
   const listed = await (await fetch(`${origin}/api/datasources`, { headers })).json();
   return {
-    base: `${origin}/api/datasources/${listed.datasources[0].id}/tables/items/rows`,
+    base: `${origin}/api/datasources/${listed.datasources[0].id}/tables/${encodeURIComponent(table)}/rows`,
     async close() {
       await app.close();
       await host.stop();
@@ -77,6 +83,24 @@ async function hostServer(dist, tag) {
 
 const servers = {};
 for (const [i, dist] of dists.split(',').entries()) servers[`host ${i}`] = await hostServer(dist, i);
+
+/** CPU ticks (1/100 s) of every `postgres` process on this machine (0 off Linux or SQLite). */
+function postgresTicks() {
+  if (!onPostgres) return 0;
+  let sum = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      sum += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return sum;
+}
 
 /** CPU ticks (1/100 s) of every thread of this process. */
 function threadTicks() {
@@ -89,19 +113,13 @@ function threadTicks() {
   return ticks;
 }
 
-function load(url, n) {
-  return new Promise((done, fail) => {
-    const child = fork(import.meta.filename, ['--load', url, String(n)], { execArgv: [] });
-    child.on('message', done);
-    child.on('error', fail);
-  });
-}
-
 async function measure(url, n) {
   const ticks = threadTicks();
+  const server = postgresTicks();
   const cpu = process.cpuUsage();
-  const result = await load(url, n);
+  const result = await load({ url, amount: n });
   const used = process.cpuUsage(cpu);
+  const serverUsed = postgresTicks() - server;
   if (result.failed > 0) throw new Error(`${url}: ${result.failed} failed requests`);
   let main = 0;
   let other = 0;
@@ -110,12 +128,20 @@ async function measure(url, n) {
     if (tid === String(process.pid)) main = d;
     else other = Math.max(other, d);
   }
-  const per = (ticksUsed) => (ticksUsed * 10_000) / result.n;
-  return { all: (used.user + used.system) / result.n, main: per(main), other: per(other) };
+  const per = (ticksUsed) => (ticksUsed * 10_000) / result.total;
+  return {
+    all: (used.user + used.system) / result.total,
+    main: per(main),
+    other: per(other),
+    server: per(serverUsed),
+    rps: result.total / result.seconds,
+  };
 }
 
 const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
-console.log(`rows API at ${level}, CPU µs per request (median of ${rounds} rounds of ${amount})`);
+console.log(
+  `rows API on ${onPostgres ? 'PostgreSQL' : 'SQLite'} at ${level}, CPU µs per request (median of ${rounds} rounds of ${amount})`,
+);
 try {
   for (const [i, kind] of kinds.entries()) {
     const targets = { bare: bare.url(i) };
@@ -124,7 +150,7 @@ try {
       await checkAnswer(name, targets[name], kind.expected, kind.name);
     }
     const names = Object.keys(targets);
-    for (const name of names) await load(targets[name], 500);
+    for (const name of names) await load({ url: targets[name], amount: 500 });
     const results = Object.fromEntries(names.map((name) => [name, []]));
     for (let round = 0; round < Number(rounds); round++)
       for (let j = 0; j < names.length; j++) {
@@ -138,12 +164,13 @@ try {
           .toFixed(0)
           .padStart(4);
       console.log(
-        `  ${name.padEnd(7)} all threads ${m('all')}  host thread ${m('main')}  busiest other ${m('other')}`,
+        `  ${name.padEnd(7)} all threads ${m('all')}  host thread ${m('main')}  busiest other ${m('other')}${onPostgres ? `  postgres ${m('server')}` : ''}  req/s ${m('rps')}`,
       );
     }
   }
 } finally {
   for (const server of Object.values(servers)) await server.close();
   await bare.close();
+  await pgItems?.drop();
   rmSync(dir, { recursive: true, force: true });
 }
