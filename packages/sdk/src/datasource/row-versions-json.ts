@@ -126,6 +126,10 @@ function shortEscape(c: number): boolean {
  * when it has none before `to`. What is inside is checked as it is hashed ({@link hashRow}).
  */
 function stringEnd(text: string, i: number, to: number): number {
+  // The usual string has no escape: its end is the next quote, found by the engine's own
+  // search. A quote with no backslash just before it is not escaped, and none stands earlier.
+  const quote = text.indexOf('"', i + 1);
+  if (quote >= 0 && quote < to && text.charCodeAt(quote - 1) !== BACKSLASH) return quote + 1;
   for (i++; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) return i + 1;

@@ -76,6 +76,13 @@ describe('rowVersionsOfJson', () => {
       [{ id: 1, text: 'x\ud83d' }],
       [{ id: 1, text: '😀😀' }],
       [{ id: 1 }, 2, 'three', null, [4]],
+      // A string whose end follows a backslash, or that holds an escaped quote: its end is
+      // not the first quote after its start, nor one right after a backslash.
+      [{ a: 'x\\', b: 'y' }],
+      [{ a: '\\', b: '\\\\' }],
+      [{ a: 'say "hi"', b: 'x' }],
+      [{ a: '"', b: '\\"' }],
+      [{ a: '', b: '"' }],
       [{ id: 1e21, small: 5e-324, neg: -0, big: 2 ** 53 + 2 }],
     ];
     for (const rows of cases) {
