@@ -88,7 +88,9 @@ export class IsolatedRuntime implements PluginRuntime {
       post: (data) => transport.post(data),
       on: (fn) => transport.on(fn),
       eventNames: [],
-      timeout: 2 ** 31 - 1,
+      // The host keeps each call's deadline itself (call()); a negative timeout makes birpc
+      // set no timer of its own, which it would otherwise set and clear on every call.
+      timeout: -1,
     });
     const { name, version, hostVersion, dataDir } = this.options;
     // Starting the thread and loading the SDK is the host's own work: no deadline of the plugin's.

@@ -381,8 +381,9 @@ const host = revivingCalls(
     post: (data) => channel.post(data),
     on: (fn) => channel.on(fn),
     eventNames: ['log', 'failure'],
-    // The host keeps every deadline (and terminates this thread when one passes).
-    timeout: 2 ** 31 - 1,
+    // The host keeps every deadline (and terminates this thread when one passes); a negative
+    // timeout makes birpc set no timer per call.
+    timeout: -1,
   }),
 );
 
