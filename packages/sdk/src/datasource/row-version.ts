@@ -58,7 +58,7 @@ function canonical(value: unknown): string {
     case 'string':
       return JSON.stringify(value);
     case 'number':
-      return Number.isFinite(value) ? String(value) : `"${value}"`;
+      return Number.isFinite(value) ? numberText(value) : `"${value}"`;
     case 'boolean':
       return value ? 'true' : 'false';
     case 'bigint':
@@ -91,6 +91,44 @@ function canonical(value: unknown): string {
     text += canonical((value as Record<string, unknown>)[sorted[i] as string]);
   }
   return `${text}}`;
+}
+
+/** 10^k for the decimal places {@link numberText} tries. */
+const TENS = [1, 10, 100, 1000, 10000, 100000, 1000000];
+
+/**
+ * `String(value)` for a finite number, written without V8's general algorithm for the usual
+ * decimal (a price, a rate, a measure: at most six places, below 10^9). V8 writes such a
+ * double in ~140 ns, a small integer in ~5; a page of 100 rows with one such column spent a
+ * third of its versions' time there.
+ *
+ * Why the text is the same: for the fewest places `k` (1 to 6) at which `m = round(|v|·10^k)`
+ * gives `m / 10^k === |v|`, the decimal `m·10^-k` reads back as `v` (the division and the
+ * reading both round the same rational to the nearest double), and it is the shortest that
+ * does (a text with fewer digits has fewer places and would have matched first; `m` has no
+ * trailing zero for the same reason). Below 10^9 a double's spacing is under 10^-6 / 2, so
+ * no other text of `k` places reads back as `v`, and JavaScript writes exactly this one:
+ * plain notation, the integer part, the point and the `k` places. Any other number is
+ * written by `String`.
+ *
+ * @internal exported for its tests only (not from the package entry).
+ */
+export function numberText(value: number): string {
+  const size = value < 0 ? -value : value;
+  if (size < 1e9 && !Number.isInteger(size)) {
+    for (let k = 1; k <= 6; k++) {
+      const scale = TENS[k] as number;
+      const m = Math.round(size * scale);
+      if (m / scale === size) {
+        // m < 10^15: the remainder and the quotient are exact.
+        const places = m % scale;
+        const whole = (m - places) / scale;
+        // `scale + places` written without its leading 1: the places, zero-padded to k.
+        return `${value < 0 ? '-' : ''}${whole}.${String(scale + places).slice(1)}`;
+      }
+    }
+  }
+  return String(value);
 }
 
 /** 36^5: a 53-bit number splits into two parts below 2^30 (small integers, which V8 prints fast). */
@@ -276,7 +314,7 @@ export function finish(a1: number, a2: number, b1: number, b2: number): string {
 function flatText(value: unknown): string | undefined {
   switch (typeof value) {
     case 'number':
-      return Number.isFinite(value) ? String(value) : undefined;
+      return Number.isFinite(value) ? numberText(value) : undefined;
     case 'boolean':
       return value ? 'true' : 'false';
     case 'undefined':
