@@ -134,7 +134,6 @@ async function measure(url, n) {
     main: per(main),
     other: per(other),
     server: per(serverUsed),
-    rps: result.total / result.seconds,
   };
 }
 
@@ -164,7 +163,7 @@ try {
           .toFixed(0)
           .padStart(4);
       console.log(
-        `  ${name.padEnd(7)} all threads ${m('all')}  host thread ${m('main')}  busiest other ${m('other')}${onPostgres ? `  postgres ${m('server')}` : ''}  req/s ${m('rps')}`,
+        `  ${name.padEnd(7)} all threads ${m('all')}  host thread ${m('main')}  busiest other ${m('other')}${onPostgres ? `  postgres ${m('server')}` : ''}`,
       );
     }
   }
