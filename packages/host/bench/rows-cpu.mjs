@@ -66,7 +66,7 @@ async function hostServer(dist, tag) {
   await host.start();
   const app = await createServer({
     host,
-    datasources: [pgUrl && onPostgres ? pgUrl : `sqlite:${join(pluginData, 'items.db')}`],
+    datasources: [onPostgres ? pgUrl : `sqlite:${join(pluginData, 'items.db')}`],
     adminToken: ADMIN_TOKEN,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -84,6 +84,12 @@ async function hostServer(dist, tag) {
 const servers = {};
 for (const [i, dist] of dists.split(',').entries()) servers[`host ${i}`] = await hostServer(dist, i);
 
+/** User + system CPU ticks (1/100 s) in a `/proc/…/stat` text (fields 14 and 15). */
+function ticksOf(stat) {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
 /** CPU ticks (1/100 s) of every `postgres` process on this machine (0 off Linux or SQLite). */
 function postgresTicks() {
   if (!onPostgres) return 0;
@@ -92,9 +98,7 @@ function postgresTicks() {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      sum += Number(fields[11]) + Number(fields[12]);
+      if (stat.includes('(postgres)')) sum += ticksOf(stat);
     } catch {
       // The process ended between the listing and the read.
     }
@@ -105,11 +109,8 @@ function postgresTicks() {
 /** CPU ticks (1/100 s) of every thread of this process. */
 function threadTicks() {
   const ticks = new Map();
-  for (const tid of readdirSync('/proc/self/task')) {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks.set(tid, Number(fields[11]) + Number(fields[12]));
-  }
+  for (const tid of readdirSync('/proc/self/task'))
+    ticks.set(tid, ticksOf(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')));
   return ticks;
 }
 
